@@ -1,0 +1,253 @@
+//! Everything on screen that depends on time, derived from the state at `now`.
+
+use super::{SourceHealth, State};
+use crate::core::condition::{CondState, ConditionStatus};
+use crate::core::gate::{GateContext, GateResult};
+use crate::core::plan::{BakeTimer, StageState, stage_states};
+use crate::core::reading::{Reading, SignalId, SourceId, format_number};
+use crate::core::verdict::{StageView, Verdict, VerdictInputs, VerdictKind, decide};
+use crate::core::{short_duration, since};
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourceStatus {
+    /// Not polled yet.
+    #[default]
+    Waiting,
+    Ok,
+    /// The last poll failed.
+    Failing,
+    /// No success for longer than the staleness limit.
+    Stale,
+}
+
+impl SourceStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceStatus::Waiting => "WAIT",
+            SourceStatus::Ok => "OK",
+            SourceStatus::Failing => "DOWN",
+            SourceStatus::Stale => "STALE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SourceView {
+    pub status: SourceStatus,
+    /// Age of the last success, "4s", or "never".
+    pub age: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub conditions: Vec<ConditionStatus>,
+    pub gates: Vec<GateResult>,
+    pub stages: Vec<StageState>,
+    /// Index of the live stage, if any.
+    pub current: Option<usize>,
+    /// The live stage's bake timer, while it has a position.
+    pub bake: Option<BakeTimer>,
+    pub verdict: Verdict,
+    pub sources: Vec<SourceView>,
+    /// The observed traffic share as text, when a source reports one.
+    pub observed: Option<String>,
+    /// "14:03 local · 13:03 UTC"
+    pub clock: String,
+    /// Seconds left on the bake timer, 0 when none runs; the visible countdown.
+    pub bake_left: Option<Duration>,
+}
+
+impl Default for Evaluation {
+    fn default() -> Self {
+        Evaluation {
+            conditions: Vec::new(),
+            gates: Vec::new(),
+            stages: Vec::new(),
+            current: None,
+            bake: None,
+            verdict: Verdict {
+                kind: VerdictKind::NoGoUntilVerified,
+                reasons: Vec::new(),
+                warnings: Vec::new(),
+            },
+            sources: Vec::new(),
+            observed: None,
+            clock: String::new(),
+            bake_left: None,
+        }
+    }
+}
+
+/// The state as gates see it, with condition statuses already computed.
+struct GateWorld<'a> {
+    state: &'a State,
+    conditions: &'a [ConditionStatus],
+}
+
+impl GateContext for GateWorld<'_> {
+    fn signal(&self, id: SignalId) -> Option<(DateTime<Utc>, &Reading)> {
+        self.state.signals.get(id)?.as_ref().map(|(t, r)| (*t, r))
+    }
+    fn source_name(&self, id: SourceId) -> &str {
+        &self.state.setup.sources[id].name
+    }
+    fn source_health(&self, id: SourceId) -> (Option<DateTime<Utc>>, Option<&str>) {
+        let h = &self.state.sources[id];
+        (h.last_ok, h.last_error.as_deref())
+    }
+    fn conditions_without_data(&self) -> Vec<String> {
+        self.state
+            .setup
+            .conditions
+            .iter()
+            .zip(self.conditions)
+            .filter(|(_, s)| s.state == CondState::Unknown)
+            .map(|(c, _)| c.label.clone())
+            .collect()
+    }
+}
+
+fn source_view(h: &SourceHealth, stale_after: Duration, now: DateTime<Utc>) -> SourceView {
+    let age = h.last_ok.map(|t| since(now, t));
+    let status = match (h.last_poll, &h.last_error, age) {
+        (None, _, _) => SourceStatus::Waiting,
+        (_, Some(_), _) => SourceStatus::Failing,
+        (_, None, Some(a)) if a > stale_after => SourceStatus::Stale,
+        (_, None, Some(_)) => SourceStatus::Ok,
+        (Some(_), None, None) => SourceStatus::Failing,
+    };
+    SourceView {
+        status,
+        age: age.map_or("never".into(), short_duration),
+    }
+}
+
+/// Where the release stands, combining the tracked position and the observed traffic.
+fn stage_view(state: &State, now: DateTime<Utc>) -> StageView {
+    let plan = &state.setup.plan;
+    let observed: Option<Result<f64, String>> = state.setup.observed_traffic.map(|sig| {
+        match &state.signals[sig] {
+            None => Err("no data yet".into()),
+            Some((at, _)) if since(now, *at) > state.stale_after_of_signal(sig) => Err(format!(
+                "stale: last value {} ago",
+                short_duration(since(now, *at))
+            )),
+            Some((_, r)) => r.number(),
+        }
+    });
+    let Some(p) = state.position else {
+        return match observed {
+            None => StageView::NotStarted,
+            Some(Err(why)) => StageView::Unknown {
+                why: format!("live traffic share: {why}"),
+            },
+            Some(Ok(share)) if share <= 0.0 => StageView::NotStarted,
+            Some(Ok(share)) => StageView::Unknown {
+                why: format!("live traffic {}% matches no stage", format_number(share)),
+            },
+        };
+    };
+    let stage = &plan.stages[p.stage];
+    let label = format!("{} ({}%)", stage.name, format_number(stage.traffic));
+    match observed {
+        Some(Err(why)) => {
+            return StageView::Unknown {
+                why: format!("live traffic share: {why}"),
+            };
+        }
+        Some(Ok(share)) => {
+            let agrees = if p.rolled_back {
+                share <= 0.0
+            } else {
+                plan.stage_for_traffic(share) == Some(p.stage)
+            };
+            if !agrees {
+                return StageView::Drift {
+                    detail: format!(
+                        "tracked {}{label}, live traffic {}%",
+                        if p.rolled_back { "rollback from " } else { "" },
+                        format_number(share)
+                    ),
+                };
+            }
+        }
+        None => {}
+    }
+    if p.rolled_back {
+        return StageView::RolledBack { from: label };
+    }
+    StageView::Live {
+        name: label,
+        timer: BakeTimer {
+            entered_at: p.entered_at,
+            bake: stage.bake,
+        },
+        is_last: plan.is_last(p.stage),
+    }
+}
+
+pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
+    let setup = &state.setup;
+    let current = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+    let overrides = current.map(|i| &setup.plan.stages[i].overrides);
+    let conditions: Vec<ConditionStatus> = setup
+        .conditions
+        .iter()
+        .zip(&state.tracks)
+        .map(|(spec, track)| spec.status(track, overrides.and_then(|o| o.get(&spec.id)), now))
+        .collect();
+    let world = GateWorld {
+        state,
+        conditions: &conditions,
+    };
+    let gates: Vec<GateResult> = setup.gates.iter().map(|g| g.evaluate(&world, now)).collect();
+    let view = stage_view(state, now);
+    let labelled: Vec<(&str, &ConditionStatus)> = setup
+        .conditions
+        .iter()
+        .map(|c| c.label.as_str())
+        .zip(&conditions)
+        .collect();
+    let verdict = decide(&VerdictInputs {
+        conditions: &labelled,
+        gates: &gates,
+        stage: view.clone(),
+        now,
+    });
+    let breached = conditions.iter().any(|c| c.state == CondState::Breached);
+    let bake = match &view {
+        StageView::Live { timer, .. } => Some(*timer),
+        _ => None,
+    };
+    let sources = setup
+        .sources
+        .iter()
+        .zip(&state.sources)
+        .map(|(spec, h)| source_view(h, spec.stale_after, now))
+        .collect();
+    let local = now.with_timezone(&state.local_offset);
+    Evaluation {
+        stages: stage_states(&setup.plan, state.position, breached, now),
+        current,
+        bake_left: bake.map(|b| Duration::from_secs(b.remaining(now).as_secs())),
+        bake,
+        conditions,
+        gates,
+        verdict,
+        sources,
+        observed: state
+            .observed
+            .map(|(share, _)| format!("{}%", format_number(share))),
+        clock: format!("{} local · {} UTC", local.format("%H:%M"), now.format("%H:%M")),
+    }
+}
+
+impl State {
+    /// The staleness limit of the source a signal comes from.
+    pub(crate) fn stale_after_of_signal(&self, sig: SignalId) -> Duration {
+        let source = self.setup.signals[sig].source;
+        self.setup.sources[source].stale_after
+    }
+}

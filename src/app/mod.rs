@@ -1,0 +1,154 @@
+//! The application: one `State`, changed only by `update`, drawn by `ui::view`.
+
+mod eval;
+pub mod msg;
+mod position;
+mod update;
+
+pub use eval::{Evaluation, SourceStatus, SourceView};
+pub use msg::{Effect, Key, Msg};
+pub use position::position_from_journal;
+pub use update::{start, update};
+
+use crate::core::condition::ConditionTrack;
+use crate::core::plan::Position;
+use crate::core::reading::Reading;
+use crate::core::record::{Context, Event, Record};
+use crate::setup::Setup;
+use chrono::{DateTime, FixedOffset, Utc};
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// What the cockpit knows about one source's polls.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceHealth {
+    pub last_ok: Option<DateTime<Utc>>,
+    pub last_poll: Option<DateTime<Utc>>,
+    pub latency: Option<Duration>,
+    pub consecutive_failures: u32,
+    /// The error of the latest poll, cleared by a successful one.
+    pub last_error: Option<String>,
+    pub last_seq: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Info,
+    Good,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub level: LogLevel,
+    pub text: String,
+}
+
+/// Which overlay, if any, has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub setup: Setup,
+    pub tracks: Vec<ConditionTrack>,
+    /// The latest reading of every signal, with when it arrived.
+    pub signals: Vec<Option<(DateTime<Utc>, Reading)>>,
+    pub sources: Vec<SourceHealth>,
+    /// The tracked position: from the journal, or adopted from the first observation.
+    pub position: Option<Position>,
+    /// The live traffic share a source reports, and since when it has been that.
+    pub observed: Option<(f64, DateTime<Utc>)>,
+    /// Everything time-dependent, recomputed on every message.
+    pub eval: Evaluation,
+    pub log: VecDeque<LogEntry>,
+    pub overlay: Overlay,
+    pub read_only: bool,
+    /// The local time zone's offset, fixed at start, for the header clock.
+    pub local_offset: FixedOffset,
+    pub context: Context,
+    pub quitting: bool,
+    /// The last journal write failed: shown until one succeeds.
+    pub journal_error: Option<String>,
+    /// Set by `update` when something visible changed; cleared by the drawer.
+    pub dirty: bool,
+}
+
+pub const LOG_CAPACITY: usize = 200;
+
+impl State {
+    pub fn new(
+        setup: Setup,
+        position: Option<Position>,
+        context: Context,
+        local_offset: FixedOffset,
+        read_only: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let mut state = State {
+            tracks: vec![ConditionTrack::default(); setup.conditions.len()],
+            signals: vec![None; setup.signals.len()],
+            sources: vec![SourceHealth::default(); setup.sources.len()],
+            position,
+            observed: None,
+            eval: Evaluation::default(),
+            log: VecDeque::new(),
+            overlay: Overlay::None,
+            read_only,
+            local_offset,
+            context,
+            quitting: false,
+            journal_error: None,
+            dirty: true,
+            setup,
+        };
+        state.eval = eval::evaluate(&state, now);
+        state
+    }
+
+    /// The record announcing this cockpit's start; the runtime journals it first.
+    pub fn started_record(&self, now: DateTime<Utc>) -> Record {
+        let mut r = self.record(Event::CockpitStarted, now);
+        r.detail = Some(if self.read_only {
+            "read-only observer".into()
+        } else {
+            "operator cockpit".into()
+        });
+        r
+    }
+
+    pub(crate) fn record(&self, event: Event, now: DateTime<Utc>) -> Record {
+        let mut r = Record::new(now, event, self.context.clone());
+        if let Some(i) = self.eval.current {
+            let stage = &self.setup.plan.stages[i];
+            r.stage = Some(stage.name.clone());
+            r.traffic = Some(stage.traffic);
+        }
+        r.verdict = Some(self.eval.verdict.kind.label().to_string());
+        r.verdict_reasons = self.eval.verdict.reasons.iter().map(|r| r.text.clone()).collect();
+        r
+    }
+
+    pub(crate) fn log(&mut self, at: DateTime<Utc>, level: LogLevel, text: impl Into<String>) {
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry {
+            at,
+            level,
+            text: text.into(),
+        });
+        self.dirty = true;
+    }
+
+    /// Take the dirty flag: true when the screen needs drawing.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::replace(&mut self.dirty, false)
+    }
+}

@@ -1,0 +1,46 @@
+//! Everything that can happen to the cockpit arrives as a `Msg`; everything it wants done
+//! leaves as an `Effect`.
+
+use crate::core::reading::Observation;
+use crate::core::record::Record;
+
+/// A key press, already translated from the terminal's event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Enter,
+    Esc,
+    Backspace,
+    Tab,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Ctrl plus a letter (lowercase).
+    Ctrl(char),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// Once a second: timers, staleness, the clock.
+    Tick,
+    Key(Key),
+    Paste(String),
+    /// The terminal changed size; a full redraw is needed.
+    Resize,
+    Observation(Observation),
+    /// A journal append finished; the error, if any, is shown and kept.
+    Journaled(Result<(), String>),
+    /// SIGTERM, SIGHUP or SIGINT: stop cleanly.
+    Shutdown(&'static str),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Append to the audit journal and flush it to disk.
+    Journal(Box<Record>),
+    /// Leave the event loop (after the effects before it have run).
+    Quit,
+}

@@ -1,0 +1,165 @@
+//! Where the release stands: read back from the journal, or adopted from what a source reports.
+
+use super::{Effect, LogLevel, State};
+use crate::core::plan::{Plan, Position};
+use crate::core::reading::format_number;
+use crate::core::record::{Context, Event, Record};
+use chrono::{DateTime, Utc};
+
+/// The position the journal records for this release: the last stage entered, and whether a
+/// rollback followed. Records of other releases, versions or environments are ignored.
+pub fn position_from_journal(records: &[Record], ctx: &Context, plan: &Plan) -> Option<Position> {
+    let mut position = None;
+    let same = |r: &Record| {
+        r.context.release == ctx.release
+            && r.context.version == ctx.version
+            && r.context.environment == ctx.environment
+    };
+    for r in records.iter().filter(|r| same(r)) {
+        match r.event {
+            Event::StageEntered => {
+                let by_name = r
+                    .stage
+                    .as_ref()
+                    .and_then(|n| plan.stages.iter().position(|s| &s.name == n));
+                let index = by_name.or_else(|| r.traffic.and_then(|t| plan.stage_for_traffic(t)));
+                if let Some(stage) = index {
+                    position = Some(Position {
+                        stage,
+                        entered_at: r.ts,
+                        rolled_back: false,
+                    });
+                }
+            }
+            Event::RolledBack => {
+                if let Some(p) = position.as_mut() {
+                    p.rolled_back = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    position
+}
+
+impl State {
+    /// Enter stage `index` at `at`: the new tracked position, journaled.
+    pub(super) fn enter_stage(
+        &mut self,
+        index: usize,
+        at: DateTime<Utc>,
+        why: &str,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.position = Some(Position {
+            stage: index,
+            entered_at: at,
+            rolled_back: false,
+        });
+        let stage = &self.setup.plan.stages[index];
+        let text = format!(
+            "stage {} ({}%) entered: {why}",
+            stage.name,
+            format_number(stage.traffic)
+        );
+        let mut record = self.record(Event::StageEntered, at);
+        record.stage = Some(stage.name.clone());
+        record.traffic = Some(stage.traffic);
+        record.detail = Some(why.to_string());
+        fx.push(Effect::Journal(Box::new(record)));
+        self.log(at, LogLevel::Info, text);
+    }
+
+    /// A source reported the live traffic share.
+    pub(super) fn observe_traffic(&mut self, share: f64, at: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        match self.observed {
+            Some((old, _)) if old == share => {}
+            Some((old, _)) => {
+                self.log(
+                    at,
+                    LogLevel::Info,
+                    format!(
+                        "live traffic changed {}% → {}%",
+                        format_number(old),
+                        format_number(share)
+                    ),
+                );
+                self.observed = Some((share, at));
+            }
+            None => self.observed = Some((share, at)),
+        }
+        // With nothing tracked yet, the first observation of a stage's share is its entry.
+        if self.position.is_none()
+            && let Some(index) = self.setup.plan.stage_for_traffic(share)
+        {
+            self.enter_stage(index, at, "first observed live", fx);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::plan::Stage;
+    use chrono::TimeZone;
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    fn plan() -> Plan {
+        let stage = |name: &str, traffic: f64| Stage {
+            name: name.into(),
+            traffic,
+            bake: Duration::from_secs(60),
+            overrides: BTreeMap::new(),
+        };
+        Plan {
+            stages: vec![stage("canary", 1.0), stage("5%", 5.0), stage("all", 100.0)],
+        }
+    }
+
+    fn ctx(version: &str) -> Context {
+        Context {
+            release: "checkout".into(),
+            version: version.into(),
+            environment: "prod".into(),
+            ..Default::default()
+        }
+    }
+
+    fn entered(secs: i64, version: &str, stage: &str) -> Record {
+        let mut r = Record::new(
+            Utc.timestamp_opt(1_700_000_000 + secs, 0).unwrap(),
+            Event::StageEntered,
+            ctx(version),
+        );
+        r.stage = Some(stage.into());
+        r
+    }
+
+    #[test]
+    fn resumes_at_the_last_stage_entered_with_its_entry_time() {
+        let records = vec![
+            entered(0, "1.2", "canary"),
+            entered(100, "1.2", "5%"),
+            entered(200, "1.1", "all"),
+        ];
+        let p = position_from_journal(&records, &ctx("1.2"), &plan()).unwrap();
+        assert_eq!(p.stage, 1);
+        assert_eq!(p.entered_at.timestamp(), 1_700_000_100);
+        assert!(!p.rolled_back);
+    }
+
+    #[test]
+    fn a_rollback_after_the_entry_is_remembered() {
+        let mut rb = entered(150, "1.2", "5%");
+        rb.event = Event::RolledBack;
+        let records = vec![entered(100, "1.2", "5%"), rb];
+        let p = position_from_journal(&records, &ctx("1.2"), &plan()).unwrap();
+        assert!(p.rolled_back);
+    }
+
+    #[test]
+    fn no_record_no_position() {
+        assert_eq!(position_from_journal(&[], &ctx("1.2"), &plan()), None);
+    }
+}

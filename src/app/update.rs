@@ -1,0 +1,214 @@
+//! `update`: the only place the state changes. Pure: no I/O, time passed in.
+
+use super::eval::{Evaluation, evaluate};
+use super::{Effect, Key, LogLevel, Msg, Overlay, State};
+use crate::core::condition::CondState;
+use crate::core::reading::{Observation, Outcome, Reading, clip};
+use crate::core::record::Event;
+use crate::core::verdict::VerdictKind;
+use chrono::{DateTime, Utc};
+
+pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Tick => {}
+        Msg::Resize => state.dirty = true,
+        Msg::Key(key) => on_key(state, key, now, &mut fx),
+        Msg::Paste(_) => {}
+        Msg::Observation(o) => on_observation(state, o, &mut fx),
+        Msg::Journaled(Ok(())) => {
+            if state.journal_error.take().is_some() {
+                state.log(now, LogLevel::Good, "journal writable again");
+            }
+        }
+        Msg::Journaled(Err(e)) => {
+            state.log(now, LogLevel::Error, format!("journal write failed: {e}"));
+            state.journal_error = Some(e);
+        }
+        Msg::Shutdown(signal) => {
+            state.log(now, LogLevel::Warn, format!("{signal} received, stopping"));
+            quit(state, now, &mut fx);
+        }
+    }
+    let next = evaluate(state, now);
+    transitions(state, &next, now, &mut fx);
+    if next != state.eval {
+        state.eval = next;
+        state.dirty = true;
+    }
+    if state.read_only {
+        // An observer never writes: the operator's cockpit owns the journal.
+        fx.retain(|e| !matches!(e, Effect::Journal(_)));
+    }
+    fx
+}
+
+/// Begin the session: journal the start, and with no way to observe the live stage and none
+/// tracked, take the first stage as entered now (journaled, so a restart resumes from here).
+pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let mut fx = vec![Effect::Journal(Box::new(state.started_record(now)))];
+    state.log(
+        now,
+        LogLevel::Info,
+        format!(
+            "cockpit started{}",
+            if state.read_only { " (read-only)" } else { "" }
+        ),
+    );
+    if state.position.is_none() && state.setup.observed_traffic.is_none() {
+        state.enter_stage(0, now, "assumed at the first start of the cockpit", &mut fx);
+    }
+    fx.extend(update(state, Msg::Tick, now));
+    if state.read_only {
+        fx.retain(|e| !matches!(e, Effect::Journal(_)));
+    }
+    fx
+}
+
+fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+    if state.quitting {
+        return;
+    }
+    state.quitting = true;
+    fx.push(Effect::Journal(Box::new(state.record(Event::CockpitStopped, now))));
+    fx.push(Effect::Quit);
+}
+
+fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+    if state.overlay == Overlay::Help {
+        // The help overlay takes every key; any of these closes it.
+        if matches!(key, Key::Esc | Key::Char('?') | Key::Char('q') | Key::Enter) {
+            state.overlay = Overlay::None;
+            state.dirty = true;
+        } else if key == Key::Ctrl('c') {
+            quit(state, now, fx);
+        }
+        return;
+    }
+    match key {
+        Key::Char('q') | Key::Ctrl('c') => quit(state, now, fx),
+        Key::Char('?') => {
+            state.overlay = Overlay::Help;
+            state.dirty = true;
+        }
+        _ => {}
+    }
+}
+
+fn on_observation(state: &mut State, o: Observation, fx: &mut Vec<Effect>) {
+    let Some(health) = state.sources.get_mut(o.source) else {
+        return;
+    };
+    if o.seq <= health.last_seq {
+        return; // older than what we have: a late answer from a slow poll
+    }
+    health.last_seq = o.seq;
+    health.last_poll = Some(o.at);
+    health.latency = Some(o.latency);
+    let name = state.setup.sources[o.source].name.clone();
+    match o.outcome {
+        Outcome::Failed(err) => {
+            health.consecutive_failures += 1;
+            let changed = health.last_error.as_deref() != Some(err.as_str());
+            health.last_error = Some(err.clone());
+            if changed {
+                state.log(o.at, LogLevel::Warn, format!("source {name}: {err}"));
+            }
+            let readings: Vec<_> = state.setup.sources[o.source]
+                .signals
+                .iter()
+                .map(|(sig, _)| (*sig, Reading::Missing(format!("{name}: {err}"))))
+                .collect();
+            apply_readings(state, readings, o.at, fx);
+        }
+        Outcome::Readings(readings) => {
+            let recovered = health.last_error.is_some();
+            health.last_error = None;
+            health.consecutive_failures = 0;
+            health.last_ok = Some(o.at);
+            if recovered {
+                state.log(o.at, LogLevel::Good, format!("source {name}: answering again"));
+            }
+            apply_readings(state, readings, o.at, fx);
+        }
+    }
+}
+
+fn apply_readings(
+    state: &mut State,
+    readings: Vec<(usize, Reading)>,
+    at: DateTime<Utc>,
+    fx: &mut Vec<Effect>,
+) {
+    for (sig, reading) in &readings {
+        if let Some(slot) = state.signals.get_mut(*sig) {
+            *slot = Some((at, reading.clone()));
+        }
+    }
+    // Baselines first, so a canary read in the same poll is judged against the fresh baseline.
+    for (sig, reading) in &readings {
+        for (i, spec) in state.setup.conditions.iter().enumerate() {
+            if spec.relative.is_some_and(|r| r.baseline == *sig) {
+                spec.observe_baseline(&mut state.tracks[i], at, reading.number());
+            }
+        }
+    }
+    let current = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+    for (sig, reading) in &readings {
+        for (i, spec) in state.setup.conditions.iter().enumerate() {
+            if spec.value == *sig {
+                let over = current.and_then(|c| state.setup.plan.stages[c].overrides.get(&spec.id));
+                let threshold = spec.effective(over, &state.tracks[i]);
+                spec.observe(&mut state.tracks[i], at, reading.number(), threshold);
+            }
+        }
+        if state.setup.observed_traffic == Some(*sig)
+            && let Ok(share) = reading.number()
+        {
+            state.observe_traffic(share, at, fx);
+        }
+    }
+}
+
+/// Log and journal what changed between the shown evaluation and the next one.
+fn transitions(state: &mut State, next: &Evaluation, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+    let prev = &state.eval;
+    let mut events = Vec::new();
+    for (i, (old, new)) in prev.conditions.iter().zip(&next.conditions).enumerate() {
+        let label = &state.setup.conditions[i].label;
+        let began = old.state != CondState::Breached && new.state == CondState::Breached;
+        let ended = old.state == CondState::Breached && new.state != CondState::Breached;
+        if began {
+            let why = new.why.clone().unwrap_or_default();
+            events.push((Event::BreachBegan, LogLevel::Error, format!("breach began: {label}: {why}")));
+        } else if ended {
+            events.push((
+                Event::BreachEnded,
+                LogLevel::Good,
+                format!("breach ended: {label} is {}", new.state.label()),
+            ));
+        }
+    }
+    let verdict_changed = prev.verdict.kind != next.verdict.kind;
+    for (event, level, text) in events {
+        let mut record = state.record(event, now);
+        record.detail = Some(text.clone());
+        fx.push(Effect::Journal(Box::new(record)));
+        state.log(now, level, text);
+    }
+    if verdict_changed {
+        let level = match next.verdict.kind {
+            VerdictKind::RollbackAdvised => LogLevel::Error,
+            VerdictKind::NoGoUntilVerified => LogLevel::Warn,
+            VerdictKind::Hold => LogLevel::Info,
+            VerdictKind::Go | VerdictKind::Complete => LogLevel::Good,
+        };
+        let why = next
+            .verdict
+            .reasons
+            .first()
+            .map(|r| format!(": {}", clip(&r.text, 60)))
+            .unwrap_or_default();
+        state.log(now, level, format!("verdict {}{why}", next.verdict.kind.label()));
+    }
+}

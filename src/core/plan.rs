@@ -1,0 +1,212 @@
+//! The rollout plan: ordered stages, which one is current, and its bake timer.
+
+use super::since;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Per-stage replacement of a condition's thresholds (keys are condition ids).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ThresholdOverride {
+    pub max: Option<f64>,
+    pub min: Option<f64>,
+    pub warn: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    pub name: String,
+    /// Share of traffic in percent, strictly increasing along the plan; the last is 100.
+    pub traffic: f64,
+    pub bake: Duration,
+    pub overrides: BTreeMap<String, ThresholdOverride>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub stages: Vec<Stage>,
+}
+
+impl Plan {
+    /// The stage whose traffic share is `share` (within half a percentage point).
+    pub fn stage_for_traffic(&self, share: f64) -> Option<usize> {
+        self.stages
+            .iter()
+            .position(|s| (s.traffic - share).abs() < 0.5)
+    }
+
+    pub fn is_last(&self, index: usize) -> bool {
+        index + 1 == self.stages.len()
+    }
+}
+
+/// Display state of one stage in the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageState {
+    Pending,
+    Baking,
+    Ready,
+    Breached,
+    Done,
+    RolledBack,
+}
+
+impl StageState {
+    pub fn label(self) -> &'static str {
+        match self {
+            StageState::Pending => "pending",
+            StageState::Baking => "baking",
+            StageState::Ready => "ready",
+            StageState::Breached => "breached",
+            StageState::Done => "done",
+            StageState::RolledBack => "rolled back",
+        }
+    }
+}
+
+/// Where the release stands: the current stage and when it was entered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Position {
+    pub stage: usize,
+    pub entered_at: DateTime<Utc>,
+    /// Set when the release was rolled back from this stage.
+    pub rolled_back: bool,
+}
+
+/// Countdown of the current stage's bake time, from the moment the stage was entered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BakeTimer {
+    pub entered_at: DateTime<Utc>,
+    pub bake: Duration,
+}
+
+impl BakeTimer {
+    pub fn elapsed(&self, now: DateTime<Utc>) -> Duration {
+        since(now, self.entered_at)
+    }
+
+    pub fn remaining(&self, now: DateTime<Utc>) -> Duration {
+        self.bake.saturating_sub(self.elapsed(now))
+    }
+
+    pub fn is_baked(&self, now: DateTime<Utc>) -> bool {
+        self.elapsed(now) >= self.bake
+    }
+
+    /// Fraction baked, 0.0 to 1.0.
+    pub fn progress(&self, now: DateTime<Utc>) -> f64 {
+        if self.bake.is_zero() {
+            return 1.0;
+        }
+        (self.elapsed(now).as_secs_f64() / self.bake.as_secs_f64()).clamp(0.0, 1.0)
+    }
+}
+
+/// The state of every stage, given the position and whether a condition is breached.
+pub fn stage_states(
+    plan: &Plan,
+    position: Option<Position>,
+    breached: bool,
+    now: DateTime<Utc>,
+) -> Vec<StageState> {
+    plan.stages
+        .iter()
+        .enumerate()
+        .map(|(i, stage)| match position {
+            None => StageState::Pending,
+            Some(p) if i < p.stage => StageState::Done,
+            Some(p) if i > p.stage => StageState::Pending,
+            Some(p) if p.rolled_back => StageState::RolledBack,
+            Some(_) if breached => StageState::Breached,
+            Some(p) => {
+                let timer = BakeTimer {
+                    entered_at: p.entered_at,
+                    bake: stage.bake,
+                };
+                if timer.is_baked(now) {
+                    StageState::Ready
+                } else {
+                    StageState::Baking
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn plan() -> Plan {
+        let stage = |traffic: f64, secs: u64| Stage {
+            name: format!("{traffic}%"),
+            traffic,
+            bake: Duration::from_secs(secs),
+            overrides: BTreeMap::new(),
+        };
+        Plan {
+            stages: vec![stage(1.0, 600), stage(5.0, 600), stage(100.0, 600)],
+        }
+    }
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_700_000_000 + secs, 0).unwrap()
+    }
+
+    #[test]
+    fn countdown_runs_from_entry_not_from_now() {
+        // Entered 7 minutes before the cockpit looked: 3 minutes are left, not 10.
+        let timer = BakeTimer {
+            entered_at: t(0),
+            bake: Duration::from_secs(600),
+        };
+        assert_eq!(timer.remaining(t(420)), Duration::from_secs(180));
+        assert!(!timer.is_baked(t(599)));
+        assert!(timer.is_baked(t(600)));
+        assert_eq!(timer.remaining(t(9999)), Duration::ZERO);
+        assert!((timer.progress(t(300)) - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn entry_in_the_future_counts_as_just_entered() {
+        let timer = BakeTimer {
+            entered_at: t(100),
+            bake: Duration::from_secs(600),
+        };
+        assert_eq!(timer.remaining(t(0)), Duration::from_secs(600));
+    }
+
+    #[test]
+    fn stages_before_the_current_one_are_done() {
+        let p = Position {
+            stage: 1,
+            entered_at: t(0),
+            rolled_back: false,
+        };
+        use StageState::*;
+        assert_eq!(
+            stage_states(&plan(), Some(p), false, t(10)),
+            vec![Done, Baking, Pending]
+        );
+        assert_eq!(
+            stage_states(&plan(), Some(p), false, t(600)),
+            vec![Done, Ready, Pending]
+        );
+        assert_eq!(
+            stage_states(&plan(), Some(p), true, t(600)),
+            vec![Done, Breached, Pending]
+        );
+        assert_eq!(
+            stage_states(&plan(), None, false, t(0)),
+            vec![Pending, Pending, Pending]
+        );
+    }
+
+    #[test]
+    fn traffic_maps_to_its_stage() {
+        assert_eq!(plan().stage_for_traffic(5.0), Some(1));
+        assert_eq!(plan().stage_for_traffic(5.2), Some(1));
+        assert_eq!(plan().stage_for_traffic(7.0), None);
+    }
+}

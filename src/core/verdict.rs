@@ -1,0 +1,340 @@
+//! One verdict for the release, with its reasons, in the precedence of SEMANTICS.md §4.
+
+use super::clock_duration;
+use super::condition::{CondState, ConditionStatus};
+use super::gate::{GateResult, GateState, Tier};
+use super::plan::BakeTimer;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VerdictKind {
+    RollbackAdvised,
+    NoGoUntilVerified,
+    Hold,
+    Go,
+    Complete,
+}
+
+impl VerdictKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            VerdictKind::RollbackAdvised => "ROLLBACK ADVISED",
+            VerdictKind::NoGoUntilVerified => "NO-GO UNTIL VERIFIED",
+            VerdictKind::Hold => "HOLD",
+            VerdictKind::Go => "GO",
+            VerdictKind::Complete => "COMPLETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub text: String,
+    /// How to verify or fix it, when there is something to do.
+    pub verify: Option<String>,
+}
+
+impl Reason {
+    fn new(text: impl Into<String>) -> Self {
+        Reason {
+            text: text.into(),
+            verify: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub kind: VerdictKind,
+    /// Why this verdict, most important first.
+    pub reasons: Vec<Reason>,
+    /// Should-tier gates that do not hold: shown, never blocking.
+    pub warnings: Vec<Reason>,
+}
+
+/// Where the release stands, as the verdict needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StageView {
+    /// No stage is live and none was tracked: the release has not started.
+    NotStarted,
+    /// The release was rolled back.
+    RolledBack { from: String },
+    /// The tracked and observed stages disagree.
+    Drift { detail: String },
+    /// Where the release stands cannot be told (the live traffic share is unknown).
+    Unknown { why: String },
+    Live {
+        name: String,
+        timer: BakeTimer,
+        is_last: bool,
+    },
+}
+
+pub struct VerdictInputs<'a> {
+    pub conditions: &'a [(&'a str, &'a ConditionStatus)],
+    pub gates: &'a [GateResult],
+    pub stage: StageView,
+    pub now: DateTime<Utc>,
+}
+
+pub fn decide(input: &VerdictInputs) -> Verdict {
+    let warnings: Vec<Reason> = input
+        .gates
+        .iter()
+        .filter(|g| g.tier == Tier::Should && g.state != GateState::Holds)
+        .map(|g| Reason {
+            text: format!("{}: {}", g.name, g.evidence),
+            verify: g.verify.clone(),
+        })
+        .collect();
+    let verdict = |kind, reasons| Verdict {
+        kind,
+        reasons,
+        warnings: warnings.clone(),
+    };
+
+    // 1. A breached stop condition.
+    let breached: Vec<Reason> = input
+        .conditions
+        .iter()
+        .filter(|(_, s)| s.state == CondState::Breached)
+        .map(|(label, s)| Reason::new(format!("{label}: {}", s.why.as_deref().unwrap_or("breached"))))
+        .collect();
+    if !breached.is_empty() {
+        return verdict(VerdictKind::RollbackAdvised, breached);
+    }
+
+    // 2. Anything unverified: drift, no live stage, unknown conditions, must-gates not holding.
+    let mut missing = Vec::new();
+    match &input.stage {
+        StageView::Drift { detail } => missing.push(Reason {
+            text: format!("drift: {detail}"),
+            verify: Some("check the rollout controller or flag; the tracked stage and the live traffic must agree".into()),
+        }),
+        StageView::NotStarted => missing.push(Reason {
+            text: "no stage is live yet".into(),
+            verify: Some("start the rollout at the first stage".into()),
+        }),
+        StageView::Unknown { why } => missing.push(Reason {
+            text: format!("current stage unknown: {why}"),
+            verify: Some("check the source that reports the live traffic share".into()),
+        }),
+        StageView::RolledBack { from } => missing.push(Reason {
+            text: format!("rolled back from {from}"),
+            verify: Some("investigate, then start a new release".into()),
+        }),
+        StageView::Live { .. } => {}
+    }
+    for (label, s) in input.conditions {
+        if s.state == CondState::Unknown {
+            missing.push(Reason {
+                text: format!("{label} unknown: {}", s.why.as_deref().unwrap_or("no data")),
+                verify: Some("check the source in the sources panel".into()),
+            });
+        }
+    }
+    for g in input.gates {
+        if g.tier == Tier::Must && g.state != GateState::Holds {
+            missing.push(Reason {
+                text: format!("{}: {}", g.name, g.evidence),
+                verify: g.verify.clone(),
+            });
+        }
+    }
+    if !missing.is_empty() {
+        return verdict(VerdictKind::NoGoUntilVerified, missing);
+    }
+
+    // 3. Healthy but not yet proven: baking, or a breach being confirmed.
+    let StageView::Live {
+        name,
+        timer,
+        is_last,
+    } = &input.stage
+    else {
+        unreachable!("every other stage view returned above")
+    };
+    let mut hold = Vec::new();
+    if !timer.is_baked(input.now) {
+        hold.push(Reason::new(format!(
+            "{name} baking: {} left",
+            clock_duration(timer.remaining(input.now))
+        )));
+    }
+    for (label, s) in input.conditions {
+        if let Some(c) = &s.confirming {
+            hold.push(Reason::new(format!("{label} over threshold, confirming ({c})")));
+        }
+    }
+    if !hold.is_empty() {
+        return verdict(VerdictKind::Hold, hold);
+    }
+
+    // 4/5. Baked, healthy, every must-gate holds.
+    if *is_last {
+        verdict(
+            VerdictKind::Complete,
+            vec![Reason::new(format!("{name} baked and healthy"))],
+        )
+    } else {
+        verdict(
+            VerdictKind::Go,
+            vec![Reason::new(format!("{name} baked and healthy; promote to the next stage"))],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::condition::Threshold;
+    use crate::core::series::Trend;
+    use chrono::TimeZone;
+    use std::time::Duration;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_700_000_000 + secs, 0).unwrap()
+    }
+
+    fn cond(state: CondState) -> ConditionStatus {
+        ConditionStatus {
+            state,
+            value: Some(0.01),
+            threshold: Threshold::default(),
+            why: Some(format!("{} why", state.label())),
+            confirming: None,
+            trend: Trend::Flat,
+        }
+    }
+
+    fn gate(tier: Tier, state: GateState) -> GateResult {
+        GateResult {
+            name: format!("{} gate", tier.label()),
+            tier,
+            state,
+            evidence: "evidence".into(),
+            verify: None,
+        }
+    }
+
+    fn live(last: bool) -> StageView {
+        StageView::Live {
+            name: "5%".into(),
+            timer: BakeTimer {
+                entered_at: t(0),
+                bake: Duration::from_secs(60),
+            },
+            is_last: last,
+        }
+    }
+
+    fn decide_at(
+        conds: &[ConditionStatus],
+        gates: &[GateResult],
+        stage: StageView,
+        now: i64,
+    ) -> Verdict {
+        let named: Vec<(&str, &ConditionStatus)> = conds.iter().map(|c| ("cond", c)).collect();
+        decide(&VerdictInputs {
+            conditions: &named,
+            gates,
+            stage,
+            now: t(now),
+        })
+    }
+
+    #[test]
+    fn breach_outranks_everything() {
+        let v = decide_at(
+            &[cond(CondState::Unknown), cond(CondState::Breached)],
+            &[gate(Tier::Must, GateState::Fails)],
+            StageView::Drift { detail: "x".into() },
+            0,
+        );
+        assert_eq!(v.kind, VerdictKind::RollbackAdvised);
+        assert_eq!(v.reasons.len(), 1);
+        assert_eq!(v.reasons[0].text, "cond: BREACH why");
+    }
+
+    #[test]
+    fn unknown_condition_is_no_go_even_when_baked() {
+        let v = decide_at(&[cond(CondState::Ok), cond(CondState::Unknown)], &[], live(false), 999);
+        assert_eq!(v.kind, VerdictKind::NoGoUntilVerified);
+        assert_eq!(v.reasons[0].text, "cond unknown: UNKNOWN why");
+    }
+
+    #[test]
+    fn failing_must_gate_blocks_but_should_gate_only_warns() {
+        let v = decide_at(
+            &[cond(CondState::Ok)],
+            &[gate(Tier::Should, GateState::Fails)],
+            live(false),
+            999,
+        );
+        assert_eq!(v.kind, VerdictKind::Go);
+        assert_eq!(v.warnings.len(), 1);
+        let v = decide_at(
+            &[cond(CondState::Ok)],
+            &[gate(Tier::Must, GateState::Unknown), gate(Tier::Optional, GateState::Fails)],
+            live(false),
+            999,
+        );
+        assert_eq!(v.kind, VerdictKind::NoGoUntilVerified);
+        assert_eq!(v.reasons.len(), 1);
+    }
+
+    #[test]
+    fn drift_is_no_go() {
+        let v = decide_at(
+            &[cond(CondState::Ok)],
+            &[],
+            StageView::Drift {
+                detail: "tracked 5%, live 10%".into(),
+            },
+            999,
+        );
+        assert_eq!(v.kind, VerdictKind::NoGoUntilVerified);
+        assert_eq!(v.reasons[0].text, "drift: tracked 5%, live 10%");
+    }
+
+    #[test]
+    fn healthy_but_baking_is_hold_with_time_left() {
+        let v = decide_at(&[cond(CondState::Ok), cond(CondState::Warn)], &[], live(false), 15);
+        assert_eq!(v.kind, VerdictKind::Hold);
+        assert_eq!(v.reasons[0].text, "5% baking: 00:45 left");
+    }
+
+    #[test]
+    fn a_breach_being_confirmed_holds_a_baked_stage() {
+        let mut c = cond(CondState::Warn);
+        c.confirming = Some("over for 20s of 2m".into());
+        let v = decide_at(&[c], &[], live(false), 999);
+        assert_eq!(v.kind, VerdictKind::Hold);
+    }
+
+    #[test]
+    fn baked_and_healthy_is_go_or_complete_on_the_last_stage() {
+        let gates = [gate(Tier::Must, GateState::Holds)];
+        assert_eq!(
+            decide_at(&[cond(CondState::Ok)], &gates, live(false), 60).kind,
+            VerdictKind::Go
+        );
+        assert_eq!(
+            decide_at(&[cond(CondState::Ok)], &gates, live(true), 60).kind,
+            VerdictKind::Complete
+        );
+    }
+
+    #[test]
+    fn not_started_or_rolled_back_is_not_healthy() {
+        let v = decide_at(&[cond(CondState::Ok)], &[], StageView::NotStarted, 0);
+        assert_eq!(v.kind, VerdictKind::NoGoUntilVerified);
+        let v = decide_at(
+            &[cond(CondState::Ok)],
+            &[],
+            StageView::RolledBack { from: "5%".into() },
+            0,
+        );
+        assert_eq!(v.kind, VerdictKind::NoGoUntilVerified);
+    }
+}

@@ -1,0 +1,6 @@
+mod app;
+mod core;
+mod secret;
+mod setup;
+
+fn main() {}

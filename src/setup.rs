@@ -1,0 +1,86 @@
+//! The release as configured: plan, sources, signals, conditions, gates. Built from the config
+//! file by `config::load`, then owned by the app state (and, for sources, by their pollers).
+
+use crate::core::condition::ConditionSpec;
+use crate::core::gate::GateSpec;
+use crate::core::plan::Plan;
+use crate::core::reading::{SignalId, SourceId};
+use crate::secret::Secret;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReleaseInfo {
+    pub name: String,
+    pub version: String,
+    pub environment: String,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Prometheus HTTP API, instant queries over `/api/v1/query`.
+    Prometheus,
+    /// Any JSON endpoint; values picked with JSON Pointer.
+    Http,
+}
+
+impl SourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Prometheus => "prometheus",
+            SourceKind::Http => "http",
+        }
+    }
+}
+
+/// How a signal's value is taken from its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Extract {
+    /// A PromQL instant query; one request per signal.
+    PromQuery(String),
+    /// A JSON Pointer (RFC 6901) into the source's one response; `""` is the whole document.
+    Pointer(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceSpec {
+    pub name: String,
+    pub kind: SourceKind,
+    /// Prometheus: the server's base URL. Http: the full URL to fetch.
+    pub url: String,
+    pub method: String,
+    /// Header values may hold secrets: they are only ever exposed to the HTTP client.
+    pub headers: Vec<(String, Secret)>,
+    pub body: Option<String>,
+    pub interval: Duration,
+    pub timeout: Duration,
+    /// Older than this, a source's last good value no longer counts.
+    pub stale_after: Duration,
+    /// The values this source must produce on each poll.
+    pub signals: Vec<(SignalId, Extract)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalSpec {
+    pub source: SourceId,
+    pub extract: Extract,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setup {
+    pub release: ReleaseInfo,
+    pub plan: Plan,
+    pub sources: Vec<SourceSpec>,
+    pub signals: Vec<SignalSpec>,
+    pub conditions: Vec<ConditionSpec>,
+    pub gates: Vec<GateSpec>,
+    /// A signal that reports the live traffic share in percent (a flag's rollout %).
+    pub observed_traffic: Option<SignalId>,
+    /// Where the audit journal lives.
+    pub journal: PathBuf,
+    /// Who is at the keyboard, for the journal.
+    pub operator: String,
+    /// Draw with ASCII symbols only.
+    pub ascii: bool,
+}
