@@ -1,6 +1,1 @@
-mod app;
-mod core;
-mod secret;
-mod setup;
-
 fn main() {}

@@ -77,10 +77,37 @@ pub struct Setup {
     pub gates: Vec<GateSpec>,
     /// A signal that reports the live traffic share in percent (a flag's rollout %).
     pub observed_traffic: Option<SignalId>,
+    /// Webhooks by name; `promote` and `rollback` are the two the cockpit knows.
+    pub actions: Vec<ActionSpec>,
     /// Where the audit journal lives.
     pub journal: PathBuf,
     /// Who is at the keyboard, for the journal.
     pub operator: String,
     /// Draw with ASCII symbols only.
     pub ascii: bool,
+}
+
+/// How an action's body template is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    None,
+    Json,
+    Form,
+}
+
+/// A webhook that performs an action (promote, rollback, or a custom one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionSpec {
+    /// `promote`, `rollback`, or the custom action's key.
+    pub name: String,
+    pub method: String,
+    /// May hold `{{var}}` placeholders.
+    pub url: String,
+    pub headers: Vec<(String, Secret)>,
+    /// The body template, with `{{var}}` placeholders.
+    pub body: Option<String>,
+    pub body_kind: BodyKind,
+    /// The target honours the Idempotency-Key: timeouts and 5xx may be retried.
+    pub idempotent: bool,
+    pub timeout: Duration,
 }
