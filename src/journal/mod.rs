@@ -1,1 +1,193 @@
-//! (in progress)
+//! The audit journal: append-only JSON Lines, each record carrying the SHA-256 of the line
+//! before it, flushed to disk (fsync) before `append` returns.
+
+mod verify;
+
+pub use verify::{VerifyError, verify};
+
+use crate::core::record::Record;
+use sha2::{Digest, Sha256};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// SHA-256 of one journal line (without its newline), as lowercase hex.
+pub fn line_hash(line: &str) -> String {
+    hex::encode(Sha256::digest(line.as_bytes()))
+}
+
+/// The `prev` of the first record: the hash of nothing.
+pub fn genesis_hash() -> String {
+    line_hash("")
+}
+
+/// An open journal, held exclusively: a second cockpit on the same file is refused, so two
+/// writers can never interleave and break the chain.
+pub struct Journal {
+    file: File,
+    path: PathBuf,
+    last_hash: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("journal {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error(
+        "journal {path} is in use by another gonogo cockpit; watch with --read-only, or give this one its own journal"
+    )]
+    Locked { path: PathBuf },
+    #[error("journal {path}, line {line}: {problem}")]
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        problem: String,
+    },
+}
+
+impl Journal {
+    /// Open (creating it and its directory if needed) and read back every record.
+    pub fn open(path: &Path) -> Result<(Journal, Vec<Record>), JournalError> {
+        let io_err = |source| JournalError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io_err)?;
+        }
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(io_err)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(JournalError::Locked {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
+        }
+        let (records, last_hash) = read_records(&file, path)?;
+        Ok((
+            Journal {
+                file,
+                path: path.to_path_buf(),
+                last_hash,
+            },
+            records,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Chain, write and fsync one record. On return the record is on disk.
+    pub fn append(&mut self, record: &Record) -> Result<(), JournalError> {
+        let mut record = record.clone();
+        record.prev = self.last_hash.clone();
+        let line = serde_json::to_string(&record).map_err(|e| JournalError::Io {
+            path: self.path.clone(),
+            source: io::Error::other(e),
+        })?;
+        let mut bytes = line.clone().into_bytes();
+        bytes.push(b'\n');
+        self.file
+            .write_all(&bytes)
+            .and_then(|()| self.file.sync_data())
+            .map_err(|source| JournalError::Io {
+                path: self.path.clone(),
+                source,
+            })?;
+        self.last_hash = line_hash(&line);
+        Ok(())
+    }
+}
+
+/// Read a journal without taking it (for observers, `audit` commands and tests).
+pub fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
+    match File::open(path) {
+        Ok(file) => read_records(&file, path).map(|(records, _)| records),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(source) => Err(JournalError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+fn read_records(file: &File, path: &Path) -> Result<(Vec<Record>, String), JournalError> {
+    let mut records = Vec::new();
+    let mut last_hash = genesis_hash();
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|source| JournalError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: Record = serde_json::from_str(&line).map_err(|e| JournalError::Corrupt {
+            path: path.to_path_buf(),
+            line: i + 1,
+            problem: format!("not a journal record: {e}"),
+        })?;
+        last_hash = line_hash(&line);
+        records.push(record);
+    }
+    Ok((records, last_hash))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::record::{Context, Event};
+    use chrono::{TimeZone, Utc};
+
+    fn record(secs: i64, event: Event) -> Record {
+        Record::new(
+            Utc.timestamp_opt(1_700_000_000 + secs, 0).unwrap(),
+            event,
+            Context {
+                operator: "ana".into(),
+                release: "checkout".into(),
+                ..Default::default()
+            },
+        )
+    }
+
+    #[test]
+    fn appends_survive_a_reopen_and_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/journal.jsonl");
+        {
+            let (mut j, records) = Journal::open(&path).unwrap();
+            assert!(records.is_empty());
+            j.append(&record(0, Event::CockpitStarted)).unwrap();
+            j.append(&record(1, Event::StageEntered)).unwrap();
+        }
+        let (mut j, records) = Journal::open(&path).unwrap();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].prev, genesis_hash());
+        assert_eq!(records[1].event, Event::StageEntered);
+        j.append(&record(2, Event::CockpitStopped)).unwrap();
+        drop(j);
+        assert_eq!(verify(&path).unwrap(), 3);
+    }
+
+    #[test]
+    fn a_second_cockpit_cannot_take_the_same_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (_first, _) = Journal::open(&path).unwrap();
+        match Journal::open(&path) {
+            Err(JournalError::Locked { .. }) => {}
+            other => panic!("expected Locked, got {:?}", other.map(|_| ())),
+        }
+        // Observers may still read it.
+        assert!(read(&path).unwrap().is_empty());
+    }
+}
