@@ -1,1 +1,154 @@
-//! (in progress)
+//! The runtime: terminal, event loop, effects runner, signals. Everything that waits lives
+//! here or in `sources`; `app::update` never does.
+
+mod input;
+mod journal_writer;
+mod signals;
+mod terminal;
+
+pub use terminal::restore as restore_terminal;
+
+use crate::app::{self, Effect, Msg, State};
+use crate::core::record::Context;
+use crate::journal::{self, Journal};
+use crate::setup::Setup;
+use crate::sources::{self, SourceClient};
+use crate::ui::{self, Theme};
+use chrono::{Local, Offset, Utc};
+use color_eyre::eyre::{Result, WrapErr};
+use journal_writer::JournalWriter;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// How the cockpit runs, beyond what the config says.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub read_only: bool,
+    pub color: bool,
+    pub ascii: bool,
+}
+
+/// Draws are capped at about 15 a second; a burst of messages becomes one frame.
+const MIN_FRAME_GAP: Duration = Duration::from_millis(66);
+
+pub fn context(setup: &Setup) -> Context {
+    Context {
+        operator: setup.operator.clone(),
+        host: hostname(),
+        release: setup.release.name.clone(),
+        version: setup.release.version.clone(),
+        environment: setup.release.environment.clone(),
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Run the full-screen cockpit until the operator quits or a signal arrives.
+pub async fn run(setup: Setup, options: Options) -> Result<()> {
+    let ctx = context(&setup);
+    // Observers read the journal but never take it: the operator's cockpit owns it.
+    let (writer_journal, records) = if options.read_only {
+        (None, journal::read(&setup.journal)?)
+    } else {
+        let (j, records) = Journal::open(&setup.journal)?;
+        (Some(j), records)
+    };
+    let position = app::position_from_journal(&records, &ctx, &setup.plan);
+    let now = Utc::now();
+    let offset = Local::now().offset().fix();
+    let theme = Theme::new(options.color, options.ascii || setup.ascii);
+
+    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
+    let mut state = State::new(setup, position, ctx, offset, options.read_only, now);
+    let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
+
+    let mut guard = terminal::TerminalGuard::enter().wrap_err("taking over the terminal")?;
+    let pollers = sources::spawn_pollers(&state.setup.sources, &client, tx.clone());
+    let input = tokio::spawn(input::forward(tx.clone()));
+    let sigs = tokio::spawn(signals::forward(tx.clone()));
+    let ticks = tokio::spawn(tick(tx.clone()));
+
+    let mut quit = false;
+    let mut effects = app::start(&mut state, now);
+    let mut last_draw: Option<Instant> = None;
+    loop {
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Journal(record) => {
+                    if let Some(w) = &writer {
+                        w.append(*record);
+                    }
+                }
+                Effect::Quit => quit = true,
+            }
+        }
+        if quit {
+            break;
+        }
+        // Draw at most every MIN_FRAME_GAP; if too soon, wait for the gap or the next message.
+        let wait = if state.dirty {
+            let since = last_draw.map_or(MIN_FRAME_GAP, |t| t.elapsed());
+            if since >= MIN_FRAME_GAP {
+                state.take_dirty();
+                draw(&mut guard.terminal, &state, &theme)?;
+                last_draw = Some(Instant::now());
+                None
+            } else {
+                Some(MIN_FRAME_GAP - since)
+            }
+        } else {
+            None
+        };
+        let msg = match wait {
+            Some(gap) => match tokio::time::timeout(gap, rx.recv()).await {
+                Ok(msg) => msg,
+                Err(_) => continue, // the gap passed: draw now
+            },
+            None => rx.recv().await,
+        };
+        let Some(msg) = msg else { break };
+        effects = app::update(&mut state, msg, Utc::now());
+        // Take everything already queued before drawing: one frame for a burst.
+        while effects.is_empty()
+            && let Ok(msg) = rx.try_recv()
+        {
+            effects = app::update(&mut state, msg, Utc::now());
+        }
+    }
+
+    drop(pollers);
+    input.abort();
+    sigs.abort();
+    ticks.abort();
+    if let Some(w) = writer {
+        w.finish();
+    }
+    drop(guard);
+    Ok(())
+}
+
+fn draw(terminal: &mut terminal::Term, state: &State, theme: &Theme) -> Result<()> {
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| ui::view(state, theme, frame))?;
+    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(())
+}
+
+/// One tick at every wall-clock second, so countdowns change on the second.
+async fn tick(tx: mpsc::Sender<Msg>) {
+    loop {
+        let nanos = Utc::now().timestamp_subsec_nanos() as u64;
+        let to_next = Duration::from_nanos(1_000_000_000 - nanos.min(999_999_999));
+        tokio::time::sleep(to_next + Duration::from_millis(2)).await;
+        if tx.send(Msg::Tick).await.is_err() {
+            return;
+        }
+    }
+}
