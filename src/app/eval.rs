@@ -124,40 +124,58 @@ fn source_view(h: &SourceHealth, stale_after: Duration, now: DateTime<Utc>) -> S
     }
 }
 
+/// The live traffic share as the cockpit can judge it now.
+enum Observed {
+    /// No source reports it.
+    NotConfigured,
+    /// The latest reading predates this cockpit's own promote or rollback.
+    Pending,
+    Share(f64),
+    Unknown(String),
+}
+
+fn observed(state: &State, now: DateTime<Utc>) -> Observed {
+    let Some(sig) = state.setup.observed_traffic else {
+        return Observed::NotConfigured;
+    };
+    match &state.signals[sig] {
+        None => Observed::Unknown("no data yet".into()),
+        Some((at, _)) if state.moved_at.is_some_and(|m| *at < m) => Observed::Pending,
+        Some((at, _)) if since(now, *at) > state.stale_after_of_signal(sig) => Observed::Unknown(
+            format!("stale: last value {} ago", short_duration(since(now, *at))),
+        ),
+        Some((_, r)) => match r.number() {
+            Ok(share) => Observed::Share(share),
+            Err(why) => Observed::Unknown(why),
+        },
+    }
+}
+
 /// Where the release stands, combining the tracked position and the observed traffic.
 fn stage_view(state: &State, now: DateTime<Utc>) -> StageView {
     let plan = &state.setup.plan;
-    let observed: Option<Result<f64, String>> = state.setup.observed_traffic.map(|sig| {
-        match &state.signals[sig] {
-            None => Err("no data yet".into()),
-            Some((at, _)) if since(now, *at) > state.stale_after_of_signal(sig) => Err(format!(
-                "stale: last value {} ago",
-                short_duration(since(now, *at))
-            )),
-            Some((_, r)) => r.number(),
-        }
-    });
+    let observed = observed(state, now);
     let Some(p) = state.position else {
         return match observed {
-            None => StageView::NotStarted,
-            Some(Err(why)) => StageView::Unknown {
+            Observed::NotConfigured | Observed::Pending => StageView::NotStarted,
+            Observed::Unknown(why) => StageView::Unknown {
                 why: format!("live traffic share: {why}"),
             },
-            Some(Ok(share)) if share <= 0.0 => StageView::NotStarted,
-            Some(Ok(share)) => StageView::Unknown {
+            Observed::Share(share) if share <= 0.0 => StageView::NotStarted,
+            Observed::Share(share) => StageView::Unknown {
                 why: format!("live traffic {}% matches no stage", format_number(share)),
             },
         };
     };
     let stage = &plan.stages[p.stage];
-    let label = format!("{} ({}%)", stage.name, format_number(stage.traffic));
+    let label = stage.label();
     match observed {
-        Some(Err(why)) => {
+        Observed::Unknown(why) => {
             return StageView::Unknown {
                 why: format!("live traffic share: {why}"),
             };
         }
-        Some(Ok(share)) => {
+        Observed::Share(share) => {
             let agrees = if p.rolled_back {
                 share <= 0.0
             } else {
@@ -173,7 +191,7 @@ fn stage_view(state: &State, now: DateTime<Utc>) -> StageView {
                 };
             }
         }
-        None => {}
+        Observed::NotConfigured | Observed::Pending => {}
     }
     if p.rolled_back {
         return StageView::RolledBack { from: label };

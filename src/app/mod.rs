@@ -1,10 +1,16 @@
 //! The application: one `State`, changed only by `update`, drawn by `ui::view`.
 
+mod approve;
 mod eval;
 pub mod msg;
 mod position;
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;
 mod update;
 
+pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, Toast};
 pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use msg::{Effect, Key, Msg};
 pub use position::position_from_journal;
@@ -46,12 +52,16 @@ pub struct LogEntry {
     pub text: String,
 }
 
-/// Which overlay, if any, has the keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which overlay, if any, has the keyboard. An open overlay takes every key.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Overlay {
     #[default]
     None,
     Help,
+    /// The Approve-Risk prompt for an action.
+    Approve(Box<ApproveModal>),
+    /// Quit was asked for while an action is in flight: y quits, anything else stays.
+    ConfirmQuit,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +84,14 @@ pub struct State {
     pub local_offset: FixedOffset,
     pub context: Context,
     pub quitting: bool,
+    /// The action sent and not yet answered; another is refused meanwhile.
+    pub in_flight: Option<InFlight>,
+    pub toast: Option<Toast>,
+    /// When this cockpit last moved the release (promote or rollback succeeded): observations
+    /// older than this cannot reflect the move yet and do not count as drift.
+    pub moved_at: Option<DateTime<Utc>>,
+    /// Numbers the action ids of this session.
+    pub action_counter: u64,
     /// The last journal write failed: shown until one succeeds.
     pub journal_error: Option<String>,
     /// Set by `update` when something visible changed; cleared by the drawer.
@@ -104,6 +122,10 @@ impl State {
             local_offset,
             context,
             quitting: false,
+            in_flight: None,
+            toast: None,
+            moved_at: None,
+            action_counter: 0,
             journal_error: None,
             dirty: true,
             setup,

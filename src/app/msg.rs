@@ -1,6 +1,7 @@
 //! Everything that can happen to the cockpit arrives as a `Msg`; everything it wants done
 //! leaves as an `Effect`.
 
+use super::approve::{ActionOutcome, Dispatch};
 use crate::core::reading::Observation;
 use crate::core::record::Record;
 
@@ -33,6 +34,8 @@ pub enum Msg {
     Observation(Observation),
     /// A journal append finished; the error, if any, is shown and kept.
     Journaled(Result<(), String>),
+    /// A dispatched action ended (or was never sent).
+    ActionDone { id: String, outcome: ActionOutcome },
     /// SIGTERM, SIGHUP or SIGINT: stop cleanly.
     Shutdown(&'static str),
 }
@@ -41,6 +44,9 @@ pub enum Msg {
 pub enum Effect {
     /// Append to the audit journal and flush it to disk.
     Journal(Box<Record>),
+    /// Journal the request (flushed), then send the webhook; report back with `ActionDone`.
+    /// Only a confirmed Approve-Risk prompt creates this.
+    Dispatch(Box<Dispatch>),
     /// Leave the event loop (after the effects before it have run).
     Quit,
 }

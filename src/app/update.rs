@@ -11,10 +11,16 @@ use chrono::{DateTime, Utc};
 pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
-        Msg::Tick => {}
+        Msg::Tick => {
+            if state.toast.as_ref().is_some_and(|t| t.until <= now) {
+                state.toast = None;
+                state.dirty = true;
+            }
+        }
         Msg::Resize => state.dirty = true,
         Msg::Key(key) => on_key(state, key, now, &mut fx),
-        Msg::Paste(_) => {}
+        Msg::Paste(text) => state.approve_paste(&text),
+        Msg::ActionDone { id, outcome } => state.action_done(&id, outcome, now, &mut fx),
         Msg::Observation(o) => on_observation(state, o, &mut fx),
         Msg::Journaled(Ok(())) => {
             if state.journal_error.take().is_some() {
@@ -75,23 +81,47 @@ fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
 }
 
 fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    if state.overlay == Overlay::Help {
-        // The help overlay takes every key; any of these closes it.
-        if matches!(key, Key::Esc | Key::Char('?') | Key::Char('q') | Key::Enter) {
+    match &state.overlay {
+        Overlay::Approve(_) => return state.approve_key(key, now, fx),
+        Overlay::Help => {
+            // The help overlay takes every key; any of these closes it.
+            if matches!(key, Key::Esc | Key::Char('?') | Key::Char('q') | Key::Enter) {
+                state.overlay = Overlay::None;
+                state.dirty = true;
+            } else if key == Key::Ctrl('c') {
+                ask_quit(state, now, fx);
+            }
+            return;
+        }
+        Overlay::ConfirmQuit => {
             state.overlay = Overlay::None;
             state.dirty = true;
-        } else if key == Key::Ctrl('c') {
-            quit(state, now, fx);
+            if matches!(key, Key::Char('y') | Key::Char('Y')) {
+                quit(state, now, fx);
+            }
+            return;
         }
-        return;
+        Overlay::None => {}
     }
     match key {
-        Key::Char('q') | Key::Ctrl('c') => quit(state, now, fx),
+        Key::Char('q') | Key::Ctrl('c') => ask_quit(state, now, fx),
         Key::Char('?') => {
             state.overlay = Overlay::Help;
             state.dirty = true;
         }
+        Key::Char('p') => state.open_action("promote", now),
+        Key::Char('r') => state.open_action("rollback", now),
         _ => {}
+    }
+}
+
+/// Quit at once, unless an action is in flight: then ask first.
+fn ask_quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+    if state.in_flight.is_some() {
+        state.overlay = Overlay::ConfirmQuit;
+        state.dirty = true;
+    } else {
+        quit(state, now, fx);
     }
 }
 

@@ -22,6 +22,18 @@ pub struct Stage {
     pub overrides: BTreeMap<String, ThresholdOverride>,
 }
 
+impl Stage {
+    /// "canary (1%)", or just "5%" when the name is the share.
+    pub fn label(&self) -> String {
+        let share = format!("{}%", crate::core::reading::format_number(self.traffic));
+        if self.name == share {
+            share
+        } else {
+            format!("{} ({share})", self.name)
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub stages: Vec<Stage>,

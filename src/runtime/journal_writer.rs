@@ -1,31 +1,61 @@
-//! The journal's writer: one thread owns the file and appends in order; each result comes back
-//! to the loop as `Msg::Journaled`.
+//! The journal's writer: one thread owns the file and appends in order. Plain appends report
+//! back to the loop as `Msg::Journaled`; an action's request record is awaited, so the webhook
+//! is sent only once its record is on disk.
 
 use crate::app::Msg;
 use crate::core::record::Record;
 use crate::journal::Journal;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
-use tokio::sync::mpsc::Sender;
+use tokio::sync::{mpsc::Sender, oneshot};
+
+type Ack = oneshot::Sender<Result<(), String>>;
 
 pub struct JournalWriter {
-    tx: Option<mpsc::Sender<Record>>,
+    tx: Option<mpsc::Sender<(Record, Option<Ack>)>>,
     thread: Option<JoinHandle<()>>,
+}
+
+/// A cheap handle for tasks that must wait for their record to be on disk.
+#[derive(Clone)]
+pub struct JournalHandle {
+    tx: Option<mpsc::Sender<(Record, Option<Ack>)>>,
+}
+
+impl JournalHandle {
+    /// Append and wait until the record is flushed. Without a journal (read-only) this fails:
+    /// nothing may be sent that is not recorded.
+    pub async fn append_synced(&self, record: Record) -> Result<(), String> {
+        let tx = self.tx.as_ref().ok_or("no journal is open (read-only)")?;
+        let (ack, done) = oneshot::channel();
+        tx.send((record, Some(ack)))
+            .map_err(|_| "the journal writer has stopped".to_string())?;
+        done.await
+            .map_err(|_| "the journal writer has stopped".to_string())?
+    }
 }
 
 impl JournalWriter {
     pub fn start(mut journal: Journal, to_app: Sender<Msg>) -> Self {
-        let (tx, rx) = mpsc::channel::<Record>();
+        let (tx, rx) = mpsc::channel::<(Record, Option<Ack>)>();
         let thread = std::thread::Builder::new()
             .name("journal".into())
             .spawn(move || {
-                for record in rx {
+                for (record, ack) in rx {
                     let result = journal.append(&record).map_err(|e| e.to_string());
                     if let Err(e) = &result {
                         tracing::error!("journal append failed: {e}");
                     }
-                    // Never block on a full or closed channel: at quit the loop has stopped reading.
-                    let _ = to_app.try_send(Msg::Journaled(result));
+                    match ack {
+                        Some(ack) => {
+                            let _ = ack.send(result.clone());
+                        }
+                        // Never block on a full or closed channel: at quit the loop has
+                        // stopped reading.
+                        None => {
+                            let _ = to_app.try_send(Msg::Journaled(result));
+                        }
+                    }
                 }
             })
             .expect("spawning the journal thread");
@@ -35,13 +65,20 @@ impl JournalWriter {
         }
     }
 
-    pub fn append(&self, record: Record) {
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(record);
+    pub fn handle(&self) -> JournalHandle {
+        JournalHandle {
+            tx: self.tx.clone(),
         }
     }
 
-    /// Write everything queued, then stop.
+    pub fn append(&self, record: Record) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send((record, None));
+        }
+    }
+
+    /// Write everything queued, then stop. Handles still held by tasks keep the thread alive,
+    /// so callers abort those tasks first.
     pub fn finish(mut self) {
         self.tx.take();
         if let Some(t) = self.thread.take() {

@@ -1,6 +1,7 @@
 //! The runtime: terminal, event loop, effects runner, signals. Everything that waits lives
 //! here or in `sources`; `app::update` never does.
 
+mod dispatch;
 mod input;
 mod journal_writer;
 mod signals;
@@ -74,6 +75,11 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let sigs = tokio::spawn(signals::forward(tx.clone()));
     let ticks = tokio::spawn(tick(tx.clone()));
 
+    let http = reqwest::Client::builder()
+        .build()
+        .wrap_err("setting up the HTTP client for actions")?;
+    let mut tasks = Vec::new();
+    let mut effects_later: Vec<Msg> = Vec::new();
     let mut quit = false;
     let mut effects = app::start(&mut state, now);
     let mut last_draw: Option<Instant> = None;
@@ -85,8 +91,35 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
                         w.append(*record);
                     }
                 }
+                Effect::Dispatch(d) => {
+                    let spec = state.setup.actions.iter().find(|a| a.name == d.action).cloned();
+                    match (spec, &writer) {
+                        (Some(spec), Some(w)) => {
+                            tasks.retain(|t: &tokio::task::JoinHandle<()>| !t.is_finished());
+                            tasks.push(tokio::spawn(dispatch::run(
+                                *d,
+                                spec,
+                                http.clone(),
+                                w.handle(),
+                                tx.clone(),
+                            )));
+                        }
+                        _ => {
+                            let outcome = app::ActionOutcome::NotSent {
+                                reason: "no such action, or no journal to record it".into(),
+                            };
+                            effects_later.push(Msg::ActionDone { id: d.id, outcome });
+                        }
+                    }
+                }
                 Effect::Quit => quit = true,
             }
+        }
+        for msg in effects_later.drain(..) {
+            effects.extend(app::update(&mut state, msg, Utc::now()));
+        }
+        if !effects.is_empty() {
+            continue;
         }
         if quit {
             break;
@@ -123,6 +156,11 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     }
 
     drop(pollers);
+    // Quitting was confirmed: an action still in flight is abandoned, its request record is
+    // already on disk.
+    for t in tasks {
+        t.abort();
+    }
     input.abort();
     sigs.abort();
     ticks.abort();

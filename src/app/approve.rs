@@ -1,0 +1,389 @@
+//! The Approve-Risk modal and the action lifecycle: open, type, confirm, in flight, outcome.
+//! The only way to create `Effect::Dispatch` is a valid confirmation in this modal.
+
+use super::{Effect, Key, LogLevel, Overlay, State};
+use crate::core::approval::{PREFIX, parse_approval};
+use crate::core::reading::format_number;
+use crate::core::record::Event;
+use crate::core::verdict::VerdictKind;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    /// Move from the current stage (none: not started or rolled back) to stage `to`.
+    Promote { from: Option<usize>, to: usize },
+    Rollback { from: Option<usize> },
+}
+
+impl ActionKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionKind::Promote { .. } => "promote",
+            ActionKind::Rollback { .. } => "rollback",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApproveModal {
+    pub kind: ActionKind,
+    /// Host (and port) the webhook goes to, for the operator to check.
+    pub target: String,
+    /// What the operator typed so far.
+    pub input: String,
+    /// The verdict when the modal opened (or when the operator was last asked again).
+    pub verdict: VerdictKind,
+    /// The verdict's reasons at that moment.
+    pub reasons: Vec<String>,
+    /// A promote while the verdict is not GO.
+    pub is_override: bool,
+    /// Context for a rollback: the breached conditions.
+    pub context: Option<String>,
+    /// Why Enter did not fire, or that the verdict changed and the operator must confirm again.
+    pub notice: Option<String>,
+}
+
+/// What came of a dispatched action, as the runtime reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionOutcome {
+    Succeeded {
+        status: u16,
+        latency: Duration,
+        excerpt: String,
+    },
+    Failed {
+        status: Option<u16>,
+        reason: String,
+        excerpt: String,
+    },
+    /// Sent, but whether the target acted cannot be known (timeout, 5xx).
+    Unknown {
+        reason: String,
+        what_to_check: String,
+    },
+    /// Never sent: the journal could not record the request, or the request could not be built.
+    NotSent { reason: String },
+}
+
+/// An action request for the effects runner: journal `requested` (and the override), then send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dispatch {
+    pub id: String,
+    pub action: String,
+    pub vars: BTreeMap<String, Value>,
+    /// Journaled and flushed before the request is sent; the runner adds the request summary.
+    pub requested: crate::core::record::Record,
+    pub override_record: Option<crate::core::record::Record>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InFlight {
+    pub id: String,
+    pub kind: ActionKind,
+    pub started: DateTime<Utc>,
+}
+
+/// A short message shown over the footer for a few seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub level: LogLevel,
+    pub text: String,
+    pub until: DateTime<Utc>,
+}
+
+const TOAST_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(6);
+
+impl State {
+    pub(super) fn toast(&mut self, now: DateTime<Utc>, level: LogLevel, text: impl Into<String>) {
+        let text = text.into();
+        self.log(now, level, text.clone());
+        self.toast = Some(Toast {
+            level,
+            text,
+            until: now + TOAST_FOR,
+        });
+    }
+
+    fn action_target(&self, name: &str) -> Option<String> {
+        let spec = self.setup.actions.iter().find(|a| a.name == name)?;
+        let rest = spec.url.split("://").nth(1).unwrap_or(&spec.url);
+        Some(rest.split(['/', '?']).next().unwrap_or(rest).to_string())
+    }
+
+    /// `p` or `r`: open the modal if an action may be asked for at all.
+    pub(super) fn open_action(&mut self, want: &str, now: DateTime<Utc>) {
+        if self.read_only {
+            self.toast(now, LogLevel::Warn, "read-only: actions are disabled");
+            return;
+        }
+        if let Some(f) = &self.in_flight {
+            let text = format!("{} is in flight; wait for its outcome", f.kind.name());
+            self.toast(now, LogLevel::Warn, text);
+            return;
+        }
+        let Some(target) = self.action_target(want) else {
+            self.toast(now, LogLevel::Warn, format!("no {want} action is configured"));
+            return;
+        };
+        let live = self.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+        let kind = if want == "promote" {
+            let to = live.map_or(0, |s| s + 1);
+            if to >= self.setup.plan.stages.len() {
+                self.toast(now, LogLevel::Info, "already at the last stage");
+                return;
+            }
+            ActionKind::Promote { from: live, to }
+        } else {
+            ActionKind::Rollback { from: live }
+        };
+        let verdict = &self.eval.verdict;
+        let breached: Vec<String> = self
+            .setup
+            .conditions
+            .iter()
+            .zip(&self.eval.conditions)
+            .filter(|(_, s)| s.state == crate::core::condition::CondState::Breached)
+            .map(|(c, s)| format!("{}: {}", c.label, s.why.clone().unwrap_or_default()))
+            .collect();
+        self.overlay = Overlay::Approve(Box::new(ApproveModal {
+            kind,
+            target,
+            // The fast path: a rollback starts with the prefix typed; the reason is still the
+            // operator's to write.
+            input: match kind {
+                ActionKind::Rollback { .. } => format!("{PREFIX} "),
+                ActionKind::Promote { .. } => String::new(),
+            },
+            verdict: verdict.kind,
+            reasons: verdict.reasons.iter().map(|r| r.text.clone()).collect(),
+            is_override: matches!(kind, ActionKind::Promote { .. })
+                && verdict.kind != VerdictKind::Go,
+            context: (!breached.is_empty()).then(|| breached.join("; ")),
+            notice: None,
+        }));
+        self.dirty = true;
+    }
+
+    /// Every key while the modal is open goes here: `q` is a letter, not quit.
+    pub(super) fn approve_key(&mut self, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        let Overlay::Approve(modal) = &mut self.overlay else {
+            return;
+        };
+        self.dirty = true;
+        match key {
+            Key::Esc | Key::Ctrl('c') | Key::Ctrl('g') => {
+                self.overlay = Overlay::None;
+                self.log(now, LogLevel::Info, "action cancelled");
+            }
+            Key::Char(c) => {
+                modal.input.push(c);
+                modal.notice = None;
+            }
+            Key::Backspace => {
+                modal.input.pop();
+                modal.notice = None;
+            }
+            Key::Ctrl('u') => modal.input.clear(),
+            Key::Enter => self.confirm(now, fx),
+            _ => {}
+        }
+    }
+
+    pub(super) fn approve_paste(&mut self, text: &str) {
+        if let Overlay::Approve(modal) = &mut self.overlay {
+            // Line breaks in a paste must not act as Enter: they become spaces.
+            let clean: String = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            modal.input.push_str(&clean);
+            modal.notice = None;
+            self.dirty = true;
+        }
+    }
+
+    fn confirm(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        let Overlay::Approve(modal) = &mut self.overlay else {
+            return;
+        };
+        let reason = match parse_approval(&modal.input) {
+            Ok(r) => r,
+            Err(e) => {
+                modal.notice = Some(e.to_string());
+                return;
+            }
+        };
+        // Enter re-evaluates: if the verdict moved since the operator read it, ask again.
+        let verdict = &self.eval.verdict;
+        if verdict.kind != modal.verdict {
+            modal.notice = Some(format!(
+                "the verdict changed from {} to {}: read it again, then press Enter to confirm",
+                modal.verdict.label(),
+                verdict.kind.label()
+            ));
+            modal.verdict = verdict.kind;
+            modal.reasons = verdict.reasons.iter().map(|r| r.text.clone()).collect();
+            modal.is_override =
+                matches!(modal.kind, ActionKind::Promote { .. }) && verdict.kind != VerdictKind::Go;
+            return;
+        }
+        let modal = (**modal).clone();
+        self.overlay = Overlay::None;
+        self.action_counter += 1;
+        let id = format!(
+            "gonogo-{}-{}-{}",
+            modal.kind.name(),
+            now.format("%Y%m%dT%H%M%S%.3fZ"),
+            self.action_counter
+        );
+        let vars = self.vars(&modal, &id, &reason);
+        let mut requested = self.record(Event::ActionRequested, now);
+        requested.action = Some(modal.kind.name().into());
+        requested.action_id = Some(id.clone());
+        requested.reason = Some(reason.clone());
+        let override_record = modal.is_override.then(|| {
+            let mut r = self.record(Event::Override, now);
+            r.action = Some(modal.kind.name().into());
+            r.action_id = Some(id.clone());
+            r.reason = Some(reason.clone());
+            r.detail = Some(format!("promote while the verdict is {}", modal.verdict.label()));
+            r
+        });
+        self.in_flight = Some(InFlight {
+            id: id.clone(),
+            kind: modal.kind,
+            started: now,
+        });
+        self.log(
+            now,
+            LogLevel::Info,
+            format!("{} requested → {}{}", modal.kind.name(), modal.target, if modal.is_override { " (override)" } else { "" }),
+        );
+        fx.push(Effect::Dispatch(Box::new(Dispatch {
+            id,
+            action: modal.kind.name().into(),
+            vars,
+            requested,
+            override_record,
+        })));
+    }
+
+    fn vars(&self, modal: &ApproveModal, id: &str, reason: &str) -> BTreeMap<String, Value> {
+        let stages = &self.setup.plan.stages;
+        let stage = |i: Option<usize>| i.map(|i| &stages[i]);
+        let (from, to) = match modal.kind {
+            ActionKind::Promote { from, to } => (stage(from), stage(Some(to))),
+            ActionKind::Rollback { from } => (stage(from), None),
+        };
+        let r = &self.setup.release;
+        let mut v = BTreeMap::new();
+        v.insert("release".into(), json!(r.name));
+        v.insert("version".into(), json!(r.version));
+        v.insert("environment".into(), json!(r.environment));
+        v.insert("commit".into(), r.commit.as_ref().map_or(Value::Null, |c| json!(c)));
+        v.insert("from_stage".into(), from.map_or(Value::Null, |s| json!(s.name)));
+        v.insert("from_traffic".into(), json!(from.map_or(0.0, |s| s.traffic)));
+        v.insert("to_stage".into(), to.map_or(Value::Null, |s| json!(s.name)));
+        v.insert("to_traffic".into(), json!(to.map_or(0.0, |s| s.traffic)));
+        v.insert("reason".into(), json!(reason));
+        v.insert("operator".into(), json!(self.context.operator));
+        v.insert("verdict".into(), json!(modal.verdict.label()));
+        v.insert("action".into(), json!(modal.kind.name()));
+        v.insert("action_id".into(), json!(id));
+        // Whole numbers as integers, so `{{to_traffic}}` renders as 5, not 5.0.
+        for key in ["from_traffic", "to_traffic"] {
+            if let Some(n) = v[key].as_f64().filter(|n| n.fract() == 0.0) {
+                v.insert(key.into(), json!(n as i64));
+            }
+        }
+        v
+    }
+
+    /// The runtime reports how a dispatched action ended.
+    pub(super) fn action_done(
+        &mut self,
+        id: &str,
+        outcome: ActionOutcome,
+        now: DateTime<Utc>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(flight) = self.in_flight.take().filter(|f| f.id == id) else {
+            return;
+        };
+        let name = flight.kind.name();
+        let (event, level, text, outcome_text) = match &outcome {
+            ActionOutcome::Succeeded {
+                status,
+                latency,
+                excerpt,
+            } => (
+                Event::ActionSucceeded,
+                LogLevel::Good,
+                format!("{name} succeeded: HTTP {status} in {} ms", latency.as_millis()),
+                format!("succeeded: HTTP {status} in {} ms: {excerpt}", latency.as_millis()),
+            ),
+            ActionOutcome::Failed {
+                status,
+                reason,
+                excerpt,
+            } => (
+                Event::ActionFailed,
+                LogLevel::Error,
+                format!("{name} failed: {reason}"),
+                format!(
+                    "failed{}: {reason}{}",
+                    status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(),
+                    if excerpt.is_empty() { String::new() } else { format!(": {excerpt}") }
+                ),
+            ),
+            ActionOutcome::Unknown {
+                reason,
+                what_to_check,
+            } => (
+                Event::ActionOutcomeUnknown,
+                LogLevel::Error,
+                format!("{name} OUTCOME UNKNOWN: {reason} — {what_to_check}"),
+                format!("outcome unknown: {reason}"),
+            ),
+            ActionOutcome::NotSent { reason } => (
+                Event::ActionFailed,
+                LogLevel::Error,
+                format!("{name} not sent: {reason}"),
+                format!("not sent: {reason}"),
+            ),
+        };
+        let mut record = self.record(event, now);
+        record.action = Some(name.into());
+        record.action_id = Some(flight.id.clone());
+        record.outcome = Some(outcome_text);
+        fx.push(Effect::Journal(Box::new(record)));
+        self.toast(now, level, text);
+        if let ActionOutcome::Succeeded { .. } = outcome {
+            self.moved_at = Some(now);
+            match flight.kind {
+                ActionKind::Promote { to, .. } => {
+                    let why = format!("promoted by {}", self.context.operator);
+                    self.enter_stage(to, now, &why, fx);
+                }
+                ActionKind::Rollback { from } => {
+                    if let Some(p) = self.position.as_mut() {
+                        p.rolled_back = true;
+                    }
+                    let mut r = self.record(Event::RolledBack, now);
+                    if let Some(i) = from {
+                        r.stage = Some(self.setup.plan.stages[i].name.clone());
+                        r.traffic = Some(self.setup.plan.stages[i].traffic);
+                    }
+                    fx.push(Effect::Journal(Box::new(r)));
+                    let from_text = from.map_or("no live stage".to_string(), |i| {
+                        format!("{}%", format_number(self.setup.plan.stages[i].traffic))
+                    });
+                    self.log(now, LogLevel::Warn, format!("rolled back from {from_text}"));
+                }
+            }
+        }
+    }
+}

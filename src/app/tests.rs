@@ -1,0 +1,310 @@
+//! The cockpit's behaviour through `update`: what an operator would see and what gets journaled
+//! or sent, with no terminal, network or clock.
+
+use super::testkit::{poll, state, t};
+use super::*;
+use crate::core::condition::CondState;
+use crate::core::reading::{Observation, Outcome};
+use crate::core::record::Event;
+use crate::core::verdict::VerdictKind;
+use std::time::Duration;
+
+fn feed(state: &mut State, msgs: Vec<Msg>, secs: i64) -> Vec<Effect> {
+    msgs.into_iter()
+        .flat_map(|m| update(state, m, t(secs)))
+        .collect()
+}
+
+fn journaled(fx: &[Effect]) -> Vec<Event> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Journal(r) => Some(r.event),
+            _ => None,
+        })
+        .collect()
+}
+
+fn typed(state: &mut State, text: &str, secs: i64) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| update(state, Msg::Key(Key::Char(c)), t(secs)))
+        .collect()
+}
+
+fn dispatch(fx: &[Effect]) -> Option<&Dispatch> {
+    fx.iter().find_map(|e| match e {
+        Effect::Dispatch(d) => Some(&**d),
+        _ => None,
+    })
+}
+
+/// A release on its first stage, healthy and baked (GO) at t=100.
+fn baked() -> State {
+    let mut s = state(false);
+    start(&mut s, t(0));
+    feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
+    feed(&mut s, poll(2, 95, 0.001, 1.0), 95);
+    update(&mut s, Msg::Tick, t(100));
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    s
+}
+
+#[test]
+fn a_live_release_goes_from_no_go_to_hold_to_go_to_rollback_advised() {
+    let mut s = state(false);
+    let fx = start(&mut s, t(0));
+    assert_eq!(journaled(&fx), vec![Event::CockpitStarted]);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified, "no data yet");
+
+    let fx = feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
+    assert_eq!(journaled(&fx), vec![Event::StageEntered], "first observation enters the stage");
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    assert_eq!(s.eval.verdict.reasons[0].text, "1% baking: 01:00 left");
+
+    feed(&mut s, poll(2, 55, 0.001, 1.0), 55);
+    update(&mut s, Msg::Tick, t(61));
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+
+    let fx = feed(&mut s, poll(3, 62, 0.05, 1.0), 62);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::RollbackAdvised);
+    assert_eq!(journaled(&fx), vec![Event::BreachBegan]);
+    assert!(s.log.iter().any(|l| l.text.starts_with("breach began: Error rate")));
+}
+
+#[test]
+fn a_failing_source_makes_its_conditions_unknown_and_recovery_needs_no_restart() {
+    let mut s = baked();
+    update(
+        &mut s,
+        Msg::Observation(Observation {
+            source: 0,
+            seq: 3,
+            at: t(101),
+            latency: Duration::from_secs(2),
+            outcome: Outcome::Failed("timeout after 2s".into()),
+        }),
+        t(101),
+    );
+    assert_eq!(s.eval.conditions[0].state, CondState::Unknown);
+    assert_eq!(s.eval.conditions[0].why.as_deref(), Some("prom: timeout after 2s"));
+    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    assert_eq!(s.sources[0].consecutive_failures, 1);
+    feed(&mut s, poll(4, 105, 0.001, 1.0), 105);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    assert!(s.log.iter().any(|l| l.text == "source prom: answering again"));
+}
+
+#[test]
+fn silence_turns_into_stale_and_no_go() {
+    let mut s = baked();
+    update(&mut s, Msg::Tick, t(130));
+    assert_eq!(s.eval.conditions[0].state, CondState::Unknown);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+}
+
+#[test]
+fn a_late_answer_from_an_older_poll_is_dropped() {
+    let mut s = baked();
+    feed(&mut s, poll(1, 99, 0.5, 1.0), 99);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Go, "seq 1 is older than seq 2");
+}
+
+#[test]
+fn drift_between_tracked_and_live_traffic_is_no_go() {
+    let mut s = baked();
+    feed(&mut s, poll(3, 101, 0.001, 5.0), 101);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    assert_eq!(
+        s.eval.verdict.reasons[0].text,
+        "drift: tracked 1%, live traffic 5%"
+    );
+}
+
+#[test]
+fn redraw_is_asked_for_only_when_something_visible_changed() {
+    let mut s = baked();
+    s.take_dirty();
+    // Same values again at the same second: nothing on screen changes.
+    feed(&mut s, poll(3, 100, 0.001, 1.0), 100);
+    s.take_dirty();
+    update(&mut s, Msg::Tick, t(100));
+    assert!(!s.take_dirty(), "a tick in the same second changes nothing");
+    update(&mut s, Msg::Key(Key::Char('x')), t(100));
+    assert!(!s.take_dirty(), "an unbound key changes nothing");
+    update(&mut s, Msg::Key(Key::Char('?')), t(100));
+    assert!(s.take_dirty());
+}
+
+#[test]
+fn promote_needs_the_full_approve_risk_phrase_and_q_is_just_a_letter() {
+    let mut s = baked();
+    update(&mut s, Msg::Key(Key::Char('p')), t(100));
+    assert!(matches!(s.overlay, Overlay::Approve(_)));
+    let fx = typed(&mut s, "q", 100);
+    assert!(fx.is_empty() && !s.quitting, "q inside the prompt is a letter");
+    update(&mut s, Msg::Key(Key::Backspace), t(100));
+    typed(&mut s, "Approve-Risk: short", 100);
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
+    assert!(dispatch(&fx).is_none(), "Enter does nothing until the text parses");
+    let Overlay::Approve(m) = &s.overlay else { panic!("modal closed") };
+    assert_eq!(
+        m.notice.as_deref(),
+        Some("reason needs 10 non-blank characters (5 so far)")
+    );
+    typed(&mut s, " of breath", 100);
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
+    let d = dispatch(&fx).expect("a valid confirmation dispatches");
+    assert_eq!(d.action, "promote");
+    assert_eq!(d.requested.event, Event::ActionRequested);
+    assert_eq!(d.requested.reason.as_deref(), Some("short of breath"));
+    assert!(d.override_record.is_none(), "promote on GO is no override");
+    assert_eq!(d.vars["to_traffic"], serde_json::json!(5));
+    assert_eq!(d.vars["from_traffic"], serde_json::json!(1));
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(s.in_flight.is_some());
+}
+
+#[test]
+fn a_second_action_is_refused_while_one_is_in_flight() {
+    let mut s = baked();
+    update(&mut s, Msg::Key(Key::Char('p')), t(100));
+    typed(&mut s, "Approve-Risk: metrics look clean", 100);
+    update(&mut s, Msg::Key(Key::Enter), t(100));
+    update(&mut s, Msg::Key(Key::Char('r')), t(101));
+    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(
+        s.toast.as_ref().map(|t| t.text.as_str()),
+        Some("promote is in flight; wait for its outcome")
+    );
+    // Quit asks first while the action is in flight.
+    let fx = update(&mut s, Msg::Key(Key::Char('q')), t(101));
+    assert!(fx.is_empty());
+    assert_eq!(s.overlay, Overlay::ConfirmQuit);
+    update(&mut s, Msg::Key(Key::Char('n')), t(101));
+    assert!(!s.quitting);
+}
+
+#[test]
+fn a_successful_promote_enters_the_next_stage_without_false_drift() {
+    let mut s = baked();
+    update(&mut s, Msg::Key(Key::Char('p')), t(100));
+    typed(&mut s, "Approve-Risk: metrics look clean", 100);
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
+    let id = dispatch(&fx).unwrap().id.clone();
+    let outcome = ActionOutcome::Succeeded {
+        status: 200,
+        latency: Duration::from_millis(40),
+        excerpt: "ok".into(),
+    };
+    let fx = update(&mut s, Msg::ActionDone { id, outcome }, t(101));
+    assert_eq!(
+        journaled(&fx),
+        vec![Event::ActionSucceeded, Event::StageEntered]
+    );
+    assert_eq!(s.position.unwrap().stage, 1);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold, "the old 1% reading is not drift");
+    feed(&mut s, poll(3, 103, 0.001, 5.0), 103);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    assert!(s.in_flight.is_none());
+}
+
+#[test]
+fn an_unknown_outcome_is_journaled_and_the_release_does_not_move() {
+    let mut s = baked();
+    update(&mut s, Msg::Key(Key::Char('p')), t(100));
+    typed(&mut s, "Approve-Risk: metrics look clean", 100);
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
+    let id = dispatch(&fx).unwrap().id.clone();
+    let outcome = ActionOutcome::Unknown {
+        reason: "HTTP 503 after the request was sent".into(),
+        what_to_check: "check hooks.example:8080".into(),
+    };
+    let fx = update(&mut s, Msg::ActionDone { id, outcome }, t(101));
+    assert_eq!(journaled(&fx), vec![Event::ActionOutcomeUnknown]);
+    assert_eq!(s.position.unwrap().stage, 0);
+    assert!(s.toast.as_ref().unwrap().text.contains("OUTCOME UNKNOWN"));
+}
+
+#[test]
+fn promoting_while_not_go_is_an_override_with_the_failing_reasons() {
+    let mut s = state(false);
+    start(&mut s, t(0));
+    feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    update(&mut s, Msg::Key(Key::Char('p')), t(2));
+    let Overlay::Approve(m) = &s.overlay else { panic!() };
+    assert!(m.is_override);
+    typed(&mut s, "Approve-Risk: hotfix must ship now", 2);
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(2));
+    let d = dispatch(&fx).unwrap();
+    let o = d.override_record.as_ref().expect("override journaled");
+    assert_eq!(o.event, Event::Override);
+    assert_eq!(o.verdict.as_deref(), Some("HOLD"));
+    assert_eq!(o.verdict_reasons, vec!["1% baking: 00:59 left".to_string()]);
+}
+
+#[test]
+fn a_verdict_that_changed_since_the_prompt_opened_is_asked_again() {
+    let mut s = baked();
+    update(&mut s, Msg::Key(Key::Char('p')), t(100));
+    typed(&mut s, "Approve-Risk: metrics look clean", 100);
+    feed(&mut s, poll(3, 101, 0.05, 1.0), 101);
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
+    assert!(dispatch(&fx).is_none());
+    let Overlay::Approve(m) = &s.overlay else { panic!() };
+    assert!(m.notice.as_deref().unwrap().starts_with("the verdict changed from GO to ROLLBACK ADVISED"));
+    assert!(m.is_override);
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
+    assert!(dispatch(&fx).unwrap().override_record.is_some());
+}
+
+#[test]
+fn rollback_is_the_fast_path_and_esc_cancels() {
+    let mut s = baked();
+    feed(&mut s, poll(3, 101, 0.05, 1.0), 101);
+    update(&mut s, Msg::Key(Key::Char('r')), t(101));
+    let Overlay::Approve(m) = &s.overlay else { panic!() };
+    assert_eq!(m.input, "Approve-Risk: ");
+    assert!(m.context.as_deref().unwrap().starts_with("Error rate:"));
+    assert!(!m.is_override);
+    update(&mut s, Msg::Key(Key::Esc), t(101));
+    assert_eq!(s.overlay, Overlay::None);
+    update(&mut s, Msg::Key(Key::Char('r')), t(101));
+    update(&mut s, Msg::Paste("errors at 5%\nrolling back".into()), t(101));
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
+    let d = dispatch(&fx).expect("pasted reason confirms");
+    assert_eq!(d.requested.reason.as_deref(), Some("errors at 5% rolling back"));
+    let id = d.id.clone();
+    let ok = ActionOutcome::Succeeded {
+        status: 200,
+        latency: Duration::from_millis(5),
+        excerpt: String::new(),
+    };
+    let fx = update(&mut s, Msg::ActionDone { id, outcome: ok }, t(102));
+    assert_eq!(journaled(&fx), vec![Event::ActionSucceeded, Event::RolledBack]);
+    assert!(s.position.unwrap().rolled_back);
+    feed(&mut s, poll(4, 104, 0.001, 0.0), 104);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    assert_eq!(s.eval.verdict.reasons[0].text, "rolled back from 1%");
+}
+
+#[test]
+fn read_only_sends_nothing_and_writes_nothing() {
+    let mut s = state(true);
+    let fx = start(&mut s, t(0));
+    assert!(journaled(&fx).is_empty());
+    let mut all = feed(&mut s, poll(1, 1, 0.05, 1.0), 1);
+    all.extend(update(&mut s, Msg::Key(Key::Char('r')), t(2)));
+    all.extend(typed(&mut s, "Approve-Risk: trying anyway", 2));
+    all.extend(update(&mut s, Msg::Key(Key::Enter), t(2)));
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(all.iter().all(|e| !matches!(e, Effect::Dispatch(_) | Effect::Journal(_))));
+    assert_eq!(s.eval.verdict.kind, VerdictKind::RollbackAdvised, "observers still see the verdict");
+}
+
+#[test]
+fn signals_quit_cleanly_with_the_stop_journaled_last() {
+    let mut s = baked();
+    let fx = update(&mut s, Msg::Shutdown("SIGTERM"), t(100));
+    assert_eq!(journaled(&fx), vec![Event::CockpitStopped]);
+    assert_eq!(fx.last(), Some(&Effect::Quit));
+}
