@@ -104,7 +104,13 @@ fn pipeline(state: &State, t: &Theme, labels: Rect, words: Rect, buf: &mut Buffe
             spans.push(Span::styled(t.sym.rule.repeat(fill), t.rule));
         }
         buf.set_line(x, labels.y, &Line::from(spans), w as u16);
-        let word = t.fit(&format!("{sym} {}", st.label()), w);
+        // A narrow column keeps the word whole and lets the symbol go.
+        let full = format!("{sym} {}", st.label());
+        let word = if width(&full) > w && st.label().len() <= w {
+            st.label().to_string()
+        } else {
+            t.fit(&full, w)
+        };
         let line = if current {
             Line::styled(pad(&word, w, t.sym.ellipsis), style.patch(t.current))
         } else {
@@ -128,12 +134,28 @@ fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
             let stage = &stages[i];
             let st = state.eval.stages[i];
             let (style, sym) = t.stage(st);
-            let left = state.eval.bake_left.unwrap_or(Duration::ZERO);
             spans.push(Span::styled(
                 format!("{sym} {} {}", t.text(&stage_label(stage)), st.label()),
                 style,
             ));
             spans.push(Span::raw("  "));
+            // No timer while the live stage is not verified (drift, unknown traffic share).
+            let Some(left) = state.eval.bake_left else {
+                spans.push(Span::styled(
+                    format!(
+                        "{} countdown unknown: live stage not verified",
+                        t.sym.unknown
+                    ),
+                    t.unknown,
+                ));
+                let right = live_traffic(state, t);
+                let used: usize = spans.iter().map(Span::width).sum();
+                if used + right.width() < w {
+                    spans.push(Span::raw(" ".repeat(w - used - right.width())));
+                    spans.extend(right.spans);
+                }
+                return Line::from(spans);
+            };
             match st {
                 StageState::Ready => {
                     spans.push(Span::styled(

@@ -38,6 +38,8 @@ fn all_states() -> Vec<(&'static str, State)> {
         ("source_failing", fixture::source_failing()),
         ("help", fixture::help()),
         ("read_only", fixture::baking(true)),
+        ("drift", fixture::drift()),
+        ("rolled_back", fixture::rolled_back()),
     ]
 }
 
@@ -69,6 +71,8 @@ snapshots! {
     failing_source_shows_its_error => fixture::source_failing(),
     help_overlay => fixture::help(),
     read_only_observer => fixture::baking(true),
+    drift_is_no_go => fixture::drift(),
+    rolled_back_is_no_go => fixture::rolled_back(),
 }
 
 #[test]
