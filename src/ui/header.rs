@@ -1,0 +1,158 @@
+//! The header: which release this is, the verdict as a banner with its reasons, the clock,
+//! the READ-ONLY badge and a journal failure.
+
+use super::theme::{Theme, width};
+use crate::app::State;
+use crate::core::verdict::Reason;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+pub struct Header<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+impl Header<'_> {
+    /// Rows below the banner that reasons and warnings would like.
+    pub fn reason_lines(state: &State) -> usize {
+        let v = &state.eval.verdict;
+        v.reasons.len().saturating_sub(1) + v.warnings.len()
+    }
+
+    /// Rows the header needs at the least: the title, the banner and a journal failure.
+    pub fn base_height(state: &State) -> u16 {
+        2 + u16::from(state.journal_error.is_some())
+    }
+}
+
+impl Widget for &Header<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let mut rows = area.rows();
+        let Some(first) = rows.next() else { return };
+        title_line(self.state, self.theme, first, buf);
+        let Some(banner) = rows.next() else { return };
+        let extra: Vec<Rect> = rows.collect();
+        let journal = usize::from(self.state.journal_error.is_some());
+        let room = extra.len().saturating_sub(journal);
+        let wanted = Header::reason_lines(self.state);
+        verdict_banner(
+            self.state,
+            self.theme,
+            banner,
+            wanted.saturating_sub(room),
+            buf,
+        );
+        let mut extra = extra.into_iter();
+        if let Some(err) = &self.state.journal_error
+            && let Some(r) = extra.next()
+        {
+            let t = self.theme;
+            let line = Line::from(vec![
+                Span::styled(format!(" {} JOURNAL WRITE FAILED: ", t.sym.bad), t.bad),
+                Span::styled(t.fit(err, r.width.saturating_sub(24) as usize), t.bad),
+            ]);
+            buf.set_line(r.x, r.y, &line, r.width);
+        }
+        let v = &self.state.eval.verdict;
+        let reasons = v.reasons.iter().skip(1).map(|r| (r, false));
+        let warnings = v.warnings.iter().map(|r| (r, true));
+        for ((reason, warning), r) in reasons.chain(warnings).zip(extra) {
+            let line = reason_line(self.theme, reason, warning, r.width as usize);
+            buf.set_line(r.x, r.y, &line, r.width);
+        }
+    }
+}
+
+/// "checkout-api 2.14.0 · production · 9f2c1ab          READ-ONLY  14:03 local · 13:03 UTC"
+fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let rel = &state.setup.release;
+    let bold = ratatui::style::Style::new().add_modifier(Modifier::BOLD);
+    let mut right = Vec::new();
+    if state.read_only {
+        right.push(Span::styled(" READ-ONLY ", t.badge));
+        right.push(Span::raw("  "));
+    }
+    right.push(Span::raw(t.text(&state.eval.clock).into_owned()));
+    right.push(Span::raw(" "));
+    let right = Line::from(right);
+    let room = (area.width as usize).saturating_sub(right.width() + 2);
+    let sep = format!(" {} ", t.text("·"));
+    let mut left = Line::from(vec![
+        Span::raw(" "),
+        Span::styled(t.text(&rel.name).into_owned(), bold),
+        Span::raw(" "),
+        Span::raw(t.text(&rel.version).into_owned()),
+        Span::styled(sep.clone(), t.dim),
+        Span::styled(t.text(&rel.environment).into_owned(), bold),
+    ]);
+    if let Some(commit) = &rel.commit {
+        let commit = Span::styled(t.text(commit).into_owned(), t.dim);
+        if left.width() + sep.len() + commit.width() <= room {
+            left.spans.push(Span::styled(sep, t.dim));
+            left.spans.push(commit);
+        }
+    }
+    buf.set_line(area.x, area.y, &left, room as u16);
+    let rw = right.width() as u16;
+    if rw <= area.width {
+        buf.set_line(area.right() - rw, area.y, &right, rw);
+    }
+}
+
+/// The verdict on a full-width coloured row, with its first reason.
+fn verdict_banner(state: &State, t: &Theme, area: Rect, hidden: usize, buf: &mut Buffer) {
+    let v = &state.eval.verdict;
+    let (style, sym) = t.verdict(v.kind);
+    buf.set_style(area, style);
+    let word = format!(" {sym} {} ", v.kind.label());
+    let plain = style.remove_modifier(Modifier::BOLD);
+    let more = if hidden > 0 {
+        format!(" +{hidden} more ")
+    } else {
+        String::new()
+    };
+    let room = (area.width as usize).saturating_sub(width(&word) + width(&more) + 2);
+    let mut spans = vec![Span::styled(word, style)];
+    if let Some(first) = v.reasons.first() {
+        let sep = format!(" {} ", t.sym.separator);
+        spans.push(Span::styled(sep.clone(), plain));
+        let text = t.fit(&first.text, room.saturating_sub(3));
+        let left = room.saturating_sub(3 + width(&text));
+        spans.push(Span::styled(text, style));
+        if let Some(hint) = first.verify.as_deref().and_then(|v| hint(t, v, left)) {
+            spans.push(Span::styled(hint, plain));
+        }
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    let mw = width(&more) as u16;
+    if mw > 0 && mw < area.width {
+        buf.set_line(area.right() - mw, area.y, &Line::styled(more, plain), mw);
+    }
+}
+
+/// "  • CI green: no data yet → open the workflow run" or "  ! should: Change ticket linked: …"
+fn reason_line(t: &Theme, reason: &Reason, warning: bool, w: usize) -> Line<'static> {
+    let (mark, style, prefix) = if warning {
+        (t.sym.warn, t.warn, "should: ")
+    } else {
+        (t.sym.bullet, ratatui::style::Style::new(), "")
+    };
+    let lead = format!("   {mark} {prefix}");
+    let room = w.saturating_sub(width(&lead) + 1);
+    let text = t.fit(&reason.text, room);
+    let left = room.saturating_sub(width(&text));
+    let mut spans = vec![Span::styled(lead, style), Span::styled(text, style)];
+    if let Some(hint) = reason.verify.as_deref().and_then(|v| hint(t, v, left)) {
+        spans.push(Span::styled(hint, t.dim));
+    }
+    Line::from(spans)
+}
+
+/// " → how to verify", when it fits whole in `room` columns: half a hint misleads.
+fn hint(t: &Theme, verify: &str, room: usize) -> Option<String> {
+    let text = t.text(&format!(" → {verify}")).into_owned();
+    (width(&text) <= room).then_some(text)
+}

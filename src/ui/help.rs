@@ -1,0 +1,145 @@
+//! The help overlay: keys, what each verdict means, and the symbols.
+
+use super::theme::{Theme, pad};
+use crate::app::State;
+use crate::core::verdict::VerdictKind;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::symbols::border;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+pub struct Help<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+const ASCII_BORDER: border::Set = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+const VERDICTS: [(VerdictKind, &str); 5] = [
+    (VerdictKind::Go, "baked and healthy, gates hold: promote"),
+    (VerdictKind::Complete, "the last stage is baked and healthy"),
+    (VerdictKind::Hold, "healthy, still baking: wait"),
+    (
+        VerdictKind::NoGoUntilVerified,
+        "missing data, failing gate or drift: verify",
+    ),
+    (
+        VerdictKind::RollbackAdvised,
+        "a stop condition is breached: roll back",
+    ),
+];
+
+impl Help<'_> {
+    fn lines(&self) -> Vec<Line<'static>> {
+        let t = self.theme;
+        let s = &t.sym;
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let heading = |text: &str| Line::styled(text.to_string(), t.title);
+        let mut lines = vec![heading("Keys")];
+        let mut keys = vec![
+            ("?", "this help; Esc, ? or q closes it"),
+            ("q", "quit (Ctrl-C too)"),
+        ];
+        if self.state.read_only {
+            keys.push(("", "read-only: actions are disabled in this cockpit"));
+        }
+        for (key, what) in keys {
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(pad(key, 6, s.ellipsis), bold),
+                Span::raw(t.text(what).into_owned()),
+            ]));
+        }
+        lines.push(Line::default());
+        lines.push(heading("Verdicts"));
+        for (kind, what) in VERDICTS {
+            let (style, sym) = t.verdict(kind);
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(format!(" {sym} {} ", kind.label()), style),
+                Span::raw(" ".repeat(23 - kind.label().len())),
+                Span::raw(t.text(what).into_owned()),
+            ]));
+        }
+        lines.push(Line::default());
+        lines.push(heading("Symbols"));
+        let trend = format!(
+            "{}{}{}",
+            crate::core::series::Trend::Rising.symbol(t.ascii),
+            crate::core::series::Trend::Falling.symbol(t.ascii),
+            crate::core::series::Trend::Flat.symbol(t.ascii)
+        );
+        let pairs = [
+            (
+                (s.ok, t.ok, "OK, done, holds"),
+                (s.warn, t.warn, "WARN, should-tier gate"),
+            ),
+            (
+                (s.bad, t.bad, "BREACH, FAIL, DOWN"),
+                (s.unknown, t.unknown, "UNKNOWN, STALE"),
+            ),
+            (
+                (s.active, t.baking, "baking"),
+                (s.idle, t.dim, "pending, waiting"),
+            ),
+            (
+                (s.rolled_back, t.warn, "rolled back"),
+                (trend.as_str(), bold, "trend of a value"),
+            ),
+        ];
+        for ((s1, st1, w1), (s2, st2, w2)) in pairs {
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(pad(s1, 4, s.ellipsis), st1),
+                Span::raw(pad(w1, 24, s.ellipsis)),
+                Span::styled(pad(s2, 4, s.ellipsis), st2),
+                Span::raw(w2.to_string()),
+            ]));
+        }
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            "Missing, failed or stale data is UNKNOWN, never healthy.",
+            t.dim,
+        ));
+        lines.push(Line::styled(
+            "Colours only repeat what the words and symbols say.",
+            t.dim,
+        ));
+        lines
+    }
+}
+
+impl Widget for &Help<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let lines = self.lines();
+        let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+        let h = lines.len() as u16 + 2;
+        let rect = area.centered(
+            Constraint::Length(w.min(area.width)),
+            Constraint::Length(h.min(area.height)),
+        );
+        Clear.render(rect, buf);
+        let t = self.theme;
+        let mut block = Block::bordered()
+            .title(Line::styled(" Help ", t.title))
+            .title_bottom(Line::styled(" Esc closes ", t.dim).right_aligned())
+            .border_style(t.title);
+        if t.ascii {
+            block = block.border_set(ASCII_BORDER);
+        }
+        Paragraph::new(lines)
+            .block(block.padding(ratatui::widgets::Padding::horizontal(1)))
+            .render(rect, buf);
+    }
+}

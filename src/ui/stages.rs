@@ -1,0 +1,253 @@
+//! The stage pipeline: every stage with its traffic share, state word and symbol, the current
+//! one highlighted; below it the current stage's countdown and bake gauge, and the live
+//! traffic share a source reports.
+
+use super::draw;
+use super::theme::{Theme, pad, width};
+use crate::app::State;
+use crate::core::clock_duration;
+use crate::core::plan::{Stage, StageState};
+use crate::core::reading::format_number;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+use std::time::Duration;
+
+pub struct Stages<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+impl Stages<'_> {
+    pub const HEIGHT: u16 = 4;
+}
+
+/// Six stages fit in 80 columns; narrower ones would cut "✗ breached".
+const MIN_COLUMN: usize = 13;
+
+/// "5%" for a stage named after its share, "1% canary" otherwise.
+pub fn stage_label(stage: &Stage) -> String {
+    let share = format!("{}%", format_number(stage.traffic));
+    if stage.name == share || stage.name.is_empty() {
+        share
+    } else {
+        format!("{share} {}", stage.name)
+    }
+}
+
+impl Widget for &Stages<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (state, t) = (self.state, self.theme);
+        let plan = &state.setup.plan;
+        let summary = match state.eval.current {
+            Some(i) => format!("stage {} of {}", i + 1, plan.stages.len()),
+            None => format!("{} stages", plan.stages.len()),
+        };
+        let inner = draw::titled(buf, area, t, "Stages", Line::styled(summary, t.dim));
+        let inner = draw::inset(inner);
+        let mut rows = inner.rows();
+        let (Some(labels), Some(words)) = (rows.next(), rows.next()) else {
+            return;
+        };
+        pipeline(state, t, labels, words, buf);
+        if let Some(r) = rows.next() {
+            buf.set_line(r.x, r.y, &countdown(state, t, r.width as usize), r.width);
+        }
+    }
+}
+
+/// Two rows of columns, one column per stage: the label, then symbol and state word.
+fn pipeline(state: &State, t: &Theme, labels: Rect, words: Rect, buf: &mut Buffer) {
+    let stages = &state.setup.plan.stages;
+    let n = stages.len().min(state.eval.stages.len());
+    if n == 0 {
+        return;
+    }
+    let total = labels.width as usize;
+    let visible = n.min((total / MIN_COLUMN).max(1));
+    let cw = total / visible;
+    // With more stages than columns, keep the current one in view.
+    let focus = state
+        .eval
+        .current
+        .or_else(|| (state.eval.stages.iter()).position(|s| *s == StageState::RolledBack));
+    let start = focus
+        .map_or(0, |f| f.saturating_sub(visible / 2))
+        .min(n - visible);
+    for (col, i) in (start..start + visible).enumerate() {
+        let x = labels.x + (col * cw) as u16;
+        let w = cw.saturating_sub(1);
+        let current = state.eval.current == Some(i);
+        let st = state.eval.stages[i];
+        let (style, sym) = t.stage(st);
+        let mut label = stage_label(&stages[i]);
+        if col == 0 && start > 0 {
+            label = format!("{} {label}", t.text("‹"));
+        }
+        if col + 1 == visible && start + visible < n {
+            label = format!("{label} {}", t.text("›"));
+        }
+        let label = t.fit(&label, w);
+        let fill = w.saturating_sub(width(&label) + 1);
+        let label_style = if current {
+            style.patch(t.current)
+        } else if st == StageState::Pending {
+            t.dim
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        };
+        let mut spans = vec![Span::styled(label, label_style)];
+        if fill > 0 && col + 1 < visible {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(t.sym.rule.repeat(fill), t.rule));
+        }
+        buf.set_line(x, labels.y, &Line::from(spans), w as u16);
+        // A narrow column keeps the word whole and lets the symbol go.
+        let full = format!("{sym} {}", st.label());
+        let word = if width(&full) > w && st.label().len() <= w {
+            st.label().to_string()
+        } else {
+            t.fit(&full, w)
+        };
+        let line = if current {
+            Line::styled(pad(&word, w, t.sym.ellipsis), style.patch(t.current))
+        } else {
+            Line::styled(word, style)
+        };
+        buf.set_line(x, words.y, &line, w as u16);
+    }
+}
+
+/// "▶ 10% baking  04:12 left of 10:00  ████████░░░░░░  58%        live traffic 10%"
+fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
+    let stages = &state.setup.plan.stages;
+    let mut spans: Vec<Span> = Vec::new();
+    let mut gauge: Option<(Duration, Duration)> = None;
+    let current = state
+        .eval
+        .current
+        .filter(|&i| i < stages.len() && i < state.eval.stages.len());
+    match current {
+        Some(i) => {
+            let stage = &stages[i];
+            let st = state.eval.stages[i];
+            let (style, sym) = t.stage(st);
+            spans.push(Span::styled(
+                format!("{sym} {} {}", t.text(&stage_label(stage)), st.label()),
+                style,
+            ));
+            spans.push(Span::raw("  "));
+            // No timer while the live stage is not verified (drift, unknown traffic share).
+            let Some(left) = state.eval.bake_left else {
+                spans.push(Span::styled(
+                    format!(
+                        "{} countdown unknown: live stage not verified",
+                        t.sym.unknown
+                    ),
+                    t.unknown,
+                ));
+                let right = live_traffic(state, t);
+                let used: usize = spans.iter().map(Span::width).sum();
+                if used + right.width() < w {
+                    spans.push(Span::raw(" ".repeat(w - used - right.width())));
+                    spans.extend(right.spans);
+                }
+                return Line::from(spans);
+            };
+            match st {
+                StageState::Ready => {
+                    spans.push(Span::styled(
+                        format!("bake done ({})", clock_duration(stage.bake)),
+                        t.ok,
+                    ));
+                }
+                _ => {
+                    spans.push(Span::styled(
+                        format!("{} left", clock_duration(left)),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ));
+                    spans.push(Span::styled(
+                        format!(" of {}", clock_duration(stage.bake)),
+                        t.dim,
+                    ));
+                }
+            }
+            gauge = Some((left, stage.bake));
+        }
+        None => {
+            let rolled = state
+                .eval
+                .stages
+                .iter()
+                .position(|s| *s == StageState::RolledBack);
+            match rolled.and_then(|i| stages.get(i)) {
+                Some(stage) => spans.push(Span::styled(
+                    format!(
+                        "{} rolled back from {}",
+                        t.sym.rolled_back,
+                        t.text(&stage_label(stage))
+                    ),
+                    t.warn,
+                )),
+                None => spans.push(Span::styled(
+                    format!("{} no stage is live yet", t.sym.idle),
+                    t.dim,
+                )),
+            }
+        }
+    }
+    let right = live_traffic(state, t);
+    let used: usize = spans.iter().map(Span::width).sum::<usize>() + right.width();
+    if let Some((left, bake)) = gauge {
+        let ratio = if bake.is_zero() {
+            1.0
+        } else {
+            1.0 - left.as_secs_f64() / bake.as_secs_f64()
+        }
+        .clamp(0.0, 1.0);
+        let pct = format!(" {:>3}%", (ratio * 100.0).floor() as u32);
+        let room = w.saturating_sub(used + 4 + pct.len());
+        let gw = room.min(40);
+        if gw >= 8 {
+            spans.push(Span::raw("  "));
+            spans.extend(bar(t, ratio, gw));
+            spans.push(Span::raw(pct));
+        }
+    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    let gap = w.saturating_sub(used + right.width());
+    if gap > 0 && right.width() > 0 {
+        spans.push(Span::raw(" ".repeat(gap)));
+        spans.extend(right.spans);
+    }
+    Line::from(spans)
+}
+
+/// A bake gauge of `w` columns: `████░░░░` or `[###----]`.
+fn bar(t: &Theme, ratio: f64, w: usize) -> Vec<Span<'static>> {
+    let inner = if t.ascii { w.saturating_sub(2) } else { w };
+    let filled = ((ratio * inner as f64).round() as usize).min(inner);
+    let full = Span::styled(t.sym.gauge_full.repeat(filled), t.baking);
+    let empty = Span::styled(t.sym.gauge_empty.repeat(inner - filled), t.dim);
+    if t.ascii {
+        vec![Span::raw("["), full, empty, Span::raw("]")]
+    } else {
+        vec![full, empty]
+    }
+}
+
+/// "live traffic 10%", or that it is unknown when a source should report it.
+fn live_traffic(state: &State, t: &Theme) -> Line<'static> {
+    match (&state.eval.observed, state.setup.observed_traffic) {
+        (Some(share), _) => Line::from(vec![
+            Span::styled("live traffic ", t.dim),
+            Span::styled(share.clone(), Style::new().add_modifier(Modifier::BOLD)),
+        ]),
+        (None, Some(_)) => {
+            Line::styled(format!("{} live traffic unknown", t.sym.unknown), t.unknown)
+        }
+        (None, None) => Line::default(),
+    }
+}

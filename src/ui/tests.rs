@@ -1,0 +1,244 @@
+//! Whole-screen snapshots at 120x40 and 80x24, and properties every screen must keep.
+
+use super::fixture;
+use super::{Theme, view};
+use crate::app::State;
+use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+fn draw(state: &State, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| view(state, theme, f)).unwrap();
+    term
+}
+
+fn screen(state: &State, theme: &Theme, w: u16, h: u16) -> String {
+    draw(state, theme, w, h).backend().to_string()
+}
+
+fn buffer(state: &State, theme: &Theme, w: u16, h: u16) -> Buffer {
+    draw(state, theme, w, h).backend().buffer().clone()
+}
+
+fn color() -> Theme {
+    Theme::new(true, false)
+}
+
+/// Every named state the fixtures reach.
+fn all_states() -> Vec<(&'static str, State)> {
+    vec![
+        ("fresh", fixture::fresh()),
+        ("baking", fixture::baking(false)),
+        ("baked", fixture::baked()),
+        ("complete", fixture::complete()),
+        ("breached", fixture::breached()),
+        ("source_failing", fixture::source_failing()),
+        ("help", fixture::help()),
+        ("read_only", fixture::baking(true)),
+        ("drift", fixture::drift()),
+        ("rolled_back", fixture::rolled_back()),
+    ]
+}
+
+macro_rules! snapshots {
+    ($($name:ident => $state:expr),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let state = $state;
+                assert_snapshot!(
+                    concat!(stringify!($name), "_120x40"),
+                    screen(&state, &color(), 120, 40)
+                );
+                assert_snapshot!(
+                    concat!(stringify!($name), "_80x24"),
+                    screen(&state, &color(), 80, 24)
+                );
+            }
+        )*
+    };
+}
+
+snapshots! {
+    fresh_start_is_no_go_with_unknowns => fixture::fresh(),
+    healthy_baking_is_hold_with_countdown => fixture::baking(false),
+    baked_is_go_with_should_warning => fixture::baked(),
+    last_stage_baked_is_complete => fixture::complete(),
+    breach_advises_rollback => fixture::breached(),
+    failing_source_shows_its_error => fixture::source_failing(),
+    help_overlay => fixture::help(),
+    read_only_observer => fixture::baking(true),
+    drift_is_no_go => fixture::drift(),
+    rolled_back_is_no_go => fixture::rolled_back(),
+}
+
+#[test]
+fn ascii_without_colour() {
+    let state = fixture::breached();
+    let theme = Theme::new(false, true);
+    assert_snapshot!("ascii_no_colour_120x40", screen(&state, &theme, 120, 40));
+    assert_snapshot!("ascii_no_colour_80x24", screen(&state, &theme, 80, 24));
+}
+
+#[test]
+fn too_small_says_so_under_the_verdict() {
+    let state = fixture::breached();
+    let text = screen(&state, &color(), 60, 20);
+    assert!(text.contains("ROLLBACK ADVISED"), "{text}");
+    assert!(text.contains("needs at least 80x24"), "{text}");
+    assert_snapshot!("too_small_60x20", text);
+}
+
+#[test]
+fn odd_sizes_draw_without_panicking() {
+    for state in all_states().into_iter().map(|(_, s)| s) {
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (10, 3),
+            (40, 2),
+            (79, 23),
+            (80, 23),
+            (79, 24),
+            (200, 60),
+            (80, 100),
+        ] {
+            for theme in [color(), Theme::new(false, true)] {
+                let _ = buffer(&state, &theme, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn no_colour_theme_draws_no_colour_at_all() {
+    let theme = Theme::new(false, false);
+    for (name, state) in all_states() {
+        for (w, h) in [(120, 40), (80, 24), (60, 20)] {
+            let buf = buffer(&state, &theme, w, h);
+            for (i, cell) in buf.content.iter().enumerate() {
+                assert!(
+                    cell.fg == Color::Reset
+                        && cell.bg == Color::Reset
+                        && cell.underline_color == Color::Reset,
+                    "{name} {w}x{h}: cell {i} ({:?}) is coloured: {cell:?}",
+                    cell.symbol()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn colour_theme_keeps_to_the_16_ansi_colours() {
+    for (name, state) in all_states() {
+        let buf = buffer(&state, &color(), 120, 40);
+        for cell in &buf.content {
+            for c in [cell.fg, cell.bg] {
+                assert!(
+                    !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                    "{name}: {c:?} is not one of the 16 ANSI colours"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn ascii_theme_leaves_no_other_character_on_screen() {
+    for theme in [Theme::new(false, true), Theme::new(true, true)] {
+        for (name, state) in all_states() {
+            for (w, h) in [(120, 40), (80, 24), (60, 20)] {
+                let text = screen(&state, &theme, w, h);
+                let odd: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+                assert!(odd.is_empty(), "{name} {w}x{h}: {odd:?}\n{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn without_colour_every_state_still_has_its_word_and_symbol() {
+    let theme = Theme::new(false, false);
+    let text = screen(&fixture::breached(), &theme, 120, 40);
+    for needle in [
+        "✗ ROLLBACK ADVISED",
+        "✗ BREACH",
+        "✓ OK",
+        "! WARN",
+        "✗ breached",
+        "✓ done",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}\n{text}");
+    }
+    let text = screen(&fixture::fresh(), &theme, 120, 40);
+    for needle in ["? NO-GO UNTIL VERIFIED", "? UNKNOWN", "· WAIT", "· pending"] {
+        assert!(text.contains(needle), "missing {needle:?}\n{text}");
+    }
+}
+
+#[test]
+fn the_countdown_comes_from_the_state_not_the_wall_clock() {
+    let state = fixture::baking(false);
+    let once = screen(&state, &color(), 120, 40);
+    assert!(once.contains("04:12 left of 10:00"), "{once}");
+    assert_eq!(once, screen(&state, &color(), 120, 40));
+}
+
+#[test]
+fn a_source_error_and_a_journal_failure_are_on_screen() {
+    let state = fixture::source_failing();
+    for (w, h) in [(120, 40), (80, 24)] {
+        let text = screen(&state, &color(), w, h);
+        assert!(text.contains("timeout after 1s"), "{text}");
+        assert!(text.contains("JOURNAL WRITE FAILED"), "{text}");
+        assert!(text.contains("16 failed"), "{text}");
+    }
+}
+
+#[test]
+fn read_only_says_actions_are_disabled() {
+    let text = screen(&fixture::baking(true), &color(), 80, 24);
+    assert!(text.contains("READ-ONLY"), "{text}");
+    assert!(text.contains("read-only: actions disabled"), "{text}");
+}
+
+#[test]
+fn at_80x24_every_condition_gate_and_source_is_on_screen() {
+    for (name, state) in all_states().into_iter().filter(|(n, _)| *n != "help") {
+        let text = screen(&state, &color(), 80, 24);
+        let setup = &state.setup;
+        let names = (setup.conditions.iter().map(|c| c.label.as_str()))
+            .chain(setup.gates.iter().map(|g| g.name.as_str()))
+            .chain(setup.sources.iter().map(|s| s.name.as_str()))
+            .chain([state.eval.verdict.kind.label()]);
+        for needle in names {
+            assert!(text.contains(needle), "{name}: {needle:?} missing\n{text}");
+        }
+        let cut = text.contains("more, all") || text.contains("more (enlarge");
+        assert!(!cut, "{name}: rows hidden at 80x24\n{text}");
+    }
+}
+
+#[test]
+fn a_cut_table_keeps_the_rows_that_need_attention() {
+    // Eight more healthy sources ahead of the failing one: at 80x24 they cannot all show.
+    let mut state = fixture::source_failing();
+    for n in 0..8 {
+        let mut spec = state.setup.sources[1].clone();
+        spec.name = format!("mirror-{n}");
+        state.setup.sources.insert(0, spec);
+        state.sources.insert(0, state.sources[n + 1].clone());
+        state
+            .eval
+            .sources
+            .insert(0, state.eval.sources[n + 1].clone());
+    }
+    let text = screen(&state, &color(), 80, 24);
+    assert!(text.contains("✗ DOWN  prometheus"), "{text}");
+    assert!(text.contains("? STALE rollback check"), "{text}");
+    assert!(text.contains("more, all OK"), "{text}");
+}
