@@ -36,12 +36,6 @@ pub struct Simulator {
     task: Option<JoinHandle<()>>,
 }
 
-impl std::fmt::Debug for World {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("World").finish_non_exhaustive()
-    }
-}
-
 /// Start the simulator on a free port of 127.0.0.1, served from the current tokio runtime.
 pub async fn start(scenario: Scenario) -> std::io::Result<Simulator> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;

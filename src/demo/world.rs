@@ -56,6 +56,15 @@ pub(super) struct World {
     rng: SmallRng,
 }
 
+impl std::fmt::Debug for World {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("World")
+            .field("traffic", &self.traffic)
+            .field("recovered", &self.recovered)
+            .finish_non_exhaustive()
+    }
+}
+
 pub(super) type Shared = Arc<Mutex<World>>;
 
 pub(super) fn lock(shared: &Shared) -> MutexGuard<'_, World> {
