@@ -1,1 +1,65 @@
-//! (in progress)
+//! Sources: where readings come from. One shared HTTP client, one provider per file, and a
+//! poller task per source that turns each poll into a `Msg::Observation`.
+//!
+//! Providers are chosen by `SourceKind`: `prometheus` runs one instant query per signal, `http`
+//! fetches one JSON document and reads each signal at its JSON Pointer. A source with no
+//! signals (a rollback check endpoint) only has to answer 2xx.
+
+pub mod client;
+pub mod error;
+pub mod http;
+mod poller;
+pub mod prometheus;
+
+pub use client::{DEFAULT_BODY_LIMIT, SourceClient};
+pub use error::SourceError;
+pub use poller::{Pollers, spawn_pollers};
+
+use crate::core::reading::{Outcome, Reading, SignalId};
+use crate::setup::{SourceKind, SourceSpec};
+
+/// The result of one poll: what the app is told, and notes for the log file only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polled {
+    pub outcome: Outcome,
+    /// Things worth knowing that are not failures ("2 series matched, the first is used").
+    pub notes: Vec<String>,
+}
+
+impl Polled {
+    fn failed(err: SourceError) -> Self {
+        Polled {
+            outcome: Outcome::Failed(err.to_string()),
+            notes: Vec::new(),
+        }
+    }
+
+    fn readings(readings: Vec<(SignalId, Reading)>) -> Self {
+        Polled {
+            outcome: Outcome::Readings(readings),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Poll a source once, with its timeout.
+pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
+    if spec.signals.is_empty() {
+        return http::check(client, spec).await;
+    }
+    match spec.kind {
+        SourceKind::Prometheus => prometheus::poll(client, spec).await,
+        SourceKind::Http => http::poll(client, spec).await,
+    }
+}
+
+impl SourceError {
+    /// Errors that mean the source did not answer usefully at all, as opposed to one query
+    /// being wrong: when every query of a poll fails like this, the source itself is down.
+    pub fn is_transport(&self) -> bool {
+        !matches!(
+            self,
+            SourceError::Prometheus { .. } | SourceError::Unexpected(_)
+        )
+    }
+}

@@ -1,0 +1,68 @@
+//! The deploy system's webhooks: promote, rollback, and the rollback path's health check.
+
+use super::world::{Hook, Shared, lock};
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use serde_json::{Value, json};
+
+fn hook(path: &str, headers: &HeaderMap, body: String) -> Hook {
+    Hook {
+        path: path.to_string(),
+        body,
+        idempotency_key: headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        headers: headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// `POST /hooks/promote`: traffic moves to the next step of the plan.
+pub(super) async fn promote(
+    State(world): State<Shared>,
+    headers: HeaderMap,
+    body: String,
+) -> Json<Value> {
+    let mut world = lock(&world);
+    let call = hook("/hooks/promote", &headers, body);
+    let key = call.idempotency_key.clone();
+    if let Some(earlier) = world.record(call) {
+        return Json(earlier);
+    }
+    let traffic = world.promote();
+    let answer = json!({"ok": true, "traffic": traffic});
+    world.remember(key, &answer);
+    Json(answer)
+}
+
+/// `POST /hooks/rollback`: traffic to zero, and the canary's trouble goes with it.
+pub(super) async fn rollback(
+    State(world): State<Shared>,
+    headers: HeaderMap,
+    body: String,
+) -> Json<Value> {
+    let mut world = lock(&world);
+    let call = hook("/hooks/rollback", &headers, body);
+    let key = call.idempotency_key.clone();
+    if let Some(earlier) = world.record(call) {
+        return Json(earlier);
+    }
+    world.rollback();
+    let answer = json!({"ok": true, "traffic": 0});
+    world.remember(key, &answer);
+    Json(answer)
+}
+
+/// `GET /hooks/rollback/check`: the way back is there.
+pub(super) async fn rollback_check() -> Json<Value> {
+    Json(json!({"ok": true}))
+}
