@@ -10,7 +10,7 @@ pub mod config;
 pub mod core;
 pub mod demo;
 pub mod journal;
-//pub mod runtime;
+pub mod runtime;
 pub mod secret;
 pub mod setup;
 pub mod sources;

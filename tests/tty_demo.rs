@@ -16,7 +16,10 @@ struct Tmux {
 }
 
 fn tmux_available() -> bool {
-    let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("tmux is required under CI=true (scripts/test installs it)");
@@ -62,7 +65,11 @@ impl Tmux {
             journal,
         };
         let out = Command::new("tmux").args(&args).output().unwrap();
-        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         t
     }
 
@@ -80,7 +87,9 @@ impl Tmux {
     }
 
     fn format(&self, f: &str) -> String {
-        self.cmd(&["display-message", "-p", "-t", "t", f]).trim().to_string()
+        self.cmd(&["display-message", "-p", "-t", "t", f])
+            .trim()
+            .to_string()
     }
 
     fn wait_for(&self, what: &str, deadline: Duration, pred: impl Fn(&Tmux) -> bool) {
@@ -95,7 +104,9 @@ impl Tmux {
     }
 
     fn wait_text(&self, text: &str, deadline: Duration) {
-        self.wait_for(&format!("{text:?} on screen"), deadline, |t| t.screen().contains(text));
+        self.wait_for(&format!("{text:?} on screen"), deadline, |t| {
+            t.screen().contains(text)
+        });
     }
 
     fn wait_exit(&self) -> i32 {
@@ -147,7 +158,9 @@ fn demo_moves_from_hold_to_rollback_advised_and_quits_cleanly() {
     t.cmd(&["send-keys", "-t", "t", "?"]);
     t.wait_text("Keys", Duration::from_secs(5));
     t.cmd(&["send-keys", "-t", "t", "Escape"]);
-    t.wait_for("help to close", Duration::from_secs(5), |t| !t.screen().contains("Keys"));
+    t.wait_for("help to close", Duration::from_secs(5), |t| {
+        !t.screen().contains("Keys")
+    });
     t.cmd(&["send-keys", "-t", "t", "q"]);
     assert_eq!(t.wait_exit(), 0);
     t.assert_restored();
@@ -190,10 +203,15 @@ fn kill_9_leaves_a_valid_journal() {
     }
     let t = Tmux::demo("kill9", &[]);
     t.wait_text("checkout-api", Duration::from_secs(20));
-    t.wait_for("the stage entry to be journaled", Duration::from_secs(20), |t| {
-        std::fs::read_to_string(&t.journal).is_ok_and(|j| j.contains("stage_entered"))
-    });
-    Command::new("kill").args(["-9", &t.pid()]).status().unwrap();
+    t.wait_for(
+        "the stage entry to be journaled",
+        Duration::from_secs(20),
+        |t| std::fs::read_to_string(&t.journal).is_ok_and(|j| j.contains("stage_entered")),
+    );
+    Command::new("kill")
+        .args(["-9", &t.pid()])
+        .status()
+        .unwrap();
     t.wait_exit();
     verify(&t.journal);
 }

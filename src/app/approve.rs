@@ -14,8 +14,13 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionKind {
     /// Move from the current stage (none: not started or rolled back) to stage `to`.
-    Promote { from: Option<usize>, to: usize },
-    Rollback { from: Option<usize> },
+    Promote {
+        from: Option<usize>,
+        to: usize,
+    },
+    Rollback {
+        from: Option<usize>,
+    },
 }
 
 impl ActionKind {
@@ -125,7 +130,11 @@ impl State {
             return;
         }
         let Some(target) = self.action_target(want) else {
-            self.toast(now, LogLevel::Warn, format!("no {want} action is configured"));
+            self.toast(
+                now,
+                LogLevel::Warn,
+                format!("no {want} action is configured"),
+            );
             return;
         };
         let live = self.position.filter(|p| !p.rolled_back).map(|p| p.stage);
@@ -249,7 +258,10 @@ impl State {
             r.action = Some(modal.kind.name().into());
             r.action_id = Some(id.clone());
             r.reason = Some(reason.clone());
-            r.detail = Some(format!("promote while the verdict is {}", modal.verdict.label()));
+            r.detail = Some(format!(
+                "promote while the verdict is {}",
+                modal.verdict.label()
+            ));
             r
         });
         self.in_flight = Some(InFlight {
@@ -260,7 +272,12 @@ impl State {
         self.log(
             now,
             LogLevel::Info,
-            format!("{} requested → {}{}", modal.kind.name(), modal.target, if modal.is_override { " (override)" } else { "" }),
+            format!(
+                "{} requested → {}{}",
+                modal.kind.name(),
+                modal.target,
+                if modal.is_override { " (override)" } else { "" }
+            ),
         );
         fx.push(Effect::Dispatch(Box::new(Dispatch {
             id,
@@ -283,9 +300,18 @@ impl State {
         v.insert("release".into(), json!(r.name));
         v.insert("version".into(), json!(r.version));
         v.insert("environment".into(), json!(r.environment));
-        v.insert("commit".into(), r.commit.as_ref().map_or(Value::Null, |c| json!(c)));
-        v.insert("from_stage".into(), from.map_or(Value::Null, |s| json!(s.name)));
-        v.insert("from_traffic".into(), json!(from.map_or(0.0, |s| s.traffic)));
+        v.insert(
+            "commit".into(),
+            r.commit.as_ref().map_or(Value::Null, |c| json!(c)),
+        );
+        v.insert(
+            "from_stage".into(),
+            from.map_or(Value::Null, |s| json!(s.name)),
+        );
+        v.insert(
+            "from_traffic".into(),
+            json!(from.map_or(0.0, |s| s.traffic)),
+        );
         v.insert("to_stage".into(), to.map_or(Value::Null, |s| json!(s.name)));
         v.insert("to_traffic".into(), json!(to.map_or(0.0, |s| s.traffic)));
         v.insert("reason".into(), json!(reason));
@@ -322,8 +348,14 @@ impl State {
             } => (
                 Event::ActionSucceeded,
                 LogLevel::Good,
-                format!("{name} succeeded: HTTP {status} in {} ms", latency.as_millis()),
-                format!("succeeded: HTTP {status} in {} ms: {excerpt}", latency.as_millis()),
+                format!(
+                    "{name} succeeded: HTTP {status} in {} ms",
+                    latency.as_millis()
+                ),
+                format!(
+                    "succeeded: HTTP {status} in {} ms: {excerpt}",
+                    latency.as_millis()
+                ),
             ),
             ActionOutcome::Failed {
                 status,
@@ -336,7 +368,11 @@ impl State {
                 format!(
                     "failed{}: {reason}{}",
                     status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(),
-                    if excerpt.is_empty() { String::new() } else { format!(": {excerpt}") }
+                    if excerpt.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {excerpt}")
+                    }
                 ),
             ),
             ActionOutcome::Unknown {

@@ -220,7 +220,11 @@ pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
         state,
         conditions: &conditions,
     };
-    let gates: Vec<GateResult> = setup.gates.iter().map(|g| g.evaluate(&world, now)).collect();
+    let gates: Vec<GateResult> = setup
+        .gates
+        .iter()
+        .map(|g| g.evaluate(&world, now))
+        .collect();
     let view = stage_view(state, now);
     let labelled: Vec<(&str, &ConditionStatus)> = setup
         .conditions
@@ -258,7 +262,11 @@ pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
         observed: state
             .observed
             .map(|(share, _)| format!("{}%", format_number(share))),
-        clock: format!("{} local · {} UTC", local.format("%H:%M"), now.format("%H:%M")),
+        clock: format!(
+            "{} local · {} UTC",
+            local.format("%H:%M"),
+            now.format("%H:%M")
+        ),
     }
 }
 

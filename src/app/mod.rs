@@ -153,7 +153,13 @@ impl State {
             r.traffic = Some(stage.traffic);
         }
         r.verdict = Some(self.eval.verdict.kind.label().to_string());
-        r.verdict_reasons = self.eval.verdict.reasons.iter().map(|r| r.text.clone()).collect();
+        r.verdict_reasons = self
+            .eval
+            .verdict
+            .reasons
+            .iter()
+            .map(|r| r.text.clone())
+            .collect();
         r
     }
 

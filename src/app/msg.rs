@@ -35,7 +35,10 @@ pub enum Msg {
     /// A journal append finished; the error, if any, is shown and kept.
     Journaled(Result<(), String>),
     /// A dispatched action ended (or was never sent).
-    ActionDone { id: String, outcome: ActionOutcome },
+    ActionDone {
+        id: String,
+        outcome: ActionOutcome,
+    },
     /// SIGTERM, SIGHUP or SIGINT: stop cleanly.
     Shutdown(&'static str),
 }

@@ -6,7 +6,9 @@ use crate::core::gate::{GateCheck, GateSpec, Tier};
 use crate::core::plan::{Plan, Stage};
 use crate::core::reading::{Observation, Outcome, Reading};
 use crate::core::record::Context;
-use crate::setup::{ActionSpec, BodyKind, Extract, ReleaseInfo, Setup, SignalSpec, SourceKind, SourceSpec};
+use crate::setup::{
+    ActionSpec, BodyKind, Extract, ReleaseInfo, Setup, SignalSpec, SourceKind, SourceSpec,
+};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -66,7 +68,11 @@ pub fn setup() -> Setup {
             stages: vec![stage(1.0), stage(5.0), stage(100.0)],
         },
         sources: vec![
-            source("prom", SourceKind::Prometheus, vec![(ERROR_RATE, rate.clone())]),
+            source(
+                "prom",
+                SourceKind::Prometheus,
+                vec![(ERROR_RATE, rate.clone())],
+            ),
             source("flags", SourceKind::Http, vec![(TRAFFIC, share.clone())]),
         ],
         signals: vec![

@@ -53,10 +53,18 @@ fn a_live_release_goes_from_no_go_to_hold_to_go_to_rollback_advised() {
     let mut s = state(false);
     let fx = start(&mut s, t(0));
     assert_eq!(journaled(&fx), vec![Event::CockpitStarted]);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified, "no data yet");
+    assert_eq!(
+        s.eval.verdict.kind,
+        VerdictKind::NoGoUntilVerified,
+        "no data yet"
+    );
 
     let fx = feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
-    assert_eq!(journaled(&fx), vec![Event::StageEntered], "first observation enters the stage");
+    assert_eq!(
+        journaled(&fx),
+        vec![Event::StageEntered],
+        "first observation enters the stage"
+    );
     assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
     assert_eq!(s.eval.verdict.reasons[0].text, "1% baking: 01:00 left");
 
@@ -67,7 +75,11 @@ fn a_live_release_goes_from_no_go_to_hold_to_go_to_rollback_advised() {
     let fx = feed(&mut s, poll(3, 62, 0.05, 1.0), 62);
     assert_eq!(s.eval.verdict.kind, VerdictKind::RollbackAdvised);
     assert_eq!(journaled(&fx), vec![Event::BreachBegan]);
-    assert!(s.log.iter().any(|l| l.text.starts_with("breach began: Error rate")));
+    assert!(
+        s.log
+            .iter()
+            .any(|l| l.text.starts_with("breach began: Error rate"))
+    );
 }
 
 #[test]
@@ -85,12 +97,19 @@ fn a_failing_source_makes_its_conditions_unknown_and_recovery_needs_no_restart()
         t(101),
     );
     assert_eq!(s.eval.conditions[0].state, CondState::Unknown);
-    assert_eq!(s.eval.conditions[0].why.as_deref(), Some("prom: timeout after 2s"));
+    assert_eq!(
+        s.eval.conditions[0].why.as_deref(),
+        Some("prom: timeout after 2s")
+    );
     assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
     assert_eq!(s.sources[0].consecutive_failures, 1);
     feed(&mut s, poll(4, 105, 0.001, 1.0), 105);
     assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
-    assert!(s.log.iter().any(|l| l.text == "source prom: answering again"));
+    assert!(
+        s.log
+            .iter()
+            .any(|l| l.text == "source prom: answering again")
+    );
 }
 
 #[test]
@@ -105,7 +124,11 @@ fn silence_turns_into_stale_and_no_go() {
 fn a_late_answer_from_an_older_poll_is_dropped() {
     let mut s = baked();
     feed(&mut s, poll(1, 99, 0.5, 1.0), 99);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Go, "seq 1 is older than seq 2");
+    assert_eq!(
+        s.eval.verdict.kind,
+        VerdictKind::Go,
+        "seq 1 is older than seq 2"
+    );
 }
 
 #[test]
@@ -140,12 +163,20 @@ fn promote_needs_the_full_approve_risk_phrase_and_q_is_just_a_letter() {
     update(&mut s, Msg::Key(Key::Char('p')), t(100));
     assert!(matches!(s.overlay, Overlay::Approve(_)));
     let fx = typed(&mut s, "q", 100);
-    assert!(fx.is_empty() && !s.quitting, "q inside the prompt is a letter");
+    assert!(
+        fx.is_empty() && !s.quitting,
+        "q inside the prompt is a letter"
+    );
     update(&mut s, Msg::Key(Key::Backspace), t(100));
     typed(&mut s, "Approve-Risk: short", 100);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
-    assert!(dispatch(&fx).is_none(), "Enter does nothing until the text parses");
-    let Overlay::Approve(m) = &s.overlay else { panic!("modal closed") };
+    assert!(
+        dispatch(&fx).is_none(),
+        "Enter does nothing until the text parses"
+    );
+    let Overlay::Approve(m) = &s.overlay else {
+        panic!("modal closed")
+    };
     assert_eq!(
         m.notice.as_deref(),
         Some("reason needs 10 non-blank characters (5 so far)")
@@ -201,7 +232,11 @@ fn a_successful_promote_enters_the_next_stage_without_false_drift() {
         vec![Event::ActionSucceeded, Event::StageEntered]
     );
     assert_eq!(s.position.unwrap().stage, 1);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold, "the old 1% reading is not drift");
+    assert_eq!(
+        s.eval.verdict.kind,
+        VerdictKind::Hold,
+        "the old 1% reading is not drift"
+    );
     feed(&mut s, poll(3, 103, 0.001, 5.0), 103);
     assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
     assert!(s.in_flight.is_none());
@@ -231,7 +266,9 @@ fn promoting_while_not_go_is_an_override_with_the_failing_reasons() {
     feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
     assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
     update(&mut s, Msg::Key(Key::Char('p')), t(2));
-    let Overlay::Approve(m) = &s.overlay else { panic!() };
+    let Overlay::Approve(m) = &s.overlay else {
+        panic!()
+    };
     assert!(m.is_override);
     typed(&mut s, "Approve-Risk: hotfix must ship now", 2);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(2));
@@ -250,8 +287,15 @@ fn a_verdict_that_changed_since_the_prompt_opened_is_asked_again() {
     feed(&mut s, poll(3, 101, 0.05, 1.0), 101);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
     assert!(dispatch(&fx).is_none());
-    let Overlay::Approve(m) = &s.overlay else { panic!() };
-    assert!(m.notice.as_deref().unwrap().starts_with("the verdict changed from GO to ROLLBACK ADVISED"));
+    let Overlay::Approve(m) = &s.overlay else {
+        panic!()
+    };
+    assert!(
+        m.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("the verdict changed from GO to ROLLBACK ADVISED")
+    );
     assert!(m.is_override);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
     assert!(dispatch(&fx).unwrap().override_record.is_some());
@@ -262,17 +306,26 @@ fn rollback_is_the_fast_path_and_esc_cancels() {
     let mut s = baked();
     feed(&mut s, poll(3, 101, 0.05, 1.0), 101);
     update(&mut s, Msg::Key(Key::Char('r')), t(101));
-    let Overlay::Approve(m) = &s.overlay else { panic!() };
+    let Overlay::Approve(m) = &s.overlay else {
+        panic!()
+    };
     assert_eq!(m.input, "Approve-Risk: ");
     assert!(m.context.as_deref().unwrap().starts_with("Error rate:"));
     assert!(!m.is_override);
     update(&mut s, Msg::Key(Key::Esc), t(101));
     assert_eq!(s.overlay, Overlay::None);
     update(&mut s, Msg::Key(Key::Char('r')), t(101));
-    update(&mut s, Msg::Paste("errors at 5%\nrolling back".into()), t(101));
+    update(
+        &mut s,
+        Msg::Paste("errors at 5%\nrolling back".into()),
+        t(101),
+    );
     let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
     let d = dispatch(&fx).expect("pasted reason confirms");
-    assert_eq!(d.requested.reason.as_deref(), Some("errors at 5% rolling back"));
+    assert_eq!(
+        d.requested.reason.as_deref(),
+        Some("errors at 5% rolling back")
+    );
     let id = d.id.clone();
     let ok = ActionOutcome::Succeeded {
         status: 200,
@@ -280,7 +333,10 @@ fn rollback_is_the_fast_path_and_esc_cancels() {
         excerpt: String::new(),
     };
     let fx = update(&mut s, Msg::ActionDone { id, outcome: ok }, t(102));
-    assert_eq!(journaled(&fx), vec![Event::ActionSucceeded, Event::RolledBack]);
+    assert_eq!(
+        journaled(&fx),
+        vec![Event::ActionSucceeded, Event::RolledBack]
+    );
     assert!(s.position.unwrap().rolled_back);
     feed(&mut s, poll(4, 104, 0.001, 0.0), 104);
     assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
@@ -297,8 +353,15 @@ fn read_only_sends_nothing_and_writes_nothing() {
     all.extend(typed(&mut s, "Approve-Risk: trying anyway", 2));
     all.extend(update(&mut s, Msg::Key(Key::Enter), t(2)));
     assert_eq!(s.overlay, Overlay::None);
-    assert!(all.iter().all(|e| !matches!(e, Effect::Dispatch(_) | Effect::Journal(_))));
-    assert_eq!(s.eval.verdict.kind, VerdictKind::RollbackAdvised, "observers still see the verdict");
+    assert!(
+        all.iter()
+            .all(|e| !matches!(e, Effect::Dispatch(_) | Effect::Journal(_)))
+    );
+    assert_eq!(
+        s.eval.verdict.kind,
+        VerdictKind::RollbackAdvised,
+        "observers still see the verdict"
+    );
 }
 
 #[test]

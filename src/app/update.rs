@@ -76,7 +76,9 @@ fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
         return;
     }
     state.quitting = true;
-    fx.push(Effect::Journal(Box::new(state.record(Event::CockpitStopped, now))));
+    fx.push(Effect::Journal(Box::new(
+        state.record(Event::CockpitStopped, now),
+    )));
     fx.push(Effect::Quit);
 }
 
@@ -157,7 +159,11 @@ fn on_observation(state: &mut State, o: Observation, fx: &mut Vec<Effect>) {
             health.consecutive_failures = 0;
             health.last_ok = Some(o.at);
             if recovered {
-                state.log(o.at, LogLevel::Good, format!("source {name}: answering again"));
+                state.log(
+                    o.at,
+                    LogLevel::Good,
+                    format!("source {name}: answering again"),
+                );
             }
             apply_readings(state, readings, o.at, fx);
         }
@@ -210,7 +216,11 @@ fn transitions(state: &mut State, next: &Evaluation, now: DateTime<Utc>, fx: &mu
         let ended = old.state == CondState::Breached && new.state != CondState::Breached;
         if began {
             let why = new.why.clone().unwrap_or_default();
-            events.push((Event::BreachBegan, LogLevel::Error, format!("breach began: {label}: {why}")));
+            events.push((
+                Event::BreachBegan,
+                LogLevel::Error,
+                format!("breach began: {label}: {why}"),
+            ));
         } else if ended {
             events.push((
                 Event::BreachEnded,
@@ -239,6 +249,10 @@ fn transitions(state: &mut State, next: &Evaluation, now: DateTime<Utc>, fx: &mu
             .first()
             .map(|r| format!(": {}", clip(&r.text, 60)))
             .unwrap_or_default();
-        state.log(now, level, format!("verdict {}{why}", next.verdict.kind.label()));
+        state.log(
+            now,
+            level,
+            format!("verdict {}{why}", next.verdict.kind.label()),
+        );
     }
 }

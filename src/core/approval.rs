@@ -31,10 +31,7 @@ pub fn parse_approval(input: &str) -> Result<String, ApprovalError> {
         .trim_start()
         .strip_prefix(PREFIX)
         .ok_or(ApprovalError::MissingPrefix)?;
-    let reason: String = rest
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let reason: String = rest.split_whitespace().collect::<Vec<_>>().join(" ");
     let count = reason.chars().filter(|c| !c.is_whitespace()).count();
     if count < MIN_REASON_CHARS {
         return Err(ApprovalError::ReasonTooShort(count));
@@ -49,25 +46,56 @@ mod tests {
     #[test]
     fn accepts_and_refuses() {
         let cases: &[(&str, Result<&str, ApprovalError>)] = &[
-            ("Approve-Risk: error spike is a known bot", Ok("error spike is a known bot")),
-            ("  Approve-Risk:   p95 ok on dashboards  ", Ok("p95 ok on dashboards")),
+            (
+                "Approve-Risk: error spike is a known bot",
+                Ok("error spike is a known bot"),
+            ),
+            (
+                "  Approve-Risk:   p95 ok on dashboards  ",
+                Ok("p95 ok on dashboards"),
+            ),
             ("Approve-Risk: 1234567890", Ok("1234567890")),
-            ("Approve-Risk: a b c d e f g h i j", Ok("a b c d e f g h i j")),
+            (
+                "Approve-Risk: a b c d e f g h i j",
+                Ok("a b c d e f g h i j"),
+            ),
             ("Approve-Risk: fix\nverified", Ok("fix verified")),
             ("Approve-Risk: rückrollen geprüft", Ok("rückrollen geprüft")),
-            ("Approve-Risk: 回滚已验证回滚已验证回滚", Ok("回滚已验证回滚已验证回滚")),
-            ("Approve-Risk: 123456789", Err(ApprovalError::ReasonTooShort(9))),
-            ("Approve-Risk: a b c d e f g h i", Err(ApprovalError::ReasonTooShort(9))),
+            (
+                "Approve-Risk: 回滚已验证回滚已验证回滚",
+                Ok("回滚已验证回滚已验证回滚"),
+            ),
+            (
+                "Approve-Risk: 123456789",
+                Err(ApprovalError::ReasonTooShort(9)),
+            ),
+            (
+                "Approve-Risk: a b c d e f g h i",
+                Err(ApprovalError::ReasonTooShort(9)),
+            ),
             ("Approve-Risk:", Err(ApprovalError::ReasonTooShort(0))),
-            ("approve-risk: lowercase prefix", Err(ApprovalError::MissingPrefix)),
-            ("Approve-Risk yes really do it", Err(ApprovalError::MissingPrefix)),
-            ("Approve Risk: space not dash", Err(ApprovalError::MissingPrefix)),
+            (
+                "approve-risk: lowercase prefix",
+                Err(ApprovalError::MissingPrefix),
+            ),
+            (
+                "Approve-Risk yes really do it",
+                Err(ApprovalError::MissingPrefix),
+            ),
+            (
+                "Approve Risk: space not dash",
+                Err(ApprovalError::MissingPrefix),
+            ),
             ("y", Err(ApprovalError::MissingPrefix)),
             ("", Err(ApprovalError::MissingPrefix)),
         ];
         for (input, expected) in cases {
             let got = parse_approval(input);
-            assert_eq!(got.as_deref().map_err(Clone::clone), expected.clone(), "input {input:?}");
+            assert_eq!(
+                got.as_deref().map_err(Clone::clone),
+                expected.clone(),
+                "input {input:?}"
+            );
         }
     }
 }

@@ -183,7 +183,9 @@ impl ConditionSpec {
         if let Some(rel) = self.relative {
             let base = match &track.baseline {
                 None => return Err("baseline: no data yet".into()),
-                Some(Sample { value: Err(why), .. }) => return Err(format!("baseline: {why}")),
+                Some(Sample {
+                    value: Err(why), ..
+                }) => return Err(format!("baseline: {why}")),
                 Some(Sample { value: Ok(b), .. }) => *b,
             };
             let limit = base * rel.factor + rel.offset;
@@ -259,7 +261,12 @@ impl ConditionSpec {
         };
         let unknown_why = match (&track.latest, track.last_good_at) {
             (None, _) => Some("no data yet".to_string()),
-            (Some(Sample { value: Err(why), .. }), _) => Some(why.clone()),
+            (
+                Some(Sample {
+                    value: Err(why), ..
+                }),
+                _,
+            ) => Some(why.clone()),
             (_, Some(good)) if since(now, good) > self.stale_after => Some(format!(
                 "stale: last value {} ago",
                 short_duration(since(now, good))
@@ -298,7 +305,11 @@ impl ConditionSpec {
             }
             Level::Over if track.breached || self.persisted(track, now) => {
                 status.state = CondState::Breached;
-                status.why = Some(format!("{} {}", self.unit.show(v), breach_word(&threshold, v)));
+                status.why = Some(format!(
+                    "{} {}",
+                    self.unit.show(v),
+                    breach_word(&threshold, v)
+                ));
             }
             Level::Over => {
                 status.state = CondState::Warn;
@@ -308,7 +319,9 @@ impl ConditionSpec {
                         short_duration(track.over_since.map_or(Duration::ZERO, |s| since(now, s))),
                         short_duration(d)
                     ),
-                    Persistence::Samples(n) => format!("over {} of {n} samples", track.over_samples),
+                    Persistence::Samples(n) => {
+                        format!("over {} of {n} samples", track.over_samples)
+                    }
                     Persistence::Immediate => "over".to_string(),
                 });
                 status.why = status.confirming.clone();

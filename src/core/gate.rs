@@ -134,9 +134,15 @@ impl GateSpec {
             GateCheck::MonitorsLive => {
                 let missing = ctx.conditions_without_data();
                 if missing.is_empty() {
-                    (GateState::Holds, "every condition has fresh data".to_string())
+                    (
+                        GateState::Holds,
+                        "every condition has fresh data".to_string(),
+                    )
                 } else {
-                    (GateState::Unknown, format!("no fresh data: {}", missing.join(", ")))
+                    (
+                        GateState::Unknown,
+                        format!("no fresh data: {}", missing.join(", ")),
+                    )
                 }
             }
         };

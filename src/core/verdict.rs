@@ -98,7 +98,12 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
         .conditions
         .iter()
         .filter(|(_, s)| s.state == CondState::Breached)
-        .map(|(label, s)| Reason::new(format!("{label}: {}", s.why.as_deref().unwrap_or("breached"))))
+        .map(|(label, s)| {
+            Reason::new(format!(
+                "{label}: {}",
+                s.why.as_deref().unwrap_or("breached")
+            ))
+        })
         .collect();
     if !breached.is_empty() {
         return verdict(VerdictKind::RollbackAdvised, breached);
@@ -163,7 +168,9 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     }
     for (label, s) in input.conditions {
         if let Some(c) = &s.confirming {
-            hold.push(Reason::new(format!("{label} over threshold, confirming ({c})")));
+            hold.push(Reason::new(format!(
+                "{label} over threshold, confirming ({c})"
+            )));
         }
     }
     if !hold.is_empty() {
@@ -179,7 +186,9 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     } else {
         verdict(
             VerdictKind::Go,
-            vec![Reason::new(format!("{name} baked and healthy; promote to the next stage"))],
+            vec![Reason::new(format!(
+                "{name} baked and healthy; promote to the next stage"
+            ))],
         )
     }
 }
@@ -258,7 +267,12 @@ mod tests {
 
     #[test]
     fn unknown_condition_is_no_go_even_when_baked() {
-        let v = decide_at(&[cond(CondState::Ok), cond(CondState::Unknown)], &[], live(false), 999);
+        let v = decide_at(
+            &[cond(CondState::Ok), cond(CondState::Unknown)],
+            &[],
+            live(false),
+            999,
+        );
         assert_eq!(v.kind, VerdictKind::NoGoUntilVerified);
         assert_eq!(v.reasons[0].text, "cond unknown: UNKNOWN why");
     }
@@ -275,7 +289,10 @@ mod tests {
         assert_eq!(v.warnings.len(), 1);
         let v = decide_at(
             &[cond(CondState::Ok)],
-            &[gate(Tier::Must, GateState::Unknown), gate(Tier::Optional, GateState::Fails)],
+            &[
+                gate(Tier::Must, GateState::Unknown),
+                gate(Tier::Optional, GateState::Fails),
+            ],
             live(false),
             999,
         );
@@ -299,7 +316,12 @@ mod tests {
 
     #[test]
     fn healthy_but_baking_is_hold_with_time_left() {
-        let v = decide_at(&[cond(CondState::Ok), cond(CondState::Warn)], &[], live(false), 15);
+        let v = decide_at(
+            &[cond(CondState::Ok), cond(CondState::Warn)],
+            &[],
+            live(false),
+            15,
+        );
         assert_eq!(v.kind, VerdictKind::Hold);
         assert_eq!(v.reasons[0].text, "5% baking: 00:45 left");
     }

@@ -32,7 +32,8 @@ pub fn verify(path: &Path) -> Result<usize, VerifyError> {
             return Err(VerifyError::BadLine {
                 line: n,
                 problem: if n == 1 {
-                    "the first record does not start the chain (lines before it were removed?)".into()
+                    "the first record does not start the chain (lines before it were removed?)"
+                        .into()
                 } else {
                     format!(
                         "chain broken: line {} was changed or removed, or this line was inserted",
@@ -99,18 +100,27 @@ mod tests {
         edit(&path, |l| {
             l.remove(2);
         });
-        assert!(matches!(verify(&path), Err(VerifyError::BadLine { line: 3, .. })));
+        assert!(matches!(
+            verify(&path),
+            Err(VerifyError::BadLine { line: 3, .. })
+        ));
         let (_d, path) = journal_with(3);
         edit(&path, |l| {
             l.remove(0);
         });
-        assert!(matches!(verify(&path), Err(VerifyError::BadLine { line: 1, .. })));
+        assert!(matches!(
+            verify(&path),
+            Err(VerifyError::BadLine { line: 1, .. })
+        ));
     }
 
     #[test]
     fn a_garbage_line_is_named() {
         let (_d, path) = journal_with(2);
         edit(&path, |l| l.push("{not json".into()));
-        assert!(matches!(verify(&path), Err(VerifyError::BadLine { line: 3, .. })));
+        assert!(matches!(
+            verify(&path),
+            Err(VerifyError::BadLine { line: 3, .. })
+        ));
     }
 }

@@ -92,7 +92,12 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
                     }
                 }
                 Effect::Dispatch(d) => {
-                    let spec = state.setup.actions.iter().find(|a| a.name == d.action).cloned();
+                    let spec = state
+                        .setup
+                        .actions
+                        .iter()
+                        .find(|a| a.name == d.action)
+                        .cloned();
                     match (spec, &writer) {
                         (Some(spec), Some(w)) => {
                             tasks.retain(|t: &tokio::task::JoinHandle<()>| !t.is_finished());
