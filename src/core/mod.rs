@@ -10,6 +10,7 @@ pub mod reading;
 pub mod record;
 pub mod series;
 pub mod verdict;
+pub mod window;
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
