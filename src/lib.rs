@@ -5,6 +5,7 @@
 //! the effects and feeds their results back as messages. `core` holds the rollout semantics
 //! and depends on nothing that does I/O.
 
+pub mod actions;
 pub mod app;
 pub mod config;
 pub mod core;

@@ -158,7 +158,10 @@ mod tests {
         assert!(w.contains(at("2026-11-28T23:00:00Z")), "Saturday night");
         assert!(w.contains(at("2026-11-29T01:00:00Z")), "early Sunday");
         assert!(!w.contains(at("2026-11-29T03:00:00Z")));
-        assert!(!w.contains(at("2026-11-28T01:00:00Z")), "early Saturday belongs to Friday");
+        assert!(
+            !w.contains(at("2026-11-28T01:00:00Z")),
+            "early Saturday belongs to Friday"
+        );
     }
 
     #[test]
@@ -177,7 +180,16 @@ mod tests {
         let e = cal.check(at("2026-12-22T09:00:00Z")).unwrap_err();
         assert!(e.starts_with("blackout: holiday freeze"), "{e}");
         let e = cal.check(at("2026-11-24T18:00:00Z")).unwrap_err();
-        assert!(e.starts_with("outside the release windows (Mon,Tue,Wed,Thu 09:00–16:00 Europe/Berlin)"), "{e}");
-        assert!(Calendar::default().check(at("2026-11-24T18:00:00Z")).is_ok());
+        assert!(
+            e.starts_with(
+                "outside the release windows (Mon,Tue,Wed,Thu 09:00–16:00 Europe/Berlin)"
+            ),
+            "{e}"
+        );
+        assert!(
+            Calendar::default()
+                .check(at("2026-11-24T18:00:00Z"))
+                .is_ok()
+        );
     }
 }

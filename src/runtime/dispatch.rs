@@ -25,7 +25,10 @@ async fn perform(
     client: &reqwest::Client,
     journal: &JournalHandle,
 ) -> ActionOutcome {
-    let vars = Vars::from(d.vars);
+    let mut vars = Vars::new();
+    for (name, value) in d.vars {
+        vars.set(name, value);
+    }
     let request = match actions::build_request(spec, &vars) {
         Ok(r) => r,
         Err(e) => {
@@ -82,9 +85,21 @@ async fn perform(
         Outcome::Unknown {
             reason,
             what_to_check,
+            status,
+            excerpt,
             ..
         } => ActionOutcome::Unknown {
-            reason,
+            reason: match status {
+                Some(s) => format!(
+                    "{reason} (HTTP {s}{})",
+                    if excerpt.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {excerpt}")
+                    }
+                ),
+                None => reason,
+            },
             what_to_check,
         },
     }

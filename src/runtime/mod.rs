@@ -75,9 +75,8 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let sigs = tokio::spawn(signals::forward(tx.clone()));
     let ticks = tokio::spawn(tick(tx.clone()));
 
-    let http = reqwest::Client::builder()
-        .build()
-        .wrap_err("setting up the HTTP client for actions")?;
+    // Redirects are not followed for actions: a secret header must not travel to another host.
+    let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
     let mut tasks = Vec::new();
     let mut effects_later: Vec<Msg> = Vec::new();
     let mut quit = false;
