@@ -104,3 +104,142 @@ async fn perform(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Dispatch, Msg};
+    use crate::core::record::{Context, Event, Record};
+    use crate::journal::Journal;
+    use crate::runtime::journal_writer::JournalWriter;
+    use crate::setup::BodyKind;
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    /// A receiver that, the moment the webhook arrives, reads the journal from disk.
+    async fn receiver(journal: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let seen2 = seen.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move || {
+                let seen = seen2.clone();
+                let journal = journal.clone();
+                async move {
+                    let text = std::fs::read_to_string(&journal).unwrap_or_default();
+                    seen.lock().unwrap().push(text);
+                    "ok"
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (url, seen)
+    }
+
+    #[tokio::test]
+    async fn the_request_is_on_disk_before_the_target_sees_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (url, seen) = receiver(path.clone()).await;
+        let (journal, _) = Journal::open(&path).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let writer = JournalWriter::start(journal, tx.clone());
+        let spec = ActionSpec {
+            name: "promote".into(),
+            method: "POST".into(),
+            url,
+            headers: vec![],
+            body: Some(r#"{"reason": "{{reason}}"}"#.into()),
+            body_kind: BodyKind::Json,
+            idempotent: false,
+            timeout: Duration::from_secs(5),
+        };
+        let mut requested = Record::new(
+            chrono::Utc::now(),
+            Event::ActionRequested,
+            Context::default(),
+        );
+        requested.action_id = Some("id-1".into());
+        let mut vars = BTreeMap::new();
+        vars.insert("reason".into(), serde_json::json!("metrics \"clean\""));
+        let d = Dispatch {
+            id: "id-1".into(),
+            action: "promote".into(),
+            vars,
+            requested,
+            override_record: None,
+        };
+        run(
+            d,
+            spec,
+            crate::actions::client().unwrap(),
+            writer.handle(),
+            tx,
+        )
+        .await;
+        let Some(Msg::ActionDone { outcome, .. }) = rx.recv().await else {
+            panic!("no outcome")
+        };
+        assert!(
+            matches!(outcome, ActionOutcome::Succeeded { status: 200, .. }),
+            "{outcome:?}"
+        );
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert!(
+            seen[0].contains("\"action_requested\"") && seen[0].contains("\"id-1\""),
+            "the target saw the request before its record was on disk: {:?}",
+            seen[0]
+        );
+        assert!(
+            seen[0].contains("POST http://127.0.0.1:"),
+            "request summary journaled"
+        );
+        writer.finish();
+    }
+
+    #[tokio::test]
+    async fn nothing_is_sent_when_the_journal_cannot_record_it() {
+        let (url, seen) = receiver(PathBuf::from("/nonexistent")).await;
+        let spec = ActionSpec {
+            name: "rollback".into(),
+            method: "POST".into(),
+            url,
+            headers: vec![],
+            body: None,
+            body_kind: BodyKind::None,
+            idempotent: false,
+            timeout: Duration::from_secs(5),
+        };
+        let d = Dispatch {
+            id: "id-2".into(),
+            action: "rollback".into(),
+            vars: BTreeMap::new(),
+            requested: Record::new(
+                chrono::Utc::now(),
+                Event::ActionRequested,
+                Context::default(),
+            ),
+            override_record: None,
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        // A handle with no journal behind it, as in read-only mode.
+        let handle = JournalHandle::detached();
+        run(d, spec, crate::actions::client().unwrap(), handle, tx).await;
+        let Some(Msg::ActionDone { outcome, .. }) = rx.recv().await else {
+            panic!("no outcome")
+        };
+        assert!(
+            matches!(outcome, ActionOutcome::NotSent { .. }),
+            "{outcome:?}"
+        );
+        assert!(
+            seen.lock().unwrap().is_empty(),
+            "the target must see nothing"
+        );
+    }
+}
