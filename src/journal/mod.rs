@@ -1,8 +1,10 @@
 //! The audit journal: append-only JSON Lines, each record carrying the SHA-256 of the line
 //! before it, flushed to disk (fsync) before `append` returns.
 
+mod show;
 mod verify;
 
+pub use show::{format_record, parse_since};
 pub use verify::{VerifyError, verify};
 
 use crate::core::record::Record;

@@ -1,0 +1,106 @@
+//! `gonogo audit show`: the journal as lines a person reads.
+
+use crate::core::reading::format_number;
+use crate::core::record::Record;
+use chrono::{DateTime, Utc};
+
+/// One readable line per record: time, event, who, what, and the outcome or detail.
+pub fn format_record(r: &Record) -> String {
+    let event = serde_json::to_value(r.event)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+        .replace('_', " ");
+    let mut parts = vec![
+        r.ts.format("%Y-%m-%d %H:%M:%SZ").to_string(),
+        format!("{event:<22}"),
+        format!("{}@{}", r.context.operator, r.context.host),
+        format!(
+            "{} {} {}",
+            r.context.release, r.context.version, r.context.environment
+        ),
+    ];
+    if let Some(stage) = &r.stage {
+        match r.traffic {
+            Some(t) if !stage.ends_with('%') => {
+                parts.push(format!("stage {stage} ({}%)", format_number(t)))
+            }
+            _ => parts.push(format!("stage {stage}")),
+        }
+    }
+    if let Some(a) = &r.action {
+        parts.push(format!("action {a}"));
+    }
+    if let Some(v) = &r.verdict {
+        parts.push(format!("verdict {v}"));
+    }
+    if let Some(reason) = &r.reason {
+        parts.push(format!("reason \"{reason}\""));
+    }
+    if let Some(req) = &r.request {
+        parts.push(req.clone());
+    }
+    if let Some(o) = &r.outcome {
+        parts.push(o.clone());
+    }
+    if let Some(d) = &r.detail {
+        parts.push(d.clone());
+    }
+    parts.join("  ")
+}
+
+/// Parse `--since`: an RFC 3339 time, or a duration back from now ("2h", "30m").
+pub fn parse_since(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let d = humantime::parse_duration(s).map_err(|_| {
+        format!("--since {s:?}: expected a time like 2026-11-22T09:00:00Z or a duration like 2h")
+    })?;
+    let d = chrono::Duration::from_std(d).map_err(|e| e.to_string())?;
+    Ok(now - d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::record::{Context, Event};
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_record_reads_as_one_line() {
+        let mut r = Record::new(
+            Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap(),
+            Event::ActionSucceeded,
+            Context {
+                operator: "ana".into(),
+                host: "laptop".into(),
+                release: "checkout".into(),
+                version: "2.0".into(),
+                environment: "prod".into(),
+            },
+        );
+        r.stage = Some("canary".into());
+        r.traffic = Some(1.0);
+        r.action = Some("promote".into());
+        r.outcome = Some("succeeded: HTTP 200 in 40 ms".into());
+        assert_eq!(
+            format_record(&r),
+            "2026-11-22 09:30:00Z  action succeeded        ana@laptop  checkout 2.0 prod  stage canary (1%)  action promote  succeeded: HTTP 200 in 40 ms"
+        );
+    }
+
+    #[test]
+    fn since_takes_a_time_or_a_duration() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        assert_eq!(
+            parse_since("2h", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_since("2026-11-22T09:00:00+01:00", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap()
+        );
+        assert!(parse_since("yesterday-ish", now).is_err());
+    }
+}
