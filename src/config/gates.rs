@@ -160,7 +160,8 @@ fn build(
                     );
                     None
                 }
-                Some(e) if e.is_empty() => {
+                // Empty because its only values were wrong (and reported) is not empty.
+                Some(e) if e.is_empty() && written_empty(value, "expect") => {
                     ctx.report.invalid(
                         &at.key("expect"),
                         "[]".into(),
@@ -168,6 +169,7 @@ fn build(
                     );
                     None
                 }
+                Some(e) if e.is_empty() => None,
                 Some(e) => Some(e.into_iter().map(|e| e.0).collect()),
             };
             let (_, info) = source?;
@@ -186,6 +188,13 @@ fn build(
         check: check?,
         verify: raw.verify,
     })
+}
+
+fn written_empty(table: &toml::Value, key: &str) -> bool {
+    table
+        .get(key)
+        .and_then(|v| v.as_array())
+        .is_some_and(|a| a.is_empty())
 }
 
 /// "CI green" → "ci-green".

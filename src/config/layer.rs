@@ -66,7 +66,14 @@ pub fn layered(text: &str, origin: &str, env: &Env) -> Result<(Table, Report), C
             (Some(l), Some(c))
         });
         let at = col.map(|c| format!(" at column {c}")).unwrap_or_default();
-        let message = e.message().trim().to_string();
+        let mut message = e.message().trim().to_string();
+        if let Some(key) = e
+            .span()
+            .and_then(|s| text.get(s))
+            .filter(|k| message == "duplicate key" && !k.is_empty())
+        {
+            message = format!("duplicate key `{key}`");
+        }
         ConfigErrors::whole_file(origin, line, format!("invalid TOML{at}: {message}"))
     };
     let spans = Spans::of(text).map_err(syntax)?;
@@ -86,7 +93,7 @@ pub fn layered(text: &str, origin: &str, env: &Env) -> Result<(Table, Report), C
             Ok(path) => {
                 from_env.insert(path, EnvValue { var, raw });
             }
-            Err(path) => misplaced.push((path, var)),
+            Err((path, why)) => misplaced.push((path, var, why)),
         }
     }
     // `set` only ever replaces values below the root, so the root is still a table.
@@ -95,11 +102,8 @@ pub fn layered(text: &str, origin: &str, env: &Env) -> Result<(Table, Report), C
         _ => Table::new(),
     };
     let mut report = Report::new(spans, from_env);
-    for (path, var) in misplaced {
-        report.problem(
-            &path,
-            format!("{var} sets a key inside {path}, which is not a table"),
-        );
+    for (path, var, why) in misplaced {
+        report.problem(&path, format!("{var} cannot be applied: {why}"));
     }
     Ok((doc, report))
 }
@@ -146,8 +150,13 @@ fn infer(raw: &str) -> Value {
 
 /// Put `value` at `segs` below `node`, creating tables on the way; keys match the file's
 /// case-insensitively and a number selects an element of an array. Returns the path as the
-/// file spells it, or the path of the value that is in the way.
-fn set(node: &mut Value, segs: &[&str], value: Value, at: KeyPath) -> Result<KeyPath, KeyPath> {
+/// file spells it, or the path of what is in the way with why.
+fn set(
+    node: &mut Value,
+    segs: &[&str],
+    value: Value,
+    at: KeyPath,
+) -> Result<KeyPath, (KeyPath, String)> {
     let Some((first, rest)) = segs.split_first() else {
         *node = value;
         return Ok(at);
@@ -165,9 +174,18 @@ fn set(node: &mut Value, segs: &[&str], value: Value, at: KeyPath) -> Result<Key
         }
         Value::Array(items) => match first.parse::<usize>().ok().filter(|n| *n < items.len()) {
             Some(n) => set(&mut items[n], rest, value, at.index(n)),
-            None => Err(at),
+            None => {
+                let why = format!(
+                    "the file has no {at}[{first}] ({} in all, counted from 0)",
+                    items.len()
+                );
+                Err((at, why))
+            }
         },
-        _ => Err(at),
+        _ => {
+            let why = format!("{at} is not a table");
+            Err((at, why))
+        }
     }
 }
 
@@ -203,6 +221,20 @@ mod tests {
         );
         assert_eq!(doc["stages"][0]["traffic"].as_integer(), Some(5));
         assert!(doc.get("config").is_none());
+        let bad = env(&[
+            ("GONOGO_STAGES__3__BAKE", "1m"),
+            ("GONOGO_RELEASE__VERSION__X", "y"),
+        ]);
+        let err = layered(text, "t.toml", &bad)
+            .unwrap()
+            .1
+            .finish("t.toml")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.toml:2: release.version: GONOGO_RELEASE__VERSION__X cannot be applied: release.version is not a table\n\
+             t.toml:5: stages: GONOGO_STAGES__3__BAKE cannot be applied: the file has no stages[3] (1 in all, counted from 0)"
+        );
         let p = KeyPath::root().key("stages").index(0).key("traffic");
         assert_eq!(
             report.env_value(&p).unwrap().var,

@@ -74,29 +74,31 @@ pub fn table(
     declared: &[(String, &toml::Value)],
     rollback_check: Option<&SourceSpec>,
 ) -> SourceTable {
-    let mut names: Vec<(String, bool)> = declared.iter().map(|(n, _)| (n.clone(), true)).collect();
-    if let Some(check) = rollback_check {
-        if names.iter().any(|(n, _)| n == ROLLBACK_CHECK) {
-            let at = KeyPath::root().key("sources").key(ROLLBACK_CHECK);
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for (name, _) in declared {
+        if name == ROLLBACK_CHECK {
+            let at = KeyPath::root().key("sources").key(name);
             ctx.report.problem(
                 &at,
-                "this name is taken by the rollback action's check; choose another",
+                "this name is reserved for the rollback action's check; choose another",
             );
         } else {
-            names.push((check.name.clone(), false));
+            names.push((name.clone(), true));
         }
+    }
+    if let Some(check) = rollback_check {
+        names.push((check.name.clone(), false));
     }
     names.sort();
     names
         .into_iter()
         .enumerate()
         .map(|(id, (name, declared))| {
+            let check = rollback_check.filter(|_| !declared);
             let info = SourceInfo {
                 id,
-                kind: rollback_check.filter(|_| !declared).map(|c| c.kind),
-                stale_after: rollback_check
-                    .filter(|_| !declared)
-                    .map_or(DEFAULT_INTERVAL * 3, |c| c.stale_after),
+                kind: check.map(|c| c.kind),
+                stale_after: check.map_or(DEFAULT_INTERVAL * 3, |c| c.stale_after),
                 declared,
             };
             (name, info)
@@ -228,14 +230,19 @@ impl Ctx<'_> {
             SourceKind::Prometheus => ("query", "pointer", query, pointer.is_some()),
             SourceKind::Http => ("pointer", "query", pointer, query.is_some()),
         };
-        let kind = info.kind?.label();
+        let kind = match info.kind? {
+            SourceKind::Prometheus => "a prometheus",
+            SourceKind::Http => "an http",
+        };
         if stray {
             let problem = format!(
-                "`{other}` does not apply: source `{name}` is a {kind} source — use `{wanted}`"
+                "`{other}` does not apply: source `{name}` is {kind} source — use `{wanted}`"
             );
             self.report.problem(&at.key(other), problem);
         }
         match (info.kind?, given) {
+            // The stray key's message already says which key to use.
+            (_, None) if stray => None,
             (SourceKind::Prometheus, None) => {
                 let expected = format!("a PromQL query (source `{name}` is a prometheus source)");
                 self.report.missing(&at.key("query"), expected);
