@@ -37,6 +37,8 @@ pub enum GateCheck {
     Reachable { source: SourceId, within: Duration },
     /// Every stop condition has fresh data.
     MonitorsLive,
+    /// Something the config lacks (e.g. no rollback action): always fails, with this evidence.
+    Unconfigured(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,6 +147,7 @@ impl GateSpec {
                     )
                 }
             }
+            GateCheck::Unconfigured(why) => (GateState::Fails, why.clone()),
         };
         GateResult {
             name: self.name.clone(),
@@ -258,5 +261,18 @@ mod tests {
         let r = g.evaluate(&w, t(0));
         assert_eq!(r.state, GateState::Unknown);
         assert_eq!(r.evidence, "no fresh data: p95 latency");
+    }
+
+    #[test]
+    fn an_unconfigured_gate_always_fails_and_says_why() {
+        let g = GateSpec {
+            check: GateCheck::Unconfigured("no rollback action configured".into()),
+            ..ci_gate()
+        };
+        let mut w = world();
+        w.ok_at = Some(t(0));
+        let r = g.evaluate(&w, t(0));
+        assert_eq!(r.state, GateState::Fails);
+        assert_eq!(r.evidence, "no rollback action configured");
     }
 }

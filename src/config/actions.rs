@@ -1,0 +1,133 @@
+//! `[actions.<name>]`: the webhooks behind promote, rollback and custom actions.
+
+use super::checks::{Ctx, dur, quoted};
+use super::decode::decode;
+use super::path::KeyPath;
+use super::schema;
+use super::sources::{ROLLBACK_CHECK, timing};
+use crate::setup::{ActionSpec, BodyKind, SourceKind, SourceSpec};
+use std::time::Duration;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The rollback action's check request, as the config gives it.
+pub enum RollbackCheck {
+    NoAction,
+    NoCheck,
+    /// Polled as the implicit `rollback check` source (no signals).
+    Source(Option<SourceSpec>),
+}
+
+pub fn build_all(
+    ctx: &mut Ctx,
+    items: &[(String, &toml::Value)],
+) -> (Vec<Option<ActionSpec>>, RollbackCheck) {
+    let mut rollback = RollbackCheck::NoAction;
+    let mut out = Vec::new();
+    for (name, value) in items {
+        let at = KeyPath::root().key("actions").key(name);
+        let Some(raw) = decode::<schema::Action>(value, &at, &mut ctx.report) else {
+            out.push(None);
+            if name == "rollback" {
+                rollback = RollbackCheck::NoCheck;
+            }
+            continue;
+        };
+        match (&raw.check, name.as_str()) {
+            (Some(check), "rollback") => {
+                rollback = RollbackCheck::Source(check_source(ctx, &at.key("check"), check))
+            }
+            (None, "rollback") => rollback = RollbackCheck::NoCheck,
+            (Some(_), _) => ctx.report.problem(
+                &at.key("check"),
+                "only the rollback action has a check request",
+            ),
+            (None, _) => {}
+        }
+        out.push(build(ctx, &at, name, raw));
+    }
+    (out, rollback)
+}
+
+fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: schema::Action) -> Option<ActionSpec> {
+    let method = ctx.method(&at.key("method"), raw.method, "POST");
+    let url = ctx.url(&at.key("url"), raw.url);
+    let headers = ctx.headers(&at.key("headers"), raw.headers.as_ref());
+    let body_kind = match (&raw.body, raw.content_type.as_deref()) {
+        (None, None) => Some(BodyKind::None),
+        (None, Some(_)) => {
+            ctx.report.problem(
+                &at.key("content_type"),
+                "there is no body to encode (set body, or drop content_type)",
+            );
+            None
+        }
+        (Some(_), ct) => ctx
+            .choice(&at.key("content_type"), ct, &["json", "form"], "json")
+            .map(|c| {
+                if c == "form" {
+                    BodyKind::Form
+                } else {
+                    BodyKind::Json
+                }
+            }),
+    };
+    let timeout = match raw.timeout {
+        Some(t) if t.0.is_zero() => {
+            ctx.report.invalid(
+                &at.key("timeout"),
+                quoted(&dur(t.0)),
+                "more than 0 (e.g. \"10s\")",
+            );
+            None
+        }
+        Some(t) => Some(t.0),
+        None => Some(DEFAULT_TIMEOUT),
+    };
+    Some(ActionSpec {
+        name: name.to_string(),
+        method,
+        url: url?,
+        headers,
+        body: raw.body,
+        body_kind: body_kind?,
+        idempotent: raw.idempotent.unwrap_or(false),
+        timeout: timeout?,
+    })
+}
+
+fn check_source(ctx: &mut Ctx, at: &KeyPath, raw: &schema::Check) -> Option<SourceSpec> {
+    let url = ctx.url(&at.key("url"), raw.url.clone());
+    let url = url.filter(|u| {
+        let plain = !u.contains("{{");
+        if !plain {
+            ctx.report.invalid(
+                &at.key("url"),
+                quoted(u),
+                "a plain URL: the check request is not templated",
+            );
+        }
+        plain
+    });
+    let method = ctx.method(&at.key("method"), raw.method.clone(), "GET");
+    let (interval, timeout, stale_after) = timing(
+        ctx,
+        at,
+        raw.interval.map(|d| d.0),
+        raw.timeout.map(|d| d.0),
+        None,
+    );
+    let headers = ctx.headers(&at.key("headers"), raw.headers.as_ref());
+    Some(SourceSpec {
+        name: ROLLBACK_CHECK.to_string(),
+        kind: SourceKind::Http,
+        url: url?,
+        method,
+        headers,
+        body: None,
+        interval,
+        timeout,
+        stale_after,
+        signals: Vec::new(),
+    })
+}

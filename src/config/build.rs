@@ -1,0 +1,218 @@
+//! The checked document, section by section, into a `Setup`.
+
+use super::actions::{self, RollbackCheck};
+use super::checks::Ctx;
+use super::decode::{decode, render};
+use super::gates::{self, Rollback};
+use super::path::KeyPath;
+use super::signals::Signals;
+use super::sources::{self, ROLLBACK_CHECK, SourceTable};
+use super::{conditions, plan, schema};
+use crate::core::reading::SignalId;
+use crate::setup::{ReleaseInfo, Setup, SourceSpec};
+use std::path::PathBuf;
+use toml::{Table, Value};
+
+const SECTIONS: &[&str] = &[
+    "release",
+    "cockpit",
+    "stages",
+    "sources",
+    "conditions",
+    "gates",
+    "observed_traffic",
+    "actions",
+];
+
+/// The setup, when every part of it was built; errors are in `ctx.report` either way.
+pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
+    for key in doc.keys().filter(|k| !SECTIONS.contains(&k.as_str())) {
+        let hint = super::decode::closest(key, SECTIONS)
+            .map(|k| format!(" (did you mean `{k}`?)"))
+            .unwrap_or_default();
+        let expected = format!("one of: {}", SECTIONS.join(", "));
+        ctx.report.error(
+            &KeyPath::root().key(key),
+            format!("unknown section{hint}"),
+            None,
+            Some(expected),
+        );
+    }
+    let release = release(ctx, doc.get("release"));
+    let (journal, operator, ascii) = cockpit(ctx, doc.get("cockpit"));
+
+    let action_items = named_tables(ctx, doc, "actions");
+    let (actions, rollback) = actions::build_all(ctx, &action_items);
+    let check = match &rollback {
+        RollbackCheck::Source(spec) => spec.clone(),
+        _ => None,
+    };
+    let declared = named_tables(ctx, doc, "sources");
+    let mut table = sources::table(ctx, &declared, check.as_ref());
+    let mut source_specs: Vec<Option<SourceSpec>> = vec![None; table.len()];
+    for (name, value) in &declared {
+        if let Some(id) = table.get(name).filter(|i| i.declared).map(|i| i.id) {
+            source_specs[id] = sources::build(ctx, name, value, &mut table);
+        }
+    }
+    let rollback = match (&rollback, table.get(ROLLBACK_CHECK).filter(|i| !i.declared)) {
+        (RollbackCheck::NoAction, _) => Rollback::Missing,
+        (_, Some(info)) => {
+            source_specs[info.id] = check.clone();
+            Rollback::Checked {
+                source: info.id,
+                within: info.stale_after,
+            }
+        }
+        // A check with errors of its own (reported there).
+        (_, None) => Rollback::NoCheck,
+    };
+
+    let mut signals = Signals::default();
+    let condition_items = array_tables(ctx, doc, "conditions");
+    let (conditions, known) = conditions::build_all(ctx, &condition_items, &table, &mut signals);
+    let broken_ids: Vec<String> = condition_items
+        .iter()
+        .filter_map(|c| c.get("id")?.as_str())
+        .filter(|id| !known.contains_key(*id))
+        .map(str::to_string)
+        .collect();
+    let stage_items = array_tables(ctx, doc, "stages");
+    let plan = plan::build(ctx, &stage_items, &known, &broken_ids);
+    let gate_items = array_tables(ctx, doc, "gates");
+    let user_gates = gates::build_all(ctx, &gate_items, &table, &mut signals);
+    let observed_traffic = observed(ctx, doc.get("observed_traffic"), &table, &mut signals);
+
+    if !ctx.report.is_empty() {
+        return None;
+    }
+    let mut sources: Vec<SourceSpec> = source_specs.into_iter().collect::<Option<_>>()?;
+    signals.assign(&mut sources);
+    let mut gates: Vec<_> = user_gates.into_iter().collect::<Option<_>>()?;
+    gates.extend(gates::builtin(rollback));
+    Some(Setup {
+        release: release?,
+        plan: plan?,
+        sources,
+        signals: signals.specs,
+        conditions: conditions.into_iter().collect::<Option<_>>()?,
+        gates,
+        observed_traffic: observed_traffic?,
+        actions: actions.into_iter().collect::<Option<_>>()?,
+        journal,
+        operator,
+        ascii,
+    })
+}
+
+fn release(ctx: &mut Ctx, value: Option<&Value>) -> Option<ReleaseInfo> {
+    let at = KeyPath::root().key("release");
+    let empty = Value::Table(Table::new());
+    let raw: schema::Release = decode(value.unwrap_or(&empty), &at, &mut ctx.report)?;
+    let name = ctx.required(
+        &at.key("name"),
+        raw.name,
+        "the service's name, e.g. \"checkout-api\"",
+    );
+    let version = ctx.required(
+        &at.key("version"),
+        raw.version,
+        "the version being released, e.g. \"2.14.0\"",
+    );
+    let environment = ctx.required(
+        &at.key("environment"),
+        raw.environment,
+        "e.g. \"production\"",
+    );
+    Some(ReleaseInfo {
+        name: name?,
+        version: version?,
+        environment: environment?,
+        commit: raw.commit,
+    })
+}
+
+/// Journal path, operator and ASCII mode, with their defaults.
+fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool) {
+    let at = KeyPath::root().key("cockpit");
+    let raw: schema::Cockpit = value
+        .and_then(|v| decode(v, &at, &mut ctx.report))
+        .unwrap_or_default();
+    let env = ctx.env;
+    let journal = match raw.journal.filter(|j| !j.trim().is_empty()) {
+        Some(j) => env.resolve(&j),
+        None => default_journal(env),
+    };
+    let operator = raw
+        .operator
+        .filter(|o| !o.trim().is_empty())
+        .or_else(|| {
+            env.var("USER")
+                .filter(|u| !u.is_empty())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "unknown".to_string());
+    (journal, operator, raw.ascii.unwrap_or(false))
+}
+
+/// `$XDG_STATE_HOME/gonogo/journal.jsonl`, else `~/.local/state/gonogo/journal.jsonl`.
+fn default_journal(env: &super::layer::Env) -> PathBuf {
+    let state = env
+        .var("XDG_STATE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env.var("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/state"))
+        });
+    match state {
+        Some(dir) => dir.join("gonogo").join("journal.jsonl"),
+        None => PathBuf::from("gonogo-journal.jsonl"),
+    }
+}
+
+/// `Some(None)` when there is no `[observed_traffic]`; `None` when it has errors.
+fn observed(
+    ctx: &mut Ctx,
+    value: Option<&Value>,
+    table: &SourceTable,
+    signals: &mut Signals,
+) -> Option<Option<SignalId>> {
+    let Some(value) = value else {
+        return Some(None);
+    };
+    let at = KeyPath::root().key("observed_traffic");
+    let raw: schema::Observed = decode(value, &at, &mut ctx.report)?;
+    let source = ctx.source_ref(&at, raw.source.as_deref(), table)?;
+    let extract = ctx.extract(&at, source, raw.query, raw.pointer)?;
+    Some(Some(signals.add(source.1.id, extract)))
+}
+
+/// `[sources.<name>]`-style sections: the entries of a table of tables.
+fn named_tables<'d>(ctx: &mut Ctx, doc: &'d Table, section: &str) -> Vec<(String, &'d Value)> {
+    match doc.get(section) {
+        None => Vec::new(),
+        Some(Value::Table(t)) => t.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Some(other) => {
+            let expected = format!("a table of tables, e.g. [{section}.<name>]");
+            ctx.report
+                .invalid(&KeyPath::root().key(section), render(other), expected);
+            Vec::new()
+        }
+    }
+}
+
+/// `[[stages]]`-style sections: an array of tables.
+fn array_tables<'d>(ctx: &mut Ctx, doc: &'d Table, section: &str) -> Vec<&'d Value> {
+    match doc.get(section) {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(other) => {
+            let expected = format!("an array of tables, written [[{section}]]");
+            ctx.report
+                .invalid(&KeyPath::root().key(section), render(other), expected);
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! The file's shape, as serde reads it. Every field is optional here: what is required, and
+//! every rule between fields, is checked while building, so that one run reports all problems
+//! instead of stopping at the first missing key.
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Unexpected, Visitor};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+pub type Headers = BTreeMap<String, TextOrSecret>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub environment: Option<String>,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cockpit {
+    pub journal: Option<String>,
+    pub operator: Option<String>,
+    pub ascii: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub name: Option<String>,
+    pub traffic: Option<f64>,
+    pub bake: Option<Dur>,
+    pub thresholds: Option<BTreeMap<String, Override>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub max: Option<f64>,
+    pub min: Option<f64>,
+    pub warn: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub kind: Option<String>,
+    pub url: Option<String>,
+    pub interval: Option<Dur>,
+    pub timeout: Option<Dur>,
+    pub stale_after: Option<Dur>,
+    pub method: Option<String>,
+    pub body: Option<String>,
+    pub headers: Option<Headers>,
+    pub auth: Option<Auth>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    pub bearer: Option<TextOrSecret>,
+    pub basic: Option<Basic>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Basic {
+    pub username: Option<String>,
+    pub password: Option<TextOrSecret>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub id: Option<String>,
+    pub label: Option<String>,
+    pub source: Option<String>,
+    pub query: Option<String>,
+    pub pointer: Option<String>,
+    pub max: Option<f64>,
+    pub min: Option<f64>,
+    pub warn: Option<f64>,
+    #[serde(rename = "for")]
+    pub for_: Option<Dur>,
+    pub samples: Option<i64>,
+    pub unit: Option<String>,
+    pub scale: Option<f64>,
+    pub decimals: Option<i64>,
+    pub baseline: Option<Baseline>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub query: Option<String>,
+    pub pointer: Option<String>,
+    pub factor: Option<f64>,
+    pub offset: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    pub name: Option<String>,
+    pub tier: Option<String>,
+    pub kind: Option<String>,
+    pub source: Option<String>,
+    pub query: Option<String>,
+    pub pointer: Option<String>,
+    pub expect: Option<Vec<Expected>>,
+    pub stale_after: Option<Dur>,
+    pub within: Option<Dur>,
+    pub verify: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observed {
+    pub source: Option<String>,
+    pub query: Option<String>,
+    pub pointer: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub method: Option<String>,
+    pub url: Option<String>,
+    pub headers: Option<Headers>,
+    pub body: Option<String>,
+    pub content_type: Option<String>,
+    pub idempotent: Option<bool>,
+    pub timeout: Option<Dur>,
+    pub check: Option<Check>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub url: Option<String>,
+    pub method: Option<String>,
+    pub interval: Option<Dur>,
+    pub timeout: Option<Dur>,
+    pub headers: Option<Headers>,
+}
+
+/// `{ env = "NAME" }` or `{ file = "path" }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRef {
+    pub env: Option<String>,
+    pub file: Option<String>,
+}
+
+/// A header value: plain text, or a reference to a secret.
+#[derive(Debug)]
+pub enum TextOrSecret {
+    Text(String),
+    Secret(SecretRef),
+}
+
+impl<'de> Deserialize<'de> for TextOrSecret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TextOrSecret;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, or { env = \"NAME\" } or { file = \"path\" }")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(TextOrSecret::Text(s.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                SecretRef::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(TextOrSecret::Secret)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A humane duration: `"30s"`, `"10m"`, `"1h30m"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dur(pub Duration);
+
+pub const DURATION_EXPECTED: &str = "a duration like \"30s\", \"10m\" or \"1h30m\"";
+
+impl<'de> Deserialize<'de> for Dur {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Dur;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(DURATION_EXPECTED)
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                humantime::parse_duration(s.trim())
+                    .map(Dur)
+                    .map_err(|_| E::invalid_value(Unexpected::Str(s), &self))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One of a gate's expected values, kept as the text a reading is compared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected(pub String);
+
+impl<'de> Deserialize<'de> for Expected {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Expected;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Expected(s.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+                Ok(Expected(b.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                Ok(Expected(n.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                Ok(Expected(n.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+                Ok(Expected(crate::core::reading::format_number(n)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
