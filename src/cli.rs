@@ -37,14 +37,28 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
+    /// Print the journal, one readable line per record.
+    Show {
+        #[command(flatten)]
+        at: JournalAt,
+        /// Only records from this time on: `2h`, `30m`, or `2026-11-22T09:00:00Z`.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+    },
     /// Check the journal's hash chain and name the first bad line.
     Verify {
-        /// The journal file (default: the one the config names, else the default path).
-        #[arg(long, value_name = "FILE")]
-        journal: Option<PathBuf>,
-        #[arg(short, long, value_name = "FILE")]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        at: JournalAt,
     },
+}
+
+/// Which journal: `--journal FILE`, else the one `--config` names, else the default path.
+#[derive(Debug, Args, Clone)]
+pub struct JournalAt {
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Default)]

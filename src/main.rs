@@ -1,7 +1,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{AuditCommand, Cli, Command, RunArgs, UiArgs};
+use cli::{AuditCommand, Cli, Command, JournalAt, RunArgs, UiArgs};
 use color_eyre::eyre::{Result, bail, eyre};
 use gonogo::setup::Setup;
 use gonogo::{config, demo, journal, runtime};
@@ -34,8 +34,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Demo(args)) => demo(args),
         Some(Command::Validate { config }) => Ok(validate(&config)),
         Some(Command::Audit {
-            command: AuditCommand::Verify { journal, config },
-        }) => audit_verify(journal, config),
+            command: AuditCommand::Verify { at },
+        }) => audit_verify(at),
+        Some(Command::Audit {
+            command: AuditCommand::Show { at, since },
+        }) => audit_show(at, since),
     }
 }
 
@@ -129,17 +132,38 @@ async fn cockpit_async(setup: Setup, ui: &UiArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn audit_verify(
-    journal_path: Option<std::path::PathBuf>,
-    config_path: Option<std::path::PathBuf>,
-) -> Result<ExitCode> {
-    let path = match (journal_path, config_path) {
+fn journal_path(at: JournalAt) -> Result<std::path::PathBuf, ExitCode> {
+    Ok(match (at.journal, at.config) {
         (Some(j), _) => j,
-        (None, Some(c)) => match load(&c) {
-            Ok(setup) => setup.journal,
-            Err(code) => return Ok(code),
-        },
+        (None, Some(c)) => load(&c)?.journal,
         (None, None) => config::default_journal_path(),
+    })
+}
+
+fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
+    let path = match journal_path(at) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let since = match since.map(|s| journal::parse_since(&s, chrono::Utc::now())) {
+        Some(Err(e)) => bail!(e),
+        Some(Ok(t)) => Some(t),
+        None => None,
+    };
+    let records = journal::read(&path)?;
+    if records.is_empty() {
+        println!("{}: no records", path.display());
+    }
+    for r in records.iter().filter(|r| since.is_none_or(|s| r.ts >= s)) {
+        println!("{}", journal::format_record(r));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audit_verify(at: JournalAt) -> Result<ExitCode> {
+    let path = match journal_path(at) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
     };
     match journal::verify(&path) {
         Ok(n) => {

@@ -57,11 +57,7 @@ impl State {
             rolled_back: false,
         });
         let stage = &self.setup.plan.stages[index];
-        let text = format!(
-            "stage {} ({}%) entered: {why}",
-            stage.name,
-            format_number(stage.traffic)
-        );
+        let text = format!("stage {} entered: {why}", stage.label());
         let mut record = self.record(Event::StageEntered, at);
         record.stage = Some(stage.name.clone());
         record.traffic = Some(stage.traffic);

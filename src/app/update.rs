@@ -37,10 +37,11 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
     }
     let next = evaluate(state, now);
-    transitions(state, &next, now, &mut fx);
     if next != state.eval {
-        state.eval = next;
+        let prev = std::mem::replace(&mut state.eval, next);
         state.dirty = true;
+        // Records of what changed carry the verdict as it is now, after the change.
+        transitions(state, &prev, now, &mut fx);
     }
     if state.read_only {
         // An observer never writes: the operator's cockpit owns the journal.
@@ -206,9 +207,9 @@ fn apply_readings(
     }
 }
 
-/// Log and journal what changed between the shown evaluation and the next one.
-fn transitions(state: &mut State, next: &Evaluation, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    let prev = &state.eval;
+/// Log and journal what changed from the previous evaluation to the current one.
+fn transitions(state: &mut State, prev: &Evaluation, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+    let next = &state.eval;
     let mut events = Vec::new();
     for (i, (old, new)) in prev.conditions.iter().zip(&next.conditions).enumerate() {
         let label = &state.setup.conditions[i].label;
@@ -237,6 +238,7 @@ fn transitions(state: &mut State, next: &Evaluation, now: DateTime<Utc>, fx: &mu
         state.log(now, level, text);
     }
     if verdict_changed {
+        let next = &state.eval;
         let level = match next.verdict.kind {
             VerdictKind::RollbackAdvised => LogLevel::Error,
             VerdictKind::NoGoUntilVerified => LogLevel::Warn,
@@ -249,10 +251,7 @@ fn transitions(state: &mut State, next: &Evaluation, now: DateTime<Utc>, fx: &mu
             .first()
             .map(|r| format!(": {}", clip(&r.text, 60)))
             .unwrap_or_default();
-        state.log(
-            now,
-            level,
-            format!("verdict {}{why}", next.verdict.kind.label()),
-        );
+        let text = format!("verdict {}{why}", next.verdict.kind.label());
+        state.log(now, level, text);
     }
 }

@@ -156,7 +156,7 @@ fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool) {
 }
 
 /// `$XDG_STATE_HOME/gonogo/journal.jsonl`, else `~/.local/state/gonogo/journal.jsonl`.
-fn default_journal(env: &super::layer::Env) -> PathBuf {
+pub(super) fn default_journal(env: &super::layer::Env) -> PathBuf {
     let state = env
         .var("XDG_STATE_HOME")
         .filter(|d| !d.is_empty())

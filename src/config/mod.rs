@@ -38,6 +38,11 @@ use std::path::Path;
 
 /// Load a config file, then apply `GONOGO_*` overrides from the process environment.
 /// Relative paths in it (secret files, the journal) are taken from the file's directory.
+/// Where the journal lives when nothing says otherwise.
+pub fn default_journal_path() -> std::path::PathBuf {
+    build::default_journal(&layer::Env::process(false, None))
+}
+
 pub fn load_file(path: &Path) -> Result<Setup, ConfigErrors> {
     let origin = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
