@@ -30,46 +30,29 @@ fn tmux_available() -> bool {
 }
 
 impl Tmux {
-    /// Start `gonogo demo` in a detached 120x40 tmux session whose pane stays after exit.
+    /// Start `gonogo demo` in a detached 120x40 tmux session. A shell runs it and, once it
+    /// exits, prints its status and stays, so the pane's terminal state can be inspected.
     fn demo(name: &str, extra: &[&str]) -> Tmux {
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("journal.jsonl");
         let socket = format!("gonogo-test-{name}-{}", std::process::id());
-        let mut args: Vec<String> = vec![
-            "-L".into(),
-            socket.clone(),
-            "-f".into(),
-            "/dev/null".into(),
-            "new-session".into(),
-            "-d".into(),
-            "-x".into(),
-            "120".into(),
-            "-y".into(),
-            "40".into(),
-            "-s".into(),
-            "t".into(),
-            "-e".into(),
-            "TERM=xterm-256color".into(),
-            BIN.into(),
-            "demo".into(),
-            "--journal".into(),
-            journal.display().to_string(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        // Chained in the same command, so the pane is kept even if the process exits at once.
-        args.extend(["set-option", "-t", "t", "remain-on-exit", "on"].map(String::from));
-        args.insert(args.len() - 5, ";".into());
+        let mut command = format!("'{BIN}' demo --journal '{}'", journal.display());
+        for arg in extra {
+            command.push_str(&format!(" '{arg}'"));
+        }
+        command.push_str("; echo EXITED:$?; sleep 600");
         let t = Tmux {
             socket,
             _dir: dir,
             journal,
         };
-        let out = Command::new("tmux").args(&args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "tmux: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Command::new("tmux")
+            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-x", "120", "-y", "40", "-s", "t", "-e", "TERM=xterm-256color"])
+            .args(["sh", "-c", &command])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
         t
     }
 
@@ -109,15 +92,27 @@ impl Tmux {
         });
     }
 
+    /// Wait for the shell to report gonogo's exit status.
     fn wait_exit(&self) -> i32 {
         self.wait_for("the process to exit", Duration::from_secs(10), |t| {
-            t.format("#{pane_dead}") == "1"
+            t.screen().contains("EXITED:")
         });
-        self.format("#{pane_dead_status}").parse().unwrap_or(-1)
+        let screen = self.screen();
+        let status = screen.split("EXITED:").nth(1).unwrap_or("");
+        status
+            .split_whitespace()
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(-1)
     }
 
+    /// gonogo's own pid: the shell's child.
     fn pid(&self) -> String {
-        self.format("#{pane_pid}")
+        let shell = self.format("#{pane_pid}");
+        let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "gonogo is not running under {shell}");
+        pid
     }
 
     fn assert_restored(&self) {
@@ -146,7 +141,7 @@ fn verify(journal: &Path) -> String {
 }
 
 #[test]
-fn demo_moves_from_hold_to_rollback_advised_and_quits_cleanly() {
+fn demo_moves_from_hold_to_rollback_advised_then_rolls_back_through_the_prompt() {
     if !tmux_available() {
         return;
     }
@@ -161,10 +156,22 @@ fn demo_moves_from_hold_to_rollback_advised_and_quits_cleanly() {
     t.wait_for("help to close", Duration::from_secs(5), |t| {
         !t.screen().contains("Keys")
     });
+    // Roll back through the Approve-Risk prompt; the `q` in the reason is a letter, not quit.
+    t.cmd(&["send-keys", "-t", "t", "r"]);
+    t.wait_text("Approve-Risk", Duration::from_secs(5));
+    t.cmd(&["send-keys", "-t", "t", "-l", "quick rollback: canary errors over 2%"]);
+    t.cmd(&["send-keys", "-t", "t", "Enter"]);
+    t.wait_text("rollback succeeded", Duration::from_secs(10));
+    // The simulator took the webhook: its flag now reports no canary traffic.
+    t.wait_text("live traffic changed 1% → 0%", Duration::from_secs(10));
+    t.wait_text("rolled back from canary", Duration::from_secs(10));
     t.cmd(&["send-keys", "-t", "t", "q"]);
     assert_eq!(t.wait_exit(), 0);
     t.assert_restored();
     let text = std::fs::read_to_string(&t.journal).unwrap();
+    assert!(text.contains("\"action_requested\""), "journal: {text}");
+    assert!(text.contains("quick rollback: canary errors over 2%"), "journal: {text}");
+    assert!(text.contains("\"rolled_back\""), "journal: {text}");
     assert!(text.contains("\"stage_entered\""), "journal: {text}");
     assert!(text.contains("\"breach_began\""), "journal: {text}");
     assert!(text.contains("\"cockpit_stopped\""), "journal: {text}");
