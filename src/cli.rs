@@ -94,6 +94,10 @@ pub struct DemoArgs {
     /// When the simulated canary starts to regress, counted from start.
     #[arg(long, default_value = "70s", value_parser = humantime::parse_duration)]
     pub regress_after: std::time::Duration,
+    /// How long the simulated deploy system takes to answer promote and rollback (past the
+    /// action timeout of 10s the outcome is unknown).
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    pub webhook_delay: std::time::Duration,
     #[command(flatten)]
     pub ui: UiArgs,
 }

@@ -86,6 +86,7 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
     rt.block_on(async {
         let scenario = demo::Scenario {
             regress_after: args.regress_after,
+            webhook_delay: args.webhook_delay,
             ..demo::Scenario::default()
         };
         let sim = demo::start(scenario).await?;

@@ -204,22 +204,24 @@ fn sigterm_and_sighup_restore_the_terminal_and_keep_the_journal_valid() {
 }
 
 #[test]
-fn kill_9_leaves_a_valid_journal() {
+fn kill_9_during_a_slow_webhook_leaves_a_valid_journal_with_the_request() {
     if !tmux_available() {
         return;
     }
-    let t = Tmux::demo("kill9", &[]);
+    let t = Tmux::demo("kill9", &["--webhook-delay", "60s"]);
     t.wait_text("checkout-api", Duration::from_secs(20));
-    t.wait_for(
-        "the stage entry to be journaled",
-        Duration::from_secs(20),
-        |t| std::fs::read_to_string(&t.journal).is_ok_and(|j| j.contains("stage_entered")),
+    t.cmd(&["send-keys", "-t", "t", "r"]);
+    t.wait_text("Approve-Risk", Duration::from_secs(5));
+    t.cmd(&["send-keys", "-t", "t", "-l", "drill: kill during rollback"]);
+    t.cmd(&["send-keys", "-t", "t", "Enter"]);
+    t.wait_text("rollback requested", Duration::from_secs(10));
+    Command::new("kill").args(["-9", &t.pid()]).status().unwrap();
+    assert_eq!(t.wait_exit(), 137, "killed by SIGKILL");
+    let text = std::fs::read_to_string(&t.journal).unwrap();
+    assert!(
+        text.lines().last().unwrap().contains("\"action_requested\""),
+        "the request is the last record, flushed before the webhook: {text}"
     );
-    Command::new("kill")
-        .args(["-9", &t.pid()])
-        .status()
-        .unwrap();
-    t.wait_exit();
     verify(&t.journal);
 }
 

@@ -32,6 +32,8 @@ pub(super) async fn promote(
     headers: HeaderMap,
     body: String,
 ) -> Json<Value> {
+    let delay = lock(&world).scenario.webhook_delay;
+    tokio::time::sleep(delay).await;
     let mut world = lock(&world);
     let call = hook("/hooks/promote", &headers, body);
     let key = call.idempotency_key.clone();
@@ -50,6 +52,8 @@ pub(super) async fn rollback(
     headers: HeaderMap,
     body: String,
 ) -> Json<Value> {
+    let delay = lock(&world).scenario.webhook_delay;
+    tokio::time::sleep(delay).await;
     let mut world = lock(&world);
     let call = hook("/hooks/rollback", &headers, body);
     let key = call.idempotency_key.clone();

@@ -36,6 +36,9 @@ pub struct Scenario {
     pub run_title: String,
     /// The feature flag carrying the release.
     pub flag: String,
+    /// How long the promote and rollback webhooks take to answer: a slow deploy system, to
+    /// see an action in flight or (past the action's timeout) an outcome unknown.
+    pub webhook_delay: Duration,
 }
 
 impl Default for Scenario {
@@ -58,6 +61,7 @@ impl Default for Scenario {
             commit: "9f2c1ab".into(),
             run_title: "CHG-4821 checkout v2".into(),
             flag: "checkout-v2".into(),
+            webhook_delay: Duration::ZERO,
         }
     }
 }
