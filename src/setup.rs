@@ -77,6 +77,9 @@ pub struct Setup {
     pub gates: Vec<GateSpec>,
     /// A signal that reports the live traffic share in percent (a flag's rollout %).
     pub observed_traffic: Option<SignalId>,
+    /// Readiness checklist items, ticked by an operator in the cockpit; each has a gate
+    /// (`GateCheck::Checklist(i)`) carrying its tier.
+    pub checklist: Vec<String>,
     /// Webhooks by name; `promote` and `rollback` are the two the cockpit knows.
     pub actions: Vec<ActionSpec>,
     /// Where the audit journal lives.

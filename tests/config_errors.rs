@@ -87,6 +87,7 @@ fn every_broken_fixture_reports_exactly_its_expected_errors() {
         "for_and_samples",
         "timeout_not_below_interval",
         "many_errors",
+        "calendar_and_checklist",
     ] {
         assert!(
             names.iter().any(|n| n == required),
@@ -291,6 +292,8 @@ fn demo_loads_with_its_stages_sources_signals_and_gates() {
             ("CI green", Tier::Must),
             ("Release flag on", Tier::Must),
             ("Change ticket linked", Tier::Should),
+            ("Release notes written", Tier::Should),
+            ("On-call informed", Tier::Should),
             (config::ROLLBACK_VERIFIED, Tier::Must),
             (config::MONITORS_LIVE, Tier::Must),
         ]
@@ -310,14 +313,20 @@ fn demo_loads_with_its_stages_sources_signals_and_gates() {
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(setup.gates[3].check, GateCheck::Checklist(0));
+    assert_eq!(setup.gates[4].check, GateCheck::Checklist(1));
     assert_eq!(
-        setup.gates[3].check,
+        setup.checklist,
+        ["Release notes written", "On-call informed"]
+    );
+    assert_eq!(
+        setup.gates[5].check,
         GateCheck::Reachable {
             source: 2,
             within: secs(15)
         }
     );
-    assert_eq!(setup.gates[4].check, GateCheck::MonitorsLive);
+    assert_eq!(setup.gates[6].check, GateCheck::MonitorsLive);
 
     let observed = setup.observed_traffic.expect("observed traffic");
     assert_eq!(

@@ -48,11 +48,24 @@ impl Tmux {
         };
         let out = Command::new("tmux")
             .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", "120", "-y", "40", "-s", "t", "-e", "TERM=xterm-256color"])
+            .args([
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-s",
+                "t",
+                "-e",
+                "TERM=xterm-256color",
+            ])
             .args(["sh", "-c", &command])
             .output()
             .unwrap();
-        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         t
     }
 
@@ -159,7 +172,13 @@ fn demo_moves_from_hold_to_rollback_advised_then_rolls_back_through_the_prompt()
     // Roll back through the Approve-Risk prompt; the `q` in the reason is a letter, not quit.
     t.cmd(&["send-keys", "-t", "t", "r"]);
     t.wait_text("Approve-Risk", Duration::from_secs(5));
-    t.cmd(&["send-keys", "-t", "t", "-l", "quick rollback: canary errors over 2%"]);
+    t.cmd(&[
+        "send-keys",
+        "-t",
+        "t",
+        "-l",
+        "quick rollback: canary errors over 2%",
+    ]);
     t.cmd(&["send-keys", "-t", "t", "Enter"]);
     t.wait_text("rollback succeeded", Duration::from_secs(10));
     // The simulator took the webhook: its flag now reports no canary traffic.
@@ -170,7 +189,10 @@ fn demo_moves_from_hold_to_rollback_advised_then_rolls_back_through_the_prompt()
     t.assert_restored();
     let text = std::fs::read_to_string(&t.journal).unwrap();
     assert!(text.contains("\"action_requested\""), "journal: {text}");
-    assert!(text.contains("quick rollback: canary errors over 2%"), "journal: {text}");
+    assert!(
+        text.contains("quick rollback: canary errors over 2%"),
+        "journal: {text}"
+    );
     assert!(text.contains("\"rolled_back\""), "journal: {text}");
     assert!(text.contains("\"stage_entered\""), "journal: {text}");
     assert!(text.contains("\"breach_began\""), "journal: {text}");
@@ -215,11 +237,17 @@ fn kill_9_during_a_slow_webhook_leaves_a_valid_journal_with_the_request() {
     t.cmd(&["send-keys", "-t", "t", "-l", "drill: kill during rollback"]);
     t.cmd(&["send-keys", "-t", "t", "Enter"]);
     t.wait_text("rollback requested", Duration::from_secs(10));
-    Command::new("kill").args(["-9", &t.pid()]).status().unwrap();
+    Command::new("kill")
+        .args(["-9", &t.pid()])
+        .status()
+        .unwrap();
     assert_eq!(t.wait_exit(), 137, "killed by SIGKILL");
     let text = std::fs::read_to_string(&t.journal).unwrap();
     assert!(
-        text.lines().last().unwrap().contains("\"action_requested\""),
+        text.lines()
+            .last()
+            .unwrap()
+            .contains("\"action_requested\""),
         "the request is the last record, flushed before the webhook: {text}"
     );
     verify(&t.journal);

@@ -97,6 +97,9 @@ impl GateContext for GateWorld<'_> {
         let h = &self.state.sources[id];
         (h.last_ok, h.last_error.as_deref())
     }
+    fn checklist(&self, i: usize) -> Option<&crate::core::gate::Tick> {
+        self.state.checklist.get(i)?.as_ref()
+    }
     fn conditions_without_data(&self) -> Vec<String> {
         self.state
             .setup

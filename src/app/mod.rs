@@ -1,6 +1,7 @@
 //! The application: one `State`, changed only by `update`, drawn by `ui::view`.
 
 mod approve;
+mod checklist;
 mod eval;
 pub mod msg;
 mod position;
@@ -11,6 +12,7 @@ mod tests;
 mod update;
 
 pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, Toast};
+pub use checklist::checklist_from_journal;
 pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use msg::{Effect, Key, Msg};
 pub use position::position_from_journal;
@@ -62,6 +64,10 @@ pub enum Overlay {
     Approve(Box<ApproveModal>),
     /// Quit was asked for while an action is in flight: y quits, anything else stays.
     ConfirmQuit,
+    /// The readiness checklist, with the highlighted item.
+    Checklist {
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +92,8 @@ pub struct State {
     pub quitting: bool,
     /// The action sent and not yet answered; another is refused meanwhile.
     pub in_flight: Option<InFlight>,
+    /// The readiness checklist: who ticked each item and when.
+    pub checklist: Vec<Option<crate::core::gate::Tick>>,
     pub toast: Option<Toast>,
     /// When this cockpit last moved the release (promote or rollback succeeded): observations
     /// older than this cannot reflect the move yet and do not count as drift.
@@ -123,6 +131,7 @@ impl State {
             context,
             quitting: false,
             in_flight: None,
+            checklist: vec![None; setup.checklist.len()],
             toast: None,
             moved_at: None,
             action_counter: 0,

@@ -107,6 +107,7 @@ pub fn setup() -> Setup {
             verify: None,
         }],
         observed_traffic: Some(TRAFFIC),
+        checklist: vec![],
         actions: vec![action("promote"), action("rollback")],
         journal: "/dev/null".into(),
         operator: "ana".into(),

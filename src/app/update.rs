@@ -104,6 +104,10 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             }
             return;
         }
+        Overlay::Checklist { cursor } => {
+            let cursor = *cursor;
+            return state.checklist_key(key, cursor, now, fx);
+        }
         Overlay::None => {}
     }
     match key {
@@ -114,6 +118,7 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
         }
         Key::Char('p') => state.open_action("promote", now),
         Key::Char('r') => state.open_action("rollback", now),
+        Key::Char('c') => state.open_checklist(now),
         _ => {}
     }
 }

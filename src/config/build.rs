@@ -7,7 +7,7 @@ use super::gates::{self, Rollback};
 use super::path::KeyPath;
 use super::signals::Signals;
 use super::sources::{self, ROLLBACK_CHECK, SourceTable};
-use super::{conditions, plan, schema};
+use super::{calendar, conditions, plan, schema};
 use crate::core::reading::SignalId;
 use crate::setup::{ReleaseInfo, Setup, SourceSpec};
 use std::path::PathBuf;
@@ -22,6 +22,8 @@ const SECTIONS: &[&str] = &[
     "gates",
     "observed_traffic",
     "actions",
+    "calendar",
+    "checklist",
 ];
 
 /// The setup, when every part of it was built; errors are in `ctx.report` either way.
@@ -82,6 +84,9 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     let gate_items = array_tables(ctx, doc, "gates");
     let user_gates = gates::build_all(ctx, &gate_items, &table, &mut signals);
     let observed_traffic = observed(ctx, doc.get("observed_traffic"), &table, &mut signals);
+    let window = calendar::calendar(ctx, doc.get("calendar"));
+    let checklist_items = array_tables(ctx, doc, "checklist");
+    let checklist = calendar::checklist(ctx, &checklist_items);
 
     if !ctx.report.is_empty() {
         return None;
@@ -89,6 +94,9 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     let mut sources: Vec<SourceSpec> = source_specs.into_iter().collect::<Option<_>>()?;
     signals.assign(&mut sources);
     let mut gates: Vec<_> = user_gates.into_iter().collect::<Option<_>>()?;
+    let (checklist, checklist_gates) = checklist?;
+    gates.extend(window?);
+    gates.extend(checklist_gates);
     gates.extend(gates::builtin(rollback));
     Some(Setup {
         release: release?,
@@ -98,6 +106,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         conditions: conditions.into_iter().collect::<Option<_>>()?,
         gates,
         observed_traffic: observed_traffic?,
+        checklist,
         actions: actions.into_iter().collect::<Option<_>>()?,
         journal,
         operator,

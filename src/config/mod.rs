@@ -12,6 +12,7 @@
 
 mod actions;
 mod build;
+mod calendar;
 mod checks;
 mod conditions;
 mod decode;

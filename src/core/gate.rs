@@ -39,6 +39,17 @@ pub enum GateCheck {
     MonitorsLive,
     /// Something the config lacks (e.g. no rollback action): always fails, with this evidence.
     Unconfigured(String),
+    /// Promotes only inside the release windows and outside blackouts.
+    Calendar(super::window::Calendar),
+    /// A readiness checklist item (by index) an operator ticks in the cockpit.
+    Checklist(usize),
+}
+
+/// Who ticked a checklist item, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tick {
+    pub operator: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +97,8 @@ pub trait GateContext {
     fn source_health(&self, id: SourceId) -> (Option<DateTime<Utc>>, Option<&str>);
     /// Labels of conditions without fresh data, with why.
     fn conditions_without_data(&self) -> Vec<String>;
+    /// The tick of checklist item `i`, if it is ticked.
+    fn checklist(&self, i: usize) -> Option<&Tick>;
 }
 
 impl GateSpec {
@@ -148,6 +161,21 @@ impl GateSpec {
                 }
             }
             GateCheck::Unconfigured(why) => (GateState::Fails, why.clone()),
+            GateCheck::Calendar(calendar) => match calendar.check(now) {
+                Ok(evidence) => (GateState::Holds, evidence),
+                Err(evidence) => (GateState::Fails, evidence),
+            },
+            GateCheck::Checklist(i) => match ctx.checklist(*i) {
+                Some(tick) => (
+                    GateState::Holds,
+                    format!(
+                        "ticked by {} at {}",
+                        tick.operator,
+                        tick.at.format("%H:%M UTC")
+                    ),
+                ),
+                None => (GateState::Fails, "not ticked".to_string()),
+            },
         };
         GateResult {
             name: self.name.clone(),
@@ -173,6 +201,7 @@ mod tests {
         ok_at: Option<DateTime<Utc>>,
         error: Option<String>,
         without_data: Vec<String>,
+        tick: Option<Tick>,
     }
 
     impl GateContext for World {
@@ -188,6 +217,9 @@ mod tests {
         fn conditions_without_data(&self) -> Vec<String> {
             self.without_data.clone()
         }
+        fn checklist(&self, _: usize) -> Option<&Tick> {
+            self.tick.as_ref()
+        }
     }
 
     fn world() -> World {
@@ -196,7 +228,52 @@ mod tests {
             ok_at: None,
             error: None,
             without_data: vec![],
+            tick: None,
         }
+    }
+
+    #[test]
+    fn a_checklist_item_holds_once_ticked_and_says_by_whom() {
+        let g = GateSpec {
+            check: GateCheck::Checklist(0),
+            ..ci_gate()
+        };
+        let mut w = world();
+        let r = g.evaluate(&w, t(0));
+        assert_eq!(
+            (r.state, r.evidence.as_str()),
+            (GateState::Fails, "not ticked")
+        );
+        w.tick = Some(Tick {
+            operator: "ana".into(),
+            at: t(0),
+        });
+        let r = g.evaluate(&w, t(5));
+        assert_eq!(r.state, GateState::Holds);
+        assert_eq!(r.evidence, "ticked by ana at 22:13 UTC");
+    }
+
+    #[test]
+    fn outside_the_release_window_the_calendar_gate_fails() {
+        use crate::core::window::{Calendar, Period};
+        let g = GateSpec {
+            check: GateCheck::Calendar(Calendar {
+                windows: vec![Period::Range {
+                    from: t(0),
+                    to: t(3600),
+                }],
+                blackouts: vec![],
+            }),
+            ..ci_gate()
+        };
+        assert_eq!(g.evaluate(&world(), t(10)).state, GateState::Holds);
+        let r = g.evaluate(&world(), t(4000));
+        assert_eq!(r.state, GateState::Fails);
+        assert!(
+            r.evidence.starts_with("outside the release windows"),
+            "{}",
+            r.evidence
+        );
     }
 
     fn ci_gate() -> GateSpec {

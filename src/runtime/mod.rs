@@ -66,7 +66,9 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
 
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
+    let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
     let mut state = State::new(setup, position, ctx, offset, options.read_only, now);
+    state.checklist = ticks;
     let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
 
     let mut guard = terminal::TerminalGuard::enter().wrap_err("taking over the terminal")?;

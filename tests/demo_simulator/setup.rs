@@ -259,6 +259,7 @@ pub fn demo_setup(url: &str) -> Setup {
         conditions,
         gates,
         observed_traffic: Some(7),
+        checklist: vec![],
         actions: vec![
             action("promote", d.str(&["actions", "promote", "url"])),
             action("rollback", d.str(&["actions", "rollback", "url"])),

@@ -1,0 +1,201 @@
+//! The readiness checklist: items an operator ticks in the cockpit, each tick journaled with
+//! who and when, and read back from the journal on start.
+
+use super::{Effect, Key, LogLevel, Overlay, State};
+use crate::core::gate::Tick;
+use crate::core::record::{Context, Event, Record};
+use chrono::{DateTime, Utc};
+
+pub const TICKED: &str = "ticked";
+pub const UNTICKED: &str = "unticked";
+
+/// The ticks the journal records for this release's checklist items (matched by their text).
+pub fn checklist_from_journal(
+    records: &[Record],
+    ctx: &Context,
+    items: &[String],
+) -> Vec<Option<Tick>> {
+    let mut ticks = vec![None; items.len()];
+    let same = |r: &Record| {
+        r.context.release == ctx.release
+            && r.context.version == ctx.version
+            && r.context.environment == ctx.environment
+    };
+    for r in records
+        .iter()
+        .filter(|r| r.event == Event::ChecklistTicked && same(r))
+    {
+        let Some(i) = r
+            .detail
+            .as_ref()
+            .and_then(|d| items.iter().position(|t| t == d))
+        else {
+            continue;
+        };
+        ticks[i] = match r.outcome.as_deref() {
+            Some(UNTICKED) => None,
+            _ => Some(Tick {
+                operator: r.context.operator.clone(),
+                at: r.ts,
+            }),
+        };
+    }
+    ticks
+}
+
+impl State {
+    pub(super) fn open_checklist(&mut self, now: DateTime<Utc>) {
+        if self.setup.checklist.is_empty() {
+            self.toast(now, LogLevel::Info, "no readiness checklist is configured");
+            return;
+        }
+        self.overlay = Overlay::Checklist { cursor: 0 };
+        self.dirty = true;
+    }
+
+    pub(super) fn checklist_key(
+        &mut self,
+        key: Key,
+        cursor: usize,
+        now: DateTime<Utc>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let last = self.setup.checklist.len().saturating_sub(1);
+        self.dirty = true;
+        match key {
+            Key::Esc | Key::Char('c') | Key::Char('q') | Key::Ctrl('c') => {
+                self.overlay = Overlay::None;
+            }
+            Key::Up | Key::Char('k') => {
+                self.overlay = Overlay::Checklist {
+                    cursor: cursor.saturating_sub(1),
+                }
+            }
+            Key::Down | Key::Char('j') | Key::Tab => {
+                self.overlay = Overlay::Checklist {
+                    cursor: (cursor + 1).min(last),
+                }
+            }
+            Key::Char(' ') | Key::Enter | Key::Char('x') => self.toggle(cursor, now, fx),
+            _ => self.dirty = false,
+        }
+    }
+
+    fn toggle(&mut self, i: usize, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        if self.read_only {
+            self.toast(
+                now,
+                LogLevel::Warn,
+                "read-only: the checklist cannot be changed",
+            );
+            return;
+        }
+        let Some(item) = self.setup.checklist.get(i).cloned() else {
+            return;
+        };
+        let ticked = self.checklist[i].is_none();
+        self.checklist[i] = ticked.then(|| Tick {
+            operator: self.context.operator.clone(),
+            at: now,
+        });
+        let mut record = self.record(Event::ChecklistTicked, now);
+        record.detail = Some(item.clone());
+        record.outcome = Some(if ticked { TICKED } else { UNTICKED }.into());
+        fx.push(Effect::Journal(Box::new(record)));
+        let word = if ticked { TICKED } else { UNTICKED };
+        self.log(
+            now,
+            LogLevel::Info,
+            format!("checklist: {word} \"{item}\" ({})", self.context.operator),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::testkit::{state, t};
+    use crate::app::{Msg, start, update};
+    use crate::core::gate::{GateCheck, GateSpec, GateState, Tier};
+    use crate::core::verdict::VerdictKind;
+
+    fn with_checklist(read_only: bool) -> State {
+        let mut s = state(read_only);
+        s.setup.checklist = vec!["Release notes written".into(), "On-call informed".into()];
+        s.checklist = vec![None, None];
+        for (i, tier) in [(0, Tier::Must), (1, Tier::Should)] {
+            s.setup.gates.push(GateSpec {
+                id: format!("checklist-{i}"),
+                name: s.setup.checklist[i].clone(),
+                tier,
+                check: GateCheck::Checklist(i),
+                verify: Some("tick it in the checklist (c)".into()),
+            });
+        }
+        s
+    }
+
+    #[test]
+    fn an_unticked_must_item_holds_the_release_and_a_tick_is_journaled() {
+        let mut s = with_checklist(false);
+        start(&mut s, t(0));
+        for m in crate::app::testkit::poll(1, 1, 0.001, 1.0) {
+            update(&mut s, m, t(1));
+        }
+        update(&mut s, Msg::Tick, t(70));
+        for m in crate::app::testkit::poll(2, 70, 0.001, 1.0) {
+            update(&mut s, m, t(70));
+        }
+        assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+        assert_eq!(
+            s.eval.verdict.reasons[0].text,
+            "Release notes written: not ticked"
+        );
+        update(&mut s, Msg::Key(Key::Char('c')), t(70));
+        let fx = update(&mut s, Msg::Key(Key::Char(' ')), t(71));
+        let Some(Effect::Journal(r)) = fx.first() else {
+            panic!("tick not journaled: {fx:?}")
+        };
+        assert_eq!(r.event, Event::ChecklistTicked);
+        assert_eq!(r.detail.as_deref(), Some("Release notes written"));
+        assert_eq!(r.context.operator, "ana");
+        assert_eq!(
+            s.eval.verdict.kind,
+            VerdictKind::Go,
+            "the should item only warns"
+        );
+        assert_eq!(s.eval.verdict.warnings.len(), 1);
+        assert_eq!(
+            s.eval
+                .gates
+                .iter()
+                .filter(|g| g.state == GateState::Holds)
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn ticks_are_read_back_from_the_journal_and_untick_counts() {
+        let s = with_checklist(false);
+        let mut tick = s.record(Event::ChecklistTicked, t(5));
+        tick.detail = Some("On-call informed".into());
+        tick.outcome = Some(TICKED.into());
+        let mut other = tick.clone();
+        other.detail = Some("Release notes written".into());
+        let mut untick = other.clone();
+        untick.outcome = Some(UNTICKED.into());
+        let ticks = checklist_from_journal(&[tick, other, untick], &s.context, &s.setup.checklist);
+        assert_eq!(ticks[0], None);
+        assert_eq!(ticks[1].as_ref().map(|t| t.at), Some(t(5)));
+    }
+
+    #[test]
+    fn an_observer_cannot_tick() {
+        let mut s = with_checklist(true);
+        update(&mut s, Msg::Key(Key::Char('c')), t(1));
+        let fx = update(&mut s, Msg::Key(Key::Enter), t(1));
+        assert!(fx.is_empty());
+        assert_eq!(s.checklist[0], None);
+    }
+}
