@@ -5,7 +5,9 @@ use super::theme::{Theme, pad, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding};
 
 /// Draw a panel's title rule on the first row of `area` (`── Title ───── summary ─`) and
 /// return the rows below it.
@@ -136,9 +138,77 @@ pub fn inset(area: Rect) -> Rect {
     }
 }
 
+/// Box corners and sides in plain ASCII.
+const ASCII_BORDER: border::Set = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+/// The frame of an overlay: bordered in `style`, titled, one column of padding each side.
+pub fn modal_block(theme: &Theme, title: &str, style: Style) -> Block<'static> {
+    let title = format!(" {} ", theme.text(title));
+    let block = Block::bordered()
+        .title(Line::styled(title, style))
+        .border_style(style)
+        .padding(Padding::horizontal(1));
+    if theme.ascii {
+        block.border_set(ASCII_BORDER)
+    } else {
+        block
+    }
+}
+
+/// `text` broken at spaces into lines of at most `max` columns; a word longer than a line is
+/// broken where it must be.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let sep = usize::from(!line.is_empty());
+        if width(&line) + sep + width(word) <= max {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            let mut b = [0u8; 4];
+            if width(&line) + width(c.encode_utf8(&mut b)) > max && !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_never_overflows() {
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 5), vec![""]);
+        for line in wrap("a verdict changed from GO to HOLD: read it again", 9) {
+            assert!(width(&line) <= 9, "{line:?}");
+        }
+    }
 
     #[test]
     fn rows_that_need_attention_are_shown_first_when_cut() {

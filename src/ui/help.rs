@@ -1,30 +1,19 @@
 //! The help overlay: keys, what each verdict means, and the symbols.
 
+use super::draw::modal_block;
 use super::theme::{Theme, pad};
 use crate::app::State;
 use crate::core::verdict::VerdictKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 pub struct Help<'a> {
     pub state: &'a State,
     pub theme: &'a Theme,
 }
-
-const ASCII_BORDER: border::Set = border::Set {
-    top_left: "+",
-    top_right: "+",
-    bottom_left: "+",
-    bottom_right: "+",
-    vertical_left: "|",
-    vertical_right: "|",
-    horizontal_top: "-",
-    horizontal_bottom: "-",
-};
 
 const VERDICTS: [(VerdictKind, &str); 5] = [
     (VerdictKind::Go, "baked and healthy, gates hold: promote"),
@@ -47,19 +36,42 @@ impl Help<'_> {
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let heading = |text: &str| Line::styled(text.to_string(), t.title);
         let mut lines = vec![heading("Keys")];
-        let mut keys = vec![
+        let key_pair = |a: (&str, &str), b: (&str, &str)| {
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled(pad(a.0, 4, s.ellipsis), bold),
+                Span::raw(pad(&t.text(a.1), 34, s.ellipsis)),
+                Span::styled(pad(b.0, 4, s.ellipsis), bold),
+                Span::raw(t.text(b.1).into_owned()),
+            ])
+        };
+        let read_only = self.state.read_only;
+        if !read_only {
+            lines.push(key_pair(
+                ("p", "promote to the next stage"),
+                ("r", "roll back"),
+            ));
+        }
+        if !self.state.setup.checklist.is_empty() {
+            lines.push(key_pair(
+                ("c", "readiness checklist (Space ticks)"),
+                ("", ""),
+            ));
+        }
+        lines.push(key_pair(
             ("?", "this help; Esc, ? or q closes it"),
             ("q", "quit (Ctrl-C too)"),
-        ];
-        if self.state.read_only {
-            keys.push(("", "read-only: actions are disabled in this cockpit"));
-        }
-        for (key, what) in keys {
-            lines.push(Line::from(vec![
-                Span::raw("  "),
-                Span::styled(pad(key, 6, s.ellipsis), bold),
-                Span::raw(t.text(what).into_owned()),
-            ]));
+        ));
+        let notes: &[&str] = if read_only {
+            &["read-only: actions are disabled in this cockpit"]
+        } else {
+            &[
+                "In the prompt: Enter confirms; Esc, Ctrl-C or Ctrl-G cancel;",
+                "Ctrl-U clears it; pasting works (line breaks become spaces).",
+            ]
+        };
+        for note in notes {
+            lines.push(Line::raw(format!("  {}", t.text(note))));
         }
         lines.push(Line::default());
         lines.push(heading("Verdicts"));
@@ -122,7 +134,14 @@ impl Help<'_> {
 
 impl Widget for &Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let lines = self.lines();
+        let mut lines = self.lines();
+        // On a short screen the blank lines between sections go first.
+        while lines.len() + 2 > area.height as usize {
+            let Some(i) = lines.iter().rposition(|l| l.width() == 0) else {
+                break;
+            };
+            lines.remove(i);
+        }
         let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
         let h = lines.len() as u16 + 2;
         let rect = area.centered(
@@ -131,15 +150,8 @@ impl Widget for &Help<'_> {
         );
         Clear.render(rect, buf);
         let t = self.theme;
-        let mut block = Block::bordered()
-            .title(Line::styled(" Help ", t.title))
-            .title_bottom(Line::styled(" Esc closes ", t.dim).right_aligned())
-            .border_style(t.title);
-        if t.ascii {
-            block = block.border_set(ASCII_BORDER);
-        }
-        Paragraph::new(lines)
-            .block(block.padding(ratatui::widgets::Padding::horizontal(1)))
-            .render(rect, buf);
+        let block = modal_block(t, "Help", t.title)
+            .title_bottom(Line::styled(" Esc closes ", t.dim).right_aligned());
+        Paragraph::new(lines).block(block).render(rect, buf);
     }
 }

@@ -3,8 +3,12 @@
 //!
 //! From the top: the header (release, verdict banner with its reasons, clock), the stage
 //! pipeline with the countdown, stop conditions, gates, sources, the event log, and the keys.
-//! Below 80x24 the screen says what size it needs, under the verdict.
+//! Below 80x24 the screen says what size it needs, under the verdict. Over it all: a toast at
+//! the bottom, and the overlay that has the keyboard (help, the Approve-Risk prompt, or the
+//! question before quitting with an action in flight).
 
+mod approve;
+mod checklist;
 mod conditions;
 mod draw;
 mod footer;
@@ -12,11 +16,15 @@ mod gates;
 mod header;
 mod help;
 mod log;
+mod quit;
 mod small;
 mod sources;
 mod stages;
 mod theme;
+mod toast;
 
+#[cfg(test)]
+mod action_tests;
 #[cfg(test)]
 mod fixture;
 #[cfg(test)]
@@ -34,10 +42,14 @@ use ratatui::widgets::Widget;
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-/// Draw the whole screen for `state`.
+/// Draw the whole screen for `state`; with the Approve-Risk prompt open, the terminal cursor
+/// is left at the end of its input.
 pub fn view(state: &State, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     render(state, theme, area, frame.buffer_mut());
+    if let Some(at) = approve::cursor(state, theme, overlay_area(area)) {
+        frame.set_cursor_position(at);
+    }
 }
 
 /// Draw the whole screen into `area` of `buf` (what `view` does, without a terminal).
@@ -47,8 +59,40 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         dashboard(state, theme, area, buf);
     }
-    if state.overlay == Overlay::Help {
-        (&help::Help { state, theme }).render(area, buf);
+    if let Some(toast) = &state.toast {
+        (&toast::ToastView { toast, theme }).render(area, buf);
+    }
+    let area = overlay_area(area);
+    match &state.overlay {
+        Overlay::None => {}
+        Overlay::Help => (&help::Help { state, theme }).render(area, buf),
+        Overlay::Approve(modal) => (&approve::ApproveView {
+            state,
+            modal,
+            theme,
+        })
+            .render(area, buf),
+        Overlay::ConfirmQuit => (&quit::ConfirmQuit { state, theme }).render(area, buf),
+        Overlay::Checklist { cursor } => (&checklist::ChecklistView {
+            state,
+            theme,
+            cursor: *cursor,
+        })
+            .render(area, buf),
+    }
+}
+
+/// Where overlays go: below the title and the verdict banner, when the screen is tall enough
+/// to keep them in sight.
+fn overlay_area(area: Rect) -> Rect {
+    if area.height >= MIN_HEIGHT {
+        Rect {
+            y: area.y + 2,
+            height: area.height - 2,
+            ..area
+        }
+    } else {
+        area
     }
 }
 

@@ -18,7 +18,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Line::raw(format!("gonogo needs at least {MIN_WIDTH}x{MIN_HEIGHT}.")),
-        Line::styled("Enlarge the window.  ? help  q quit", theme.dim),
+        Line::styled(format!("Enlarge the window. {}", keys(state)), theme.dim),
     ];
     let wanted = Header::base_height(state) + Header::reason_lines(state) as u16;
     let head_h = wanted
@@ -35,4 +35,13 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .alignment(Alignment::Center)
         .wrap(Wrap { trim: true })
         .render(body, buf);
+}
+
+/// The keys that still work here: rolling back does, even on a small screen.
+fn keys(state: &State) -> String {
+    let rollback = !state.read_only
+        && state.in_flight.is_none()
+        && state.setup.actions.iter().any(|a| a.name == "rollback");
+    let r = if rollback { " r roll back " } else { "" };
+    format!("{r} ? help  q quit")
 }

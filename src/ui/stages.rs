@@ -157,10 +157,11 @@ fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
                 return Line::from(spans);
             };
             match st {
-                StageState::Ready => {
+                _ if left.is_zero() => {
+                    let style = if st == StageState::Ready { t.ok } else { t.dim };
                     spans.push(Span::styled(
                         format!("bake done ({})", clock_duration(stage.bake)),
-                        t.ok,
+                        style,
                     ));
                 }
                 _ => {

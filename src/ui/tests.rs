@@ -2,33 +2,33 @@
 
 use super::fixture;
 use super::{Theme, view};
-use crate::app::State;
+use crate::app::{Overlay, State};
 use insta::assert_snapshot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
-fn draw(state: &State, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+pub fn draw(state: &State, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| view(state, theme, f)).unwrap();
     term
 }
 
-fn screen(state: &State, theme: &Theme, w: u16, h: u16) -> String {
+pub fn screen(state: &State, theme: &Theme, w: u16, h: u16) -> String {
     draw(state, theme, w, h).backend().to_string()
 }
 
-fn buffer(state: &State, theme: &Theme, w: u16, h: u16) -> Buffer {
+pub fn buffer(state: &State, theme: &Theme, w: u16, h: u16) -> Buffer {
     draw(state, theme, w, h).backend().buffer().clone()
 }
 
-fn color() -> Theme {
+pub fn color() -> Theme {
     Theme::new(true, false)
 }
 
 /// Every named state the fixtures reach.
-fn all_states() -> Vec<(&'static str, State)> {
+pub fn all_states() -> Vec<(&'static str, State)> {
     vec![
         ("fresh", fixture::fresh()),
         ("baking", fixture::baking(false)),
@@ -40,6 +40,13 @@ fn all_states() -> Vec<(&'static str, State)> {
         ("read_only", fixture::baking(true)),
         ("drift", fixture::drift()),
         ("rolled_back", fixture::rolled_back()),
+        ("promote_typing", fixture::promote_typing()),
+        ("promote_override", fixture::promote_override()),
+        ("rollback_prompt", fixture::rollback_prompt()),
+        ("verdict_changed", fixture::verdict_changed()),
+        ("in_flight", fixture::in_flight()),
+        ("confirm_quit", fixture::confirm_quit()),
+        ("outcome_unknown", fixture::outcome_unknown()),
     ]
 }
 
@@ -73,6 +80,13 @@ snapshots! {
     read_only_observer => fixture::baking(true),
     drift_is_no_go => fixture::drift(),
     rolled_back_is_no_go => fixture::rolled_back(),
+    promote_prompt_on_go_half_typed => fixture::promote_typing(),
+    promote_prompt_on_hold_is_an_override => fixture::promote_override(),
+    rollback_prompt_prefilled_with_the_breach => fixture::rollback_prompt(),
+    prompt_says_the_verdict_changed => fixture::verdict_changed(),
+    promote_in_flight => fixture::in_flight(),
+    quit_asks_first_while_in_flight => fixture::confirm_quit(),
+    outcome_unknown_toast => fixture::outcome_unknown(),
 }
 
 #[test]
@@ -81,6 +95,9 @@ fn ascii_without_colour() {
     let theme = Theme::new(false, true);
     assert_snapshot!("ascii_no_colour_120x40", screen(&state, &theme, 120, 40));
     assert_snapshot!("ascii_no_colour_80x24", screen(&state, &theme, 80, 24));
+    let prompt = fixture::verdict_changed();
+    let text = screen(&prompt, &theme, 80, 24);
+    assert_snapshot!("ascii_no_colour_prompt_80x24", text);
 }
 
 #[test]
@@ -208,7 +225,10 @@ fn read_only_says_actions_are_disabled() {
 
 #[test]
 fn at_80x24_every_condition_gate_and_source_is_on_screen() {
-    for (name, state) in all_states().into_iter().filter(|(n, _)| *n != "help") {
+    let dashboards = all_states()
+        .into_iter()
+        .filter(|(_, s)| s.overlay == Overlay::None && s.toast.is_none());
+    for (name, state) in dashboards {
         let text = screen(&state, &color(), 80, 24);
         let setup = &state.setup;
         let names = (setup.conditions.iter().map(|c| c.label.as_str()))

@@ -37,6 +37,10 @@ pub struct Symbols {
     /// Sparkline levels, lowest first.
     pub spark: &'static [&'static str],
     pub dash: &'static str,
+    /// An action in flight.
+    pub busy: &'static str,
+    /// Before the operator's input.
+    pub prompt: &'static str,
 }
 
 const UNICODE: Symbols = Symbols {
@@ -56,6 +60,8 @@ const UNICODE: Symbols = Symbols {
     gauge_empty: "░",
     spark: &["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
     dash: "—",
+    busy: "⟳",
+    prompt: "›",
 };
 
 const ASCII: Symbols = Symbols {
@@ -75,6 +81,8 @@ const ASCII: Symbols = Symbols {
     gauge_empty: "-",
     spark: &["_", ".", "-", "~", "+", "*", "#"],
     dash: "-",
+    busy: "~",
+    prompt: ">",
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +106,8 @@ pub struct Theme {
     pub current: Style,
     /// The READ-ONLY badge.
     pub badge: Style,
+    /// What must not be missed: an override, a refused Enter, a changed verdict.
+    pub alert: Style,
 }
 
 impl Theme {
@@ -130,6 +140,14 @@ impl Theme {
                 Style::new()
                     .fg(Color::Black)
                     .bg(Color::Cyan)
+                    .add_modifier(Modifier::BOLD)
+            } else {
+                bold.add_modifier(Modifier::REVERSED)
+            },
+            alert: if color {
+                Style::new()
+                    .fg(Color::White)
+                    .bg(Color::Red)
                     .add_modifier(Modifier::BOLD)
             } else {
                 bold.add_modifier(Modifier::REVERSED)

@@ -1,0 +1,85 @@
+//! The readiness checklist overlay: each item with its tier, who ticked it and when.
+
+use super::draw::modal_block;
+use super::footer::local_time;
+use super::theme::Theme;
+use crate::app::State;
+use crate::core::gate::{GateCheck, GateState, Tier};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Widget};
+
+pub struct ChecklistView<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+    pub cursor: usize,
+}
+
+impl ChecklistView<'_> {
+    fn tier(&self, i: usize) -> Tier {
+        self.state
+            .setup
+            .gates
+            .iter()
+            .find(|g| g.check == GateCheck::Checklist(i))
+            .map_or(Tier::Must, |g| g.tier)
+    }
+
+    fn lines(&self) -> Vec<Line<'static>> {
+        let t = self.theme;
+        let mut lines = Vec::new();
+        for (i, item) in self.state.setup.checklist.iter().enumerate() {
+            let tick = self.state.checklist.get(i).and_then(Option::as_ref);
+            let tier = self.tier(i);
+            let (style, sym) = t.gate(
+                if tick.is_some() {
+                    GateState::Holds
+                } else {
+                    GateState::Fails
+                },
+                tier,
+            );
+            let boxed = if tick.is_some() { "[x]" } else { "[ ]" };
+            let pointer = if i == self.cursor { t.sym.prompt } else { " " };
+            let who = tick.map_or(String::new(), |k| {
+                format!("  {} at {}", k.operator, local_time(self.state, k.at))
+            });
+            let mut line = Line::from(vec![
+                Span::styled(format!("{pointer} "), t.key),
+                Span::styled(format!("{boxed} {sym} "), style),
+                Span::raw(item.clone()),
+                Span::styled(format!("  ({})", tier.label()), t.dim),
+                Span::styled(who, t.dim),
+            ]);
+            if i == self.cursor {
+                line = line.patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD));
+            }
+            lines.push(line);
+        }
+        lines.push(Line::default());
+        let hint = if self.state.read_only {
+            "read-only: the checklist cannot be changed · Esc closes".to_string()
+        } else {
+            "↑/↓ move · Space ticks or unticks (journaled) · Esc closes".to_string()
+        };
+        lines.push(Line::styled(t.text(&hint).into_owned(), t.dim));
+        lines
+    }
+}
+
+impl Widget for &ChecklistView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let lines = self.lines();
+        let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+        let h = lines.len() as u16 + 2;
+        let rect = area.centered(
+            Constraint::Length(w.min(area.width)),
+            Constraint::Length(h.min(area.height)),
+        );
+        Clear.render(rect, buf);
+        let block = modal_block(self.theme, "Readiness checklist", self.theme.title);
+        Paragraph::new(lines).block(block).render(rect, buf);
+    }
+}

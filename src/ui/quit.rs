@@ -1,0 +1,57 @@
+//! Quit was asked for while an action is in flight: a small box asks first.
+
+use super::draw::modal_block;
+use super::footer::local_time;
+use super::theme::Theme;
+use crate::app::State;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Widget};
+
+pub struct ConfirmQuit<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+impl ConfirmQuit<'_> {
+    fn lines(&self) -> Vec<Line<'static>> {
+        let t = self.theme;
+        let what = match &self.state.in_flight {
+            Some(f) => format!(
+                "An action is in flight ({}, sent at {}).",
+                f.kind.name(),
+                local_time(self.state, f.started)
+            ),
+            None => "An action may still be in flight.".to_string(),
+        };
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        vec![
+            Line::styled(what, bold),
+            Line::raw("Its outcome is not known yet. Quit anyway?"),
+            Line::default(),
+            Line::from(vec![
+                Span::styled(" y ", t.key),
+                Span::raw(" quit    "),
+                Span::styled(" any other key ", t.key),
+                Span::raw(" stay"),
+            ]),
+        ]
+    }
+}
+
+impl Widget for &ConfirmQuit<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let lines = self.lines();
+        let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+        let h = lines.len() as u16 + 2;
+        let rect = area.centered(
+            Constraint::Length(w.min(area.width)),
+            Constraint::Length(h.min(area.height)),
+        );
+        Clear.render(rect, buf);
+        let block = modal_block(self.theme, "Quit?", self.theme.warn);
+        Paragraph::new(lines).block(block).render(rect, buf);
+    }
+}
