@@ -82,6 +82,8 @@ pub struct Setup {
     pub checklist: Vec<String>,
     /// Webhooks by name; `promote` and `rollback` are the two the cockpit knows.
     pub actions: Vec<ActionSpec>,
+    /// Webhooks announcing what happens.
+    pub notify: Vec<NotifySpec>,
     /// Where the audit journal lives.
     pub journal: PathBuf,
     /// Who is at the keyboard, for the journal.
@@ -112,5 +114,23 @@ pub struct ActionSpec {
     pub body_kind: BodyKind,
     /// The target honours the Idempotency-Key: timeouts and 5xx may be retried.
     pub idempotent: bool,
+    pub timeout: Duration,
+}
+
+/// A notification webhook (Slack-compatible or any JSON endpoint) told about stage changes,
+/// breaches and actions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotifySpec {
+    pub name: String,
+    /// The whole URL is a secret (a Slack incoming-webhook URL is its own credential).
+    pub url: Secret,
+    pub method: String,
+    pub headers: Vec<(String, Secret)>,
+    /// Template over `message`, `event`, `release`, `version`, `environment`, `stage`,
+    /// `operator`, `verdict`.
+    pub body: String,
+    pub body_kind: BodyKind,
+    /// Which journal events are announced.
+    pub events: Vec<crate::core::record::Event>,
     pub timeout: Duration,
 }

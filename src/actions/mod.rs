@@ -3,12 +3,14 @@
 //! have reached its target is never resent unless the target honours that key.
 
 mod json;
+mod notify;
 mod outcome;
 mod request;
 mod send;
 mod template;
 mod vars;
 
+pub use notify::{announce, notice_vars, notify_action};
 pub use outcome::{EXCERPT_CHARS, Outcome, excerpt};
 pub use request::{Request, build_request, check, summary, target};
 pub use send::{BODY_CAP, RetryPolicy, client, client_builder, send};

@@ -4,6 +4,7 @@ mod approve;
 mod checklist;
 mod eval;
 pub mod msg;
+mod notice;
 mod position;
 #[cfg(test)]
 mod testkit;
@@ -15,6 +16,7 @@ pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, T
 pub use checklist::checklist_from_journal;
 pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use msg::{Effect, Key, Msg};
+pub use notice::{Notice, message as notice_message};
 pub use position::position_from_journal;
 pub use update::{start, update};
 

@@ -34,6 +34,11 @@ pub enum Msg {
     Observation(Observation),
     /// A journal append finished; the error, if any, is shown and kept.
     Journaled(Result<(), String>),
+    /// A notification webhook failed; shown in the log.
+    NotifyFailed {
+        name: String,
+        error: String,
+    },
     /// A dispatched action ended (or was never sent).
     ActionDone {
         id: String,
@@ -50,6 +55,8 @@ pub enum Effect {
     /// Journal the request (flushed), then send the webhook; report back with `ActionDone`.
     /// Only a confirmed Approve-Risk prompt creates this.
     Dispatch(Box<Dispatch>),
+    /// Announce to the notification webhooks (fire and forget; a failure is logged).
+    Notify(Box<super::notice::Notice>),
     /// Leave the event loop (after the effects before it have run).
     Quit,
 }

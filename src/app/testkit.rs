@@ -108,6 +108,7 @@ pub fn setup() -> Setup {
         }],
         observed_traffic: Some(TRAFFIC),
         checklist: vec![],
+        notify: vec![],
         actions: vec![action("promote"), action("rollback")],
         journal: "/dev/null".into(),
         operator: "ana".into(),

@@ -371,3 +371,53 @@ fn signals_quit_cleanly_with_the_stop_journaled_last() {
     assert_eq!(journaled(&fx), vec![Event::CockpitStopped]);
     assert_eq!(fx.last(), Some(&Effect::Quit));
 }
+
+fn with_slack(read_only: bool) -> State {
+    let mut s = super::testkit::state(read_only);
+    s.setup.notify = vec![crate::setup::NotifySpec {
+        name: "slack".into(),
+        url: crate::secret::Secret::new("http://127.0.0.1:9/hook"),
+        method: "POST".into(),
+        headers: vec![],
+        body: r#"{"text": "{{message}}"}"#.into(),
+        body_kind: crate::setup::BodyKind::Json,
+        events: vec![Event::BreachBegan],
+        timeout: Duration::from_secs(1),
+    }];
+    s
+}
+
+fn notices(fx: &[Effect]) -> Vec<String> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Notify(n) => Some(n.message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn breaches_and_overrides_are_announced_but_not_by_observers() {
+    let mut s = with_slack(false);
+    start(&mut s, t(0));
+    feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
+    let fx = feed(&mut s, poll(2, 5, 0.05, 1.0), 5);
+    assert_eq!(
+        notices(&fx),
+        vec!["checkout 2.0 (prod): breach began: Error rate: 0.05 above max".to_string()]
+    );
+    update(&mut s, Msg::Key(Key::Char('p')), t(6));
+    typed(&mut s, "Approve-Risk: pushing through anyway", 6);
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(6));
+    let sent = notices(&fx);
+    assert!(
+        sent[0].contains("OVERRIDE by ana: promote while the verdict is ROLLBACK ADVISED"),
+        "{sent:?}"
+    );
+
+    let mut o = with_slack(true);
+    start(&mut o, t(0));
+    feed(&mut o, poll(1, 1, 0.001, 1.0), 1);
+    let fx = feed(&mut o, poll(2, 5, 0.05, 1.0), 5);
+    assert!(notices(&fx).is_empty(), "an observer announces nothing");
+}

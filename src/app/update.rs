@@ -20,6 +20,9 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::Resize => state.dirty = true,
         Msg::Key(key) => on_key(state, key, now, &mut fx),
         Msg::Paste(text) => state.approve_paste(&text),
+        Msg::NotifyFailed { name, error } => {
+            state.log(now, LogLevel::Warn, format!("notify {name}: {error}"));
+        }
         Msg::ActionDone { id, outcome } => state.action_done(&id, outcome, now, &mut fx),
         Msg::Observation(o) => on_observation(state, o, &mut fx),
         Msg::Journaled(Ok(())) => {
@@ -43,9 +46,10 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         // Records of what changed carry the verdict as it is now, after the change.
         transitions(state, &prev, now, &mut fx);
     }
+    state.announce(&mut fx);
     if state.read_only {
-        // An observer never writes: the operator's cockpit owns the journal.
-        fx.retain(|e| !matches!(e, Effect::Journal(_)));
+        // An observer never writes or announces: the operator's cockpit does.
+        fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
     }
     fx
 }
@@ -65,9 +69,10 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if state.position.is_none() && state.setup.observed_traffic.is_none() {
         state.enter_stage(0, now, "assumed at the first start of the cockpit", &mut fx);
     }
+    state.announce(&mut fx);
     fx.extend(update(state, Msg::Tick, now));
     if state.read_only {
-        fx.retain(|e| !matches!(e, Effect::Journal(_)));
+        fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
     }
     fx
 }

@@ -84,7 +84,7 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: schema::Action) -> Option
         Some(t) => Some(t.0),
         None => Some(DEFAULT_TIMEOUT),
     };
-    Some(ActionSpec {
+    let spec = ActionSpec {
         name: name.to_string(),
         method,
         url: url?,
@@ -93,7 +93,14 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: schema::Action) -> Option
         body_kind: body_kind?,
         idempotent: raw.idempotent.unwrap_or(false),
         timeout: timeout?,
-    })
+    };
+    // A template that cannot render is found now, not when an operator confirms an action.
+    if let Err(e) = crate::actions::check(&spec) {
+        ctx.report
+            .problem(at, format!("the request cannot be built: {e}"));
+        return None;
+    }
+    Some(spec)
 }
 
 fn check_source(ctx: &mut Ctx, at: &KeyPath, raw: &schema::Check) -> Option<SourceSpec> {

@@ -7,7 +7,7 @@ use super::gates::{self, Rollback};
 use super::path::KeyPath;
 use super::signals::Signals;
 use super::sources::{self, ROLLBACK_CHECK, SourceTable};
-use super::{calendar, conditions, plan, schema};
+use super::{calendar, conditions, notify, plan, schema};
 use crate::core::reading::SignalId;
 use crate::setup::{ReleaseInfo, Setup, SourceSpec};
 use std::path::PathBuf;
@@ -24,6 +24,7 @@ const SECTIONS: &[&str] = &[
     "actions",
     "calendar",
     "checklist",
+    "notify",
 ];
 
 /// The setup, when every part of it was built; errors are in `ctx.report` either way.
@@ -87,6 +88,8 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     let window = calendar::calendar(ctx, doc.get("calendar"));
     let checklist_items = array_tables(ctx, doc, "checklist");
     let checklist = calendar::checklist(ctx, &checklist_items);
+    let notify_items = named_tables(ctx, doc, "notify");
+    let notify = notify::build_all(ctx, &notify_items);
 
     if !ctx.report.is_empty() {
         return None;
@@ -108,6 +111,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         observed_traffic: observed_traffic?,
         checklist,
         actions: actions.into_iter().collect::<Option<_>>()?,
+        notify: notify.into_iter().collect::<Option<_>>()?,
         journal,
         operator,
         ascii,

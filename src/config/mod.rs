@@ -19,6 +19,7 @@ mod decode;
 mod error;
 mod gates;
 mod layer;
+mod notify;
 mod path;
 mod plan;
 mod schema;

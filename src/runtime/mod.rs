@@ -4,6 +4,7 @@
 mod dispatch;
 mod input;
 mod journal_writer;
+mod notify;
 mod signals;
 mod terminal;
 
@@ -118,6 +119,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
                         }
                     }
                 }
+                Effect::Notify(notice) => notify::announce(&state, &notice, &http, &tx),
                 Effect::Quit => quit = true,
             }
         }

@@ -260,6 +260,7 @@ pub fn demo_setup(url: &str) -> Setup {
         gates,
         observed_traffic: Some(7),
         checklist: vec![],
+        notify: vec![],
         actions: vec![
             action("promote", d.str(&["actions", "promote", "url"])),
             action("rollback", d.str(&["actions", "rollback", "url"])),
