@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 
 /// The names every dispatched action provides. A template may use these and any extra the
 /// caller adds; anything else is an error.
-pub const STANDARD: [&str; 13] = [
+pub const STANDARD: [&str; 15] = [
     "release",
     "version",
     "environment",
     "from_stage",
     "to_stage",
     "from_traffic",
+    "from_percent",
+    "to_percent",
     "to_traffic",
     "reason",
     "operator",
@@ -53,6 +55,8 @@ impl Vars {
             .with("to_stage", "25%")
             .with("from_traffic", 5)
             .with("to_traffic", 25)
+            .with("from_percent", "5")
+            .with("to_percent", "25")
             .with("reason", "a sample reason")
             .with("operator", "operator")
             .with("verdict", "GO")

@@ -319,11 +319,17 @@ impl State {
         v.insert("verdict".into(), json!(modal.verdict.label()));
         v.insert("action".into(), json!(modal.kind.name()));
         v.insert("action_id".into(), json!(id));
-        // Whole numbers as integers, so `{{to_traffic}}` renders as 5, not 5.0.
-        for key in ["from_traffic", "to_traffic"] {
+        // Whole numbers as integers, so `{{to_traffic}}` renders as 5, not 5.0; and the same
+        // share as text, for APIs that want a string (Unleash's rollout, workflow inputs).
+        for (key, text) in [
+            ("from_traffic", "from_percent"),
+            ("to_traffic", "to_percent"),
+        ] {
             if let Some(n) = v[key].as_f64().filter(|n| n.fract() == 0.0) {
                 v.insert(key.into(), json!(n as i64));
             }
+            let shown = crate::core::reading::format_number(v[key].as_f64().unwrap_or(0.0));
+            v.insert(text.into(), json!(shown));
         }
         v
     }
