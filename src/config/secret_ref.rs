@@ -111,10 +111,10 @@ impl Ctx<'_> {
                 TextOrSecret::Text(t) => Some(Secret::new(t.as_str())),
                 TextOrSecret::Secret(r) => self.secret(&at, r),
             };
-            if let Some(s) = secret {
-                if self.header_value_ok(&at, &s) {
-                    out.push((name.clone(), s));
-                }
+            if let Some(s) = secret
+                && self.header_value_ok(&at, &s)
+            {
+                out.push((name.clone(), s));
             }
         }
         out
