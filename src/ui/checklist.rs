@@ -1,15 +1,15 @@
 //! The readiness checklist overlay: each item with its tier, who ticked it and when.
 
-use super::draw::modal_block;
+use super::draw::{modal_block, modal_box};
 use super::footer::local_time;
 use super::theme::Theme;
 use crate::app::State;
 use crate::core::gate::{GateCheck, GateState, Tier};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 pub struct ChecklistView<'a> {
     pub state: &'a State,
@@ -71,15 +71,7 @@ impl ChecklistView<'_> {
 
 impl Widget for &ChecklistView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let lines = self.lines();
-        let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
-        let h = lines.len() as u16 + 2;
-        let rect = area.centered(
-            Constraint::Length(w.min(area.width)),
-            Constraint::Length(h.min(area.height)),
-        );
-        Clear.render(rect, buf);
         let block = modal_block(self.theme, "Readiness checklist", self.theme.title);
-        Paragraph::new(lines).block(block).render(rect, buf);
+        modal_box(area, buf, self.lines(), block);
     }
 }

@@ -1,14 +1,14 @@
 //! The help overlay: keys, what each verdict means, and the symbols.
 
-use super::draw::modal_block;
+use super::draw::{modal_block, modal_box};
 use super::theme::{Theme, pad};
 use crate::app::State;
 use crate::core::verdict::VerdictKind;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 pub struct Help<'a> {
     pub state: &'a State,
@@ -142,16 +142,9 @@ impl Widget for &Help<'_> {
             };
             lines.remove(i);
         }
-        let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
-        let h = lines.len() as u16 + 2;
-        let rect = area.centered(
-            Constraint::Length(w.min(area.width)),
-            Constraint::Length(h.min(area.height)),
-        );
-        Clear.render(rect, buf);
         let t = self.theme;
         let block = modal_block(t, "Help", t.title)
             .title_bottom(Line::styled(" Esc closes ", t.dim).right_aligned());
-        Paragraph::new(lines).block(block).render(rect, buf);
+        modal_box(area, buf, lines, block);
     }
 }

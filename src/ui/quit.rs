@@ -1,14 +1,14 @@
 //! Quit was asked for while an action is in flight: a small box asks first.
 
-use super::draw::modal_block;
+use super::draw::{modal_block, modal_box};
 use super::footer::local_time;
 use super::theme::Theme;
 use crate::app::State;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 pub struct ConfirmQuit<'a> {
     pub state: &'a State,
@@ -43,15 +43,7 @@ impl ConfirmQuit<'_> {
 
 impl Widget for &ConfirmQuit<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let lines = self.lines();
-        let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
-        let h = lines.len() as u16 + 2;
-        let rect = area.centered(
-            Constraint::Length(w.min(area.width)),
-            Constraint::Length(h.min(area.height)),
-        );
-        Clear.render(rect, buf);
         let block = modal_block(self.theme, "Quit?", self.theme.warn);
-        Paragraph::new(lines).block(block).render(rect, buf);
+        modal_box(area, buf, self.lines(), block);
     }
 }
