@@ -196,6 +196,19 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     out
 }
 
+/// A box just big enough for `lines` (within `area`), centred, cleared and drawn with `block`.
+pub fn modal_box(area: Rect, buf: &mut Buffer, lines: Vec<Line<'static>>, block: Block<'static>) {
+    let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+    let h = lines.len() as u16 + 2;
+    let rect = area.centered(
+        ratatui::layout::Constraint::Length(w.min(area.width)),
+        ratatui::layout::Constraint::Length(h.min(area.height)),
+    );
+    use ratatui::widgets::{Clear, Paragraph, Widget};
+    Clear.render(rect, buf);
+    Paragraph::new(lines).block(block).render(rect, buf);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,17 +231,4 @@ mod tests {
         assert_eq!(pick_rows(&attention, 4), (vec![0, 2, 4], 2));
         assert_eq!(pick_rows(&attention, 0), (vec![], 5));
     }
-}
-
-/// A box just big enough for `lines` (within `area`), centred, cleared and drawn with `block`.
-pub fn modal_box(area: Rect, buf: &mut Buffer, lines: Vec<Line<'static>>, block: Block<'static>) {
-    let w = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
-    let h = lines.len() as u16 + 2;
-    let rect = area.centered(
-        ratatui::layout::Constraint::Length(w.min(area.width)),
-        ratatui::layout::Constraint::Length(h.min(area.height)),
-    );
-    use ratatui::widgets::{Clear, Paragraph, Widget};
-    Clear.render(rect, buf);
-    Paragraph::new(lines).block(block).render(rect, buf);
 }
