@@ -2,6 +2,8 @@
 //! out), evaluate once, print the verdict with its evidence, exit with the verdict's code.
 
 pub mod evidence;
+#[cfg(test)]
+mod tests;
 mod text;
 
 pub use evidence::Evidence;

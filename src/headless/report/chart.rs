@@ -73,11 +73,7 @@ pub fn render(f: &Figures, color: bool) -> String {
         );
         let max = f.per_week.iter().map(|w| w.releases).max().unwrap_or(0);
         // Whole cells per release when they fit, so every release can be counted by eye.
-        let per = if max == 0 {
-            1
-        } else {
-            (WIDTH / max).clamp(1, 4)
-        };
+        let per = WIDTH.checked_div(max).map_or(1, |p| p.clamp(1, 4));
         let scale = |n: usize| {
             if max * per <= WIDTH {
                 n * per

@@ -178,7 +178,7 @@ pub fn merge(mut records: Vec<Record>) -> Vec<Record> {
     for r in &mut records {
         r.prev.clear();
     }
-    records.sort_by(|a, b| a.ts.cmp(&b.ts));
+    records.sort_by_key(|r| r.ts);
     let mut seen = std::collections::HashSet::new();
     records.retain(|r| seen.insert(serde_json::to_string(r).unwrap_or_default()));
     records
@@ -194,7 +194,7 @@ pub fn compute(journals: Vec<String>, records: &[Record]) -> Figures {
         .values()
         .filter_map(|rs| release::figures(rs))
         .collect();
-    releases.sort_by(|a, b| a.started_at.cmp(&b.started_at));
+    releases.sort_by_key(|r| r.started_at);
     let end = releases.iter().map(|r| r.last_record_at).max();
     let starts: Vec<(String, String, DateTime<Utc>)> = releases
         .iter()

@@ -113,7 +113,12 @@ pub fn render(f: &Figures) -> String {
         ],
         vec![
             "deployment frequency".into(),
-            format!("{:.1} releases per week", t.releases_per_week),
+            format!(
+                "{:.1} releases per week ({} over {:.1} weeks; a shorter span counts as one)",
+                t.releases_per_week,
+                t.releases,
+                f.span.as_ref().map_or(0.0, |s| s.weeks)
+            ),
         ],
         vec!["lead time".into(), stats(t.lead_time.as_ref(), "completed")],
         vec!["change failure rate".into(), rate],
