@@ -152,8 +152,8 @@ pub struct WatchArgs {
     /// The release config (TOML).
     #[arg(short, long, value_name = "FILE")]
     pub config: PathBuf,
-    /// Lines instead of the full-screen cockpit (also the case when stdout is not a terminal;
-    /// on a terminal, without --plain, the cockpit opens read-only).
+    /// Lines instead of the full-screen cockpit (also the case when stdout is not a terminal
+    /// or with --format json; on a terminal, without --plain, the cockpit opens read-only).
     #[arg(long)]
     pub plain: bool,
     /// `json`: JSON Lines, one object per change.

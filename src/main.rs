@@ -181,8 +181,8 @@ fn watch(args: cli::WatchArgs) -> Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    if !args.plain && std::io::stdout().is_terminal() {
-        // Watching on a terminal is the observer's cockpit.
+    if !args.plain && args.format == Format::Text && std::io::stdout().is_terminal() {
+        // Watching on a terminal is the observer's cockpit; JSON Lines are always plain.
         let ui = UiArgs {
             read_only: true,
             ..args.ui
