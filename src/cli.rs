@@ -1,7 +1,9 @@
 //! Command-line interface.
 
 use clap::{Args, Parser, Subcommand};
+use gonogo::headless::Format;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +30,13 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         config: PathBuf,
     },
+    /// Evaluate the release once and exit with the verdict's code: for deploy pipelines.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// One timestamped line per change (verdict, stage, breach, source, action), for logs.
+    Watch(WatchArgs),
+    /// Figures from audit journals: outcomes, frequency, lead time, failure rate, restore time.
+    Report(ReportArgs),
     /// Read the audit journal.
     Audit {
         #[command(subcommand)]
@@ -92,12 +101,91 @@ pub struct RunArgs {
 #[derive(Debug, Args, Clone)]
 pub struct DemoArgs {
     /// When the simulated canary starts to regress, counted from start.
-    #[arg(long, default_value = "70s", value_parser = humantime::parse_duration)]
+    #[arg(long, global = true, default_value = "70s", value_parser = humantime::parse_duration)]
     pub regress_after: std::time::Duration,
     /// How long the simulated deploy system takes to answer promote and rollback (past the
     /// action timeout of 10s the outcome is unknown).
-    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    #[arg(long, global = true, default_value = "0s", value_parser = humantime::parse_duration)]
     pub webhook_delay: std::time::Duration,
     #[command(flatten)]
     pub ui: UiArgs,
+    /// Without a command: the full-screen cockpit.
+    #[command(subcommand)]
+    pub headless: Option<DemoCommand>,
+}
+
+pub const EXIT_CODES: &str = "Exit codes:
+  0  GO or COMPLETE
+  1  internal error (the check could not be made)
+  2  config error, or a bad command line
+  3  HOLD
+  4  NO-GO UNTIL VERIFIED (also when a source did not answer within --wait)
+  5  ROLLBACK ADVISED";
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckOptionArgs {
+    /// How long to wait for every source's first answer; a source still silent then counts as
+    /// down (its conditions unknown: NO-GO UNTIL VERIFIED).
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
+    pub wait: Duration,
+    /// Keep observing this long before evaluating, so persistence rules (`for`, `samples`) can
+    /// confirm a breach and short bakes can finish. Default: evaluate at the first answers.
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    pub observe: Duration,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// The release config (TOML).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub check: CheckOptionArgs,
+    #[command(flatten)]
+    pub ui: UiArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WatchArgs {
+    /// The release config (TOML).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Lines instead of the full-screen cockpit (also the case when stdout is not a terminal
+    /// or with --format json; on a terminal, without --plain, the cockpit opens read-only).
+    #[arg(long)]
+    pub plain: bool,
+    /// `json`: JSON Lines, one object per change.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    #[command(flatten)]
+    pub ui: UiArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Audit journals to read (several may follow one --journal, or repeat it).
+    #[arg(long = "journal", value_name = "FILE", required = true, num_args = 1..)]
+    pub journal: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// No colours in the charts (also when NO_COLOR is set and not empty, or stdout is not a
+    /// terminal).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// `gonogo demo check` and `gonogo demo watch`: the headless commands against the simulator.
+#[derive(Debug, Subcommand, Clone)]
+pub enum DemoCommand {
+    /// `gonogo check` against the simulator (try --observe 40s for GO, or --regress-after 5s
+    /// with --observe 20s for ROLLBACK ADVISED).
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckOptionArgs),
+    /// `gonogo watch --plain` against the simulator, until Ctrl-C.
+    Watch {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }

@@ -10,6 +10,7 @@ pub mod app;
 pub mod config;
 pub mod core;
 pub mod demo;
+pub mod headless;
 pub mod journal;
 pub mod runtime;
 pub mod secret;

@@ -1,8 +1,9 @@
 mod cli;
 
 use clap::Parser;
-use cli::{AuditCommand, Cli, Command, JournalAt, RunArgs, UiArgs};
+use cli::{AuditCommand, Cli, Command, DemoCommand, JournalAt, RunArgs, UiArgs};
 use color_eyre::eyre::{Result, bail, eyre};
+use gonogo::headless::{self, Format};
 use gonogo::setup::Setup;
 use gonogo::{config, demo, journal, runtime};
 use std::io::IsTerminal;
@@ -33,6 +34,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Run(args)) => run(args),
         Some(Command::Demo(args)) => demo(args),
         Some(Command::Validate { config }) => Ok(validate(&config)),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Watch(args)) => watch(args),
+        Some(Command::Report(args)) => report(args),
         Some(Command::Audit {
             command: AuditCommand::Verify { at },
         }) => audit_verify(at),
@@ -98,8 +102,17 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
             std::env::temp_dir().join(format!("gonogo-demo-{}.jsonl", std::process::id()))
         });
         let journal_path = setup.journal.clone();
-        let code = cockpit_async(setup, &args.ui).await?;
-        eprintln!("demo journal: {}", journal_path.display());
+        let code = match &args.headless {
+            None => {
+                let code = cockpit_async(setup, &args.ui).await?;
+                if journal_path.exists() {
+                    eprintln!("demo journal: {}", journal_path.display());
+                }
+                code
+            }
+            Some(DemoCommand::Check(c)) => check_async(setup, c).await?,
+            Some(DemoCommand::Watch { format }) => watch_plain(setup, *format).await?,
+        };
         drop(sim);
         Ok(code)
     })
@@ -117,12 +130,14 @@ fn cockpit(setup: Setup, ui: &UiArgs) -> Result<ExitCode> {
 }
 
 async fn cockpit_async(setup: Setup, ui: &UiArgs) -> Result<ExitCode> {
-    if !std::io::stdout().is_terminal() {
-        bail!(
-            "stdout is not a terminal: the cockpit draws full screen and needs one (run it in a terminal, or check a config with `gonogo validate`)"
-        );
-    }
     let _log = init_logging(ui.log_file.as_deref())?;
+    if !std::io::stdout().is_terminal() {
+        // No escape codes into a file or pipe: the same release, one line per change.
+        eprintln!(
+            "gonogo: stdout is not a terminal, so no full-screen cockpit: writing one line per change (read-only) until SIGINT or SIGTERM; run in a terminal for the cockpit, or use `gonogo watch --plain` or `gonogo check` on purpose"
+        );
+        return watch_plain(setup, Format::Text).await;
+    }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let options = runtime::Options {
         read_only: ui.read_only,
@@ -130,6 +145,68 @@ async fn cockpit_async(setup: Setup, ui: &UiArgs) -> Result<ExitCode> {
         ascii: ui.ascii,
     };
     runtime::run(setup, options).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The config, with `--journal` in place of the configured journal.
+fn load_for(path: &Path, ui: &UiArgs) -> Result<Setup, ExitCode> {
+    let mut setup = load(path)?;
+    if let Some(j) = &ui.journal {
+        setup.journal = j.clone();
+    }
+    Ok(setup)
+}
+
+fn check(args: cli::CheckArgs) -> Result<ExitCode> {
+    let setup = match load_for(&args.config, &args.ui) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let _log = init_logging(args.ui.log_file.as_deref())?;
+    runtime_builder()?.block_on(check_async(setup, &args.check))
+}
+
+async fn check_async(setup: Setup, args: &cli::CheckOptionArgs) -> Result<ExitCode> {
+    let options = headless::CheckOptions {
+        wait: args.wait,
+        observe: args.observe,
+        format: args.format,
+    };
+    let exit = headless::check(setup, &options, &mut std::io::stdout().lock()).await?;
+    Ok(exit.into())
+}
+
+fn watch(args: cli::WatchArgs) -> Result<ExitCode> {
+    let setup = match load_for(&args.config, &args.ui) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    if !args.plain && args.format == Format::Text && std::io::stdout().is_terminal() {
+        // Watching on a terminal is the observer's cockpit; JSON Lines are always plain.
+        let ui = UiArgs {
+            read_only: true,
+            ..args.ui
+        };
+        return cockpit(setup, &ui);
+    }
+    let _log = init_logging(args.ui.log_file.as_deref())?;
+    runtime_builder()?.block_on(watch_plain(setup, args.format))
+}
+
+async fn watch_plain(setup: Setup, format: Format) -> Result<ExitCode> {
+    let options = headless::WatchOptions { format };
+    headless::watch(setup, &options, &mut std::io::stdout().lock()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(args: cli::ReportArgs) -> Result<ExitCode> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let options = headless::ReportOptions {
+        journals: args.journal,
+        format: args.format,
+        color: !(args.no_color || no_color) && std::io::stdout().is_terminal(),
+    };
+    headless::report(&options, &mut std::io::stdout().lock())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,355 @@
+//! What `gonogo check` found, as one value: printed as text, or as JSON with this schema.
+//!
+//! # JSON schema (`gonogo check --format json`), version 1
+//!
+//! Stable: fields are added in later versions, never renamed, removed or retyped without
+//! raising `schema`. Times are RFC 3339 UTC strings; `null` where a value is absent.
+//!
+//! ```text
+//! {
+//!   "schema": 1,                               integer, this layout's version
+//!   "checked_at": "2026-03-02T10:15:00Z",      string, when the verdict was evaluated
+//!   "waited_ms": 2140,                         integer, time spent waiting for the sources
+//!   "release": { "name": string, "version": string, "environment": string,
+//!                "commit": string | null },
+//!   "verdict": "NO-GO UNTIL VERIFIED",         string: GO | COMPLETE | HOLD |
+//!                                              NO-GO UNTIL VERIFIED | ROLLBACK ADVISED
+//!   "verdict_code": "no_go",                   string: go | complete | hold | no_go |
+//!                                              rollback_advised
+//!   "exit_code": 4,                            integer, the process's exit code
+//!   "reasons":  [ { "text": string, "verify": string | null } ],   why this verdict
+//!   "warnings": [ { "text": string, "verify": string | null } ],   should-gates not holding
+//!   "stage": null | { "index": integer (0-based), "name": string, "label": string,
+//!                     "traffic": number (percent), "entered_at": string,
+//!                     "bake_seconds": integer, "bake_left_seconds": integer,
+//!                     "rolled_back": boolean },
+//!   "observed_traffic": number | null,         percent, when a source reports it
+//!   "stages": [ { "name": string, "traffic": number,
+//!                 "state": "pending" | "baking" | "ready" | "breached" | "done" |
+//!                          "rolled_back" } ],
+//!   "conditions": [ { "id": string, "label": string,
+//!                     "state": "ok" | "warn" | "breached" | "unknown",
+//!                     "value": number | null,          raw, as the source reports it
+//!                     "value_text": string | null,     with the unit: "0.42%"
+//!                     "threshold": { "max": number | null, "min": number | null,
+//!                                    "warn": number | null },   raw, in force now
+//!                     "threshold_text": string,        "≤ 2.00%"
+//!                     "why": string | null,            why unknown or breached
+//!                     "confirming": string | null } ], over, not yet for long enough
+//!   "gates": [ { "id": string, "name": string, "tier": "must" | "should" | "optional",
+//!                "state": "holds" | "fails" | "unknown", "evidence": string,
+//!                "verify": string | null } ],
+//!   "sources": [ { "name": string, "kind": "prometheus" | "http",
+//!                  "state": "ok" | "failing" | "stale" | "timeout",
+//!                  "answered": boolean,        false: no answer within --wait
+//!                  "last_ok": string | null, "latency_ms": integer | null,
+//!                  "error": string | null } ]
+//! }
+//! ```
+
+use crate::app::{SourceStatus, State};
+use crate::core::condition::CondState;
+use crate::core::gate::{GateState, Tier};
+use crate::core::plan::StageState;
+use crate::core::reading::format_number;
+use crate::core::verdict::{Reason, VerdictKind};
+use crate::headless::Exit;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::time::Duration;
+
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The verdict as the program knows it (the JSON carries `verdict` and `verdict_code`).
+    #[serde(skip)]
+    pub kind: VerdictKind,
+    pub schema: u32,
+    pub checked_at: DateTime<Utc>,
+    pub waited_ms: u64,
+    pub release: ReleaseJson,
+    pub verdict: String,
+    pub verdict_code: &'static str,
+    pub exit_code: u8,
+    pub reasons: Vec<ReasonJson>,
+    pub warnings: Vec<ReasonJson>,
+    pub stage: Option<StageJson>,
+    pub observed_traffic: Option<f64>,
+    pub stages: Vec<StageRow>,
+    pub conditions: Vec<ConditionJson>,
+    pub gates: Vec<GateJson>,
+    pub sources: Vec<SourceJson>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleaseJson {
+    pub name: String,
+    pub version: String,
+    pub environment: String,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonJson {
+    pub text: String,
+    pub verify: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageJson {
+    pub index: usize,
+    pub name: String,
+    pub label: String,
+    pub traffic: f64,
+    pub entered_at: DateTime<Utc>,
+    pub bake_seconds: u64,
+    pub bake_left_seconds: u64,
+    pub rolled_back: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageRow {
+    pub name: String,
+    pub traffic: f64,
+    pub state: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdJson {
+    pub max: Option<f64>,
+    pub min: Option<f64>,
+    pub warn: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConditionJson {
+    pub id: String,
+    pub label: String,
+    pub state: &'static str,
+    pub value: Option<f64>,
+    pub value_text: Option<String>,
+    pub threshold: ThresholdJson,
+    pub threshold_text: String,
+    pub why: Option<String>,
+    pub confirming: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateJson {
+    pub id: String,
+    pub name: String,
+    pub tier: &'static str,
+    pub state: &'static str,
+    pub evidence: String,
+    pub verify: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceJson {
+    pub name: String,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub answered: bool,
+    pub last_ok: Option<DateTime<Utc>>,
+    pub latency_ms: Option<u64>,
+    pub error: Option<String>,
+}
+
+pub fn verdict_code(kind: VerdictKind) -> &'static str {
+    match kind {
+        VerdictKind::Go => "go",
+        VerdictKind::Complete => "complete",
+        VerdictKind::Hold => "hold",
+        VerdictKind::NoGoUntilVerified => "no_go",
+        VerdictKind::RollbackAdvised => "rollback_advised",
+    }
+}
+
+fn cond_state(s: CondState) -> &'static str {
+    match s {
+        CondState::Ok => "ok",
+        CondState::Warn => "warn",
+        CondState::Breached => "breached",
+        CondState::Unknown => "unknown",
+    }
+}
+
+fn gate_state(s: GateState) -> &'static str {
+    match s {
+        GateState::Holds => "holds",
+        GateState::Fails => "fails",
+        GateState::Unknown => "unknown",
+    }
+}
+
+fn tier(t: Tier) -> &'static str {
+    t.label()
+}
+
+fn stage_state(s: StageState) -> &'static str {
+    match s {
+        StageState::RolledBack => "rolled_back",
+        other => other.label(),
+    }
+}
+
+fn reason(r: &Reason) -> ReasonJson {
+    ReasonJson {
+        text: r.text.clone(),
+        verify: r.verify.clone(),
+    }
+}
+
+/// The evidence of a state evaluated at `now`. A source that never answered within `wait` is a
+/// timeout: the verdict is at best NO-GO UNTIL VERIFIED, with the source named as a reason.
+pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Duration) -> Evidence {
+    let eval = &state.eval;
+    let setup = &state.setup;
+    let timed_out: Vec<ReasonJson> = setup
+        .sources
+        .iter()
+        .zip(&state.sources)
+        .filter(|(_, h)| h.last_poll.is_none())
+        .map(|(spec, _)| ReasonJson {
+            text: format!(
+                "source {}: no answer within {}",
+                spec.name,
+                humantime::format_duration(wait)
+            ),
+            verify: Some(format!(
+                "check that {} is reachable from here, or allow longer with --wait",
+                spec.name
+            )),
+        })
+        .collect();
+    let mut kind = eval.verdict.kind;
+    let mut reasons: Vec<ReasonJson> = eval.verdict.reasons.iter().map(reason).collect();
+    if !timed_out.is_empty() {
+        if kind > VerdictKind::NoGoUntilVerified {
+            kind = VerdictKind::NoGoUntilVerified;
+            reasons = timed_out;
+        } else if kind == VerdictKind::NoGoUntilVerified {
+            reasons.splice(0..0, timed_out);
+        }
+    }
+    let stage = state.position.map(|p| {
+        let s = &setup.plan.stages[p.stage];
+        let left = s
+            .bake
+            .saturating_sub(crate::core::since(now, p.entered_at))
+            .as_secs();
+        StageJson {
+            index: p.stage,
+            name: s.name.clone(),
+            label: s.label(),
+            traffic: s.traffic,
+            entered_at: p.entered_at,
+            bake_seconds: s.bake.as_secs(),
+            bake_left_seconds: left,
+            rolled_back: p.rolled_back,
+        }
+    });
+    Evidence {
+        kind,
+        schema: SCHEMA,
+        checked_at: now,
+        waited_ms: waited.as_millis() as u64,
+        release: ReleaseJson {
+            name: setup.release.name.clone(),
+            version: setup.release.version.clone(),
+            environment: setup.release.environment.clone(),
+            commit: setup.release.commit.clone(),
+        },
+        verdict: kind.label().to_string(),
+        verdict_code: verdict_code(kind),
+        exit_code: Exit::of(kind).code(),
+        reasons,
+        warnings: eval.verdict.warnings.iter().map(reason).collect(),
+        stage,
+        observed_traffic: state.observed.map(|(share, _)| share),
+        stages: setup
+            .plan
+            .stages
+            .iter()
+            .zip(&eval.stages)
+            .map(|(s, st)| StageRow {
+                name: s.name.clone(),
+                traffic: s.traffic,
+                state: stage_state(*st),
+            })
+            .collect(),
+        conditions: setup
+            .conditions
+            .iter()
+            .zip(&eval.conditions)
+            .map(|(spec, s)| ConditionJson {
+                id: spec.id.clone(),
+                label: spec.label.clone(),
+                state: cond_state(s.state),
+                value: s.value,
+                value_text: s.value.map(|v| spec.unit.show(v)),
+                threshold: ThresholdJson {
+                    max: s.threshold.max,
+                    min: s.threshold.min,
+                    warn: s.threshold.warn,
+                },
+                threshold_text: s.threshold.describe(&spec.unit),
+                why: s.why.clone(),
+                confirming: s.confirming.clone(),
+            })
+            .collect(),
+        gates: setup
+            .gates
+            .iter()
+            .zip(&eval.gates)
+            .map(|(spec, g)| GateJson {
+                id: spec.id.clone(),
+                name: g.name.clone(),
+                tier: tier(g.tier),
+                state: gate_state(g.state),
+                evidence: g.evidence.clone(),
+                verify: g.verify.clone(),
+            })
+            .collect(),
+        sources: setup
+            .sources
+            .iter()
+            .zip(&state.sources)
+            .zip(&eval.sources)
+            .map(|((spec, h), view)| SourceJson {
+                name: spec.name.clone(),
+                kind: spec.kind.label(),
+                state: match view.status {
+                    SourceStatus::Waiting => "timeout",
+                    SourceStatus::Ok => "ok",
+                    SourceStatus::Failing => "failing",
+                    SourceStatus::Stale => "stale",
+                },
+                answered: h.last_poll.is_some(),
+                last_ok: h.last_ok,
+                latency_ms: h.latency.map(|l| l.as_millis() as u64),
+                error: h.last_error.clone(),
+            })
+            .collect(),
+    }
+}
+
+impl Evidence {
+    /// "checkout-api 2.14.0 · production · stage canary (1%)"
+    pub fn headline(&self) -> String {
+        let mut s = format!(
+            "{} {} · {}",
+            self.release.name, self.release.version, self.release.environment
+        );
+        match &self.stage {
+            Some(st) if st.rolled_back => s.push_str(&format!(" · rolled back from {}", st.label)),
+            Some(st) => s.push_str(&format!(" · stage {}", st.label)),
+            None => s.push_str(" · no stage live"),
+        }
+        if let Some(t) = self.observed_traffic {
+            s.push_str(&format!(" · live traffic {}%", format_number(t)));
+        }
+        s
+    }
+}

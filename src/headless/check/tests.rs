@@ -1,0 +1,101 @@
+//! The evidence of a state: verdicts, and sources that never answered.
+use super::evidence::*;
+use crate::app::State;
+use crate::app::{Msg, update};
+use crate::core::plan::Position;
+use crate::core::reading::{Observation, Outcome, Reading};
+use crate::core::verdict::VerdictKind;
+use chrono::{DateTime, Utc};
+use chrono::{FixedOffset, TimeDelta};
+use std::time::Duration;
+
+const CONFIG: &str = r#"
+[release]
+name = "shop"
+version = "1.0"
+environment = "test"
+
+[[stages]]
+traffic = 100
+bake = "1m"
+
+[sources.app]
+kind = "http"
+url = "http://127.0.0.1:9/metrics"
+
+[sources.extra]
+kind = "http"
+url = "http://127.0.0.1:9/extra"
+
+[[conditions]]
+id = "errors"
+source = "app"
+pointer = "/errors"
+max = 1
+
+[actions.rollback]
+url = "http://127.0.0.1:9/rollback"
+check = { url = "http://127.0.0.1:9/check" }
+"#;
+
+/// Every source answers except `silent`; the only stage was entered an hour ago.
+fn state_with_silent(silent: &str) -> (State, DateTime<Utc>) {
+    let setup = crate::config::load_str(CONFIG, "test.toml").unwrap();
+    let now = Utc::now();
+    let position = Position {
+        stage: 0,
+        entered_at: now - TimeDelta::hours(1),
+        rolled_back: false,
+    };
+    let utc = FixedOffset::east_opt(0).unwrap();
+    let mut state = State::new(setup, Some(position), Default::default(), utc, true, now);
+    for (id, spec) in state.setup.sources.clone().iter().enumerate() {
+        if spec.name == silent {
+            continue;
+        }
+        let readings = spec
+            .signals
+            .iter()
+            .map(|(sig, _)| (*sig, Reading::Number(0.0)))
+            .collect();
+        let o = Observation {
+            source: id,
+            seq: 1,
+            at: now,
+            latency: Duration::from_millis(3),
+            outcome: Outcome::Readings(readings),
+        };
+        update(&mut state, Msg::Observation(o), now);
+    }
+    (state, now)
+}
+
+#[test]
+fn every_source_answering_a_baked_last_stage_is_complete() {
+    let (state, now) = state_with_silent("nobody");
+    let e = from_state(&state, now, Duration::ZERO, Duration::from_secs(5));
+    assert_eq!(e.verdict, "COMPLETE", "{:?}", e.reasons);
+    assert_eq!(e.exit_code, 0);
+}
+
+#[test]
+fn a_silent_source_keeps_the_verdict_at_no_go_even_when_nothing_reads_it() {
+    let (state, now) = state_with_silent("extra");
+    assert_eq!(state.eval.verdict.kind, VerdictKind::Complete);
+    let e = from_state(&state, now, Duration::from_secs(5), Duration::from_secs(5));
+    assert_eq!(e.verdict, "NO-GO UNTIL VERIFIED");
+    assert_eq!(e.exit_code, 4);
+    assert_eq!(e.reasons.len(), 1);
+    assert_eq!(e.reasons[0].text, "source extra: no answer within 5s");
+    let extra = e.sources.iter().find(|s| s.name == "extra").unwrap();
+    assert_eq!((extra.state, extra.answered), ("timeout", false));
+}
+
+#[test]
+fn a_silent_source_is_named_first_among_other_reasons() {
+    let (state, now) = state_with_silent("app");
+    let e = from_state(&state, now, Duration::from_secs(5), Duration::from_secs(5));
+    assert_eq!(e.verdict, "NO-GO UNTIL VERIFIED");
+    assert_eq!(e.reasons[0].text, "source app: no answer within 5s");
+    assert!(e.reasons.len() > 1, "the unknown condition is still listed");
+}

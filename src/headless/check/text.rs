@@ -1,0 +1,106 @@
+//! `gonogo check` as text: the verdict first, then why, then every piece of evidence.
+
+use super::evidence::{Evidence, ReasonJson};
+use crate::core::{short_duration, since};
+use crate::headless::table;
+use std::fmt::Write;
+use std::time::Duration;
+
+pub fn render(e: &Evidence) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", e.verdict, e.headline());
+    let _ = writeln!(
+        out,
+        "checked {} after {:.1}s · exit {}",
+        e.checked_at.format("%Y-%m-%dT%H:%M:%SZ"),
+        Duration::from_millis(e.waited_ms).as_secs_f64(),
+        e.exit_code
+    );
+    reasons(&mut out, "Reasons", &e.reasons);
+    reasons(&mut out, "Warnings", &e.warnings);
+
+    let dash = |s: Option<&String>| s.cloned().unwrap_or_else(|| "-".into());
+    out.push_str("\nConditions\n");
+    let rows: Vec<Vec<String>> = e
+        .conditions
+        .iter()
+        .map(|c| {
+            vec![
+                c.state.to_uppercase(),
+                c.label.clone(),
+                dash(c.value_text.as_ref()),
+                c.threshold_text.clone(),
+                dash(c.why.as_ref().or(c.confirming.as_ref())),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &["STATE", "CONDITION", "VALUE", "THRESHOLD", "WHY"],
+        &rows,
+        2,
+    ));
+
+    out.push_str("\nGates\n");
+    let rows: Vec<Vec<String>> = e
+        .gates
+        .iter()
+        .map(|g| {
+            vec![
+                g.state.to_uppercase(),
+                g.tier.to_string(),
+                g.name.clone(),
+                g.evidence.clone(),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &["STATE", "TIER", "GATE", "EVIDENCE"],
+        &rows,
+        2,
+    ));
+
+    out.push_str("\nSources\n");
+    let rows: Vec<Vec<String>> = e
+        .sources
+        .iter()
+        .map(|s| {
+            vec![
+                s.state.to_uppercase(),
+                s.name.clone(),
+                s.last_ok.map_or("never".into(), |t| {
+                    format!("{} ago", short_duration(since(e.checked_at, t)))
+                }),
+                s.latency_ms.map_or("-".into(), |ms| format!("{ms} ms")),
+                dash(s.error.as_ref()),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &["STATE", "SOURCE", "LAST OK", "LATENCY", "ERROR"],
+        &rows,
+        2,
+    ));
+
+    out.push_str("\nStages\n  ");
+    let stages: Vec<String> = e
+        .stages
+        .iter()
+        .map(|s| format!("{} {}", s.name, s.state.replace('_', " ")))
+        .collect();
+    out.push_str(&stages.join(" · "));
+    out.push('\n');
+    out
+}
+
+fn reasons(out: &mut String, title: &str, items: &[ReasonJson]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{title}");
+    for r in items {
+        let _ = writeln!(out, "  - {}", r.text);
+        if let Some(v) = &r.verify {
+            let _ = writeln!(out, "    verify: {v}");
+        }
+    }
+}

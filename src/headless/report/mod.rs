@@ -1,0 +1,58 @@
+//! `gonogo report`: figures from audit journals — releases and their outcome, deployment
+//! frequency, lead time, time per stage, change failure rate, time to restore, overrides.
+
+mod chart;
+pub mod figures;
+pub mod release;
+mod text;
+
+pub use figures::{Figures, compute, merge};
+pub use release::{Outcome, ReleaseFigures};
+
+use super::Format;
+use crate::journal;
+use color_eyre::eyre::{Result, bail};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub journals: Vec<PathBuf>,
+    pub format: Format,
+    /// Colour the charts (only ever repeats what the characters say).
+    pub color: bool,
+}
+
+/// Read every journal (a missing or unreadable one is an error, never silently empty).
+pub fn read_all(paths: &[PathBuf]) -> Result<Vec<crate::core::record::Record>> {
+    let mut all = Vec::new();
+    for p in paths {
+        if !p.is_file() {
+            bail!("journal {}: no such file", p.display());
+        }
+        all.extend(journal::read(p)?);
+    }
+    Ok(merge(all))
+}
+
+pub fn report(options: &ReportOptions, out: &mut impl Write) -> Result<()> {
+    let records = read_all(&options.journals)?;
+    let names = options
+        .journals
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let f = compute(names, &records);
+    match options.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &f)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Text => {
+            out.write_all(text::render(&f).as_bytes())?;
+            out.write_all(chart::render(&f, options.color).as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! A headless session: the app state fed by the real pollers, read-only, with no terminal.
+
+use crate::app::{self, Effect, Msg, State};
+use crate::journal;
+use crate::runtime;
+use crate::setup::Setup;
+use crate::sources::{Pollers, SourceClient, spawn_pollers};
+use chrono::{Local, Offset, Utc};
+use color_eyre::eyre::{Result, WrapErr};
+use std::path::PathBuf;
+use tokio::sync::mpsc;
+
+pub(super) struct Session {
+    pub state: State,
+    pub rx: mpsc::Receiver<Msg>,
+    pub tx: mpsc::Sender<Msg>,
+    /// The journal read at start, and its length then: where a tail starts reading.
+    pub journal: PathBuf,
+    pub journal_len: u64,
+    _pollers: Pollers,
+}
+
+impl Session {
+    /// Read the journal (never taking it), build the state read-only and start polling.
+    /// The effects of starting are dropped: a read-only state asks for none that matter here.
+    pub fn start(setup: Setup) -> Result<Session> {
+        let ctx = runtime::context(&setup);
+        let path = setup.journal.clone();
+        // Measured before reading: a record appended meanwhile is seen again by a tail, never lost.
+        let journal_len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let records = journal::read(&path)?;
+        let position = app::position_from_journal(&records, &ctx, &setup.plan);
+        let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
+        let now = Utc::now();
+        let offset = Local::now().offset().fix();
+        let mut state = State::new(setup, position, ctx, offset, true, now);
+        state.checklist = ticks;
+        let (tx, rx) = mpsc::channel::<Msg>(1024);
+        let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
+        let pollers = spawn_pollers(&state.setup.sources, &client, tx.clone());
+        let _ = app::start(&mut state, now);
+        Ok(Session {
+            state,
+            rx,
+            tx,
+            journal: path,
+            journal_len,
+            _pollers: pollers,
+        })
+    }
+
+    /// Feed one message to the reducer at the current time.
+    pub fn feed(&mut self, msg: Msg) -> Vec<Effect> {
+        app::update(&mut self.state, msg, Utc::now())
+    }
+
+    /// Every source has answered at least once (success or failure).
+    pub fn all_answered(&self) -> bool {
+        self.state.sources.iter().all(|h| h.last_poll.is_some())
+    }
+}

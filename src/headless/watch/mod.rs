@@ -1,0 +1,191 @@
+//! `gonogo watch --plain`: no full-screen UI, one timestamped line per change, until SIGINT or
+//! SIGTERM. Changes are the app's own log entries (verdict, stage entered, breach began and
+//! ended, source down and up) and the records another cockpit appends to the journal (actions
+//! and their outcomes, overrides, rollbacks).
+
+pub mod line;
+mod tail;
+
+pub use line::Line;
+
+use super::Format;
+use super::session::Session;
+use crate::app::{Effect, Msg};
+use crate::core::record::Record;
+use crate::setup::Setup;
+use chrono::Utc;
+use color_eyre::eyre::Result;
+use std::io::{ErrorKind, Write};
+use std::time::Duration;
+use tail::Tail;
+use tokio::sync::mpsc::Sender;
+
+#[derive(Debug, Clone, Default)]
+pub struct WatchOptions {
+    pub format: Format,
+}
+
+/// Watch until a signal asks to stop (or stdout is closed). Never writes the journal.
+pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -> Result<()> {
+    let mut session = Session::start(setup)?;
+    let mut tail = Tail::new(session.journal.clone(), session.journal_len);
+    let mut printer = Printer {
+        out,
+        format: options.format,
+    };
+    let s = &session.state;
+    let verdict = s.eval.verdict.kind.label();
+    let start = Line {
+        ts: Utc::now(),
+        level: "info",
+        kind: "started",
+        text: format!(
+            "watching {} {} in {} (read-only, journal {})",
+            s.setup.release.name,
+            s.setup.release.version,
+            s.setup.release.environment,
+            session.journal.display()
+        ),
+        verdict: verdict.to_string(),
+        reasons: Vec::new(),
+        operator: None,
+    };
+    // The app's own start entry speaks of a cockpit; the line above says what runs.
+    let start_entries: Vec<_> = session
+        .state
+        .log
+        .drain(..)
+        .filter(|e| !e.text.starts_with("cockpit started"))
+        .collect();
+    let mut first = vec![start];
+    first.extend(start_entries.iter().map(|e| Line::from_log(e, verdict)));
+    first.push(verdict_line(&session, Utc::now()));
+    if !printer.all(&first)? {
+        return Ok(());
+    }
+
+    let sigs = tokio::spawn(signals(session.tx.clone()));
+    let ticks = tokio::spawn(tick(session.tx.clone()));
+    let ctx = session.state.context.clone();
+    let same = move |r: &Record| {
+        r.context.release == ctx.release
+            && r.context.version == ctx.version
+            && r.context.environment == ctx.environment
+    };
+    let mut quit = false;
+    while !quit {
+        let Some(msg) = session.rx.recv().await else {
+            break;
+        };
+        let tick = msg == Msg::Tick;
+        let before = session.state.eval.verdict.kind;
+        let effects = session.feed(msg);
+        quit = effects.iter().any(|e| matches!(e, Effect::Quit));
+        let mut lines = Vec::new();
+        if tick {
+            let verdict = session.state.eval.verdict.kind.label();
+            lines.extend(
+                tail.poll()
+                    .iter()
+                    .filter(|r| same(r))
+                    .filter_map(|r| Line::from_record(r, verdict)),
+            );
+        }
+        let verdict = session.state.eval.verdict.kind;
+        for e in session.state.log.drain(..).collect::<Vec<_>>() {
+            let mut line = Line::from_log(&e, verdict.label());
+            if line.kind == "verdict" && verdict != before {
+                line.reasons = reasons(&session);
+            }
+            lines.push(line);
+        }
+        if !printer.all(&lines)? {
+            break;
+        }
+    }
+    sigs.abort();
+    ticks.abort();
+    Ok(())
+}
+
+fn reasons(session: &Session) -> Vec<String> {
+    let v = &session.state.eval.verdict;
+    v.reasons.iter().map(|r| r.text.clone()).collect()
+}
+
+/// The verdict as it stands, for the top of the log.
+fn verdict_line(session: &Session, now: chrono::DateTime<Utc>) -> Line {
+    let v = &session.state.eval.verdict;
+    let why = v
+        .reasons
+        .first()
+        .map(|r| format!(": {}", r.text))
+        .unwrap_or_default();
+    Line {
+        ts: now,
+        level: "info",
+        kind: "verdict",
+        text: format!("verdict {}{why}", v.kind.label()),
+        verdict: v.kind.label().to_string(),
+        reasons: reasons(session),
+        operator: None,
+    }
+}
+
+struct Printer<'a, W: Write> {
+    out: &'a mut W,
+    format: Format,
+}
+
+impl<W: Write> Printer<'_, W> {
+    /// Write and flush the lines; false when the reader is gone (a closed pipe).
+    fn all(&mut self, lines: &[Line]) -> Result<bool> {
+        if lines.is_empty() {
+            return Ok(true);
+        }
+        let mut text = String::new();
+        for l in lines {
+            text.push_str(&l.render(self.format));
+            text.push('\n');
+        }
+        match self
+            .out
+            .write_all(text.as_bytes())
+            .and_then(|()| self.out.flush())
+        {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP stop the watch cleanly.
+async fn signals(tx: Sender<Msg>) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    loop {
+        let name = tokio::select! {
+            _ = int.recv() => "SIGINT",
+            _ = term.recv() => "SIGTERM",
+            _ = hup.recv() => "SIGHUP",
+        };
+        if tx.send(Msg::Shutdown(name)).await.is_err() {
+            return Ok(());
+        }
+    }
+}
+
+/// A tick a second: bake timers end and sources go stale without a new observation.
+async fn tick(tx: Sender<Msg>) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if tx.send(Msg::Tick).await.is_err() {
+            return;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! `gonogo watch --plain` and the default command with stdout not a terminal: the real binary
+//! against a server on 127.0.0.1 whose answers change, its stdout a pipe.
+
+mod headless_support;
+
+use chrono::{DateTime, Utc};
+use gonogo::core::record::Event;
+use headless_support::{Answers, BIN, Release, Server, append, config, record};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// The binary running, each stdout line collected as it comes.
+struct Watch {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watch {
+    fn start(args: &[&str]) -> Watch {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        Watch {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Read lines until one satisfies `want`; fail with everything seen after the deadline.
+    fn until(&mut self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if want(&line) {
+                        return line;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                    let _ = self.child.kill();
+                    panic!("no line {what}; lines so far:\n{}", self.seen.join("\n"));
+                }
+            }
+        }
+    }
+
+    /// Send a signal, wait for the exit, and collect the last lines.
+    fn stop(mut self, signal: &str) -> (ExitStatus, Vec<String>, String) {
+        let ok = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let deadline = Instant::now() + DEADLINE;
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("watch did not stop on {signal}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        self.seen.extend(self.lines.try_iter());
+        let mut stderr = String::new();
+        use std::io::Read;
+        let _ = self
+            .child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr);
+        (status, self.seen, stderr)
+    }
+}
+
+fn healthy_go_release(server: &Server) -> Release {
+    let release = Release::new(&config(&server.url, "500ms", "1s"));
+    release.entered("canary", 10.0, HOUR);
+    release
+}
+
+fn timestamp(line: &str) -> DateTime<Utc> {
+    let ts = line.split(' ').next().unwrap();
+    DateTime::parse_from_rfc3339(ts)
+        .unwrap_or_else(|e| panic!("line does not start with a time ({e}): {line}"))
+        .with_timezone(&Utc)
+}
+
+#[test]
+fn plain_lines_show_the_verdict_change_the_breach_an_action_and_stop_on_sigterm() {
+    let server = Server::start(Answers::default());
+    let release = healthy_go_release(&server);
+    let config = release.config();
+    let mut w = Watch::start(&["watch", "--config", config.to_str().unwrap(), "--plain"]);
+    w.until("saying GO", |l| l.contains("GOOD  verdict GO:"));
+
+    server.set(|a| a.error_rate = 0.09);
+    let breach = w.until("with the breach", |l| {
+        l.contains("breach began: Error rate")
+    });
+    assert!(
+        breach.contains("ERROR breach began: Error rate: 9.00%"),
+        "{breach}"
+    );
+    w.until("with the new verdict", |l| {
+        l.contains("verdict ROLLBACK ADVISED")
+    });
+
+    // Another cockpit rolls back: the watcher reads it from the journal.
+    let mut done = record(Utc::now(), Event::ActionSucceeded);
+    done.action = Some("rollback".into());
+    done.outcome = Some("succeeded: HTTP 200 in 40 ms: ok".into());
+    append(&release.journal(), &done);
+    let action = w.until("with the action", |l| l.contains("rollback by ana@ops1"));
+    assert!(
+        action.contains("GOOD  rollback by ana@ops1: succeeded: HTTP 200"),
+        "{action}"
+    );
+
+    let (status, lines, _) = w.stop("TERM");
+    assert_eq!(status.code(), Some(0), "{}", lines.join("\n"));
+    assert!(
+        lines.last().unwrap().contains("SIGTERM received, stopping"),
+        "{lines:?}"
+    );
+    for line in &lines {
+        timestamp(line);
+        assert!(!line.contains('\x1b'), "an escape code in {line:?}");
+    }
+}
+
+#[test]
+fn json_lines_carry_kinds_and_a_source_going_down_and_up() {
+    let server = Server::start(Answers::default());
+    let release = healthy_go_release(&server);
+    let config = release.config();
+    let mut w = Watch::start(&[
+        "watch",
+        "--config",
+        config.to_str().unwrap(),
+        "--plain",
+        "--format",
+        "json",
+    ]);
+    let parse = |l: &str| -> Value {
+        serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))
+    };
+    let go = w.until("with verdict GO", |l| {
+        let v = parse(l);
+        v["kind"] == "verdict" && v["verdict"] == "GO"
+    });
+    let go = parse(&go);
+    assert_eq!(go["level"], "good");
+    assert!(
+        go["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("baked and healthy"),
+        "{go}"
+    );
+
+    // The source hangs past its timeout, then answers again.
+    server.set(|a| a.delay = Duration::from_secs(2));
+    let down = parse(&w.until("source down", |l| parse(l)["kind"] == "source_down"));
+    assert!(
+        down["text"].as_str().unwrap().starts_with("source app:"),
+        "{down}"
+    );
+    server.set(|a| a.delay = Duration::ZERO);
+    w.until("source up", |l| parse(l)["kind"] == "source_up");
+
+    let (status, lines, _) = w.stop("INT");
+    assert_eq!(status.code(), Some(0));
+    for line in &lines {
+        let v = parse(line);
+        for field in ["ts", "level", "kind", "text", "verdict"] {
+            assert!(v[field].is_string(), "{field} missing in {line}");
+        }
+    }
+}
+
+#[test]
+fn the_default_command_writes_lines_when_stdout_is_not_a_terminal() {
+    let server = Server::start(Answers::default());
+    let release = healthy_go_release(&server);
+    let config = release.config();
+    let mut w = Watch::start(&["--config", config.to_str().unwrap()]);
+    w.until("saying GO", |l| l.contains("GOOD  verdict GO:"));
+    let (status, lines, stderr) = w.stop("TERM");
+    assert_eq!(status.code(), Some(0));
+    assert!(stderr.contains("stdout is not a terminal"), "{stderr}");
+    assert!(lines.iter().all(|l| !l.contains('\x1b')), "{lines:?}");
+    // Watching never writes the journal: only the record the test wrote is there.
+    assert_eq!(gonogo::journal::read(&release.journal()).unwrap().len(), 1);
+}
