@@ -1,6 +1,7 @@
 //! The readiness checklist: items an operator ticks in the cockpit, each tick journaled with
 //! who and when, and read back from the journal on start.
 
+use super::position::same_release;
 use super::{Effect, Key, LogLevel, Overlay, State};
 use crate::core::gate::Tick;
 use crate::core::record::{Context, Event, Record};
@@ -16,31 +17,31 @@ pub fn checklist_from_journal(
     items: &[String],
 ) -> Vec<Option<Tick>> {
     let mut ticks = vec![None; items.len()];
-    let same = |r: &Record| {
-        r.context.release == ctx.release
-            && r.context.version == ctx.version
-            && r.context.environment == ctx.environment
-    };
-    for r in records
-        .iter()
-        .filter(|r| r.event == Event::ChecklistTicked && same(r))
-    {
-        let Some(i) = r
-            .detail
-            .as_ref()
-            .and_then(|d| items.iter().position(|t| t == d))
-        else {
-            continue;
-        };
-        ticks[i] = match r.outcome.as_deref() {
-            Some(UNTICKED) => None,
-            _ => Some(Tick {
-                operator: r.context.operator.clone(),
-                at: r.ts,
-            }),
-        };
+    for r in records.iter().filter(|r| same_release(r, ctx)) {
+        if let Some((i, tick)) = tick_of(r, items) {
+            ticks[i] = tick;
+        }
     }
     ticks
+}
+
+/// The item a `checklist_ticked` record names, and its tick (none when unticked).
+pub(super) fn tick_of(r: &Record, items: &[String]) -> Option<(usize, Option<Tick>)> {
+    if r.event != Event::ChecklistTicked {
+        return None;
+    }
+    let i = r
+        .detail
+        .as_ref()
+        .and_then(|d| items.iter().position(|t| t == d))?;
+    let tick = match r.outcome.as_deref() {
+        Some(UNTICKED) => None,
+        _ => Some(Tick {
+            operator: r.context.operator.clone(),
+            at: r.ts,
+        }),
+    };
+    Some((i, tick))
 }
 
 impl State {

@@ -3,6 +3,7 @@
 mod approve;
 mod checklist;
 mod eval;
+mod follow;
 pub mod msg;
 mod notice;
 mod position;
@@ -54,6 +55,8 @@ pub struct LogEntry {
     pub at: DateTime<Utc>,
     pub level: LogLevel,
     pub text: String,
+    /// Set when the entry tells of a record another cockpit journaled.
+    pub from_journal: Option<crate::core::record::Event>,
 }
 
 /// Which overlay, if any, has the keyboard. An open overlay takes every key.
@@ -175,14 +178,19 @@ impl State {
     }
 
     pub(crate) fn log(&mut self, at: DateTime<Utc>, level: LogLevel, text: impl Into<String>) {
-        if self.log.len() == LOG_CAPACITY {
-            self.log.pop_front();
-        }
-        self.log.push_back(LogEntry {
+        self.push_log(LogEntry {
             at,
             level,
             text: text.into(),
+            from_journal: None,
         });
+    }
+
+    pub(crate) fn push_log(&mut self, entry: LogEntry) {
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(entry);
         self.dirty = true;
     }
 

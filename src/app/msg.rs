@@ -32,6 +32,8 @@ pub enum Msg {
     /// The terminal changed size; a full redraw is needed.
     Resize,
     Observation(Observation),
+    /// Records another cockpit appended to the journal (an observer follows them).
+    Journal(Vec<Record>),
     /// A journal append finished; the error, if any, is shown and kept.
     Journaled(Result<(), String>),
     /// A notification webhook failed; shown in the log.

@@ -6,24 +6,30 @@ use crate::core::reading::format_number;
 use crate::core::record::{Context, Event, Record};
 use chrono::{DateTime, Utc};
 
+/// The stage a `stage_entered` record names (by name, else by traffic share).
+pub(super) fn stage_of(r: &Record, plan: &Plan) -> Option<usize> {
+    let by_name = r
+        .stage
+        .as_ref()
+        .and_then(|n| plan.stages.iter().position(|s| &s.name == n));
+    by_name.or_else(|| r.traffic.and_then(|t| plan.stage_for_traffic(t)))
+}
+
+/// Whether a record belongs to the release, version and environment of `ctx`.
+pub(super) fn same_release(r: &Record, ctx: &Context) -> bool {
+    r.context.release == ctx.release
+        && r.context.version == ctx.version
+        && r.context.environment == ctx.environment
+}
+
 /// The position the journal records for this release: the last stage entered, and whether a
 /// rollback followed. Records of other releases, versions or environments are ignored.
 pub fn position_from_journal(records: &[Record], ctx: &Context, plan: &Plan) -> Option<Position> {
     let mut position = None;
-    let same = |r: &Record| {
-        r.context.release == ctx.release
-            && r.context.version == ctx.version
-            && r.context.environment == ctx.environment
-    };
-    for r in records.iter().filter(|r| same(r)) {
+    for r in records.iter().filter(|r| same_release(r, ctx)) {
         match r.event {
             Event::StageEntered => {
-                let by_name = r
-                    .stage
-                    .as_ref()
-                    .and_then(|n| plan.stages.iter().position(|s| &s.name == n));
-                let index = by_name.or_else(|| r.traffic.and_then(|t| plan.stage_for_traffic(t)));
-                if let Some(stage) = index {
+                if let Some(stage) = stage_of(r, plan) {
                     position = Some(Position {
                         stage,
                         entered_at: r.ts,

@@ -25,6 +25,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::ActionDone { id, outcome } => state.action_done(&id, outcome, now, &mut fx),
         Msg::Observation(o) => on_observation(state, o, &mut fx),
+        Msg::Journal(records) => state.follow(&records, now),
         Msg::Journaled(Ok(())) => {
             if state.journal_error.take().is_some() {
                 state.log(now, LogLevel::Good, "journal writable again");

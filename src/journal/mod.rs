@@ -2,9 +2,11 @@
 //! before it, flushed to disk (fsync) before `append` returns.
 
 mod show;
+mod tail;
 mod verify;
 
 pub use show::{format_record, parse_since};
+pub use tail::Tail;
 pub use verify::{VerifyError, verify};
 
 use crate::core::record::Record;

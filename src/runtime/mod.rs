@@ -54,7 +54,11 @@ fn hostname() -> String {
 pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let ctx = context(&setup);
     // Observers read the journal but never take it: the operator's cockpit owns it.
+    let mut follow = None;
     let (writer_journal, records) = if options.read_only {
+        // Measured before reading: a record appended meanwhile is read again, never lost.
+        let len = std::fs::metadata(&setup.journal).map_or(0, |m| m.len());
+        follow = Some(journal::Tail::new(setup.journal.clone(), len));
         (None, journal::read(&setup.journal)?)
     } else {
         let (j, records) = Journal::open(&setup.journal)?;
@@ -77,6 +81,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let input = tokio::spawn(input::forward(tx.clone()));
     let sigs = tokio::spawn(signals::forward(tx.clone()));
     let ticks = tokio::spawn(tick(tx.clone()));
+    let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
 
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
@@ -172,6 +177,9 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     input.abort();
     sigs.abort();
     ticks.abort();
+    if let Some(f) = follower {
+        f.abort();
+    }
     if let Some(w) = writer {
         w.finish();
     }
@@ -185,6 +193,25 @@ fn draw(terminal: &mut terminal::Term, state: &State, theme: &Theme) -> Result<(
     terminal.draw(|frame| ui::view(state, theme, frame))?;
     crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
+}
+
+/// An observer reads what the operator's cockpit appends to the journal, once a second.
+async fn follow_journal(mut tail: journal::Tail, tx: mpsc::Sender<Msg>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Ok((back, records)) = tokio::task::spawn_blocking(move || {
+            let records = tail.poll();
+            (tail, records)
+        })
+        .await
+        else {
+            return;
+        };
+        tail = back;
+        if !records.is_empty() && tx.send(Msg::Journal(records)).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// One tick at every wall-clock second, so countdowns change on the second.

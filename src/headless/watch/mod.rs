@@ -4,7 +4,6 @@
 //! and their outcomes, overrides, rollbacks).
 
 pub mod line;
-mod tail;
 
 pub use line::Line;
 
@@ -12,12 +11,12 @@ use super::Format;
 use super::session::Session;
 use crate::app::{Effect, Msg};
 use crate::core::record::Record;
+use crate::journal::Tail;
 use crate::setup::Setup;
 use chrono::Utc;
 use color_eyre::eyre::Result;
 use std::io::{ErrorKind, Write};
 use std::time::Duration;
-use tail::Tail;
 use tokio::sync::mpsc::Sender;
 
 #[derive(Debug, Clone, Default)]
@@ -83,16 +82,22 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
         quit = effects.iter().any(|e| matches!(e, Effect::Quit));
         let mut lines = Vec::new();
         if tick {
+            let records: Vec<Record> = tail.poll().into_iter().filter(|r| same(r)).collect();
             let verdict = session.state.eval.verdict.kind.label();
-            lines.extend(
-                tail.poll()
-                    .iter()
-                    .filter(|r| same(r))
-                    .filter_map(|r| Line::from_record(r, verdict)),
-            );
+            lines.extend(records.iter().filter_map(|r| Line::from_record(r, verdict)));
+            // The state follows the other cockpit too, so the verdict moves with its promotes.
+            if !records.is_empty() {
+                session.feed(Msg::Journal(records));
+            }
         }
         let verdict = session.state.eval.verdict.kind;
-        for e in session.state.log.drain(..).collect::<Vec<_>>() {
+        // Entries about journal records were printed above, with their own kinds.
+        let entries = session
+            .state
+            .log
+            .drain(..)
+            .filter(|e| e.from_journal.is_none());
+        for e in entries.collect::<Vec<_>>() {
             let mut line = Line::from_log(&e, verdict.label());
             if line.kind == "verdict" && verdict != before {
                 line.reasons = reasons(&session);

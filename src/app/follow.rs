@@ -1,0 +1,161 @@
+//! An observer follows the operator's cockpit through the journal it writes: stages entered,
+//! rollbacks, checklist ticks and actions move the observer's state as they move the operator's.
+
+use super::checklist::tick_of;
+use super::position::{same_release, stage_of};
+use super::{LogEntry, LogLevel, State};
+use crate::core::plan::Position;
+use crate::core::record::{Event, Record};
+use chrono::{DateTime, Utc};
+
+impl State {
+    fn log_followed(&mut self, now: DateTime<Utc>, level: LogLevel, text: String, event: Event) {
+        self.push_log(LogEntry {
+            at: now,
+            level,
+            text,
+            from_journal: Some(event),
+        });
+    }
+
+    pub(super) fn follow(&mut self, records: &[Record], now: DateTime<Utc>) {
+        let ctx = self.context.clone();
+        for r in records.iter().filter(|r| same_release(r, &ctx)) {
+            let who = r.context.operator.clone();
+            let action = r.action.clone().unwrap_or_else(|| "action".into());
+            match r.event {
+                Event::StageEntered => {
+                    if let Some(stage) = stage_of(r, &self.setup.plan) {
+                        self.position = Some(Position {
+                            stage,
+                            entered_at: r.ts,
+                            rolled_back: false,
+                        });
+                        self.moved_at = Some(r.ts);
+                        let label = self.setup.plan.stages[stage].label();
+                        self.log_followed(
+                            now,
+                            LogLevel::Info,
+                            format!("stage {label} entered ({who})"),
+                            r.event,
+                        );
+                    }
+                }
+                Event::RolledBack => {
+                    if let Some(p) = self.position.as_mut() {
+                        p.rolled_back = true;
+                    }
+                    self.moved_at = Some(r.ts);
+                    self.log_followed(now, LogLevel::Warn, format!("rolled back ({who})"), r.event);
+                }
+                Event::ChecklistTicked => {
+                    if let Some((i, tick)) = tick_of(r, &self.setup.checklist) {
+                        let word = if tick.is_some() { "ticked" } else { "unticked" };
+                        let item = self.setup.checklist[i].clone();
+                        self.checklist[i] = tick;
+                        self.log_followed(
+                            now,
+                            LogLevel::Info,
+                            format!("checklist: {word} \"{item}\" ({who})"),
+                            r.event,
+                        );
+                    }
+                }
+                Event::ActionRequested => {
+                    let reason = r.reason.clone().unwrap_or_default();
+                    self.log_followed(
+                        now,
+                        LogLevel::Info,
+                        format!("{who}: {action} requested: \"{reason}\""),
+                        r.event,
+                    );
+                }
+                Event::ActionSucceeded | Event::ActionFailed | Event::ActionOutcomeUnknown => {
+                    let level = match r.event {
+                        Event::ActionSucceeded => LogLevel::Good,
+                        _ => LogLevel::Error,
+                    };
+                    let outcome = r.outcome.clone().unwrap_or_default();
+                    self.log_followed(now, level, format!("{who}: {action} {outcome}"), r.event);
+                }
+                Event::CockpitStarted | Event::CockpitStopped => {
+                    let word = if r.event == Event::CockpitStarted {
+                        "started"
+                    } else {
+                        "stopped"
+                    };
+                    let text = format!("cockpit of {who}@{} {word}", r.context.host);
+                    self.log_followed(now, LogLevel::Info, text, r.event);
+                }
+                Event::Override => {
+                    let verdict = r.verdict.clone().unwrap_or_default();
+                    self.log_followed(
+                        now,
+                        LogLevel::Warn,
+                        format!("{who}: OVERRIDE of {verdict} for {action}"),
+                        r.event,
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::testkit::{poll, state, t};
+    use crate::app::{Msg, start, update};
+    use crate::core::record::Event;
+    use crate::core::verdict::VerdictKind;
+
+    #[test]
+    fn an_observer_follows_the_operators_promote_and_rollback() {
+        let mut operator = state(false);
+        let mut observer = state(true);
+        start(&mut operator, t(0));
+        start(&mut observer, t(0));
+        for s in [&mut operator, &mut observer] {
+            for m in poll(1, 1, 0.001, 1.0) {
+                update(s, m, t(1));
+            }
+        }
+        for m in poll(2, 69, 0.001, 1.0) {
+            update(&mut observer, m, t(69));
+        }
+        // What the operator's cockpit journals when a promote succeeds.
+        let mut entered = operator.record(Event::StageEntered, t(70));
+        entered.stage = Some("5%".into());
+        entered.traffic = Some(5.0);
+        update(&mut observer, Msg::Journal(vec![entered]), t(71));
+        assert_eq!(observer.position.unwrap().stage, 1);
+        assert_eq!(observer.position.unwrap().entered_at, t(70));
+        assert_eq!(
+            observer.eval.verdict.kind,
+            VerdictKind::Hold,
+            "no false drift from the old 1%"
+        );
+        assert!(
+            observer
+                .log
+                .iter()
+                .any(|l| l.text == "stage 5% entered (ana)")
+        );
+
+        let rolled = operator.record(Event::RolledBack, t(80));
+        update(&mut observer, Msg::Journal(vec![rolled]), t(81));
+        assert!(observer.position.unwrap().rolled_back);
+        assert_eq!(observer.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    }
+
+    #[test]
+    fn records_of_another_release_are_ignored() {
+        let mut observer = state(true);
+        start(&mut observer, t(0));
+        let mut other = observer.record(Event::StageEntered, t(5));
+        other.context.version = "1.9".into();
+        other.stage = Some("100%".into());
+        update(&mut observer, Msg::Journal(vec![other]), t(6));
+        assert_eq!(observer.position, None);
+    }
+}
