@@ -21,13 +21,17 @@ pub enum ActionKind {
     Rollback {
         from: Option<usize>,
     },
+    /// A custom action from the config (pause, resume, …), by its index in `Setup::actions`.
+    Custom(usize),
 }
 
 impl ActionKind {
-    pub fn name(self) -> &'static str {
+    /// The action's name as the config spells it: `promote`, `rollback`, or the custom key.
+    pub fn name(self, actions: &[crate::setup::ActionSpec]) -> &str {
         match self {
             ActionKind::Promote { .. } => "promote",
             ActionKind::Rollback { .. } => "rollback",
+            ActionKind::Custom(i) => actions.get(i).map_or("action", |a| a.name.as_str()),
         }
     }
 }
@@ -125,7 +129,10 @@ impl State {
             return;
         }
         if let Some(f) = &self.in_flight {
-            let text = format!("{} is in flight; wait for its outcome", f.kind.name());
+            let text = format!(
+                "{} is in flight; wait for its outcome",
+                f.kind.name(&self.setup.actions)
+            );
             self.toast(now, LogLevel::Warn, text);
             return;
         }
@@ -138,15 +145,20 @@ impl State {
             return;
         };
         let live = self.position.filter(|p| !p.rolled_back).map(|p| p.stage);
-        let kind = if want == "promote" {
-            let to = live.map_or(0, |s| s + 1);
-            if to >= self.setup.plan.stages.len() {
-                self.toast(now, LogLevel::Info, "already at the last stage");
-                return;
+        let kind = match want {
+            "promote" => {
+                let to = live.map_or(0, |s| s + 1);
+                if to >= self.setup.plan.stages.len() {
+                    self.toast(now, LogLevel::Info, "already at the last stage");
+                    return;
+                }
+                ActionKind::Promote { from: live, to }
             }
-            ActionKind::Promote { from: live, to }
-        } else {
-            ActionKind::Rollback { from: live }
+            "rollback" => ActionKind::Rollback { from: live },
+            custom => match self.setup.actions.iter().position(|a| a.name == custom) {
+                Some(i) => ActionKind::Custom(i),
+                None => return,
+            },
         };
         let verdict = &self.eval.verdict;
         let breached: Vec<String> = self
@@ -164,7 +176,7 @@ impl State {
             // operator's to write.
             input: match kind {
                 ActionKind::Rollback { .. } => format!("{PREFIX} "),
-                ActionKind::Promote { .. } => String::new(),
+                ActionKind::Promote { .. } | ActionKind::Custom(_) => String::new(),
             },
             verdict: verdict.kind,
             reasons: verdict.reasons.iter().map(|r| r.text.clone()).collect(),
@@ -244,18 +256,18 @@ impl State {
         self.action_counter += 1;
         let id = format!(
             "gonogo-{}-{}-{}",
-            modal.kind.name(),
+            modal.kind.name(&self.setup.actions),
             now.format("%Y%m%dT%H%M%S%.3fZ"),
             self.action_counter
         );
         let vars = self.vars(&modal, &id, &reason);
         let mut requested = self.record(Event::ActionRequested, now);
-        requested.action = Some(modal.kind.name().into());
+        requested.action = Some(modal.kind.name(&self.setup.actions).into());
         requested.action_id = Some(id.clone());
         requested.reason = Some(reason.clone());
         let override_record = modal.is_override.then(|| {
             let mut r = self.record(Event::Override, now);
-            r.action = Some(modal.kind.name().into());
+            r.action = Some(modal.kind.name(&self.setup.actions).into());
             r.action_id = Some(id.clone());
             r.reason = Some(reason.clone());
             r.detail = Some(format!(
@@ -274,14 +286,14 @@ impl State {
             LogLevel::Info,
             format!(
                 "{} requested → {}{}",
-                modal.kind.name(),
+                modal.kind.name(&self.setup.actions),
                 modal.target,
                 if modal.is_override { " (override)" } else { "" }
             ),
         );
         fx.push(Effect::Dispatch(Box::new(Dispatch {
             id,
-            action: modal.kind.name().into(),
+            action: modal.kind.name(&self.setup.actions).into(),
             vars,
             requested,
             override_record,
@@ -294,6 +306,11 @@ impl State {
         let (from, to) = match modal.kind {
             ActionKind::Promote { from, to } => (stage(from), stage(Some(to))),
             ActionKind::Rollback { from } => (stage(from), None),
+            // A custom action (pause, resume) acts on the live stage and moves nothing.
+            ActionKind::Custom(_) => {
+                let live = self.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+                (stage(live), stage(live))
+            }
         };
         let r = &self.setup.release;
         let mut v = BTreeMap::new();
@@ -317,7 +334,7 @@ impl State {
         v.insert("reason".into(), json!(reason));
         v.insert("operator".into(), json!(self.context.operator));
         v.insert("verdict".into(), json!(modal.verdict.label()));
-        v.insert("action".into(), json!(modal.kind.name()));
+        v.insert("action".into(), json!(modal.kind.name(&self.setup.actions)));
         v.insert("action_id".into(), json!(id));
         // Whole numbers as integers, so `{{to_traffic}}` renders as 5, not 5.0; and the same
         // share as text, for APIs that want a string (Unleash's rollout, workflow inputs).
@@ -345,7 +362,7 @@ impl State {
         let Some(flight) = self.in_flight.take().filter(|f| f.id == id) else {
             return;
         };
-        let name = flight.kind.name();
+        let name = flight.kind.name(&self.setup.actions).to_string();
         let (event, level, text, outcome_text) = match &outcome {
             ActionOutcome::Succeeded {
                 status,
@@ -406,6 +423,7 @@ impl State {
         if let ActionOutcome::Succeeded { .. } = outcome {
             self.moved_at = Some(now);
             match flight.kind {
+                ActionKind::Custom(_) => {}
                 ActionKind::Promote { to, .. } => {
                     let why = format!("promoted by {}", self.context.operator);
                     self.enter_stage(to, now, &why, fx);

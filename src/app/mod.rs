@@ -4,6 +4,7 @@ mod approve;
 mod checklist;
 mod eval;
 mod follow;
+mod menu;
 pub mod msg;
 mod notice;
 mod position;
@@ -69,6 +70,10 @@ pub enum Overlay {
     Approve(Box<ApproveModal>),
     /// Quit was asked for while an action is in flight: y quits, anything else stays.
     ConfirmQuit,
+    /// The custom actions, with the highlighted one.
+    Actions {
+        cursor: usize,
+    },
     /// The readiness checklist, with the highlighted item.
     Checklist {
         cursor: usize,

@@ -110,6 +110,10 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             }
             return;
         }
+        Overlay::Actions { cursor } => {
+            let cursor = *cursor;
+            return state.actions_menu_key(key, cursor, now);
+        }
         Overlay::Checklist { cursor } => {
             let cursor = *cursor;
             return state.checklist_key(key, cursor, now, fx);
@@ -125,6 +129,7 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
         Key::Char('p') => state.open_action("promote", now),
         Key::Char('r') => state.open_action("rollback", now),
         Key::Char('c') => state.open_checklist(now),
+        Key::Char('a') => state.open_custom(now),
         _ => {}
     }
 }

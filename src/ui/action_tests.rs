@@ -254,3 +254,23 @@ fn the_checklist_shows_who_ticked_what() {
         insta::assert_snapshot!(format!("checklist_{w}x{h}"), text);
     }
 }
+
+#[test]
+fn custom_actions_are_offered_in_a_menu_then_prompted() {
+    let mut sim = fixture::baked_sim();
+    for name in ["pause", "resume"] {
+        let mut spec = sim.state.setup.actions[0].clone();
+        spec.name = name.into();
+        sim.state.setup.actions.push(spec);
+    }
+    sim.tick(1);
+    let text = screen(&sim.state, &color(), 80, 24);
+    assert!(text.contains(" a  actions"), "{text}");
+    sim.key(1, Key::Char('a'));
+    let text = screen(&sim.state, &color(), 80, 24);
+    assert!(text.contains("› pause"), "{text}");
+    assert!(text.contains("  resume"), "{text}");
+    sim.key(1, Key::Enter);
+    let text = screen(&sim.state, &color(), 120, 40);
+    assert!(text.contains("RUN PAUSE"), "{text}");
+}

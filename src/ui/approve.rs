@@ -74,6 +74,7 @@ pub fn title(state: &State, kind: ActionKind) -> String {
         ActionKind::Promote { from: None, to } => format!("PROMOTE → {}", share(to)),
         ActionKind::Rollback { from: Some(f) } => format!("ROLL BACK from {}", share(f)),
         ActionKind::Rollback { from: None } => "ROLL BACK".into(),
+        ActionKind::Custom(_) => format!("RUN {}", kind.name(&state.setup.actions).to_uppercase()),
     }
 }
 
@@ -309,7 +310,7 @@ impl Widget for &ApproveView<'_> {
         let style = match self.modal.kind {
             ActionKind::Rollback { .. } => t.warn,
             ActionKind::Promote { .. } if self.modal.is_override => t.bad,
-            ActionKind::Promote { .. } => t.title,
+            ActionKind::Promote { .. } | ActionKind::Custom(_) => t.title,
         };
         Clear.render(laid.rect, buf);
         let title = title(self.state, self.modal.kind);

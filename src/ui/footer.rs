@@ -27,7 +27,7 @@ pub fn in_flight(state: &State, t: &Theme) -> Option<Span<'static>> {
     let text = format!(
         "{} {} in flight since {}",
         t.sym.busy,
-        f.kind.name(),
+        f.kind.name(&state.setup.actions),
         local_time(state, f.started)
     );
     Some(Span::styled(text, t.info.add_modifier(Modifier::BOLD)))
@@ -44,6 +44,7 @@ impl Widget for &Footer<'_> {
         let keys = [
             ("p", "promote", actions && !last && configured("promote")),
             ("r", "rollback", actions && configured("rollback")),
+            ("a", "actions", actions && custom_actions(state) > 0),
             ("c", "checklist", !state.setup.checklist.is_empty()),
             ("?", "help", true),
             ("q", "quit", true),
@@ -62,4 +63,14 @@ impl Widget for &Footer<'_> {
         }
         buf.set_line(area.x, area.y, &Line::from(spans), area.width);
     }
+}
+
+/// How many custom actions (neither promote nor rollback) the config has.
+fn custom_actions(state: &State) -> usize {
+    state
+        .setup
+        .actions
+        .iter()
+        .filter(|a| a.name != "promote" && a.name != "rollback")
+        .count()
 }

@@ -52,11 +52,21 @@ impl Help<'_> {
                 ("r", "roll back"),
             ));
         }
-        if !self.state.setup.checklist.is_empty() {
-            lines.push(key_pair(
+        let custom = !read_only && !self.state.custom_actions().is_empty();
+        match (custom, self.state.setup.checklist.is_empty()) {
+            (true, false) => lines.push(key_pair(
+                ("a", "custom actions (pause, resume, …)"),
+                ("c", "readiness checklist"),
+            )),
+            (true, true) => lines.push(key_pair(
+                ("a", "custom actions (pause, resume, …)"),
+                ("", ""),
+            )),
+            (false, false) => lines.push(key_pair(
                 ("c", "readiness checklist (Space ticks)"),
                 ("", ""),
-            ));
+            )),
+            (false, true) => {}
         }
         lines.push(key_pair(
             ("?", "this help; Esc, ? or q closes it"),

@@ -16,6 +16,7 @@ mod gates;
 mod header;
 mod help;
 mod log;
+mod menu;
 mod quit;
 mod small;
 mod sources;
@@ -73,6 +74,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         })
             .render(area, buf),
         Overlay::ConfirmQuit => (&quit::ConfirmQuit { state, theme }).render(area, buf),
+        Overlay::Actions { cursor } => (&menu::ActionsMenu {
+            state,
+            theme,
+            cursor: *cursor,
+        })
+            .render(area, buf),
         Overlay::Checklist { cursor } => (&checklist::ChecklistView {
             state,
             theme,

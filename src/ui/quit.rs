@@ -21,7 +21,7 @@ impl ConfirmQuit<'_> {
         let what = match &self.state.in_flight {
             Some(f) => format!(
                 "An action is in flight ({}, sent at {}).",
-                f.kind.name(),
+                f.kind.name(&self.state.setup.actions),
                 local_time(self.state, f.started)
             ),
             None => "An action may still be in flight.".to_string(),

@@ -1,0 +1,39 @@
+//! The custom actions menu (`a`): pick one, then its Approve-Risk prompt opens.
+
+use super::draw::{modal_block, modal_box};
+use super::theme::Theme;
+use crate::app::State;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+pub struct ActionsMenu<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+    pub cursor: usize,
+}
+
+impl Widget for &ActionsMenu<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        for (i, name) in self.state.custom_actions().into_iter().enumerate() {
+            let here = i == self.cursor;
+            let pointer = if here { t.sym.prompt } else { " " };
+            let mut line = Line::from(vec![
+                Span::styled(format!("{pointer} "), t.key),
+                Span::raw(name),
+            ]);
+            if here {
+                line = line.patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD));
+            }
+            lines.push(line);
+        }
+        lines.push(Line::default());
+        let hint = t.text("↑/↓ choose · Enter opens its Approve-Risk prompt · Esc closes");
+        lines.push(Line::styled(hint.into_owned(), t.dim));
+        modal_box(area, buf, lines, modal_block(t, "Actions", t.title));
+    }
+}
