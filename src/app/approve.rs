@@ -415,7 +415,7 @@ impl State {
             ),
         };
         let mut record = self.record(event, now);
-        record.action = Some(name.into());
+        record.action = Some(name.clone());
         record.action_id = Some(flight.id.clone());
         record.outcome = Some(outcome_text);
         fx.push(Effect::Journal(Box::new(record)));
