@@ -11,9 +11,9 @@ pub mod http;
 mod poller;
 pub mod prometheus;
 
-pub use client::{DEFAULT_BODY_LIMIT, SourceClient};
+pub use client::{DEFAULT_BODY_LIMIT, DEFAULT_CONCURRENCY, SourceClient};
 pub use error::SourceError;
-pub use poller::{Pollers, spawn_pollers};
+pub use poller::{BACKOFF_CAP, Pollers, backoff, spawn_pollers};
 
 use crate::core::reading::{Outcome, Reading, SignalId};
 use crate::setup::{SourceKind, SourceSpec};
