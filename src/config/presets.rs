@@ -166,29 +166,32 @@ pub fn preset_url(
                     }
                 }
             });
-            let (owner, name) = repo?;
+            let workflow = match &raw.workflow {
+                Some(w) => fill(ctx, &at.key("workflow"), w, release).map(Some),
+                None => Some(None),
+            };
+            let which = commit_or_ref(ctx, at, raw, release, "head_sha", "branch");
+            let ((owner, name), workflow, (key, value)) = (repo?, workflow?, which?);
             path.extend(["repos".into(), owner, name, "actions".into()]);
-            if let Some(w) = &raw.workflow {
-                path.extend([
-                    "workflows".into(),
-                    fill(ctx, &at.key("workflow"), w, release)?,
-                ]);
+            if let Some(w) = workflow {
+                path.extend(["workflows".into(), w]);
             }
             path.push("runs".into());
-            let (key, value) = commit_or_ref(ctx, at, raw, release, "head_sha", "branch")?;
             query.push((key.into(), value));
             query.push(("per_page".into(), "100".into()));
         }
         Gitlab => {
-            let project = ctx.required(
-                &at.key("project"),
-                raw.project.clone(),
-                "the project's id or path, e.g. 278964 or \"acme/checkout\"",
-            )?;
-            let project = fill(ctx, &at.key("project"), &project, release)?;
+            let project = ctx
+                .required(
+                    &at.key("project"),
+                    raw.project.clone(),
+                    "the project's id or path, e.g. 278964 or \"acme/checkout\"",
+                )
+                .and_then(|p| fill(ctx, &at.key("project"), &p, release));
+            let which = commit_or_ref(ctx, at, raw, release, "sha", "ref");
+            let (project, (key, value)) = (project?, which?);
             path.extend(["api".into(), "v4".into(), "projects".into(), project]);
             path.push("pipelines".into());
-            let (key, value) = commit_or_ref(ctx, at, raw, release, "sha", "ref")?;
             query.push((key.into(), value));
             query.extend([("order_by", "id"), ("sort", "desc")].map(|(k, v)| (k.into(), v.into())));
         }
