@@ -254,7 +254,7 @@ async fn alertmanager_firing_alerts_stop_the_release_and_silenced_ones_do_not() 
             && gate_is(
                 "Silenced or inhibited",
                 GateState::Fails,
-                "CheckoutDiskFull (silenced)",
+                "silenced: CheckoutDiskFull",
             )(s)
     })
     .await;

@@ -18,7 +18,7 @@ pub const FIELDS: &[super::FieldDoc] = &[
     ("inhibited", "number of inhibited alerts"),
     (
         "suppressed",
-        "names of silenced and inhibited alerts, each marked, or \"none\"",
+        "silenced and inhibited alerts by name (\"silenced: A, B; inhibited: C\"), or \"none\"",
     ),
 ];
 
@@ -66,16 +66,22 @@ pub fn read(doc: &Value) -> Result<Fields, SourceError> {
     f.set("silenced", Reading::Number(silenced.len() as f64));
     f.set("inhibited", Reading::Number(inhibited.len() as f64));
     f.set("names", Reading::Text(list(&firing)));
-    let marked: Vec<String> = distinct(&silenced)
-        .into_iter()
-        .map(|n| format!("{n} (silenced)"))
-        .chain(
-            distinct(&inhibited)
-                .into_iter()
-                .map(|n| format!("{n} (inhibited)")),
-        )
-        .collect();
-    f.set("suppressed", Reading::Text(list(&marked)));
+    let mut groups: Vec<String> = Vec::new();
+    if !silenced.is_empty() {
+        groups.push(format!("silenced: {}", list(&silenced)));
+    }
+    if !inhibited.is_empty() {
+        groups.push(format!("inhibited: {}", list(&inhibited)));
+    }
+    // The state first: a long alert name may be cut short on screen, the word must not be.
+    f.set(
+        "suppressed",
+        Reading::Text(if groups.is_empty() {
+            "none".into()
+        } else {
+            groups.join("; ")
+        }),
+    );
     Ok(f)
 }
 
@@ -98,13 +104,6 @@ fn list(names: &[String]) -> String {
         i += n;
     }
     out.join(", ")
-}
-
-fn distinct(names: &[String]) -> Vec<String> {
-    let mut v = names.to_vec();
-    v.sort();
-    v.dedup();
-    v
 }
 
 #[cfg(test)]
@@ -154,7 +153,7 @@ mod tests {
         assert_eq!(f.get("inhibited"), Some(&Reading::Number(1.0)));
         assert_eq!(
             text(&f, "suppressed"),
-            "DiskFull (silenced), PodRestarts (inhibited)"
+            "silenced: DiskFull; inhibited: PodRestarts"
         );
     }
 
