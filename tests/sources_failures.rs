@@ -567,3 +567,26 @@ async fn a_source_down_for_many_polls_recovers_after_its_backoff() {
         "the log says the source is back"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jq_program_that_runs_too_long_is_cut_off_and_the_cockpit_goes_on() {
+    let server = Server::new();
+    let url = serve(server.clone()).await;
+    let mut s = setup(&url);
+    // Seconds of work: far more than the timeout, and it ends by itself.
+    let slow = Extract::Jq("last(range(60000000))".into());
+    s.sources[API].signals[0].1 = slow.clone();
+    s.sources[API].timeout = Duration::from_millis(300);
+    s.signals[0].extract = slow;
+    let mut c = Cockpit::start(s);
+    c.until(
+        "the jq program is cut off at the timeout",
+        unknown_because(API_RATE, "api: jq program still running after 300ms"),
+    )
+    .await;
+    c.until("the other source goes on", ok(CANARY)).await;
+    assert_eq!(
+        c.state.sources[API].last_error.as_deref(),
+        Some("jq program still running after 300ms")
+    );
+}

@@ -8,6 +8,9 @@ use super::pick::{pick, reported_error};
 use crate::core::reading::Reading;
 use crate::setup::{Extract, SourceSpec};
 use serde_json::Value;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
     let doc = match fetch_json(client, spec).await {
@@ -16,17 +19,7 @@ pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
     };
     let wanted: Vec<Extract> = spec.signals.iter().map(|(_, how)| how.clone()).collect();
     let readings = if wanted.iter().any(uses_jq) {
-        // jq programs run off the async workers, bounded by the source's timeout: a program
-        // that loops forever costs a blocking thread, never the cockpit.
-        let job = tokio::task::spawn_blocking(move || read_all(&doc, &wanted));
-        match tokio::time::timeout(spec.timeout, job).await {
-            Ok(Ok(r)) => r,
-            Ok(Err(_)) => Err(SourceError::Program("jq program crashed".into())),
-            Err(_) => Err(SourceError::Program(format!(
-                "jq program still running after {}",
-                super::error::duration_words(spec.timeout)
-            ))),
-        }
+        run_jq(doc, wanted, spec.timeout).await
     } else {
         read_all(&doc, &wanted)
     };
@@ -39,6 +32,55 @@ pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
                 .collect(),
         ),
         Err(e) => Polled::failed(e),
+    }
+}
+
+/// At most this many jq programs run at once, across all sources. A program that never ends
+/// keeps its thread (it cannot be stopped from outside), but never more than this many
+/// threads spin, and no poll starts another while they do.
+const JQ_SLOTS: usize = 2;
+
+fn jq_slots() -> Arc<Semaphore> {
+    static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| Arc::new(Semaphore::new(JQ_SLOTS)))
+        .clone()
+}
+
+/// Read the values off the async workers, within the source's timeout.
+async fn run_jq(
+    doc: Value,
+    wanted: Vec<Extract>,
+    timeout: Duration,
+) -> Result<Vec<Option<Reading>>, SourceError> {
+    let words = super::error::duration_words(timeout);
+    let deadline = tokio::time::Instant::now() + timeout;
+    let slot = match tokio::time::timeout_at(deadline, jq_slots().acquire_owned()).await {
+        Ok(Ok(slot)) => slot,
+        _ => {
+            return Err(SourceError::Program(format!(
+                "jq busy: other programs still running after {words}"
+            )));
+        }
+    };
+    // A thread of its own, not tokio's blocking pool: the runtime waits for that pool when it
+    // shuts down, and a program that never ends must not keep the cockpit from quitting.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("gonogo-jq".into())
+        .spawn(move || {
+            let _slot = slot;
+            let _ = tx.send(read_all(&doc, &wanted));
+        });
+    if spawned.is_err() {
+        return Err(SourceError::Program("jq: no thread to run on".into()));
+    }
+    match tokio::time::timeout_at(deadline, rx).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(_)) => Err(SourceError::Program("jq program crashed".into())),
+        Err(_) => Err(SourceError::Program(format!(
+            "jq program still running after {words}"
+        ))),
     }
 }
 
