@@ -21,16 +21,47 @@ pub struct ReleaseInfo {
 pub enum SourceKind {
     /// Prometheus HTTP API, instant queries over `/api/v1/query`.
     Prometheus,
-    /// Any JSON endpoint; values picked with JSON Pointer.
+    /// Any JSON endpoint; values picked with JSON Pointer or a jq program.
     Http,
+    /// Alertmanager's API v2: the alerts matching the source's label matchers.
+    Alertmanager,
+    /// GitHub Actions: the workflow runs for the release's commit.
+    GithubActions,
+    /// GitLab CI: the pipelines for the release's commit or ref.
+    Gitlab,
+    /// Unleash: a feature flag in one environment.
+    Unleash,
+    /// LaunchDarkly: a flag in one environment.
+    LaunchDarkly,
 }
 
 impl SourceKind {
+    pub const ALL: [SourceKind; 7] = [
+        SourceKind::Prometheus,
+        SourceKind::Http,
+        SourceKind::Alertmanager,
+        SourceKind::GithubActions,
+        SourceKind::Gitlab,
+        SourceKind::Unleash,
+        SourceKind::LaunchDarkly,
+    ];
+
+    /// The name config uses for the kind (`kind = "github-actions"`).
     pub fn label(self) -> &'static str {
         match self {
             SourceKind::Prometheus => "prometheus",
             SourceKind::Http => "http",
+            SourceKind::Alertmanager => "alertmanager",
+            SourceKind::GithubActions => "github-actions",
+            SourceKind::Gitlab => "gitlab",
+            SourceKind::Unleash => "unleash",
+            SourceKind::LaunchDarkly => "launchdarkly",
         }
+    }
+
+    /// A preset reads a known API and names its values (`field = "firing"`).
+    pub fn is_preset(self) -> bool {
+        !matches!(self, SourceKind::Prometheus | SourceKind::Http)
     }
 }
 
@@ -41,6 +72,51 @@ pub enum Extract {
     PromQuery(String),
     /// A JSON Pointer (RFC 6901) into the source's one response; `""` is the whole document.
     Pointer(String),
+    /// A PromQL instant query whose vector is narrowed to one series by its labels, or
+    /// aggregated over the series (those selected, or all).
+    PromSeries {
+        query: String,
+        /// Label name and value; a series must have all of them.
+        select: Vec<(String, String)>,
+        aggregate: Option<Aggregate>,
+    },
+    /// A value a preset source names: `firing`, `status`, `rollout`, …
+    Field(String),
+    /// A jq program over an http source's response (see `sources::query`).
+    Jq(String),
+    /// Another extract's value, looked up (as text) in a table: `passing` → `success`.
+    /// Values not in the table pass unchanged.
+    Mapped(Box<Extract>, Vec<(String, String)>),
+    /// Not a value: where an http source reports an error inside a 2xx answer. When it finds
+    /// anything but null, false or empty, the whole poll fails with that text.
+    ErrorAt(Box<Extract>),
+}
+
+/// How several Prometheus series become one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Sum,
+    Max,
+    Min,
+    Avg,
+}
+
+impl Aggregate {
+    pub const ALL: [Aggregate; 4] = [
+        Aggregate::Sum,
+        Aggregate::Max,
+        Aggregate::Min,
+        Aggregate::Avg,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Aggregate::Sum => "sum",
+            Aggregate::Max => "max",
+            Aggregate::Min => "min",
+            Aggregate::Avg => "avg",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -55,7 +55,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     let mut source_specs: Vec<Option<SourceSpec>> = vec![None; table.len()];
     for (name, value) in &declared {
         if let Some(id) = table.get(name).filter(|i| i.declared).map(|i| i.id) {
-            source_specs[id] = sources::build(ctx, name, value, &mut table);
+            source_specs[id] = sources::build(ctx, name, value, &mut table, release.as_ref());
         }
     }
     let rollback = match (&rollback, table.get(ROLLBACK_CHECK).filter(|i| !i.declared)) {
@@ -72,6 +72,12 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     };
 
     let mut signals = Signals::default();
+    // Error checks first: a source's check is part of every poll, whatever reads its values.
+    for info in table.values() {
+        if let Some(check) = &info.error_check {
+            signals.add(info.id, check.clone());
+        }
+    }
     let condition_items = array_tables(ctx, doc, "conditions");
     let (conditions, known) = conditions::build_all(ctx, &condition_items, &table, &mut signals);
     let broken_ids: Vec<String> = condition_items
@@ -198,7 +204,16 @@ fn observed(
     let at = KeyPath::root().key("observed_traffic");
     let raw: schema::Observed = decode(value, &at, &mut ctx.report)?;
     let source = ctx.source_ref(&at, raw.source.as_deref(), table)?;
-    let extract = ctx.extract(&at, source, raw.query, raw.pointer)?;
+    let pick = schema::Pick {
+        query: raw.query,
+        pointer: raw.pointer,
+        jq: raw.jq,
+        field: raw.field,
+        select: raw.select,
+        aggregate: raw.aggregate,
+        map: raw.map,
+    };
+    let extract = ctx.extract(&at, source, pick)?;
     Some(Some(signals.add(source.1.id, extract)))
 }
 

@@ -77,8 +77,17 @@ fn build(
         ok
     });
     let source = ctx.source_ref(at, raw.source.as_deref(), sources);
+    let pick = schema::Pick {
+        query: raw.query,
+        pointer: raw.pointer,
+        jq: raw.jq,
+        field: raw.field,
+        select: raw.select,
+        aggregate: raw.aggregate,
+        map: raw.map,
+    };
     let value_signal = source.and_then(|s| {
-        let extract = ctx.extract(at, s, raw.query, raw.pointer)?;
+        let extract = ctx.extract(at, s, pick)?;
         Some(signals.add(s.1.id, extract))
     });
     let threshold = Threshold {
@@ -90,8 +99,17 @@ fn build(
         None => None,
         Some(b) => {
             let bat = at.key("baseline");
+            let pick = schema::Pick {
+                query: b.query,
+                pointer: b.pointer,
+                jq: b.jq,
+                field: b.field,
+                select: b.select,
+                aggregate: b.aggregate,
+                map: None,
+            };
             let signal = source.and_then(|s| {
-                let extract = ctx.extract(&bat, s, b.query, b.pointer)?;
+                let extract = ctx.extract(&bat, s, pick)?;
                 Some(signals.add(s.1.id, extract))
             });
             let factor = ctx.finite(&bat.key("factor"), b.factor).unwrap_or(1.0);

@@ -126,6 +126,11 @@ fn build(
             let given = [
                 ("query", raw.query.is_some()),
                 ("pointer", raw.pointer.is_some()),
+                ("jq", raw.jq.is_some()),
+                ("field", raw.field.is_some()),
+                ("select", raw.select.is_some()),
+                ("aggregate", raw.aggregate.is_some()),
+                ("map", raw.map.is_some()),
                 ("expect", raw.expect.is_some()),
                 ("stale_after", raw.stale_after.is_some()),
             ];
@@ -148,8 +153,17 @@ fn build(
                     "only for reachable gates (set kind = \"reachable\")",
                 );
             }
+            let pick = schema::Pick {
+                query: raw.query,
+                pointer: raw.pointer,
+                jq: raw.jq,
+                field: raw.field,
+                select: raw.select,
+                aggregate: raw.aggregate,
+                map: raw.map,
+            };
             let signal = source.and_then(|s| {
-                let extract = ctx.extract(at, s, raw.query, raw.pointer)?;
+                let extract = ctx.extract(at, s, pick)?;
                 Some(signals.add(s.1.id, extract))
             });
             let expect = match raw.expect {

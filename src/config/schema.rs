@@ -56,6 +56,26 @@ pub struct Source {
     pub body: Option<String>,
     pub headers: Option<Headers>,
     pub auth: Option<Auth>,
+    /// http: where the answer reports an error inside a 2xx.
+    pub error_pointer: Option<String>,
+    pub error_jq: Option<String>,
+    /// alertmanager: label matchers, `severity="critical"`.
+    pub matchers: Option<Vec<String>>,
+    /// github-actions: `owner/name`.
+    pub repo: Option<String>,
+    /// github-actions: a workflow's file name or id.
+    pub workflow: Option<String>,
+    /// github-actions, gitlab: the commit (default: the release's).
+    pub commit: Option<String>,
+    /// github-actions, gitlab: a branch or tag instead of a commit.
+    #[serde(rename = "ref")]
+    pub git_ref: Option<String>,
+    /// gitlab: id or path; unleash, launchdarkly: project key.
+    pub project: Option<String>,
+    /// unleash, launchdarkly: the flag's name or key.
+    pub flag: Option<String>,
+    /// unleash, launchdarkly: the environment (default: the release's).
+    pub environment: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +100,11 @@ pub struct Condition {
     pub source: Option<String>,
     pub query: Option<String>,
     pub pointer: Option<String>,
+    pub jq: Option<String>,
+    pub field: Option<String>,
+    pub select: Option<BTreeMap<String, String>>,
+    pub aggregate: Option<String>,
+    pub map: Option<BTreeMap<String, Expected>>,
     pub max: Option<f64>,
     pub min: Option<f64>,
     pub warn: Option<f64>,
@@ -97,6 +122,10 @@ pub struct Condition {
 pub struct Baseline {
     pub query: Option<String>,
     pub pointer: Option<String>,
+    pub jq: Option<String>,
+    pub field: Option<String>,
+    pub select: Option<BTreeMap<String, String>>,
+    pub aggregate: Option<String>,
     pub factor: Option<f64>,
     pub offset: Option<f64>,
 }
@@ -110,6 +139,11 @@ pub struct Gate {
     pub source: Option<String>,
     pub query: Option<String>,
     pub pointer: Option<String>,
+    pub jq: Option<String>,
+    pub field: Option<String>,
+    pub select: Option<BTreeMap<String, String>>,
+    pub aggregate: Option<String>,
+    pub map: Option<BTreeMap<String, Expected>>,
     pub expect: Option<Vec<Expected>>,
     pub stale_after: Option<Dur>,
     pub within: Option<Dur>,
@@ -122,6 +156,11 @@ pub struct Observed {
     pub source: Option<String>,
     pub query: Option<String>,
     pub pointer: Option<String>,
+    pub jq: Option<String>,
+    pub field: Option<String>,
+    pub select: Option<BTreeMap<String, String>>,
+    pub aggregate: Option<String>,
+    pub map: Option<BTreeMap<String, Expected>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,6 +184,19 @@ pub struct Check {
     pub interval: Option<Dur>,
     pub timeout: Option<Dur>,
     pub headers: Option<Headers>,
+}
+
+/// How a condition, gate or observed traffic takes its value from its source: the keys it
+/// may use, gathered from whichever table they were written in.
+#[derive(Debug, Default)]
+pub struct Pick {
+    pub query: Option<String>,
+    pub pointer: Option<String>,
+    pub jq: Option<String>,
+    pub field: Option<String>,
+    pub select: Option<BTreeMap<String, String>>,
+    pub aggregate: Option<String>,
+    pub map: Option<BTreeMap<String, Expected>>,
 }
 
 /// `{ env = "NAME" }` or `{ file = "path" }`.

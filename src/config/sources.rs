@@ -3,9 +3,10 @@
 use super::checks::{Ctx, dur, quoted};
 use super::decode::decode;
 use super::path::KeyPath;
-use super::schema;
+use super::{pick, presets, schema};
 use crate::core::reading::SourceId;
-use crate::setup::{Extract, SourceKind, SourceSpec};
+use crate::secret::Secret;
+use crate::setup::{Extract, ReleaseInfo, SourceKind, SourceSpec};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -23,6 +24,8 @@ pub struct SourceInfo {
     pub stale_after: Duration,
     /// Declared in `[sources]` (not the implicit rollback check).
     pub declared: bool,
+    /// An http source's check for errors inside a 2xx (`error_pointer` or `error_jq`).
+    pub error_check: Option<Extract>,
 }
 
 pub type SourceTable = BTreeMap<String, SourceInfo>;
@@ -100,6 +103,7 @@ pub fn table(
                 kind: check.map(|c| c.kind),
                 stale_after: check.map_or(DEFAULT_INTERVAL * 3, |c| c.stale_after),
                 declared,
+                error_check: None,
             };
             (name, info)
         })
@@ -107,31 +111,32 @@ pub fn table(
 }
 
 /// One declared source; fills in `table` what conditions and gates need to know about it.
+/// `release` fills placeholders and preset defaults (`None` when it has errors of its own).
 pub fn build(
     ctx: &mut Ctx,
     name: &str,
     value: &toml::Value,
     table: &mut SourceTable,
+    release: Option<&ReleaseInfo>,
 ) -> Option<SourceSpec> {
     let at = KeyPath::root().key("sources").key(name);
     let raw: schema::Source = decode(value, &at, &mut ctx.report)?;
+    let labels: Vec<&str> = SourceKind::ALL.iter().map(|k| k.label()).collect();
     let kind = match raw.kind.as_deref() {
         None => {
             ctx.report
-                .missing(&at.key("kind"), "\"prometheus\" or \"http\"");
+                .missing(&at.key("kind"), format!("one of: {}", labels.join(", ")));
             None
         }
         Some(k) => ctx
-            .choice(&at.key("kind"), Some(k), &["prometheus", "http"], "")
-            .map(|k| {
-                if k == "prometheus" {
-                    SourceKind::Prometheus
-                } else {
-                    SourceKind::Http
-                }
-            }),
+            .choice(&at.key("kind"), Some(k), &labels, "")
+            .and_then(|k| SourceKind::ALL.into_iter().find(|s| s.label() == k)),
     };
-    let url = ctx.url(&at.key("url"), raw.url);
+    let default_url = kind.and_then(presets::default_url);
+    let url = match (raw.url.clone(), default_url) {
+        (None, Some(d)) => Some(d.to_string()),
+        (given, _) => ctx.url(&at.key("url"), given),
+    };
     let (interval, timeout, stale_after) = timing(
         ctx,
         &at,
@@ -139,24 +144,34 @@ pub fn build(
         raw.timeout.map(|d| d.0),
         raw.stale_after.map(|d| d.0),
     );
-    if let Some(info) = table.get_mut(name) {
-        info.kind = kind;
-        info.stale_after = stale_after;
-    }
-    if kind == Some(SourceKind::Prometheus) {
-        for (key, given) in [
-            ("method", raw.method.is_some()),
-            ("body", raw.body.is_some()),
-        ] {
-            if given {
-                ctx.report.problem(
-                    &at.key(key),
-                    "only for http sources (a prometheus source runs GET queries)",
-                );
+    if let Some(k) = kind {
+        presets::stray_keys(ctx, &at, k, &raw);
+        if k != SourceKind::Http {
+            let why = if k == SourceKind::Prometheus {
+                "only for http sources (a prometheus source runs GET queries)".to_string()
+            } else {
+                format!(
+                    "only for http sources ({} source sends GET requests)",
+                    pick::a_kind(k)
+                )
+            };
+            for (key, given) in [
+                ("method", raw.method.is_some()),
+                ("body", raw.body.is_some()),
+            ] {
+                if given {
+                    ctx.report.problem(&at.key(key), why.clone());
+                }
             }
         }
     }
-    let method = ctx.method(&at.key("method"), raw.method, "GET");
+    let error_check = error_check(ctx, &at, &raw);
+    if let Some(info) = table.get_mut(name) {
+        info.kind = kind;
+        info.stale_after = stale_after;
+        info.error_check = error_check.clone();
+    }
+    let method = ctx.method(&at.key("method"), raw.method.clone(), "GET");
     let mut headers = ctx.headers(&at.key("headers"), raw.headers.as_ref());
     if let Some(auth) = &raw.auth {
         if headers
@@ -171,10 +186,26 @@ pub fn build(
             headers.push(header);
         }
     }
+    let (kind, url, release) = (kind?, url?, release?);
+    let url = match kind {
+        SourceKind::Http => presets::http_url(ctx, &at, &url, release)?,
+        SourceKind::Prometheus => url,
+        preset => presets::preset_url(ctx, &at, preset, &url, &raw, release)?,
+    };
+    if kind == SourceKind::GithubActions {
+        for (h, v) in [
+            ("Accept", "application/vnd.github+json"),
+            ("X-GitHub-Api-Version", "2022-11-28"),
+        ] {
+            if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)) {
+                headers.push((h.to_string(), Secret::new(v)));
+            }
+        }
+    }
     Some(SourceSpec {
         name: name.to_string(),
-        kind: kind?,
-        url: url?,
+        kind,
+        url,
         method,
         headers,
         body: raw.body,
@@ -183,6 +214,26 @@ pub fn build(
         stale_after,
         signals: Vec::new(),
     })
+}
+
+/// `error_pointer` or `error_jq`: where an http answer reports an error inside a 2xx.
+fn error_check(ctx: &mut Ctx, at: &KeyPath, raw: &schema::Source) -> Option<Extract> {
+    match (&raw.error_pointer, &raw.error_jq) {
+        (Some(_), Some(_)) => {
+            ctx.report.problem(
+                &at.key("error_jq"),
+                "set either error_pointer or error_jq, not both",
+            );
+            None
+        }
+        (Some(p), None) => ctx
+            .pointer(&at.key("error_pointer"), p)
+            .then(|| Extract::ErrorAt(Box::new(Extract::Pointer(p.clone())))),
+        (None, Some(q)) => ctx
+            .jq(&at.key("error_jq"), q)
+            .then(|| Extract::ErrorAt(Box::new(Extract::Jq(q.clone())))),
+        (None, None) => None,
+    }
 }
 
 impl Ctx<'_> {
@@ -214,56 +265,6 @@ impl Ctx<'_> {
                     .invalid(&at.key("source"), quoted(name), expected);
                 None
             }
-        }
-    }
-
-    /// How a value is taken from its source: `query` for prometheus, `pointer` for http.
-    pub fn extract(
-        &mut self,
-        at: &KeyPath,
-        source: (&str, &SourceInfo),
-        query: Option<String>,
-        pointer: Option<String>,
-    ) -> Option<Extract> {
-        let (name, info) = source;
-        let (wanted, other, given, stray) = match info.kind? {
-            SourceKind::Prometheus => ("query", "pointer", query, pointer.is_some()),
-            SourceKind::Http => ("pointer", "query", pointer, query.is_some()),
-        };
-        let kind = match info.kind? {
-            SourceKind::Prometheus => "a prometheus",
-            SourceKind::Http => "an http",
-        };
-        if stray {
-            let problem = format!(
-                "`{other}` does not apply: source `{name}` is {kind} source — use `{wanted}`"
-            );
-            self.report.problem(&at.key(other), problem);
-        }
-        match (info.kind?, given) {
-            // The stray key's message already says which key to use.
-            (_, None) if stray => None,
-            (SourceKind::Prometheus, None) => {
-                let expected = format!("a PromQL query (source `{name}` is a prometheus source)");
-                self.report.missing(&at.key("query"), expected);
-                None
-            }
-            (SourceKind::Prometheus, Some(q)) if q.trim().is_empty() => {
-                self.report
-                    .invalid(&at.key("query"), quoted(&q), "a PromQL query (not empty)");
-                None
-            }
-            (SourceKind::Prometheus, Some(q)) => Some(Extract::PromQuery(q)),
-            (SourceKind::Http, None) => {
-                let expected = format!(
-                    "a JSON Pointer such as \"/data/0/value\" (source `{name}` is an http source)"
-                );
-                self.report.missing(&at.key("pointer"), expected);
-                None
-            }
-            (SourceKind::Http, Some(p)) => self
-                .pointer(&at.key("pointer"), &p)
-                .then_some(Extract::Pointer(p)),
         }
     }
 }

@@ -1,18 +1,26 @@
 //! The one HTTP client every source shares: rustls, pooled connections, the proxy from the
-//! environment, a timeout per request and a cap on how much of a body is read.
+//! environment, a timeout per request, a cap on how much of a body is read, and a limit on how
+//! many requests are out at once across all sources.
 
 use super::error::SourceError;
 use crate::secret::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// Bodies larger than this fail the poll instead of filling memory.
 pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Requests in flight at once, across every source. A release with many queries does not
+/// open a burst of connections to one Prometheus; the rest wait their turn.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct SourceClient {
     http: reqwest::Client,
     limit: usize,
+    permits: Arc<Semaphore>,
+    concurrency: usize,
 }
 
 /// A finished answer: its status and its body, read in full (within the cap).
@@ -39,25 +47,48 @@ pub enum Body<'a> {
 
 impl SourceClient {
     pub fn new() -> Result<Self, SourceError> {
-        Self::with_limit(DEFAULT_BODY_LIMIT)
+        Self::with_limits(DEFAULT_BODY_LIMIT, DEFAULT_CONCURRENCY)
     }
 
     /// A client that reads at most `limit` bytes of any body.
     pub fn with_limit(limit: usize) -> Result<Self, SourceError> {
+        Self::with_limits(limit, DEFAULT_CONCURRENCY)
+    }
+
+    /// A client that reads at most `limit` bytes of any body and has at most `concurrency`
+    /// requests out at once (at least one).
+    pub fn with_limits(limit: usize, concurrency: usize) -> Result<Self, SourceError> {
+        let concurrency = concurrency.max(1);
         let http = reqwest::Client::builder()
             .user_agent(concat!("gonogo/", env!("CARGO_PKG_VERSION")))
             .pool_idle_timeout(Duration::from_secs(90))
             .build()
             .map_err(|e| SourceError::Request(format!("HTTP client: {}", e)))?;
-        Ok(SourceClient { http, limit })
+        Ok(SourceClient {
+            http,
+            limit,
+            permits: Arc::new(Semaphore::new(concurrency)),
+            concurrency,
+        })
     }
 
     pub fn limit(&self) -> usize {
         self.limit
     }
 
-    /// Send the request and read its body, all within the request's timeout.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
+    /// Send the request and read its body, all within the request's timeout. Waiting for a
+    /// turn (when `concurrency` requests are already out) does not count against the timeout:
+    /// a source is not called slow because others were.
     pub async fn fetch(&self, req: Request<'_>) -> Result<Fetched, SourceError> {
+        let _turn = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| SourceError::Request("HTTP client closed".into()))?;
         let timeout = req.timeout;
         match tokio::time::timeout(timeout, self.fetch_inner(req)).await {
             Ok(result) => result,

@@ -22,6 +22,10 @@ pub enum SourceError {
     Prometheus { kind: String, message: String },
     /// Valid JSON of an unexpected shape.
     Unexpected(String),
+    /// A 2xx answer that reports an error inside (`error_pointer`, `error_jq`).
+    Reported(String),
+    /// A jq program that did not finish within the source's timeout.
+    Program(String),
     /// Anything else while sending the request or reading the answer.
     Request(String),
 }
@@ -46,6 +50,8 @@ impl fmt::Display for SourceError {
                 write!(f, "prometheus error: {kind}: {}", quote(message, 80))
             }
             SourceError::Unexpected(what) => write!(f, "unexpected response: {what}"),
+            SourceError::Reported(what) => write!(f, "error in response: {}", quote(what, 60)),
+            SourceError::Program(what) => f.write_str(what),
             SourceError::Request(why) => write!(f, "request failed: {why}"),
         }
     }

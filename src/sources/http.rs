@@ -1,31 +1,116 @@
-//! Any JSON endpoint: one request per poll, each signal's value taken at its JSON Pointer.
+//! Any JSON endpoint: one request per poll, each signal's value taken at its JSON Pointer or
+//! by its jq program, after checking the answer does not report an error inside a 2xx.
 
 use super::Polled;
 use super::client::{Body, Request, SourceClient};
 use super::error::{SourceError, body_start};
+use super::pick::{pick, reported_error};
 use crate::core::reading::Reading;
 use crate::setup::{Extract, SourceSpec};
 use serde_json::Value;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
     let doc = match fetch_json(client, spec).await {
         Ok(doc) => doc,
         Err(e) => return Polled::failed(e),
     };
-    let readings = spec
-        .signals
+    let wanted: Vec<Extract> = spec.signals.iter().map(|(_, how)| how.clone()).collect();
+    let readings = if wanted.iter().any(uses_jq) {
+        run_jq(doc, wanted, spec.timeout).await
+    } else {
+        read_all(&doc, &wanted)
+    };
+    match readings {
+        Ok(readings) => Polled::readings(
+            spec.signals
+                .iter()
+                .zip(readings)
+                .filter_map(|((sig, _), r)| Some((*sig, r?)))
+                .collect(),
+        ),
+        Err(e) => Polled::failed(e),
+    }
+}
+
+/// At most this many jq programs run at once, across all sources. A program that never ends
+/// keeps its thread (it cannot be stopped from outside), but never more than this many
+/// threads spin, and no poll starts another while they do.
+const JQ_SLOTS: usize = 2;
+
+fn jq_slots() -> Arc<Semaphore> {
+    static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| Arc::new(Semaphore::new(JQ_SLOTS)))
+        .clone()
+}
+
+/// Read the values off the async workers, within the source's timeout.
+async fn run_jq(
+    doc: Value,
+    wanted: Vec<Extract>,
+    timeout: Duration,
+) -> Result<Vec<Option<Reading>>, SourceError> {
+    let words = super::error::duration_words(timeout);
+    let deadline = tokio::time::Instant::now() + timeout;
+    let slot = match tokio::time::timeout_at(deadline, jq_slots().acquire_owned()).await {
+        Ok(Ok(slot)) => slot,
+        _ => {
+            return Err(SourceError::Program(format!(
+                "jq busy: other programs still running after {words}"
+            )));
+        }
+    };
+    // A thread of its own, not tokio's blocking pool: the runtime waits for that pool when it
+    // shuts down, and a program that never ends must not keep the cockpit from quitting.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("gonogo-jq".into())
+        .spawn(move || {
+            let _slot = slot;
+            let _ = tx.send(read_all(&doc, &wanted));
+        });
+    if spawned.is_err() {
+        return Err(SourceError::Program("jq: no thread to run on".into()));
+    }
+    match tokio::time::timeout_at(deadline, rx).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(_)) => Err(SourceError::Program("jq program crashed".into())),
+        Err(_) => Err(SourceError::Program(format!(
+            "jq program still running after {words}"
+        ))),
+    }
+}
+
+fn uses_jq(how: &Extract) -> bool {
+    match how {
+        Extract::Jq(_) => true,
+        Extract::ErrorAt(inner) | Extract::Mapped(inner, _) => uses_jq(inner),
+        _ => false,
+    }
+}
+
+/// Each signal's reading (`None` for error checks, which are not values); an error reported
+/// inside the answer fails the whole poll.
+fn read_all(doc: &Value, wanted: &[Extract]) -> Result<Vec<Option<Reading>>, SourceError> {
+    for how in wanted {
+        if let Extract::ErrorAt(at) = how
+            && let Some(error) = reported_error(doc, at)
+        {
+            return Err(SourceError::Reported(error));
+        }
+    }
+    Ok(wanted
         .iter()
-        .map(|(sig, how)| {
-            let reading = match how {
-                Extract::Pointer(p) => extract(&doc, p),
-                Extract::PromQuery(_) => {
-                    Reading::Missing("a query needs a prometheus source".into())
-                }
-            };
-            (*sig, reading)
+        .map(|how| match how {
+            Extract::ErrorAt(_) => None,
+            how => Some(pick(doc, how).unwrap_or_else(|| {
+                Reading::Missing("an http source reads a pointer or a jq program".into())
+            })),
         })
-        .collect();
-    Polled::readings(readings)
+        .collect())
 }
 
 /// A source with nothing to read (a rollback check endpoint): any 2xx answer is success.
@@ -48,7 +133,7 @@ fn request(spec: &SourceSpec) -> Request<'_> {
     }
 }
 
-async fn fetch_json(client: &SourceClient, spec: &SourceSpec) -> Result<Value, SourceError> {
+pub async fn fetch_json(client: &SourceClient, spec: &SourceSpec) -> Result<Value, SourceError> {
     let fetched = client.fetch(request(spec)).await?;
     if !fetched.status.is_success() {
         return Err(SourceError::status(fetched.status));
@@ -67,73 +152,9 @@ pub fn parse_json(body: &[u8]) -> Result<Value, SourceError> {
     })
 }
 
-/// The value at `pointer` (RFC 6901) as a reading; anything but a scalar is missing, with why.
-pub fn extract(doc: &Value, pointer: &str) -> Reading {
-    let at = if pointer.is_empty() {
-        "the top level".to_string()
-    } else {
-        pointer.to_string()
-    };
-    match doc.pointer(pointer) {
-        None => Reading::Missing(format!("no value at {at}")),
-        Some(Value::Null) => Reading::Missing(format!("null at {at}")),
-        Some(Value::Bool(b)) => Reading::Bool(*b),
-        Some(Value::String(s)) => Reading::Text(s.clone()),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) => Reading::Number(f),
-            None => Reading::Missing(format!("number out of range at {at}")),
-        },
-        Some(Value::Object(_)) => Reading::Missing(format!("not a value at {at} (object)")),
-        Some(Value::Array(_)) => Reading::Missing(format!("not a value at {at} (array)")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn pointer_picks_scalars_and_says_why_not() {
-        let doc = json!({
-            "workflow_runs": [{"conclusion": "success", "run_number": 42, "draft": false}],
-            "gone": null,
-        });
-        assert_eq!(
-            extract(&doc, "/workflow_runs/0/conclusion"),
-            Reading::Text("success".into())
-        );
-        assert_eq!(
-            extract(&doc, "/workflow_runs/0/run_number"),
-            Reading::Number(42.0)
-        );
-        assert_eq!(
-            extract(&doc, "/workflow_runs/0/draft"),
-            Reading::Bool(false)
-        );
-        assert_eq!(
-            extract(&doc, "/gone"),
-            Reading::Missing("null at /gone".into())
-        );
-        assert_eq!(
-            extract(&doc, "/workflow_runs/1/conclusion"),
-            Reading::Missing("no value at /workflow_runs/1/conclusion".into())
-        );
-        assert_eq!(
-            extract(&doc, "/workflow_runs"),
-            Reading::Missing("not a value at /workflow_runs (array)".into())
-        );
-        assert_eq!(
-            extract(&doc, ""),
-            Reading::Missing("not a value at the top level (object)".into())
-        );
-    }
-
-    #[test]
-    fn empty_pointer_on_a_scalar_document_is_the_scalar() {
-        assert_eq!(extract(&json!(0.25), ""), Reading::Number(0.25));
-        assert_eq!(extract(&json!("ok"), ""), Reading::Text("ok".into()));
-    }
 
     #[test]
     fn html_is_not_json_and_broken_json_is_bad() {

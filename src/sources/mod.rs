@@ -1,19 +1,25 @@
 //! Sources: where readings come from. One shared HTTP client, one provider per file, and a
 //! poller task per source that turns each poll into a `Msg::Observation`.
 //!
-//! Providers are chosen by `SourceKind`: `prometheus` runs one instant query per signal, `http`
-//! fetches one JSON document and reads each signal at its JSON Pointer. A source with no
-//! signals (a rollback check endpoint) only has to answer 2xx.
+//! Providers are chosen by `SourceKind`: `prometheus` runs one instant query per distinct query,
+//! `http` fetches one JSON document and reads each signal by JSON Pointer or jq program, and
+//! the presets (`presets::*`: Alertmanager, GitHub Actions, GitLab, Unleash, LaunchDarkly) read
+//! their API's answer into named fields. A source with no signals (a rollback check endpoint)
+//! only has to answer 2xx.
 
 pub mod client;
 pub mod error;
 pub mod http;
+mod map;
+pub mod pick;
 mod poller;
+pub mod presets;
 pub mod prometheus;
+pub mod query;
 
-pub use client::{DEFAULT_BODY_LIMIT, SourceClient};
+pub use client::{DEFAULT_BODY_LIMIT, DEFAULT_CONCURRENCY, SourceClient};
 pub use error::SourceError;
-pub use poller::{Pollers, spawn_pollers};
+pub use poller::{BACKOFF_CAP, Pollers, backoff, spawn_pollers};
 
 use crate::core::reading::{Outcome, Reading, SignalId};
 use crate::setup::{SourceKind, SourceSpec};
@@ -42,15 +48,20 @@ impl Polled {
     }
 }
 
-/// Poll a source once, with its timeout.
+/// Poll a source once, with its timeout. Values a signal maps (`map = { … }`) are read by the
+/// provider as they come, then mapped here, the same way for every kind.
 pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
     if spec.signals.is_empty() {
         return http::check(client, spec).await;
     }
-    match spec.kind {
-        SourceKind::Prometheus => prometheus::poll(client, spec).await,
-        SourceKind::Http => http::poll(client, spec).await,
-    }
+    let (spec, maps) = map::split(spec);
+    let mut polled = match spec.kind {
+        SourceKind::Prometheus => prometheus::poll(client, &spec).await,
+        SourceKind::Http => http::poll(client, &spec).await,
+        _ => presets::poll(client, &spec).await,
+    };
+    map::apply(&mut polled, &maps);
+    polled
 }
 
 impl SourceError {
@@ -59,7 +70,10 @@ impl SourceError {
     pub fn is_transport(&self) -> bool {
         !matches!(
             self,
-            SourceError::Prometheus { .. } | SourceError::Unexpected(_)
+            SourceError::Prometheus { .. }
+                | SourceError::Unexpected(_)
+                | SourceError::Reported(_)
+                | SourceError::Program(_)
         )
     }
 }

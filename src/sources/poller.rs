@@ -1,8 +1,13 @@
 //! One task per source: poll, send the observation, wait for the next turn.
+//!
+//! The next poll starts one interval after the last one started (never before it finished, so
+//! a slow answer cannot pile requests up), give or take 10% so sources started together drift
+//! apart. While a source fails as a whole, the wait doubles with each failure up to a cap, and
+//! drops back to the interval with the first success.
 
 use super::{SourceClient, poll};
 use crate::app::Msg;
-use crate::core::reading::{Observation, SourceId};
+use crate::core::reading::{Observation, Outcome, SourceId};
 use crate::setup::SourceSpec;
 use chrono::Utc;
 use rand::rngs::SmallRng;
@@ -51,6 +56,7 @@ async fn run(id: SourceId, spec: SourceSpec, client: SourceClient, tx: Sender<Ms
     let mut rng = SmallRng::from_os_rng();
     let mut notes: Vec<String> = Vec::new();
     let mut seq = 0u64;
+    let mut failures = 0u32;
     loop {
         let started = Instant::now();
         let polled = poll(&client, &spec).await;
@@ -62,6 +68,10 @@ async fn run(id: SourceId, spec: SourceSpec, client: SourceClient, tx: Sender<Ms
             }
         }
         notes = polled.notes;
+        failures = match polled.outcome {
+            Outcome::Failed(_) => failures.saturating_add(1),
+            Outcome::Readings(_) => 0,
+        };
         let observation = Observation {
             source: id,
             seq,
@@ -72,14 +82,27 @@ async fn run(id: SourceId, spec: SourceSpec, client: SourceClient, tx: Sender<Ms
         if tx.send(Msg::Observation(observation)).await.is_err() {
             return;
         }
-        // The next poll starts one interval after this one started, never before it finished.
-        tokio::time::sleep_until(started + jittered(spec.interval, &mut rng)).await;
+        let wait = backoff(spec.interval, failures);
+        tokio::time::sleep_until(started + jittered(wait, &mut rng)).await;
     }
 }
 
-/// The interval give or take 10%, so sources started together do not stay in step.
-fn jittered(interval: Duration, rng: &mut impl Rng) -> Duration {
-    interval.mul_f64(rng.random_range(0.9..=1.1))
+/// The longest wait between polls of a failing source, whatever its interval.
+pub const BACKOFF_CAP: Duration = Duration::from_secs(300);
+
+/// How long to wait after `failures` failed polls in a row: the interval, doubled per failure
+/// after the first, up to 8 × the interval or `BACKOFF_CAP`, whichever is less (and never
+/// less than the interval). One failure alone does not slow a source down: a single lost
+/// answer is common, and its condition turns unknown only when the value goes stale.
+pub fn backoff(interval: Duration, failures: u32) -> Duration {
+    let doublings = failures.saturating_sub(1).min(3);
+    let cap = (interval * 8).min(BACKOFF_CAP).max(interval);
+    (interval * (1u32 << doublings)).min(cap)
+}
+
+/// The wait give or take 10%, so sources started together do not stay in step.
+fn jittered(wait: Duration, rng: &mut impl Rng) -> Duration {
+    wait.mul_f64(rng.random_range(0.9..=1.1))
 }
 
 #[cfg(test)]
@@ -96,5 +119,19 @@ mod tests {
                 .all(|d| *d >= Duration::from_secs(9) && *d <= Duration::from_secs(11))
         );
         assert!(all.iter().any(|d| *d != base), "some jitter happens");
+    }
+
+    #[test]
+    fn a_failing_source_backs_off_to_a_cap_and_a_success_resets_it() {
+        let s = Duration::from_secs;
+        let waits: Vec<Duration> = (0..7).map(|f| backoff(s(5), f)).collect();
+        assert_eq!(waits, [s(5), s(5), s(10), s(20), s(40), s(40), s(40)]);
+        assert_eq!(backoff(s(60), 10), BACKOFF_CAP, "never more than the cap");
+        assert_eq!(
+            backoff(s(600), 10),
+            s(600),
+            "never less than the interval, even past the cap"
+        );
+        assert_eq!(backoff(s(5), u32::MAX), s(40), "no overflow");
     }
 }
