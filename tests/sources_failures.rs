@@ -118,7 +118,7 @@ async fn answer(answer: Answer, good: &'static str, calls: &AtomicUsize) -> Resp
             ([("content-type", "application/json")], body).into_response()
         }
         Answer::Flap => {
-            if calls.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+            if calls.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
                 json(200, good)
             } else {
                 json(503, "{}")
@@ -239,6 +239,7 @@ fn setup(url: &str) -> Setup {
         }],
         observed_traffic: None,
         checklist: vec![],
+        notify: vec![],
         actions: vec![],
         journal: "/dev/null".into(),
         operator: "ana".into(),
