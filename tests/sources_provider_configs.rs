@@ -134,3 +134,40 @@ fn preset_urls_carry_the_release_and_the_keys() {
         "the error check is polled with the values"
     );
 }
+
+#[test]
+fn http_placeholders_are_encoded_for_where_they_stand() {
+    let text = r#"
+[release]
+name = "checkout api"
+version = "2.14.0 \"rc\""
+environment = "prod/eu"
+commit = "9f2c1ab"
+
+[[stages]]
+traffic = 100
+bake = "1m"
+
+[sources.graphql]
+kind = "http"
+url = "https://ci.example/api/{{release}}/builds?env={{environment}}&sha={{commit}}"
+method = "POST"
+body = '{"query": "{ build(name: \"x\") { state } }", "variables": {"version": "{{version}}"}}'
+
+[[gates]]
+name = "Build"
+source = "graphql"
+pointer = "/data/build/state"
+expect = ["passed"]
+"#;
+    let setup = config::load_with_env(text, "graphql.toml", &secrets()).unwrap();
+    let source = &setup.sources[0];
+    assert_eq!(
+        source.url,
+        "https://ci.example/api/checkout%20api/builds?env=prod%2Feu&sha=9f2c1ab"
+    );
+    let body: serde_json::Value =
+        serde_json::from_str(source.body.as_deref().unwrap()).expect("the body stays JSON");
+    assert_eq!(body["variables"]["version"], "2.14.0 \"rc\"");
+    assert_eq!(body["query"], "{ build(name: \"x\") { state } }");
+}

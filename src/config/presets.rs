@@ -119,6 +119,23 @@ pub fn http_url(ctx: &mut Ctx, at: &KeyPath, url: &str, release: &ReleaseInfo) -
     }
 }
 
+/// An http source's body with its placeholders filled: as JSON values in a JSON body (a
+/// value full of quotes keeps it valid), as plain text otherwise.
+pub fn http_body(ctx: &mut Ctx, at: &KeyPath, body: &str, release: &ReleaseInfo) -> Option<String> {
+    let kind = if body.trim_start().starts_with(['{', '[']) {
+        BodyKind::Json
+    } else {
+        BodyKind::None
+    };
+    match render_body(body, kind, &vars(release)) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            ctx.report.problem(&at.key("body"), template_problem(e));
+            None
+        }
+    }
+}
+
 /// The URL a preset polls. `base` is the checked `url` (or the kind's default).
 pub fn preset_url(
     ctx: &mut Ctx,

@@ -187,6 +187,10 @@ pub fn build(
         }
     }
     let (kind, url, release) = (kind?, url?, release?);
+    let body = match (&raw.body, kind) {
+        (Some(b), SourceKind::Http) => Some(presets::http_body(ctx, &at, b, release)?),
+        (other, _) => other.clone(),
+    };
     let url = match kind {
         SourceKind::Http => presets::http_url(ctx, &at, &url, release)?,
         SourceKind::Prometheus => url,
@@ -208,7 +212,7 @@ pub fn build(
         url,
         method,
         headers,
-        body: raw.body,
+        body,
         interval,
         timeout,
         stale_after,

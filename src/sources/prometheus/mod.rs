@@ -1,0 +1,232 @@
+//! Prometheus: one instant query per distinct query over `/api/v1/query`, all of a poll's
+//! queries at once. A vector with several series is narrowed by labels (`select`) or
+//! aggregated (`aggregate`); several series with neither is unknown, never "the first one".
+
+use super::Polled;
+use super::client::{Body, Request, SourceClient};
+use super::error::{SourceError, quote};
+use super::http::parse_json;
+use crate::core::reading::{Reading, SignalId};
+use crate::setup::{Aggregate, Extract, SourceSpec};
+use futures_util::future::join_all;
+use serde_json::Value;
+
+mod pick;
+pub use pick::pick;
+
+/// One series of an instant vector: its labels (sorted by name) and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub labels: Vec<(String, String)>,
+    pub value: Reading,
+}
+
+/// What an instant query gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryResult {
+    Vector(Vec<Series>),
+    Scalar(Reading),
+    Text(String),
+    /// A range vector: the query asks for an instant value and got a range.
+    Matrix,
+}
+
+/// A query's text, the labels a series must have, and how several series combine.
+type QueryPick<'a> = (&'a str, &'a [(String, String)], Option<Aggregate>);
+
+/// The query text and how its result becomes one value.
+fn query_of(extract: &Extract) -> Option<QueryPick<'_>> {
+    match extract {
+        Extract::PromQuery(q) => Some((q, &[], None)),
+        Extract::PromSeries {
+            query,
+            select,
+            aggregate,
+        } => Some((query, select, *aggregate)),
+        _ => None,
+    }
+}
+
+pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
+    // Signals sharing a query (a condition and its relative twin, two picks of one vector)
+    // share one request.
+    let mut queries: Vec<&str> = Vec::new();
+    for (_, how) in &spec.signals {
+        if let Some((q, _, _)) = query_of(how)
+            && !queries.contains(&q)
+        {
+            queries.push(q);
+        }
+    }
+    let answers = join_all(queries.iter().map(|q| query(client, spec, q))).await;
+    let got = |q: &str| -> &Result<QueryResult, SourceError> {
+        let i = queries
+            .iter()
+            .position(|x| *x == q)
+            .expect("every query was asked");
+        &answers[i]
+    };
+
+    let transport: Vec<&SourceError> = answers
+        .iter()
+        .filter_map(|a| a.as_ref().err())
+        .filter(|e| e.is_transport())
+        .collect();
+    if !answers.is_empty() && transport.len() == answers.len() {
+        // Nothing came back at all: the source is down, not the queries wrong.
+        return Polled::failed(transport[0].clone());
+    }
+
+    let readings: Vec<(SignalId, Reading)> = spec
+        .signals
+        .iter()
+        .map(|(sig, how)| {
+            let reading = match query_of(how) {
+                Some((q, select, aggregate)) => match got(q) {
+                    Ok(result) => pick(result, select, aggregate),
+                    Err(e) => Reading::Missing(e.to_string()),
+                },
+                None => Reading::Missing("a prometheus source reads queries".into()),
+            };
+            (*sig, reading)
+        })
+        .collect();
+    Polled::readings(readings)
+}
+
+async fn query(
+    client: &SourceClient,
+    spec: &SourceSpec,
+    q: &str,
+) -> Result<QueryResult, SourceError> {
+    let url = format!("{}/api/v1/query", spec.url.trim_end_matches('/'));
+    let params = [("query", q)];
+    let post = spec.method.eq_ignore_ascii_case("POST");
+    let fetched = client
+        .fetch(Request {
+            method: if post { "POST" } else { "GET" },
+            url: &url,
+            query: if post { &[] } else { &params },
+            headers: &spec.headers,
+            body: post.then_some(Body::Form(&params)),
+            timeout: spec.timeout,
+        })
+        .await?;
+    parse_response(fetched.status, &fetched.body)
+}
+
+/// Read a query API answer. Prometheus sends its error envelope with 4xx/5xx statuses, so the
+/// envelope is looked for before the status.
+pub fn parse_response(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Result<QueryResult, SourceError> {
+    let doc = match parse_json(body) {
+        Ok(doc) => doc,
+        Err(_) if !status.is_success() => return Err(SourceError::status(status)),
+        Err(e) => return Err(e),
+    };
+    if doc["status"] == "error" {
+        return Err(SourceError::Prometheus {
+            kind: doc["errorType"].as_str().unwrap_or("error").to_string(),
+            message: doc["error"].as_str().unwrap_or("no message").to_string(),
+        });
+    }
+    if !status.is_success() {
+        return Err(SourceError::status(status));
+    }
+    if doc["status"] != "success" {
+        return Err(SourceError::Unexpected("no status \"success\"".into()));
+    }
+    let data = &doc["data"];
+    let result = &data["result"];
+    let sample_of = |v: &Value| -> Result<Reading, SourceError> {
+        match v.get(1) {
+            Some(Value::String(s)) => Ok(sample(s)),
+            _ => Err(SourceError::Unexpected("sample without a value".into())),
+        }
+    };
+    match data["resultType"].as_str() {
+        Some("vector") => {
+            let Some(list) = result.as_array() else {
+                return Err(SourceError::Unexpected(
+                    "vector result is not a list".into(),
+                ));
+            };
+            let series = list
+                .iter()
+                .map(|s| {
+                    Ok(Series {
+                        labels: labels_of(&s["metric"]),
+                        value: sample_of(&s["value"])?,
+                    })
+                })
+                .collect::<Result<_, SourceError>>()?;
+            Ok(QueryResult::Vector(series))
+        }
+        Some("scalar") => Ok(QueryResult::Scalar(sample_of(result)?)),
+        Some("string") => match result.get(1) {
+            Some(Value::String(s)) => Ok(QueryResult::Text(s.clone())),
+            _ => Err(SourceError::Unexpected(
+                "string result without a value".into(),
+            )),
+        },
+        Some("matrix") => Ok(QueryResult::Matrix),
+        _ => Err(SourceError::Unexpected("unknown resultType".into())),
+    }
+}
+
+/// A sample value as Prometheus writes it: "0.02", "NaN", "+Inf", "-Inf".
+/// NaN stays a number: the core treats non-finite numbers as unknown and says "value is NaN".
+fn sample(text: &str) -> Reading {
+    match text {
+        "NaN" => Reading::Number(f64::NAN),
+        "+Inf" => Reading::Number(f64::INFINITY),
+        "-Inf" => Reading::Number(f64::NEG_INFINITY),
+        _ => match text.parse::<f64>() {
+            Ok(v) => Reading::Number(v),
+            Err(_) => Reading::Missing(format!("not a number: {}", quote(text, 24))),
+        },
+    }
+}
+
+fn labels_of(metric: &Value) -> Vec<(String, String)> {
+    let Some(map) = metric.as_object() else {
+        return Vec::new();
+    };
+    let mut pairs: Vec<(String, String)> = map
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().map_or(v.to_string(), str::to_string)))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::StatusCode;
+
+    #[test]
+    fn special_values_parse() {
+        assert!(matches!(sample("NaN"), Reading::Number(n) if n.is_nan()));
+        assert_eq!(sample("+Inf"), Reading::Number(f64::INFINITY));
+        assert_eq!(sample("-Inf"), Reading::Number(f64::NEG_INFINITY));
+        assert_eq!(sample("1e-3"), Reading::Number(0.001));
+    }
+
+    #[test]
+    fn an_error_envelope_beats_the_status() {
+        let e = parse_response(
+            StatusCode::BAD_REQUEST,
+            br#"{"status":"error","errorType":"bad_data","error":"1:5: parse error"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "prometheus error: bad_data: 1:5: parse error"
+        );
+        let e = parse_response(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>").unwrap_err();
+        assert_eq!(e.to_string(), "HTTP 502 Bad Gateway");
+    }
+}
