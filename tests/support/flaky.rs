@@ -111,7 +111,7 @@ async fn answer(answer: Answer, good: &'static str, calls: &AtomicUsize) -> Resp
             ([("content-type", "application/json")], body).into_response()
         }
         Answer::Flap => {
-            if calls.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+            if calls.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
                 json(200, good)
             } else {
                 json(503, "{}")
