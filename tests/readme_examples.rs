@@ -20,3 +20,38 @@ fn the_readme_config_snippet_loads() {
     assert_eq!(setup.plan.stages.len(), 2);
     assert_eq!(setup.conditions[0].id, "error_rate");
 }
+
+#[test]
+fn every_provider_snippet_in_the_readme_loads() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Providers")
+        .nth(1)
+        .and_then(|s| s.split("## Reading the screen").next())
+        .expect("the README has a Providers section");
+    let prefix = "[release]\nname = \"checkout-api\"\nversion = \"2.14.0\"\nenvironment = \"production\"\ncommit = \"9f2c1ab\"\n[[stages]]\ntraffic = 100\nbake = \"1m\"\n";
+    let env: HashMap<String, String> = [
+        "PROMETHEUS_TOKEN",
+        "GITHUB_TOKEN",
+        "GITLAB_TOKEN",
+        "UNLEASH_TOKEN",
+        "LAUNCHDARKLY_TOKEN",
+        "JENKINS_TOKEN",
+    ]
+    .iter()
+    .map(|k| (k.to_string(), "token".to_string()))
+    .collect();
+    let blocks: Vec<&str> = section
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(blocks.len() >= 7, "{} snippets", blocks.len());
+    for block in blocks {
+        let text = format!("{prefix}{block}");
+        if let Err(e) = gonogo::config::load_with_env(&text, "README.md", &env) {
+            panic!("README snippet does not load:\n{block}\n{e}");
+        }
+    }
+}
