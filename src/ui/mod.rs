@@ -26,7 +26,7 @@ mod toast;
 #[cfg(test)]
 mod action_tests;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;
 
