@@ -11,6 +11,7 @@ mod approve;
 mod checklist;
 mod conditions;
 mod draw;
+mod fast;
 mod footer;
 mod gates;
 mod header;
