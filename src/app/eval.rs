@@ -8,7 +8,7 @@ use crate::core::reading::{Reading, SignalId, SourceId, format_number};
 use crate::core::verdict::{StageView, Verdict, VerdictInputs, VerdictKind, decide};
 use crate::core::{short_duration, since};
 use crate::setup::SourceSpec;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -287,10 +287,13 @@ pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
         observed: state
             .observed
             .map(|(share, _)| format!("{}%", format_number(share))),
+        // Written out rather than through strftime: this runs on every message.
         clock: format!(
-            "{} local · {} UTC",
-            local.format("%H:%M"),
-            now.format("%H:%M")
+            "{:02}:{:02} local · {:02}:{:02} UTC",
+            local.hour(),
+            local.minute(),
+            now.hour(),
+            now.minute()
         ),
     }
 }
