@@ -25,7 +25,8 @@ def _max(values):
 def run(profile, cols, rows, warmup, duration, probes, seed=0):
     rnd = random.Random(seed)
     s = Session(profile.argv, cols, rows, profile.env())
-    out = {"program": profile.name, "size": f"{cols}x{rows}", "window_s": duration}
+    out = {"program": profile.name, "size": f"{cols}x{rows}", "warmup_s": warmup,
+           "window_s": duration}
     try:
         t_first = s.wait_for(lambda screen: True, 10)
         t_frame = s.wait_for(profile.ready, 10) if profile.ready(s.screen) is False else t_first

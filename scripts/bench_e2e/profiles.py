@@ -23,6 +23,7 @@ class Profile:
     quit = b"q"
     interval_s = None  # the poll interval of the value that flips, if any
     old_text = new_text = None
+    warmup_s = 3.0  # seconds before the passive window
 
     def env(self):
         env = {k: v for k, v in os.environ.items()
@@ -60,6 +61,8 @@ class Gonogo(Profile):
             f.write(text)
         self.argv = [binary, "--config", path, "--journal", journal]
         if mode == "quiet":
+            # Steady state: the sparklines (23 samples at 2s) have filled.
+            self.warmup_s = 50.0
             self.interval_s = 2.0
             self.old_text, self.new_text = "0.42%", "0.55%"
 
@@ -71,7 +74,7 @@ class Bottom(Profile):
         btm = shutil.which("btm") or "/tmp/peers/bin/btm"
         self.argv = [btm, "-C", os.path.join(tmp, "bottom.toml")]
         self.ready = lambda s: "CPU" in s.text() and "Mem" in s.text()
-        self.key = (b"?", "Help", b"\x1b")
+        self.key = (b"?", "Esc to close", b"\x1b")
 
 
 class Watch(Profile):
