@@ -7,7 +7,8 @@ use crate::core::plan::{BakeTimer, StageState, stage_states};
 use crate::core::reading::{Reading, SignalId, SourceId, format_number};
 use crate::core::verdict::{StageView, Verdict, VerdictInputs, VerdictKind, decide};
 use crate::core::{short_duration, since};
-use chrono::{DateTime, Utc};
+use crate::setup::SourceSpec;
+use chrono::{DateTime, Timelike, Utc};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,7 +37,8 @@ impl SourceStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceView {
     pub status: SourceStatus,
-    /// Age of the last success, "4s", or "never".
+    /// Age of the last success: "<4s" while the source answers on schedule, "9s" once a
+    /// poll is late or failed, or "never".
     pub age: String,
 }
 
@@ -112,19 +114,39 @@ impl GateContext for GateWorld<'_> {
     }
 }
 
-fn source_view(h: &SourceHealth, stale_after: Duration, now: DateTime<Utc>) -> SourceView {
+fn source_view(h: &SourceHealth, spec: &SourceSpec, now: DateTime<Utc>) -> SourceView {
     let age = h.last_ok.map(|t| since(now, t));
     let status = match (h.last_poll, &h.last_error, age) {
         (None, _, _) => SourceStatus::Waiting,
         (_, Some(_), _) => SourceStatus::Failing,
-        (_, None, Some(a)) if a > stale_after => SourceStatus::Stale,
+        (_, None, Some(a)) if a > spec.stale_after => SourceStatus::Stale,
         (_, None, Some(_)) => SourceStatus::Ok,
         (Some(_), None, None) => SourceStatus::Failing,
     };
-    SourceView {
-        status,
-        age: age.map_or("never".into(), short_duration),
-    }
+    let on_time = on_time(spec);
+    let age = match age {
+        None => "never".into(),
+        // Answering on schedule: a bound that holds until a poll is late, so the screen does
+        // not change every second while nothing happens.
+        Some(a) if status == SourceStatus::Ok && a < on_time => {
+            format!("<{}", short_duration(on_time))
+        }
+        Some(a) => short_duration(a),
+    };
+    SourceView { status, age }
+}
+
+/// How old a source's last answer can be while it answers on schedule: a poll starts one
+/// interval (give or take 10%) after the last one started and may take its timeout. Whole
+/// seconds, whole minutes past one.
+pub fn on_time(spec: &SourceSpec) -> Duration {
+    let most = spec.interval.mul_f64(1.1) + spec.timeout;
+    let secs = most.as_secs() + u64::from(most.subsec_nanos() > 0);
+    Duration::from_secs(if secs > 60 {
+        secs.div_ceil(60) * 60
+    } else {
+        secs
+    })
 }
 
 /// The live traffic share as the cockpit can judge it now.
@@ -250,7 +272,7 @@ pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
         .sources
         .iter()
         .zip(&state.sources)
-        .map(|(spec, h)| source_view(h, spec.stale_after, now))
+        .map(|(spec, h)| source_view(h, spec, now))
         .collect();
     let local = now.with_timezone(&state.local_offset);
     Evaluation {
@@ -265,10 +287,13 @@ pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
         observed: state
             .observed
             .map(|(share, _)| format!("{}%", format_number(share))),
+        // Written out rather than through strftime: this runs on every message.
         clock: format!(
-            "{} local · {} UTC",
-            local.format("%H:%M"),
-            now.format("%H:%M")
+            "{:02}:{:02} local · {:02}:{:02} UTC",
+            local.hour(),
+            local.minute(),
+            now.hour(),
+            now.minute()
         ),
     }
 }
@@ -278,5 +303,48 @@ impl State {
     pub(crate) fn stale_after_of_signal(&self, sig: SignalId) -> Duration {
         let source = self.setup.signals[sig].source;
         self.setup.sources[source].stale_after
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{poll, state, t};
+    use super::super::update;
+    use super::*;
+    use crate::app::Msg;
+
+    /// The ages shown for each source at second `at`.
+    fn ages(s: &mut State, at: i64) -> Vec<String> {
+        update(s, Msg::Tick, t(at));
+        s.eval.sources.iter().map(|v| v.age.clone()).collect()
+    }
+
+    #[test]
+    fn an_age_stays_put_while_the_source_is_on_schedule_and_counts_once_late() {
+        // Polled every 5s with a 2s timeout: on schedule for up to 7.5s, shown as "<8s".
+        let mut s = state(false);
+        assert_eq!(ages(&mut s, 0), ["never", "never"]);
+        for msg in poll(1, 0, 0.01, 1.0) {
+            update(&mut s, msg, t(0));
+        }
+        for at in 0..=7 {
+            assert_eq!(ages(&mut s, at), ["<8s", "<8s"], "at {at}s");
+        }
+        assert_eq!(ages(&mut s, 8), ["8s", "8s"]);
+        assert_eq!(ages(&mut s, 11), ["11s", "11s"]);
+        assert_eq!(s.eval.sources[0].status, SourceStatus::Ok);
+        assert_eq!(ages(&mut s, 16), ["16s", "16s"]);
+        assert_eq!(s.eval.sources[0].status, SourceStatus::Stale);
+    }
+
+    #[test]
+    fn the_bound_is_whole_minutes_past_a_minute() {
+        let mut spec = crate::app::testkit::setup().sources[0].clone();
+        spec.interval = Duration::from_secs(60);
+        spec.timeout = Duration::from_secs(10);
+        assert_eq!(on_time(&spec), Duration::from_secs(120));
+        spec.interval = Duration::from_secs(2);
+        spec.timeout = Duration::from_secs(1);
+        assert_eq!(on_time(&spec), Duration::from_secs(4));
     }
 }

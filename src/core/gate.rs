@@ -137,7 +137,7 @@ impl GateSpec {
                     (_, Some(err)) => (GateState::Fails, format!("{name}: {err}")),
                     (Some(ok), None) if since(now, ok) <= *within => (
                         GateState::Holds,
-                        format!("{name} answered {} ago", short_duration(since(now, ok))),
+                        format!("{name} answered within {}", short_duration(*within)),
                     ),
                     (Some(ok), None) => (
                         GateState::Unknown,

@@ -5,6 +5,8 @@ mod dispatch;
 mod input;
 mod journal_writer;
 mod notify;
+mod pace;
+pub mod screen;
 mod signals;
 mod terminal;
 
@@ -29,9 +31,6 @@ pub struct Options {
     pub color: bool,
     pub ascii: bool,
 }
-
-/// Draws are capped at about 15 a second; a burst of messages becomes one frame.
-const MIN_FRAME_GAP: Duration = Duration::from_millis(66);
 
 pub fn context(setup: &Setup) -> Context {
     Context {
@@ -89,7 +88,9 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let mut effects_later: Vec<Msg> = Vec::new();
     let mut quit = false;
     let mut effects = app::start(&mut state, now);
-    let mut last_draw: Option<Instant> = None;
+    let mut pacer = pace::Pacer::new(Instant::now());
+    // The operator is waiting for what a key, paste or resize changed: drawn at once.
+    let mut urgent = false;
     loop {
         for effect in effects.drain(..) {
             match effect {
@@ -137,16 +138,23 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         if quit {
             break;
         }
-        // Draw at most every MIN_FRAME_GAP; if too soon, wait for the gap or the next message.
+        // Draw now if the frame budget allows (or input is waiting to be seen); otherwise
+        // wait for the budget or the next message, whichever comes first.
         let wait = if state.dirty {
-            let since = last_draw.map_or(MIN_FRAME_GAP, |t| t.elapsed());
-            if since >= MIN_FRAME_GAP {
+            let now = Instant::now();
+            let gap = if urgent {
+                Duration::ZERO
+            } else {
+                pacer.wait(now)
+            };
+            if gap.is_zero() {
                 state.take_dirty();
                 draw(&mut guard.terminal, &state, &theme)?;
-                last_draw = Some(Instant::now());
+                pacer.drew(now);
+                urgent = false;
                 None
             } else {
-                Some(MIN_FRAME_GAP - since)
+                Some(gap)
             }
         } else {
             None
@@ -154,16 +162,18 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         let msg = match wait {
             Some(gap) => match tokio::time::timeout(gap, rx.recv()).await {
                 Ok(msg) => msg,
-                Err(_) => continue, // the gap passed: draw now
+                Err(_) => continue, // the budget allows a frame now
             },
             None => rx.recv().await,
         };
         let Some(msg) = msg else { break };
+        urgent |= is_input(&msg);
         effects = app::update(&mut state, msg, Utc::now());
         // Take everything already queued before drawing: one frame for a burst.
         while effects.is_empty()
             && let Ok(msg) = rx.try_recv()
         {
+            urgent |= is_input(&msg);
             effects = app::update(&mut state, msg, Utc::now());
         }
     }
@@ -187,11 +197,14 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     Ok(())
 }
 
+fn is_input(msg: &Msg) -> bool {
+    matches!(msg, Msg::Key(_) | Msg::Paste(_) | Msg::Resize)
+}
+
+/// Draw a frame; the backend sends only the cells that changed, in one write, and a large
+/// frame as one synchronized update.
 fn draw(terminal: &mut terminal::Term, state: &State, theme: &Theme) -> Result<()> {
-    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.draw(|frame| ui::view(state, theme, frame))?;
-    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }
 

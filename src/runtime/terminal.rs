@@ -1,30 +1,32 @@
 //! Taking over the terminal and giving it back on every way out: normal exit, error (the
 //! guard's Drop), panic (the hook) and signals (the event loop quits, then the guard drops).
 
+use super::screen::Screen;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::style::{Attribute, SetAttribute};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout};
 use std::sync::Once;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Terminal<Screen<Stdout>>;
 
 /// Owns the terminal while the cockpit runs; restores it when dropped.
 pub struct TerminalGuard {
     pub terminal: Term,
 }
 
-/// Put the terminal back: leave the alternate screen, show the cursor, stop bracketed paste,
-/// leave raw mode. Safe to call more than once and when the terminal is already gone (a
+/// Put the terminal back: plain colours, leave the alternate screen, show the cursor, stop
+/// bracketed paste, leave raw mode. Safe to call more than once and when the terminal is already gone (a
 /// dropped SSH link): every step's error is ignored.
 pub fn restore() {
     let mut out = io::stdout();
     let _ = execute!(
         out,
+        SetAttribute(Attribute::Reset),
         DisableBracketedPaste,
         LeaveAlternateScreen,
         cursor::Show
@@ -60,7 +62,7 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        let terminal = match Terminal::new(Screen::new(io::stdout())) {
             Ok(t) => t,
             Err(e) => {
                 restore();

@@ -325,7 +325,7 @@ impl Widget for &ApproveView<'_> {
             if let Some(fill) = r.fill {
                 buf.set_style(line_area, fill);
             }
-            buf.set_line(inner.x, y, &r.line, inner.width);
+            super::fast::set_line(buf, inner.x, y, &r.line, inner.width);
         }
     }
 }

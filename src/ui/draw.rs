@@ -37,7 +37,7 @@ pub fn titled(buf: &mut Buffer, area: Rect, theme: &Theme, title: &str, summary:
         spans.push(Span::raw(" "));
         spans.push(Span::styled(rule.to_string(), theme.rule));
     }
-    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    super::fast::set_line(buf, area.x, area.y, &Line::from(spans), area.width);
     Rect {
         y: area.y + 1,
         height: area.height - 1,
@@ -122,7 +122,7 @@ pub fn more_line(theme: &Theme, attention: &[bool], shown: &[usize]) -> Line<'st
 /// Write `lines` one per row from the top of `area`, cut at its edges.
 pub fn lines(buf: &mut Buffer, area: Rect, lines: &[Line]) {
     for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
-        buf.set_line(area.x, y, line, area.width);
+        super::fast::set_line(buf, area.x, y, line, area.width);
     }
 }
 

@@ -61,7 +61,7 @@ impl Widget for &Footer<'_> {
             spans.push(Span::raw(" "));
             spans.push(busy);
         }
-        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+        super::fast::set_line(buf, area.x, area.y, &Line::from(spans), area.width);
     }
 }
 

@@ -54,14 +54,14 @@ impl Widget for &Header<'_> {
                 Span::styled(format!(" {} JOURNAL WRITE FAILED: ", t.sym.bad), t.bad),
                 Span::styled(t.fit(err, r.width.saturating_sub(24) as usize), t.bad),
             ]);
-            buf.set_line(r.x, r.y, &line, r.width);
+            super::fast::set_line(buf, r.x, r.y, &line, r.width);
         }
         let v = &self.state.eval.verdict;
         let reasons = v.reasons.iter().skip(1).map(|r| (r, false));
         let warnings = v.warnings.iter().map(|r| (r, true));
         for ((reason, warning), r) in reasons.chain(warnings).zip(extra) {
             let line = reason_line(self.theme, reason, warning, r.width as usize);
-            buf.set_line(r.x, r.y, &line, r.width);
+            super::fast::set_line(buf, r.x, r.y, &line, r.width);
         }
     }
 }
@@ -95,10 +95,10 @@ fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
             left.spans.push(commit);
         }
     }
-    buf.set_line(area.x, area.y, &left, room as u16);
+    super::fast::set_line(buf, area.x, area.y, &left, room as u16);
     let rw = right.width() as u16;
     if rw <= area.width {
-        buf.set_line(area.right() - rw, area.y, &right, rw);
+        super::fast::set_line(buf, area.right() - rw, area.y, &right, rw);
     }
 }
 
@@ -126,10 +126,16 @@ fn verdict_banner(state: &State, t: &Theme, area: Rect, hidden: usize, buf: &mut
             spans.push(Span::styled(hint, plain));
         }
     }
-    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    super::fast::set_line(buf, area.x, area.y, &Line::from(spans), area.width);
     let mw = width(&more) as u16;
     if mw > 0 && mw < area.width {
-        buf.set_line(area.right() - mw, area.y, &Line::styled(more, plain), mw);
+        super::fast::set_line(
+            buf,
+            area.right() - mw,
+            area.y,
+            &Line::styled(more, plain),
+            mw,
+        );
     }
 }
 

@@ -11,6 +11,7 @@ mod approve;
 mod checklist;
 mod conditions;
 mod draw;
+mod fast;
 mod footer;
 mod gates;
 mod header;
@@ -27,7 +28,7 @@ mod toast;
 #[cfg(test)]
 mod action_tests;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;
 

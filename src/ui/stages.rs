@@ -53,7 +53,13 @@ impl Widget for &Stages<'_> {
         };
         pipeline(state, t, labels, words, buf);
         if let Some(r) = rows.next() {
-            buf.set_line(r.x, r.y, &countdown(state, t, r.width as usize), r.width);
+            super::fast::set_line(
+                buf,
+                r.x,
+                r.y,
+                &countdown(state, t, r.width as usize),
+                r.width,
+            );
         }
     }
 }
@@ -103,7 +109,7 @@ fn pipeline(state: &State, t: &Theme, labels: Rect, words: Rect, buf: &mut Buffe
             spans.push(Span::raw(" "));
             spans.push(Span::styled(t.sym.rule.repeat(fill), t.rule));
         }
-        buf.set_line(x, labels.y, &Line::from(spans), w as u16);
+        super::fast::set_line(buf, x, labels.y, &Line::from(spans), w as u16);
         // A narrow column keeps the word whole and lets the symbol go.
         let full = format!("{sym} {}", st.label());
         let word = if width(&full) > w && st.label().len() <= w {
@@ -116,7 +122,7 @@ fn pipeline(state: &State, t: &Theme, labels: Rect, words: Rect, buf: &mut Buffe
         } else {
             Line::styled(word, style)
         };
-        buf.set_line(x, words.y, &line, w as u16);
+        super::fast::set_line(buf, x, words.y, &line, w as u16);
     }
 }
 

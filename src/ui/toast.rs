@@ -49,7 +49,7 @@ impl Widget for &ToastView<'_> {
                 " ".repeat(indent)
             };
             let line = Line::styled(format!("{head}{text}"), style);
-            buf.set_line(area.x, top + i as u16, &line, area.width);
+            super::fast::set_line(buf, area.x, top + i as u16, &line, area.width);
         }
     }
 }

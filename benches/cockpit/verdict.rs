@@ -1,0 +1,39 @@
+//! The verdict: `core::verdict::decide` over 50 condition statuses and the demo's gates.
+
+use crate::fixture::{baking, t};
+use criterion::{Criterion, criterion_group};
+use gonogo::core::plan::BakeTimer;
+use gonogo::core::verdict::{StageView, VerdictInputs, decide};
+use std::hint::black_box;
+use std::time::Duration;
+
+fn verdict(c: &mut Criterion) {
+    let state = baking(46).state;
+    let labelled: Vec<(&str, _)> = state
+        .setup
+        .conditions
+        .iter()
+        .map(|c| c.label.as_str())
+        .zip(&state.eval.conditions)
+        .collect();
+    let stage = StageView::Live {
+        name: "10%".into(),
+        timer: BakeTimer {
+            entered_at: t(-348),
+            bake: Duration::from_secs(600),
+        },
+        is_last: false,
+    };
+    c.bench_function("verdict/decide_50_conditions", |b| {
+        b.iter(|| {
+            decide(black_box(&VerdictInputs {
+                conditions: &labelled,
+                gates: &state.eval.gates,
+                stage: stage.clone(),
+                now: t(0),
+            }))
+        })
+    });
+}
+
+criterion_group!(benches, verdict);
