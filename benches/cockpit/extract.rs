@@ -2,19 +2,19 @@
 
 use crate::fixture::{github_doc, prometheus_body};
 use criterion::{Criterion, criterion_group};
-use gonogo::sources::{http, prometheus};
+use gonogo::sources::{http, pick, prometheus};
 use std::hint::black_box;
 
 fn extract(c: &mut Criterion) {
     let doc = github_doc();
     c.bench_function("extract/pointer", |b| {
-        b.iter(|| http::extract(black_box(&doc), "/workflow_runs/0/conclusion"))
+        b.iter(|| pick::pointer(black_box(&doc), "/workflow_runs/0/conclusion"))
     });
     let body = serde_json::to_vec(&doc).unwrap();
     c.bench_function("extract/json_parse_and_pointer", |b| {
         b.iter(|| {
             let doc = http::parse_json(black_box(&body)).unwrap();
-            http::extract(&doc, "/workflow_runs/0/conclusion")
+            pick::pointer(&doc, "/workflow_runs/0/conclusion")
         })
     });
     let answer = prometheus_body(0.0042);

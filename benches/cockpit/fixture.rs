@@ -8,7 +8,7 @@ use gonogo::core::plan::Position;
 use gonogo::core::reading::{Observation, Outcome, Reading, SignalId};
 use gonogo::core::record::Context;
 use gonogo::setup::{Extract, Setup};
-use gonogo::sources::{http, prometheus};
+use gonogo::sources::prometheus;
 use serde_json::{Value, json};
 use std::fmt::Write;
 use std::time::Duration;
@@ -176,11 +176,12 @@ impl Cockpit {
                 let reading = match how {
                     Extract::PromQuery(q) => {
                         let body = prometheus_body(series_value(q, at));
-                        prometheus::parse_response(reqwest::StatusCode::OK, &body)
-                            .expect("a valid answer")
-                            .reading
+                        let result = prometheus::parse_response(reqwest::StatusCode::OK, &body)
+                            .expect("a valid answer");
+                        prometheus::pick(&result, &[], None)
                     }
-                    Extract::Pointer(p) => http::extract(&doc, p),
+                    Extract::Pointer(p) => gonogo::sources::pick::pointer(&doc, p),
+                    other => unreachable!("the bench release reads no {other:?}"),
                 };
                 (*sig, reading)
             })
