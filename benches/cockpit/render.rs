@@ -1,6 +1,6 @@
 //! Drawing: the whole screen into a buffer, and one frame's bytes for the terminal.
 
-use crate::fixture::{Cockpit, baking, t};
+use crate::fixture::{Cockpit, baking, cockpit, scale_setup, t};
 use criterion::{Criterion, criterion_group};
 use gonogo::app::{self, Msg};
 use gonogo::ui::{self, Theme};
@@ -43,6 +43,17 @@ fn render(c: &mut Criterion) {
             })
         });
     }
+
+    // The scale budget: 200 sources and 1,000 conditions on one screen.
+    let mut big = cockpit(scale_setup(200, 5), -30, 0, -40);
+    big.run(-30, 0, 10.0);
+    let mut buf = Buffer::empty(AREA);
+    g.bench_function("scale_200x5_120x40", |b| {
+        b.iter(|| {
+            buf.reset();
+            ui::render(black_box(&big.state), &theme, AREA, &mut buf);
+        })
+    });
 
     // One second later: the tick that moves the countdown and the ages, drawn and encoded.
     let mut cockpit = baking(46);
