@@ -10,6 +10,7 @@ pub mod screen;
 mod signals;
 mod terminal;
 
+pub use signals::forward as forward_signals;
 pub use terminal::restore as restore_terminal;
 
 use crate::app::{self, Effect, Msg, State};
@@ -228,7 +229,7 @@ async fn follow_journal(mut tail: journal::Tail, tx: mpsc::Sender<Msg>) {
 }
 
 /// One tick at every wall-clock second, so countdowns change on the second.
-async fn tick(tx: mpsc::Sender<Msg>) {
+pub async fn tick(tx: mpsc::Sender<Msg>) {
     loop {
         let nanos = Utc::now().timestamp_subsec_nanos() as u64;
         let to_next = Duration::from_nanos(1_000_000_000 - nanos.min(999_999_999));

@@ -16,8 +16,6 @@ use crate::setup::Setup;
 use chrono::Utc;
 use color_eyre::eyre::Result;
 use std::io::{ErrorKind, Write};
-use std::time::Duration;
-use tokio::sync::mpsc::Sender;
 
 #[derive(Debug, Clone, Default)]
 pub struct WatchOptions {
@@ -63,8 +61,8 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
         return Ok(());
     }
 
-    let sigs = tokio::spawn(signals(session.tx.clone()));
-    let ticks = tokio::spawn(tick(session.tx.clone()));
+    let sigs = tokio::spawn(crate::runtime::forward_signals(session.tx.clone()));
+    let ticks = tokio::spawn(crate::runtime::tick(session.tx.clone()));
     let ctx = session.state.context.clone();
     let same = move |r: &Record| {
         r.context.release == ctx.release
@@ -161,36 +159,6 @@ impl<W: Write> Printer<'_, W> {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(false),
             Err(e) => Err(e.into()),
-        }
-    }
-}
-
-/// SIGINT, SIGTERM and SIGHUP stop the watch cleanly.
-async fn signals(tx: Sender<Msg>) -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut int = signal(SignalKind::interrupt())?;
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    loop {
-        let name = tokio::select! {
-            _ = int.recv() => "SIGINT",
-            _ = term.recv() => "SIGTERM",
-            _ = hup.recv() => "SIGHUP",
-        };
-        if tx.send(Msg::Shutdown(name)).await.is_err() {
-            return Ok(());
-        }
-    }
-}
-
-/// A tick a second: bake timers end and sources go stale without a new observation.
-async fn tick(tx: Sender<Msg>) {
-    let mut every = tokio::time::interval(Duration::from_secs(1));
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every.tick().await;
-        if tx.send(Msg::Tick).await.is_err() {
-            return;
         }
     }
 }
