@@ -52,6 +52,13 @@ class Gonogo(Profile):
             self.argv = [binary, "demo", "--journal", journal]
             return
         self.server = QuietServer()
+        if mode == "scale":
+            path = os.path.join(tmp, "scale.toml")
+            with open(path, "w") as f:
+                f.write(scale_config(self.server.url))
+            self.argv = [binary, "--config", path, "--journal", journal]
+            self.warmup_s = 5.0
+            return
         with open(os.path.join(ROOT, "config", "demo.toml")) as f:
             demo = f.read()
         # idle: every source polled once a minute, so a window sees no poll at all.
@@ -89,6 +96,21 @@ class Watch(Profile):
         self.old_text, self.new_text = "error rate: 0.0042", "error rate: 0.0055"
 
 
+def scale_config(url, sources=200, per_source=5):
+    """The scale budget: `sources` Prometheus sources polled every second, `per_source` stop
+    conditions on each (200 x 5 = 1,000), all against the quiet server."""
+    parts = ['[release]\nname = "scale"\nversion = "1.0.0"\nenvironment = "production"\n'
+             '[[stages]]\ntraffic = 10\nbake = "10m"\n[[stages]]\ntraffic = 100\nbake = "10m"\n']
+    for s in range(sources):
+        parts.append(f'[sources.s{s}]\nkind = "prometheus"\nurl = "{url}"\n'
+                     'interval = "1s"\ntimeout = "800ms"\n')
+    for s in range(sources):
+        for c in range(per_source):
+            parts.append(f'[[conditions]]\nid = "c{s}_{c}"\nlabel = "Signal {c} of s{s}"\n'
+                         f'source = "s{s}"\nquery = \'sum(rate(m{c}_total[1m]))\'\nmax = 100\n')
+    return "".join(parts)
+
+
 def make(name, binary, tmp):
     if name.startswith("gonogo-"):
         return Gonogo(binary, tmp, name.split("-", 1)[1])
@@ -96,7 +118,7 @@ def make(name, binary, tmp):
         return Bottom(tmp)
     if name == "watch":
         return Watch()
-    raise SystemExit(f"unknown program {name!r}: gonogo-demo, gonogo-quiet, gonogo-idle, btm, watch")
+    raise SystemExit(f"unknown program {name!r}: gonogo-demo, gonogo-quiet, gonogo-idle, gonogo-scale, btm, watch")
 
 
 def available(name):

@@ -11,6 +11,13 @@ mod signals;
 mod terminal;
 
 pub use signals::forward as forward_signals;
+
+/// The dispatch path (journal writer, request runner) for `benches/dispatch`; not an API.
+#[doc(hidden)]
+pub mod bench_support {
+    pub use super::dispatch::run as dispatch;
+    pub use super::journal_writer::{JournalHandle, JournalWriter};
+}
 pub use terminal::restore as restore_terminal;
 
 use crate::app::{self, Effect, Msg, State};
