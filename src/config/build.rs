@@ -204,17 +204,8 @@ fn observed(
     let at = KeyPath::root().key("observed_traffic");
     let raw: schema::Observed = decode(value, &at, &mut ctx.report)?;
     let source = ctx.source_ref(&at, raw.source.as_deref(), table)?;
-    let pick = schema::Pick {
-        query: raw.query,
-        pointer: raw.pointer,
-        jq: raw.jq,
-        field: raw.field,
-        select: raw.select,
-        aggregate: raw.aggregate,
-        map: raw.map,
-    };
-    let extract = ctx.extract(&at, source, pick)?;
-    Some(Some(signals.add(source.1.id, extract)))
+    let pick = schema::pick_of!(raw, raw.map);
+    Some(Some(ctx.signal(&at, Some(source), pick, signals)?))
 }
 
 /// `[sources.<name>]`-style sections: the entries of a table of tables.

@@ -77,19 +77,7 @@ fn build(
         ok
     });
     let source = ctx.source_ref(at, raw.source.as_deref(), sources);
-    let pick = schema::Pick {
-        query: raw.query,
-        pointer: raw.pointer,
-        jq: raw.jq,
-        field: raw.field,
-        select: raw.select,
-        aggregate: raw.aggregate,
-        map: raw.map,
-    };
-    let value_signal = source.and_then(|s| {
-        let extract = ctx.extract(at, s, pick)?;
-        Some(signals.add(s.1.id, extract))
-    });
+    let value_signal = ctx.signal(at, source, schema::pick_of!(raw, raw.map), signals);
     let threshold = Threshold {
         max: ctx.finite(&at.key("max"), raw.max),
         min: ctx.finite(&at.key("min"), raw.min),
@@ -99,19 +87,7 @@ fn build(
         None => None,
         Some(b) => {
             let bat = at.key("baseline");
-            let pick = schema::Pick {
-                query: b.query,
-                pointer: b.pointer,
-                jq: b.jq,
-                field: b.field,
-                select: b.select,
-                aggregate: b.aggregate,
-                map: None,
-            };
-            let signal = source.and_then(|s| {
-                let extract = ctx.extract(&bat, s, pick)?;
-                Some(signals.add(s.1.id, extract))
-            });
+            let signal = ctx.signal(&bat, source, schema::pick_of!(b, None), signals);
             let factor = ctx.finite(&bat.key("factor"), b.factor).unwrap_or(1.0);
             if factor <= 0.0 {
                 ctx.report.invalid(

@@ -153,19 +153,7 @@ fn build(
                     "only for reachable gates (set kind = \"reachable\")",
                 );
             }
-            let pick = schema::Pick {
-                query: raw.query,
-                pointer: raw.pointer,
-                jq: raw.jq,
-                field: raw.field,
-                select: raw.select,
-                aggregate: raw.aggregate,
-                map: raw.map,
-            };
-            let signal = source.and_then(|s| {
-                let extract = ctx.extract(at, s, pick)?;
-                Some(signals.add(s.1.id, extract))
-            });
+            let signal = ctx.signal(at, source, schema::pick_of!(raw, raw.map), signals);
             let expect = match raw.expect {
                 None => {
                     ctx.report.missing(

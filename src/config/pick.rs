@@ -33,6 +33,20 @@ fn keys_of(kind: SourceKind) -> (&'static [&'static str], &'static str) {
 }
 
 impl Ctx<'_> {
+    /// The signal for `pick` from `source`, added to `signals`; `None` when the source is
+    /// unknown or the pick does not fit it (reported).
+    pub fn signal(
+        &mut self,
+        at: &KeyPath,
+        source: Option<(&str, &SourceInfo)>,
+        pick: Pick,
+        signals: &mut super::signals::Signals,
+    ) -> Option<crate::core::reading::SignalId> {
+        let source = source?;
+        let extract = self.extract(at, source, pick)?;
+        Some(signals.add(source.1.id, extract))
+    }
+
     /// The extract for `pick` from the source `(name, info)`; `None` after reporting why.
     pub fn extract(
         &mut self,

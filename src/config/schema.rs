@@ -199,6 +199,23 @@ pub struct Pick {
     pub map: Option<BTreeMap<String, Expected>>,
 }
 
+/// The `Pick` keys of a table that has them (a condition, a baseline, a gate, observed
+/// traffic), with `map` given separately since a baseline has none.
+macro_rules! pick_of {
+    ($raw:expr, $map:expr) => {
+        $crate::config::schema::Pick {
+            query: $raw.query,
+            pointer: $raw.pointer,
+            jq: $raw.jq,
+            field: $raw.field,
+            select: $raw.select,
+            aggregate: $raw.aggregate,
+            map: $map,
+        }
+    };
+}
+pub(super) use pick_of;
+
 /// `{ env = "NAME" }` or `{ file = "path" }`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
