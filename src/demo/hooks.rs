@@ -1,6 +1,6 @@
 //! The deploy system's webhooks: promote, rollback, and the rollback path's health check.
 
-use super::world::{Hook, Shared, lock};
+use super::world::{Hook, Shared, World, lock};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -26,24 +26,42 @@ fn hook(path: &str, headers: &HeaderMap, body: String) -> Hook {
     }
 }
 
+/// A webhook call, after the scenario's delay: recorded, answered once per Idempotency-Key
+/// (a retry gets the first answer, and the world changes only once).
+async fn once(
+    world: Shared,
+    path: &str,
+    headers: HeaderMap,
+    body: String,
+    act: impl FnOnce(&mut World) -> Value,
+) -> Json<Value> {
+    let delay = lock(&world).scenario.webhook_delay;
+    tokio::time::sleep(delay).await;
+    let mut world = lock(&world);
+    let call = hook(path, &headers, body);
+    let key = call.idempotency_key.clone();
+    if let Some(earlier) = world.record(call) {
+        return Json(earlier);
+    }
+    let answer = act(&mut world);
+    world.remember(key, &answer);
+    Json(answer)
+}
+
 /// `POST /hooks/promote`: traffic moves to the next step of the plan.
 pub(super) async fn promote(
     State(world): State<Shared>,
     headers: HeaderMap,
     body: String,
 ) -> Json<Value> {
-    let delay = lock(&world).scenario.webhook_delay;
-    tokio::time::sleep(delay).await;
-    let mut world = lock(&world);
-    let call = hook("/hooks/promote", &headers, body);
-    let key = call.idempotency_key.clone();
-    if let Some(earlier) = world.record(call) {
-        return Json(earlier);
-    }
-    let traffic = world.promote();
-    let answer = json!({"ok": true, "traffic": traffic});
-    world.remember(key, &answer);
-    Json(answer)
+    once(
+        world,
+        "/hooks/promote",
+        headers,
+        body,
+        |w| json!({"ok": true, "traffic": w.promote()}),
+    )
+    .await
 }
 
 /// `POST /hooks/rollback`: traffic to zero, and the canary's trouble goes with it.
@@ -52,18 +70,11 @@ pub(super) async fn rollback(
     headers: HeaderMap,
     body: String,
 ) -> Json<Value> {
-    let delay = lock(&world).scenario.webhook_delay;
-    tokio::time::sleep(delay).await;
-    let mut world = lock(&world);
-    let call = hook("/hooks/rollback", &headers, body);
-    let key = call.idempotency_key.clone();
-    if let Some(earlier) = world.record(call) {
-        return Json(earlier);
-    }
-    world.rollback();
-    let answer = json!({"ok": true, "traffic": 0});
-    world.remember(key, &answer);
-    Json(answer)
+    once(world, "/hooks/rollback", headers, body, |w| {
+        w.rollback();
+        json!({"ok": true, "traffic": 0})
+    })
+    .await
 }
 
 /// `GET /hooks/rollback/check`: the way back is there.
