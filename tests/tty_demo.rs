@@ -231,7 +231,8 @@ fn kill_9_during_a_slow_webhook_leaves_a_valid_journal_with_the_request() {
         return;
     }
     let t = Tmux::demo("kill9", &["--webhook-delay", "60s"]);
-    t.wait_text("checkout-api", Duration::from_secs(20));
+    // Wait for the first data: a verdict that moves while the prompt is open is asked again.
+    t.wait_text("HOLD", Duration::from_secs(20));
     t.cmd(&["send-keys", "-t", "t", "r"]);
     t.wait_text("Approve-Risk", Duration::from_secs(5));
     t.cmd(&["send-keys", "-t", "t", "-l", "drill: kill during rollback"]);
