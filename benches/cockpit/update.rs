@@ -1,4 +1,4 @@
-//! `update`: one observation, and one tick (which re-evaluates everything time-dependent).
+//! `update`: one observation, and one tick (which judges everything time-dependent again).
 
 use crate::fixture::{Cockpit, baking, cockpit, scale_setup, t};
 use criterion::{BatchSize, Criterion, criterion_group};
@@ -46,14 +46,15 @@ fn update(c: &mut Criterion) {
             prom,
         );
 
-        // A tick that moves the countdown (seconds 0 and 1 in turn, so the state stays put).
-        let mut state = baking(extra).state;
-        let mut s = 0;
+        // The tick a second later: the countdown moves, everything time-dependent is judged
+        // again (each round starts from a copy of the state as it was at second 0).
+        let state = baking(extra).state;
         c.bench_function(&format!("update/tick_{label}"), |b| {
-            b.iter(|| {
-                s = 1 - s;
-                app::update(&mut state, Msg::Tick, black_box(t(s)))
-            })
+            b.iter_batched_ref(
+                || state.clone(),
+                |state| app::update(state, Msg::Tick, black_box(t(1))),
+                BatchSize::SmallInput,
+            )
         });
     }
 
@@ -61,7 +62,15 @@ fn update(c: &mut Criterion) {
     let mut ck = cockpit(scale_setup(200, 5), -30, 0, -40);
     ck.run(-30, 0, 10.0);
     let one = ck.observation(17, 0, 10.0);
+    let state = ck.state.clone();
     observations(c, "update/observation_scale_200x5", ck, one);
+    c.bench_function("update/tick_scale_200x5", |b| {
+        b.iter_batched_ref(
+            || state.clone(),
+            |state| app::update(state, Msg::Tick, black_box(t(1))),
+            BatchSize::SmallInput,
+        )
+    });
 }
 
 criterion_group!(benches, update);

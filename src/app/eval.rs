@@ -6,7 +6,7 @@ use crate::core::gate::{GateContext, GateResult};
 use crate::core::plan::{BakeTimer, StageState, stage_states};
 use crate::core::reading::{Reading, SignalId, SourceId, format_number};
 use crate::core::verdict::{StageView, Verdict, VerdictInputs, VerdictKind, decide};
-use crate::core::{short_duration, since};
+use crate::core::{past, short_duration, since};
 use crate::setup::SourceSpec;
 use chrono::{DateTime, Timelike, Utc};
 use std::time::Duration;
@@ -114,7 +114,13 @@ impl GateContext for GateWorld<'_> {
     }
 }
 
-fn source_view(h: &SourceHealth, spec: &SourceSpec, now: DateTime<Utc>) -> SourceView {
+/// A source's row at `now`, and until when it stays exactly that without a new poll: the
+/// instant it turns late or stale, or `now` itself while it counts seconds.
+fn source_view(
+    h: &SourceHealth,
+    spec: &SourceSpec,
+    now: DateTime<Utc>,
+) -> (SourceView, DateTime<Utc>) {
     let age = h.last_ok.map(|t| since(now, t));
     let status = match (h.last_poll, &h.last_error, age) {
         (None, _, _) => SourceStatus::Waiting,
@@ -124,16 +130,18 @@ fn source_view(h: &SourceHealth, spec: &SourceSpec, now: DateTime<Utc>) -> Sourc
         (Some(_), None, None) => SourceStatus::Failing,
     };
     let on_time = on_time(spec);
-    let age = match age {
-        None => "never".into(),
-        // Answering on schedule: a bound that holds until a poll is late, so the screen does
-        // not change every second while nothing happens.
-        Some(a) if status == SourceStatus::Ok && a < on_time => {
-            format!("<{}", short_duration(on_time))
-        }
-        Some(a) => short_duration(a),
+    let (age, until) = match (age, h.last_ok) {
+        (Some(a), Some(ok)) if status == SourceStatus::Ok && a < on_time => (
+            // Answering on schedule: a bound that holds until a poll is late, so the screen
+            // does not change every second while nothing happens.
+            format!("<{}", short_duration(on_time)),
+            (ok + chrono::TimeDelta::from_std(on_time).unwrap_or(chrono::TimeDelta::MAX))
+                .min(past(ok, spec.stale_after)),
+        ),
+        (Some(a), _) => (short_duration(a), now),
+        (None, _) => ("never".into(), DateTime::<Utc>::MAX_UTC),
     };
-    SourceView { status, age }
+    (SourceView { status, age }, until)
 }
 
 /// How old a source's last answer can be while it answers on schedule: a poll starts one
@@ -231,20 +239,161 @@ fn stage_view(state: &State, now: DateTime<Utc>) -> StageView {
     }
 }
 
-pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
+/// Until when each condition's and each source's view holds without new input, so that a
+/// message recomputes only what it touched and what time has changed: with 1,000 conditions
+/// an observation then costs its own source's handful, not all of them. Everything else in
+/// the evaluation (gates, stages, verdict) is cheap and recomputed every time.
+#[derive(Debug, Clone, Default)]
+pub struct Reuse {
+    /// Recompute condition `i` once `now >= conditions[i]`.
+    conditions: Vec<DateTime<Utc>>,
+    sources: Vec<DateTime<Utc>>,
+    /// The live stage the conditions were judged under (its threshold overrides).
+    stage: Option<Option<usize>>,
+    /// The time of the last refresh: a clock stepped back judges everything again.
+    at: Option<DateTime<Utc>>,
+}
+
+/// A cache, not part of the state's value: two states showing the same are equal whatever
+/// each has yet to recompute.
+impl PartialEq for Reuse {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Reuse {
+    /// New input for condition `i`: judge it again.
+    pub(crate) fn condition(&mut self, i: usize) {
+        if let Some(u) = self.conditions.get_mut(i) {
+            *u = DateTime::<Utc>::MIN_UTC;
+        }
+    }
+
+    /// A new poll of source `i`: show it again.
+    pub(crate) fn source(&mut self, i: usize) {
+        if let Some(u) = self.sources.get_mut(i) {
+            *u = DateTime::<Utc>::MIN_UTC;
+        }
+    }
+
+    /// Forget everything: the next refresh recomputes it all.
+    #[cfg(test)]
+    pub(crate) fn all(&mut self) {
+        *self = Reuse::default();
+    }
+}
+
+/// What a refresh changed, for the log and the journal.
+pub(super) struct Changes {
+    /// Conditions whose status changed, with the state each had before.
+    pub conditions: Vec<(usize, CondState)>,
+    /// The verdict before, when it changed kind.
+    pub verdict_was: Option<VerdictKind>,
+    /// Anything at all changed that the screen shows.
+    pub any: bool,
+}
+
+/// Bring `state.eval` up to `now`: exactly what a full evaluation at `now` would give,
+/// recomputing only the conditions and sources whose input or time changed.
+pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     let setup = &state.setup;
+    let eval = &mut state.eval;
+    let reuse = &mut state.reuse;
     let current = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
-    let overrides = current.map(|i| &setup.plan.stages[i].overrides);
-    let conditions: Vec<ConditionStatus> = setup
-        .conditions
-        .iter()
-        .zip(&state.tracks)
-        .map(|(spec, track)| spec.status(track, overrides.and_then(|o| o.get(&spec.id)), now))
-        .collect();
-    let world = GateWorld {
-        state,
-        conditions: &conditions,
+    let mut changes = Changes {
+        conditions: Vec::new(),
+        verdict_was: None,
+        any: false,
     };
+
+    // Conditions. A first evaluation (or a new stage's thresholds) judges them all.
+    let n = setup.conditions.len();
+    let first = eval.conditions.len() != n;
+    let back = reuse.at.is_some_and(|at| now < at);
+    reuse.at = Some(now);
+    if first || back || reuse.conditions.len() != n || reuse.stage != Some(current) {
+        reuse.conditions = vec![DateTime::<Utc>::MIN_UTC; n];
+        reuse.stage = Some(current);
+    }
+    if first {
+        eval.conditions = Vec::with_capacity(n);
+        changes.any = true;
+    }
+    let overrides = current.map(|i| &setup.plan.stages[i].overrides);
+    for (i, (spec, track)) in setup.conditions.iter().zip(&state.tracks).enumerate() {
+        if now < reuse.conditions[i] {
+            continue;
+        }
+        let (status, until) = spec.judge(track, overrides.and_then(|o| o.get(&spec.id)), now);
+        reuse.conditions[i] = until;
+        if first {
+            eval.conditions.push(status);
+        } else if eval.conditions[i] != status {
+            let was = std::mem::replace(&mut eval.conditions[i], status);
+            changes.conditions.push((i, was.state));
+            changes.any = true;
+        }
+    }
+
+    // Sources.
+    let n = setup.sources.len();
+    if eval.sources.len() != n {
+        eval.sources = vec![SourceView::default(); n];
+        changes.any = true;
+    }
+    if back || reuse.sources.len() != n {
+        reuse.sources = vec![DateTime::<Utc>::MIN_UTC; n];
+    }
+    for (i, (spec, h)) in setup.sources.iter().zip(&state.sources).enumerate() {
+        if now < reuse.sources[i] {
+            continue;
+        }
+        let (view, until) = source_view(h, spec, now);
+        reuse.sources[i] = until;
+        if eval.sources[i] != view {
+            eval.sources[i] = view;
+            changes.any = true;
+        }
+    }
+
+    // The rest, from the conditions as they now stand.
+    let rest = rest(state, current, now);
+    let eval = &mut state.eval;
+    let kind = eval.verdict.kind;
+    macro_rules! put {
+        ($($field:ident),*) => {$(
+            if eval.$field != rest.$field {
+                eval.$field = rest.$field;
+                changes.any = true;
+            }
+        )*};
+    }
+    put!(
+        gates, stages, current, bake, verdict, observed, clock, bake_left
+    );
+    if eval.verdict.kind != kind {
+        changes.verdict_was = Some(kind);
+    }
+    changes
+}
+
+/// The parts of an evaluation recomputed on every message.
+struct Rest {
+    gates: Vec<GateResult>,
+    stages: Vec<StageState>,
+    current: Option<usize>,
+    bake: Option<BakeTimer>,
+    verdict: Verdict,
+    observed: Option<String>,
+    clock: String,
+    bake_left: Option<Duration>,
+}
+
+fn rest(state: &State, current: Option<usize>, now: DateTime<Utc>) -> Rest {
+    let setup = &state.setup;
+    let conditions = &state.eval.conditions;
+    let world = GateWorld { state, conditions };
     let gates: Vec<GateResult> = setup
         .gates
         .iter()
@@ -255,7 +404,7 @@ pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
         .conditions
         .iter()
         .map(|c| c.label.as_str())
-        .zip(&conditions)
+        .zip(conditions)
         .collect();
     let verdict = decide(&VerdictInputs {
         conditions: &labelled,
@@ -268,22 +417,14 @@ pub(super) fn evaluate(state: &State, now: DateTime<Utc>) -> Evaluation {
         StageView::Live { timer, .. } => Some(*timer),
         _ => None,
     };
-    let sources = setup
-        .sources
-        .iter()
-        .zip(&state.sources)
-        .map(|(spec, h)| source_view(h, spec, now))
-        .collect();
     let local = now.with_timezone(&state.local_offset);
-    Evaluation {
+    Rest {
         stages: stage_states(&setup.plan, state.position, breached, now),
         current,
         bake_left: bake.map(|b| Duration::from_secs(b.remaining(now).as_secs())),
         bake,
-        conditions,
         gates,
         verdict,
-        sources,
         observed: state
             .observed
             .map(|(share, _)| format!("{}%", format_number(share))),

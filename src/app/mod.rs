@@ -114,6 +114,30 @@ pub struct State {
     pub journal_error: Option<String>,
     /// Set by `update` when something visible changed; cleared by the drawer.
     pub dirty: bool,
+    /// Which parts of `eval` still hold, so a message recomputes only what it touched.
+    pub(crate) reuse: eval::Reuse,
+    /// For each signal, the conditions that read it.
+    readers: Vec<Readers>,
+}
+
+/// The conditions that read one signal: as their value, or as their baseline.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Readers {
+    values: Vec<usize>,
+    baselines: Vec<usize>,
+}
+
+fn readers(setup: &Setup) -> Vec<Readers> {
+    let mut all = vec![Readers::default(); setup.signals.len()];
+    for (i, c) in setup.conditions.iter().enumerate() {
+        if let Some(r) = all.get_mut(c.value) {
+            r.values.push(i);
+        }
+        if let Some(r) = c.relative.and_then(|rel| all.get_mut(rel.baseline)) {
+            r.baselines.push(i);
+        }
+    }
+    all
 }
 
 pub const LOG_CAPACITY: usize = 200;
@@ -147,9 +171,11 @@ impl State {
             action_counter: 0,
             journal_error: None,
             dirty: true,
+            reuse: eval::Reuse::default(),
+            readers: readers(&setup),
             setup,
         };
-        state.eval = eval::evaluate(&state, now);
+        eval::refresh(&mut state, now);
         state
     }
 

@@ -421,3 +421,130 @@ fn breaches_and_overrides_are_announced_but_not_by_observers() {
     let fx = feed(&mut o, poll(2, 5, 0.05, 1.0), 5);
     assert!(notices(&fx).is_empty(), "an observer announces nothing");
 }
+
+/// `update` recomputes only the conditions and sources whose input or time changed. Whatever
+/// the messages and however time moves, what it shows must equal a full evaluation at that
+/// moment: staleness, persistence windows, overrides of the stage and baselines included.
+#[test]
+fn reusing_what_still_holds_shows_exactly_what_a_full_evaluation_shows() {
+    use crate::core::condition::{Persistence, Relative, Threshold};
+    use crate::core::plan::ThresholdOverride;
+    use rand::rngs::SmallRng;
+    use rand::{Rng, SeedableRng};
+
+    let mut setup = testkit::setup();
+    let base = setup.conditions[0].clone();
+    let mut variant = |id: &str, f: &dyn Fn(&mut crate::core::condition::ConditionSpec)| {
+        let mut c = base.clone();
+        c.id = id.into();
+        c.label = id.into();
+        f(&mut c);
+        setup.conditions.push(c);
+    };
+    variant("for_20s", &|c| {
+        c.persistence = Persistence::For(Duration::from_secs(20))
+    });
+    variant("three_samples", &|c| {
+        c.persistence = Persistence::Samples(3)
+    });
+    variant("warned", &|c| {
+        c.threshold = Threshold {
+            max: Some(0.02),
+            min: None,
+            warn: Some(0.01),
+        };
+        c.stale_after = Duration::from_secs(7);
+    });
+    variant("relative", &|c| {
+        c.relative = Some(Relative {
+            baseline: testkit::TRAFFIC,
+            factor: 0.001,
+            offset: 0.0,
+        })
+    });
+    // Goes stale before it counts as late.
+    setup.sources[1].stale_after = Duration::from_secs(6);
+    setup.plan.stages[1].overrides.insert(
+        "error_rate".into(),
+        ThresholdOverride {
+            max: Some(0.01),
+            min: None,
+            warn: None,
+        },
+    );
+    let mut s = State::new(
+        setup,
+        None,
+        testkit::state(false).context.clone(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
+        false,
+        t(0),
+    );
+
+    let mut rng = SmallRng::seed_from_u64(11);
+    let mut now = t(0);
+    let mut seq = [0u64; 2];
+    let mut seen = [false; 6];
+    for step in 0..5_000 {
+        now += chrono::TimeDelta::milliseconds(rng.random_range(0..4_000));
+        let msg = match rng.random_range(0..10) {
+            0..=3 => {
+                seq[0] += 1;
+                let outcome = match rng.random_range(0..6) {
+                    0 => Outcome::Failed("HTTP 503".into()),
+                    1 => Outcome::Readings(vec![(
+                        testkit::ERROR_RATE,
+                        Reading::Missing("no value".into()),
+                    )]),
+                    _ => Outcome::Readings(vec![(
+                        testkit::ERROR_RATE,
+                        Reading::Number([0.005, 0.015, 0.03][rng.random_range(0..3)]),
+                    )]),
+                };
+                Msg::Observation(Observation {
+                    source: 0,
+                    seq: seq[0],
+                    at: now,
+                    latency: Duration::from_millis(rng.random_range(1..50)),
+                    outcome,
+                })
+            }
+            4..=6 => {
+                seq[1] += 1;
+                let share = ["1", "5", "100", "0", "x"][rng.random_range(0..5)];
+                Msg::Observation(Observation {
+                    source: 1,
+                    seq: seq[1],
+                    at: now,
+                    latency: Duration::from_millis(3),
+                    outcome: Outcome::Readings(vec![(
+                        testkit::TRAFFIC,
+                        Reading::Text(share.into()),
+                    )]),
+                })
+            }
+            _ => Msg::Tick,
+        };
+        update(&mut s, msg, now);
+        let mut full = s.clone();
+        full.reuse.all();
+        eval::refresh(&mut full, now);
+        assert_eq!(s.eval, full.eval, "step {step} at {now}");
+        let why = |c: &crate::core::condition::ConditionStatus, w: &str| {
+            c.why.as_deref().is_some_and(|x| x.contains(w))
+        };
+        for c in &s.eval.conditions {
+            seen[0] |= c.state == CondState::Breached;
+            seen[1] |= why(c, "over for");
+            seen[2] |= why(c, "stale");
+            seen[3] |= c.state == CondState::Warn && c.confirming.is_none();
+        }
+        seen[4] |= s.eval.current == Some(1);
+        seen[5] |= s.eval.sources[1].status == SourceStatus::Stale;
+    }
+    // The walk went through every state worth checking.
+    assert_eq!(
+        seen, [true; 6],
+        "breach, confirming, stale, warn, stage 2, stale source"
+    );
+}

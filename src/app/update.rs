@@ -1,6 +1,6 @@
 //! `update`: the only place the state changes. Pure: no I/O, time passed in.
 
-use super::eval::{Evaluation, evaluate};
+use super::eval::{Changes, refresh};
 use super::{Effect, Key, LogLevel, Msg, Overlay, State};
 use crate::core::condition::CondState;
 use crate::core::reading::{Observation, Outcome, Reading, clip};
@@ -40,12 +40,11 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             quit(state, now, &mut fx);
         }
     }
-    let next = evaluate(state, now);
-    if next != state.eval {
-        let prev = std::mem::replace(&mut state.eval, next);
+    let changes = refresh(state, now);
+    if changes.any {
         state.dirty = true;
         // Records of what changed carry the verdict as it is now, after the change.
-        transitions(state, &prev, now, &mut fx);
+        transitions(state, &changes, now, &mut fx);
     }
     state.announce(&mut fx);
     if state.read_only {
@@ -152,6 +151,7 @@ fn on_observation(state: &mut State, o: Observation, fx: &mut Vec<Effect>) {
         return; // older than what we have: a late answer from a slow poll
     }
     health.last_seq = o.seq;
+    state.reuse.source(o.source);
     health.last_poll = Some(o.at);
     health.latency = Some(o.latency);
     let name = state.setup.sources[o.source].name.clone();
@@ -200,20 +200,26 @@ fn apply_readings(
     }
     // Baselines first, so a canary read in the same poll is judged against the fresh baseline.
     for (sig, reading) in &readings {
-        for (i, spec) in state.setup.conditions.iter().enumerate() {
-            if spec.relative.is_some_and(|r| r.baseline == *sig) {
-                spec.observe_baseline(&mut state.tracks[i], at, reading.number());
-            }
+        let Some(readers) = state.readers.get(*sig) else {
+            continue;
+        };
+        for &i in &readers.baselines {
+            let spec = &state.setup.conditions[i];
+            spec.observe_baseline(&mut state.tracks[i], at, reading.number());
+            state.reuse.condition(i);
         }
     }
     let current = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
     for (sig, reading) in &readings {
-        for (i, spec) in state.setup.conditions.iter().enumerate() {
-            if spec.value == *sig {
-                let over = current.and_then(|c| state.setup.plan.stages[c].overrides.get(&spec.id));
-                let threshold = spec.effective(over, &state.tracks[i]);
-                spec.observe(&mut state.tracks[i], at, reading.number(), threshold);
-            }
+        let Some(readers) = state.readers.get(*sig) else {
+            continue;
+        };
+        for &i in &readers.values {
+            let spec = &state.setup.conditions[i];
+            let over = current.and_then(|c| state.setup.plan.stages[c].overrides.get(&spec.id));
+            let threshold = spec.effective(over, &state.tracks[i]);
+            spec.observe(&mut state.tracks[i], at, reading.number(), threshold);
+            state.reuse.condition(i);
         }
         if state.setup.observed_traffic == Some(*sig)
             && let Ok(share) = reading.number()
@@ -224,13 +230,14 @@ fn apply_readings(
 }
 
 /// Log and journal what changed from the previous evaluation to the current one.
-fn transitions(state: &mut State, prev: &Evaluation, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     let next = &state.eval;
     let mut events = Vec::new();
-    for (i, (old, new)) in prev.conditions.iter().zip(&next.conditions).enumerate() {
+    for &(i, old) in &changes.conditions {
+        let new = &next.conditions[i];
         let label = &state.setup.conditions[i].label;
-        let began = old.state != CondState::Breached && new.state == CondState::Breached;
-        let ended = old.state == CondState::Breached && new.state != CondState::Breached;
+        let began = old != CondState::Breached && new.state == CondState::Breached;
+        let ended = old == CondState::Breached && new.state != CondState::Breached;
         if began {
             let why = new.why.clone().unwrap_or_default();
             events.push((
@@ -246,7 +253,7 @@ fn transitions(state: &mut State, prev: &Evaluation, now: DateTime<Utc>, fx: &mu
             ));
         }
     }
-    let verdict_changed = prev.verdict.kind != next.verdict.kind;
+    let verdict_changed = changes.verdict_was.is_some();
     for (event, level, text) in events {
         let mut record = state.record(event, now);
         record.detail = Some(text.clone());

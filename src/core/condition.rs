@@ -2,7 +2,7 @@
 
 use super::reading::SignalId;
 use super::series::{Series, Trend};
-use super::{short_duration, since};
+use super::{past, short_duration, since};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -249,6 +249,18 @@ impl ConditionSpec {
         over: Option<&super::plan::ThresholdOverride>,
         now: DateTime<Utc>,
     ) -> ConditionStatus {
+        self.judge(track, over, now).0
+    }
+
+    /// `status`, and until when it stays exactly that if no new sample arrives: the instant
+    /// the last good value goes stale, or `now` itself while the status counts seconds (a
+    /// stale age, "over for 20s of 2m"). Before that instant, judging again gives the same.
+    pub fn judge(
+        &self,
+        track: &ConditionTrack,
+        over: Option<&super::plan::ThresholdOverride>,
+        now: DateTime<Utc>,
+    ) -> (ConditionStatus, DateTime<Utc>) {
         let threshold = self.effective(over, track);
         let shown = threshold.clone().unwrap_or(self.threshold);
         let mut status = ConditionStatus {
@@ -259,19 +271,22 @@ impl ConditionSpec {
             confirming: None,
             trend: track.history.trend(),
         };
-        let unknown_why = match (&track.latest, track.last_good_at) {
-            (None, _) => Some("no data yet".to_string()),
+        let (unknown_why, until) = match (&track.latest, track.last_good_at) {
+            (None, _) => (Some("no data yet".to_string()), DateTime::<Utc>::MAX_UTC),
             (
                 Some(Sample {
                     value: Err(why), ..
                 }),
                 _,
-            ) => Some(why.clone()),
-            (_, Some(good)) if since(now, good) > self.stale_after => Some(format!(
-                "stale: last value {} ago",
-                short_duration(since(now, good))
-            )),
-            _ => None,
+            ) => (Some(why.clone()), DateTime::<Utc>::MAX_UTC),
+            (_, Some(good)) if since(now, good) > self.stale_after => (
+                Some(format!(
+                    "stale: last value {} ago",
+                    short_duration(since(now, good))
+                )),
+                now,
+            ),
+            (_, good) => (None, good.map_or(now, |g| past(g, self.stale_after))),
         };
         if let Some(why) = unknown_why {
             if track.breached {
@@ -281,7 +296,7 @@ impl ConditionSpec {
             } else {
                 status.why = Some(why);
             }
-            return status;
+            return (status, until);
         }
         let Some(Sample { value: Ok(v), .. }) = track.latest else {
             unreachable!("latest is a good sample here")
@@ -291,7 +306,7 @@ impl ConditionSpec {
             Ok(t) => t,
             Err(why) => {
                 status.why = Some(why);
-                return status;
+                return (status, until);
             }
         };
         match threshold.level(v) {
@@ -313,20 +328,36 @@ impl ConditionSpec {
             }
             Level::Over => {
                 status.state = CondState::Warn;
-                status.confirming = Some(match self.persistence {
-                    Persistence::For(d) => format!(
-                        "over for {} of {}",
-                        short_duration(track.over_since.map_or(Duration::ZERO, |s| since(now, s))),
-                        short_duration(d)
-                    ),
+                let confirming = match self.persistence {
+                    Persistence::For(d) => {
+                        let over = track.over_since.map_or(Duration::ZERO, |s| since(now, s));
+                        // Counts seconds until the breach is confirmed.
+                        return (
+                            self.confirming(
+                                status,
+                                format!(
+                                    "over for {} of {}",
+                                    short_duration(over),
+                                    short_duration(d)
+                                ),
+                            ),
+                            now,
+                        );
+                    }
                     Persistence::Samples(n) => {
                         format!("over {} of {n} samples", track.over_samples)
                     }
                     Persistence::Immediate => "over".to_string(),
-                });
-                status.why = status.confirming.clone();
+                };
+                return (self.confirming(status, confirming), until);
             }
         }
+        (status, until)
+    }
+
+    fn confirming(&self, mut status: ConditionStatus, text: String) -> ConditionStatus {
+        status.why = Some(text.clone());
+        status.confirming = Some(text);
         status
     }
 }

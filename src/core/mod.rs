@@ -20,6 +20,15 @@ pub fn since(now: DateTime<Utc>, then: DateTime<Utc>) -> Duration {
     (now - then).to_std().unwrap_or(Duration::ZERO)
 }
 
+/// The first instant after `t + d`: when an age measured from `t` passes `d`.
+pub fn past(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    chrono::TimeDelta::from_std(d)
+        .ok()
+        .and_then(|d| d.checked_add(&chrono::TimeDelta::nanoseconds(1)))
+        .and_then(|d| t.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// `90s` → "1m30s", `600s` → "10m", `3700s` → "1h1m". Compact, for narrow columns.
 pub fn short_duration(d: Duration) -> String {
     let s = d.as_secs();

@@ -62,8 +62,8 @@ impl Series {
             return Trend::Flat;
         }
         let last = self.values[n - 1];
-        let window: Vec<f64> = self.values.iter().rev().skip(1).take(5).copied().collect();
-        let mean = window.iter().sum::<f64>() / window.len() as f64;
+        let before = (n - 1).min(5);
+        let mean = self.values.range(n - 1 - before..n - 1).sum::<f64>() / before as f64;
         let band = (mean.abs() * 0.05).max(1e-12);
         if last > mean + band {
             Trend::Rising
