@@ -33,7 +33,7 @@ def run(profile, cols, rows, warmup, duration, probes, seed=0):
         out["first_bytes_ms"] = ms(t_first and t_first - s.spawned)
         out["first_frame_ms"] = ms(t_frame and t_frame - s.spawned)
         s.pump(warmup)
-        _passive(s, duration, out)
+        _passive(s, profile, duration, out)
         if probes:
             _probes(s, profile, rnd, probes, out)
         t = s.send(profile.quit)
@@ -46,12 +46,14 @@ def run(profile, cols, rows, warmup, duration, probes, seed=0):
     return out
 
 
-def _passive(s, duration, out):
+def _passive(s, profile, duration, out):
     a = s.sample()
     t0 = time.monotonic()
     s.pump(duration)
     t1 = time.monotonic()
     b = s.sample()
+    if profile.server:
+        out["requests_per_s"] = round(profile.server.values.answered_between(t0, t1) / (t1 - t0), 1)
     s.settle(quiet=0.0)
     reads, bursts = s.window(t0, t1)
     span = t1 - t0

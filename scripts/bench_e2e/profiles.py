@@ -4,6 +4,7 @@ it is up, which key opens something and what text proves it drew, how to quit it
 import os
 import shutil
 
+from fastprom import FastPrometheus
 from quiet import QuietServer, config, watch_command
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,14 +52,15 @@ class Gonogo(Profile):
         if mode == "demo":
             self.argv = [binary, "demo", "--journal", journal]
             return
-        self.server = QuietServer()
         if mode == "scale":
+            self.server = FastPrometheus()
             path = os.path.join(tmp, "scale.toml")
             with open(path, "w") as f:
                 f.write(scale_config(self.server.url))
             self.argv = [binary, "--config", path, "--journal", journal]
             self.warmup_s = 5.0
             return
+        self.server = QuietServer()
         with open(os.path.join(ROOT, "config", "demo.toml")) as f:
             demo = f.read()
         # idle: every source polled once a minute, so a window sees no poll at all.

@@ -25,6 +25,11 @@ class Values:
         with self.lock:
             self.requests.append((time.monotonic(), path))
 
+    def answered_between(self, t0, t1):
+        """How many answers went out between `t0` and `t1`."""
+        with self.lock:
+            return sum(1 for at, _ in self.requests if t0 <= at < t1)
+
     def answered_after(self, t, path_prefix):
         """When the first answer to a request for `path_prefix` went out after `t`."""
         with self.lock:
