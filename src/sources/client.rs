@@ -102,8 +102,7 @@ impl SourceClient {
         let mut builder = self
             .http
             .request(method, req.url)
-            .headers(header_map(req.headers)?)
-            .timeout(req.timeout);
+            .headers(header_map(req.headers)?);
         if !req.query.is_empty() {
             builder = builder.query(req.query);
         }
