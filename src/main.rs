@@ -118,9 +118,14 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
     })
 }
 
+/// Two threads: the cockpit's loop (keys, `update`, drawing) runs on the one that calls
+/// `block_on`; polls, webhooks and timers run on the single worker. A terminal write that
+/// blocks (a stalled SSH link) does not stop polls or a webhook in flight, and parsing a large
+/// answer does not delay a key. A second worker only added wake-ups: with 1,000 queries a
+/// second the cockpit cost 12 % of a core with two workers and 9 % with one.
 fn runtime_builder() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .enable_all()
         .build()?)
 }
