@@ -90,9 +90,7 @@ impl Widget for &Sources<'_> {
                 SourceStatus::Ok => t.dim,
                 _ => style,
             };
-            let latency = health
-                .latency
-                .map_or(String::new(), |l| format!("{:>5} ms", l.as_millis()));
+            let latency = health.latency.map_or(String::new(), latency);
             let fails = match health.consecutive_failures {
                 0 => String::new(),
                 n => format!("{n} failed"),
@@ -118,5 +116,15 @@ impl Widget for &Sources<'_> {
             lines.push(draw::more_line(t, &attention, &shown));
         }
         draw::lines(buf, inner, &lines);
+    }
+}
+
+/// A poll's latency for the table. Under 10 ms it reads `<10 ms`: a local source answering in
+/// 1 ms one poll and 2 ms the next is not news, and redrawing it was the main noise a quiet
+/// cockpit wrote beyond its countdown.
+fn latency(l: std::time::Duration) -> String {
+    match l.as_millis() {
+        0..10 => format!("{:>5} ms", "<10"),
+        ms => format!("{ms:>5} ms"),
     }
 }
