@@ -135,7 +135,10 @@ fn source_view(
             // Answering on schedule: a bound that holds until a poll is late, so the screen
             // does not change every second while nothing happens.
             format!("<{}", short_duration(on_time)),
-            (ok + chrono::TimeDelta::from_std(on_time).unwrap_or(chrono::TimeDelta::MAX))
+            chrono::TimeDelta::from_std(on_time)
+                .ok()
+                .and_then(|d| ok.checked_add_signed(d))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
                 .min(past(ok, spec.stale_after)),
         ),
         (Some(a), _) => (short_duration(a), now),
