@@ -304,61 +304,47 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     let eval = &mut state.eval;
     let reuse = &mut state.reuse;
     let current = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
-    let mut changes = Changes {
-        conditions: Vec::new(),
-        verdict_was: None,
-        any: false,
-    };
 
-    // Conditions. A first evaluation (or a new stage's thresholds) judges them all.
-    let n = setup.conditions.len();
-    let first = eval.conditions.len() != n;
+    // Conditions (all of them again under a new stage's thresholds), then sources.
     let back = reuse.at.is_some_and(|at| now < at);
     reuse.at = Some(now);
-    if first || back || reuse.conditions.len() != n || reuse.stage != Some(current) {
-        reuse.conditions = vec![DateTime::<Utc>::MIN_UTC; n];
-        reuse.stage = Some(current);
-    }
-    if first {
-        eval.conditions = Vec::with_capacity(n);
-        changes.any = true;
-    }
+    let new_stage = reuse.stage != Some(current);
+    reuse.stage = Some(current);
     let overrides = current.map(|i| &setup.plan.stages[i].overrides);
-    for (i, (spec, track)) in setup.conditions.iter().zip(&state.tracks).enumerate() {
-        if now < reuse.conditions[i] {
-            continue;
-        }
-        let (status, until) = spec.judge(track, overrides.and_then(|o| o.get(&spec.id)), now);
-        reuse.conditions[i] = until;
-        if first {
-            eval.conditions.push(status);
-        } else if eval.conditions[i] != status {
-            let was = std::mem::replace(&mut eval.conditions[i], status);
-            changes.conditions.push((i, was.state));
-            changes.any = true;
-        }
-    }
-
-    // Sources.
-    let n = setup.sources.len();
-    if eval.sources.len() != n {
-        eval.sources = vec![SourceView::default(); n];
-        changes.any = true;
-    }
-    if back || reuse.sources.len() != n {
-        reuse.sources = vec![DateTime::<Utc>::MIN_UTC; n];
-    }
-    for (i, (spec, h)) in setup.sources.iter().zip(&state.sources).enumerate() {
-        if now < reuse.sources[i] {
-            continue;
-        }
-        let (view, until) = source_view(h, spec, now);
-        reuse.sources[i] = until;
-        if eval.sources[i] != view {
-            eval.sources[i] = view;
-            changes.any = true;
-        }
-    }
+    let judged = renew(
+        &mut eval.conditions,
+        &mut reuse.conditions,
+        back || new_stage,
+        now,
+        setup.conditions.len(),
+        |i| {
+            let spec = &setup.conditions[i];
+            spec.judge(
+                &state.tracks[i],
+                overrides.and_then(|o| o.get(&spec.id)),
+                now,
+            )
+        },
+    );
+    let shown = renew(
+        &mut eval.sources,
+        &mut reuse.sources,
+        back,
+        now,
+        setup.sources.len(),
+        |i| source_view(&state.sources[i], &setup.sources[i], now),
+    );
+    // Nothing to compare with (a first evaluation) is a change, but no condition's transition.
+    let judged = judged.map(|c| {
+        c.into_iter()
+            .map(|(i, was)| (i, was.state))
+            .collect::<Vec<_>>()
+    });
+    let mut changes = Changes {
+        any: !judged.as_ref().is_some_and(Vec::is_empty) || shown.is_none_or(|s| !s.is_empty()),
+        conditions: judged.unwrap_or_default(),
+        verdict_was: None,
+    };
 
     // The rest, from the conditions as they now stand.
     let rest = rest(state, current, now);
@@ -379,6 +365,40 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         changes.verdict_was = Some(kind);
     }
     changes
+}
+
+/// Compute again the `n` views whose time has come (`now >= until[i]`, or all of them when
+/// `all`), each with the instant it stops holding. The views that changed come back with their
+/// old value; `None` when there were none to compare with (the first time, or a new size).
+fn renew<T: PartialEq>(
+    views: &mut Vec<T>,
+    until: &mut Vec<DateTime<Utc>>,
+    all: bool,
+    now: DateTime<Utc>,
+    n: usize,
+    mut view_of: impl FnMut(usize) -> (T, DateTime<Utc>),
+) -> Option<Vec<(usize, T)>> {
+    if all || until.len() != n {
+        *until = vec![DateTime::<Utc>::MIN_UTC; n];
+    }
+    if views.len() != n {
+        let (fresh, holds): (Vec<T>, Vec<DateTime<Utc>>) = (0..n).map(&mut view_of).unzip();
+        *views = fresh;
+        *until = holds;
+        return None;
+    }
+    let mut changed = Vec::new();
+    for i in 0..n {
+        if now < until[i] {
+            continue;
+        }
+        let (view, holds) = view_of(i);
+        until[i] = holds;
+        if views[i] != view {
+            changed.push((i, std::mem::replace(&mut views[i], view)));
+        }
+    }
+    Some(changed)
 }
 
 /// The parts of an evaluation recomputed on every message.

@@ -328,37 +328,25 @@ impl ConditionSpec {
             }
             Level::Over => {
                 status.state = CondState::Warn;
-                let confirming = match self.persistence {
+                let (text, until) = match self.persistence {
                     Persistence::For(d) => {
                         let over = track.over_since.map_or(Duration::ZERO, |s| since(now, s));
+                        let text =
+                            format!("over for {} of {}", short_duration(over), short_duration(d));
                         // Counts seconds until the breach is confirmed.
-                        return (
-                            self.confirming(
-                                status,
-                                format!(
-                                    "over for {} of {}",
-                                    short_duration(over),
-                                    short_duration(d)
-                                ),
-                            ),
-                            now,
-                        );
+                        (text, now)
                     }
                     Persistence::Samples(n) => {
-                        format!("over {} of {n} samples", track.over_samples)
+                        (format!("over {} of {n} samples", track.over_samples), until)
                     }
-                    Persistence::Immediate => "over".to_string(),
+                    Persistence::Immediate => ("over".to_string(), until),
                 };
-                return (self.confirming(status, confirming), until);
+                status.why = Some(text.clone());
+                status.confirming = Some(text);
+                return (status, until);
             }
         }
         (status, until)
-    }
-
-    fn confirming(&self, mut status: ConditionStatus, text: String) -> ConditionStatus {
-        status.why = Some(text.clone());
-        status.confirming = Some(text);
-        status
     }
 }
 
