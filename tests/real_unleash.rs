@@ -264,3 +264,35 @@ async fn the_recorded_fixtures_have_the_live_answers_shape() {
         assert_eq!(recorded["environment"], live["environment"], "{name}");
     }
 }
+
+/// `gonogo check` on the shipped action config, as the issue ran it: it exited 4 ("no value at
+/// /environments/0/…"); on a live 5% canary that has not baked yet it is HOLD, exit 3.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_on_the_ready_made_config_reads_the_live_stage() {
+    let Some(u) = unleash() else { return };
+    let flag = "check-flag";
+    let strategy = u.new_flag(flag, "5").await;
+    let text = config_text("config/actions/unleash.toml")
+        .replace("https://unleash.internal.example", &u.url)
+        .replace("checkout-v2", flag)
+        .replace("6b9e1c55-4e2a-4f0e-9b3a-2f1c1e0d9a11", &strategy);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("unleash.toml");
+    std::fs::write(&config, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gonogo"))
+        .args(["check", "--format", "json", "--wait", "60s", "--config"])
+        .arg(&config)
+        .env("UNLEASH_ADMIN_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    assert_eq!(
+        (out.status.code(), &v["verdict"]),
+        (Some(3), &json!("HOLD")),
+        "{v:#}"
+    );
+    assert_eq!(v["stage"]["name"], json!("5%"), "{v:#}");
+}
