@@ -2,7 +2,8 @@
 //! throwaway PostgreSQL cluster from Debian, both on loopback, started once for this binary.
 //! The `unleash` preset reads what the admin API sets; the ready-made promote and rollback of
 //! config/actions/unleash.toml, sent by gonogo's action code, change the flag, and the cockpit
-//! sees it; and the recorded fixtures still have the live answer's shape.
+//! sees it, as does `gonogo check`; a bad token or flag is a failure; and the recorded fixtures
+//! still have the live answer's shape.
 
 #[path = "support/cockpit.rs"]
 mod cockpit;
