@@ -76,9 +76,9 @@ fn every_ready_made_action_config_loads() {
 fn unleash_gets_its_rollout_as_a_string_and_the_flag_is_read_back() {
     let setup = load("unleash.toml", &[]);
     assert_eq!(
-        body(&setup, "promote")["parameters"]["rollout"],
-        json!("25"),
-        "Unleash strategy parameters are strings"
+        body(&setup, "promote"),
+        json!([{"op": "replace", "path": "/parameters/rollout", "value": "25"}]),
+        "a JSON Patch of the rollout alone; Unleash strategy parameters are strings"
     );
     assert!(setup.observed_traffic.is_some());
 }

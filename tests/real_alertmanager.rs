@@ -6,6 +6,8 @@
 mod cockpit;
 #[path = "support/peers.rs"]
 mod peers;
+#[path = "support/shared.rs"]
+mod shared;
 
 use axum::Router;
 use axum::routing::get;
@@ -15,26 +17,14 @@ use gonogo::core::condition::CondState;
 use gonogo::core::gate::GateState;
 use gonogo::core::verdict::VerdictKind;
 use serde_json::json;
+use shared::RELEASE;
 
 const TEST: &str = "real_alertmanager";
 
 fn config(alertmanager: &str, check: &str) -> String {
     format!(
         r#"
-[release]
-name = "checkout-api"
-version = "2.14.0"
-environment = "production"
-
-[[stages]]
-name = "canary"
-traffic = 5
-bake = "1h"
-
-[[stages]]
-traffic = 100
-bake = "1h"
-
+{RELEASE}
 [sources.alerts]
 kind = "alertmanager"
 url = "{alertmanager}"

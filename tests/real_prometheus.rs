@@ -3,38 +3,27 @@
 //! to ROLLBACK ADVISED and back. Series are picked by label and aggregated by the cockpit, and
 //! several series without a choice are unknown.
 
+#[path = "support/canary.rs"]
+mod canary;
 #[path = "support/cockpit.rs"]
 mod cockpit;
 #[path = "support/peers.rs"]
 mod peers;
+#[path = "support/shared.rs"]
+mod shared;
 
 use axum::Router;
 use axum::routing::get;
+use canary::{BROKEN, Behaviour, HEALTHY};
 use cockpit::{Cockpit, ok, verdict_is};
 use gonogo::core::condition::CondState;
 use gonogo::core::verdict::VerdictKind;
+use shared::RELEASE;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 const TEST: &str = "real_prometheus";
-
-/// What the canary does right now; the exporter's counters grow by it at every scrape.
-#[derive(Clone, Copy)]
-struct Behaviour {
-    error_ratio: f64,
-    /// Requests slower than 0.5s, as a share.
-    slow: f64,
-}
-
-const HEALTHY: Behaviour = Behaviour {
-    error_ratio: 0.005,
-    slow: 0.0,
-};
-const BROKEN: Behaviour = Behaviour {
-    error_ratio: 0.2,
-    slow: 0.5,
-};
 
 /// Latency buckets (upper bounds in seconds) for the request duration histogram.
 const BUCKETS: [f64; 5] = [0.05, 0.1, 0.25, 0.5, 1.0];
@@ -156,20 +145,7 @@ async fn exporter(counters: Arc<Mutex<Counters>>) -> String {
 fn config(prometheus: &str, exporter: &str) -> String {
     format!(
         r#"
-[release]
-name = "checkout-api"
-version = "2.14.0"
-environment = "production"
-
-[[stages]]
-name = "canary"
-traffic = 5
-bake = "1h"
-
-[[stages]]
-traffic = 100
-bake = "1h"
-
+{RELEASE}
 [sources.prometheus]
 kind = "prometheus"
 url = "{prometheus}"
@@ -246,18 +222,7 @@ async fn canary_metrics_from_a_real_prometheus_flip_the_verdict() {
         (0.02..0.06).contains(&p95),
         "p95 lies in the 40ms requests' bucket (0, 50ms]: {p95}"
     );
-    assert_eq!(c.condition(2).value, Some(7.0), "select picked canary-2");
-    assert_eq!(
-        c.condition(3).value,
-        Some(10.0),
-        "aggregate summed both pods"
-    );
-    let per_pod = c.gate("Per pod needs a choice");
-    assert!(
-        per_pod.evidence.starts_with("2 series match:")
-            && per_pod.evidence.contains("add select or aggregate"),
-        "several series without a choice are unknown: {per_pod:?}"
-    );
+    canary::pods_picked(&c);
 
     counters.lock().unwrap().behaviour = BROKEN;
     c.until("the regression advises rollback", |s| {

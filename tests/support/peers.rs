@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+use super::shared::{free_port, on_path, require};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -18,38 +19,11 @@ const READY_DEADLINE: Duration = Duration::from_secs(60);
 /// The first of `names` found on PATH, or `None` after saying loudly that the test skips.
 /// Under CI a missing binary is a failure.
 pub fn binary(names: &[&str], package: &str, test: &str) -> Option<PathBuf> {
-    let found = names.iter().find_map(|name| which(name));
-    if found.is_none() {
-        let msg = format!(
-            "{test}: none of {names:?} found on PATH; install the Debian package `{package}` \
-             (scripts/test does)"
-        );
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        // Straight to the process's stderr: the test harness captures eprintln! of passing
-        // tests, and a skip must be seen.
-        use std::io::Write;
-        let line = format!("\n========== SKIPPED: {msg} ==========\n\n");
-        let _ = std::io::stderr().write_all(line.as_bytes());
-    }
-    found
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-}
-
-/// A port nobody listens on right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    let found = names.iter().find_map(|name| on_path(name));
+    let why = format!(
+        "none of {names:?} found on PATH; install the Debian package `{package}` (scripts/test does)"
+    );
+    require(found, test, &why)
 }
 
 /// A server process with its own temporary directory; killed on drop.

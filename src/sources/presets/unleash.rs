@@ -1,6 +1,8 @@
 //! Unleash: one flag in one environment, by name, over
 //! `GET /api/admin/projects/{project}/features/{flag}/environments/{environment}`: whether it
 //! is enabled there, and the share of traffic it serves (usable as the observed stage).
+//! The answer names the flag (`name`) and the environment (`environment`); both must be the
+//! ones asked. It lists no segments, so a segmented rollout reads as its bare percentage.
 
 use super::Fields;
 use crate::core::reading::{Reading, format_number};
@@ -21,12 +23,18 @@ pub const FIELDS: &[super::FieldDoc] = &[
 ];
 
 pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
-    let asked = super::last_segment(url).unwrap_or_default();
-    let name = doc["name"].as_str().or(doc["environment"].as_str());
-    if name != Some(asked.as_str()) {
+    // Unleash answers `{"name": <flag>, "environment": <environment>, "enabled", "strategies"}`.
+    let (flag, env) = asked(url);
+    if doc["environment"].as_str() != Some(env.as_str()) {
         return Err(SourceError::Unexpected(format!(
-            "not the environment {asked:?}: got {}",
-            name.map_or("none".to_string(), |n| format!("{n:?}"))
+            "not the environment {env:?}: got {}",
+            shown(&doc["environment"])
+        )));
+    }
+    if doc["name"].as_str() != Some(flag.as_str()) {
+        return Err(SourceError::Unexpected(format!(
+            "not the flag {flag:?}: got {}",
+            shown(&doc["name"])
         )));
     }
     let Some(enabled) = doc["enabled"].as_bool() else {
@@ -59,6 +67,29 @@ pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
     };
     f.set("rollout", rollout);
     Ok(f)
+}
+
+/// The flag and the environment a URL `…/features/{flag}/environments/{environment}` asks for.
+fn asked(url: &str) -> (String, String) {
+    let env = super::last_segment(url).unwrap_or_default();
+    let flag = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            let segs: Vec<String> = u.path_segments()?.map(String::from).collect();
+            let at = segs.iter().rposition(|s| s == "environments")?;
+            segs.get(at.checked_sub(1)?).cloned()
+        })
+        .map(|f| {
+            percent_encoding::percent_decode_str(&f)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .unwrap_or_default();
+    (flag, env)
+}
+
+fn shown(v: &Value) -> String {
+    v.as_str().map_or("none".to_string(), |n| format!("{n:?}"))
 }
 
 /// The percentage an enabled flag serves: one unconditional standard strategy is 100, one
@@ -150,10 +181,10 @@ mod tests {
     const URL: &str = "https://unleash.example/api/admin/projects/default/features/checkout-v2/environments/production";
 
     fn env(enabled: bool, strategies: Value) -> Value {
+        // The shape unleash-server answers (see tests/fixtures/providers/unleash-recorded.md).
         json!({
-            "name": "production", "featureName": "checkout-v2", "environment": "production",
-            "type": "production", "enabled": enabled, "sortOrder": 2, "variantCount": 0,
-            "strategies": strategies, "variants": []
+            "name": "checkout-v2", "environment": "production", "enabled": enabled,
+            "strategies": strategies
         })
     }
 
@@ -250,13 +281,58 @@ mod tests {
     }
 
     #[test]
-    fn the_answer_must_be_for_the_environment_asked() {
+    fn the_answer_must_be_for_the_environment_and_flag_asked() {
+        for (key, wrong, said) in [
+            (
+                "environment",
+                "development",
+                "not the environment \"production\"",
+            ),
+            ("name", "production", "not the flag \"checkout-v2\""),
+        ] {
+            let mut doc = env(true, json!([]));
+            doc[key] = json!(wrong);
+            assert_eq!(
+                read(&doc, URL).unwrap_err().to_string(),
+                format!("unexpected response: {said}: got \"{wrong}\"")
+            );
+        }
+    }
+
+    #[test]
+    fn the_recorded_answers_read() {
+        let recorded = |name: &str| -> Value {
+            let path = format!(
+                "{}/tests/fixtures/providers/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        };
+        let five = recorded("unleash-rollout-5.json");
+        assert_eq!(field(&five, "enabled"), Reading::Bool(true));
+        assert_eq!(field(&five, "rollout"), Reading::Number(5.0));
+        let off = recorded("unleash-disabled.json");
+        assert_eq!(field(&off, "enabled"), Reading::Bool(false));
+        assert_eq!(field(&off, "rollout"), Reading::Number(0.0));
+    }
+
+    /// unleash-server 8.x adds the project's default strategy for the environment beside the
+    /// strategies; it is what a new strategy would be, not one the flag has.
+    #[test]
+    fn the_default_strategy_beside_the_strategies_does_not_count() {
+        let mut doc = env(true, json!([flexible(json!("5"), json!([]))]));
+        doc["defaultStrategy"] = json!({
+            "name": "flexibleRollout", "constraints": [],
+            "parameters": {"rollout": "100", "stickiness": "default", "groupId": ""}
+        });
+        assert_eq!(field(&doc, "rollout"), Reading::Number(5.0));
+    }
+
+    #[test]
+    fn an_encoded_flag_name_is_compared_decoded() {
         let mut doc = env(true, json!([]));
-        doc["name"] = json!("development");
-        let e = read(&doc, URL).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "unexpected response: not the environment \"production\": got \"development\""
-        );
+        doc["name"] = json!("checkout v2");
+        let url = URL.replace("checkout-v2", "checkout%20v2");
+        assert!(read(&doc, &url).is_ok());
     }
 }

@@ -12,6 +12,7 @@ use futures_util::future::join_all;
 use serde_json::Value;
 
 mod pick;
+mod victoria;
 pub use pick::pick;
 
 /// One series of an instant vector: its labels (sorted by name) and its value.
@@ -129,7 +130,7 @@ pub fn parse_response(
     if doc["status"] == "error" {
         return Err(SourceError::Prometheus {
             kind: doc["errorType"].as_str().unwrap_or("error").to_string(),
-            message: doc["error"].as_str().unwrap_or("no message").to_string(),
+            message: victoria::cause(doc["error"].as_str().unwrap_or("no message")).to_string(),
         });
     }
     if !status.is_success() {
