@@ -127,7 +127,7 @@ impl SourceClient {
         let mut response = builder
             .send()
             .await
-            .map_err(|e| SourceError::from_reqwest(&e, req.timeout))?;
+            .map_err(|e| SourceError::from_reqwest(e, req.timeout))?;
         if response
             .content_length()
             .is_some_and(|n| n > self.limit as u64)
@@ -138,7 +138,7 @@ impl SourceClient {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| SourceError::from_reqwest(&e, req.timeout))?
+            .map_err(|e| SourceError::from_reqwest(e, req.timeout))?
         {
             if body.len() + chunk.len() > self.limit {
                 return Err(SourceError::TooLarge(self.limit));

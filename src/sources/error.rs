@@ -67,8 +67,10 @@ impl SourceError {
         }
     }
 
-    /// Classify a client error without quoting it whole: reqwest's own text names the URL.
-    pub fn from_reqwest(err: &reqwest::Error, timeout: Duration) -> Self {
+    /// Classify a client error without quoting it whole. reqwest's own text names the URL,
+    /// which is taken off first: whatever is quoted below never shows a user or a query.
+    pub fn from_reqwest(err: reqwest::Error, timeout: Duration) -> Self {
+        let err = &err.without_url();
         if err.is_timeout() {
             return SourceError::Timeout(timeout);
         }
