@@ -254,9 +254,26 @@ async fn canary_metrics_from_a_real_prometheus_flip_the_verdict() {
     );
     let per_pod = c.gate("Per pod needs a choice");
     assert!(
-        per_pod.evidence.starts_with("2 series match:")
+        per_pod.evidence.starts_with("prometheus: 2 series match:")
             && per_pod.evidence.contains("add select or aggregate"),
         "several series without a choice are unknown: {per_pod:?}"
+    );
+    // The panel shows the source failing on that one value, and names it.
+    let prom = c
+        .state
+        .setup
+        .sources
+        .iter()
+        .position(|s| s.name == "prometheus");
+    let prom = prom.unwrap();
+    assert_eq!(
+        c.state.eval.sources[prom].status,
+        gonogo::app::SourceStatus::Unusable
+    );
+    let shown = c.state.sources[prom].last_error.clone().unwrap_or_default();
+    assert!(
+        shown.contains(" unusable: Per pod needs a choice: 2 series match:"),
+        "{shown}"
     );
 
     counters.lock().unwrap().behaviour = BROKEN;
