@@ -11,9 +11,9 @@
 //!   `jwt`, `credential(s)`, `auth` or `authorization`: OAuth's `access_token` (RFC 6750), GitLab's
 //!   `private_token` and `job_token`, `client_secret`, Azure SAS `sig`, S3 and GCS
 //!   `X-Amz-Signature` / `X-Goog-Signature`, `X-Amz-Security-Token`, `auth_token`;
-//! - `key` alone (Google APIs' `key=`), or a name ending in `key` after `api`, `access`,
-//!   `private`, `client`, `app`, `auth`, `account` or `subscription` (`api_key`, `apiKey`,
-//!   `access_key`, `subscription-key`).
+//! - `key` alone (Google APIs' `key=`) or `code` alone (an Azure Functions key), or a name
+//!   ending in `key` after `api`, `access`, `private`, `client`, `app`, `auth`, `account` or
+//!   `subscription` (`api_key`, `apiKey`, `access_key`, `subscription-key`).
 //!
 //! Names such as `author`, `keyword`, `sort_key` or `head_sha` are left alone.
 
@@ -69,7 +69,7 @@ pub fn is_credential_param(name: &str) -> bool {
         return true;
     }
     match words.as_slice() {
-        [only] => only == "key",
+        [only] => only == "key" || only == "code",
         [.., owner, last] => last == "key" && KEY_OWNERS.contains(&owner.as_str()),
         [] => false,
     }
@@ -211,6 +211,7 @@ mod tests {
             "subscription-key",
             "X-Amz-Security-Token",
             "jwt",
+            "code",
         ] {
             assert!(is_credential_param(n), "{n}");
         }
