@@ -17,3 +17,4 @@ pub mod secret;
 pub mod setup;
 pub mod sources;
 pub mod ui;
+pub mod url_credentials;

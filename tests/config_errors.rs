@@ -88,6 +88,7 @@ fn every_broken_fixture_reports_exactly_its_expected_errors() {
         "timeout_not_below_interval",
         "many_errors",
         "calendar_and_checklist",
+        "url_credentials",
     ] {
         assert!(
             names.iter().any(|n| n == required),
@@ -158,6 +159,7 @@ fn secret_values_never_reach_a_message() {
     for (fixture, secret) in [
         ("literal_secret_header", "hunter2"),
         ("many_errors", "ghp_not_for_printing"),
+        ("url_credentials", "tok-not-for-printing"),
     ] {
         let text = std::fs::read_to_string(fixtures().join(format!("{fixture}.toml"))).unwrap();
         let err = config::load_with_env(&text, "x.toml", &fixture_env()).unwrap_err();

@@ -229,7 +229,7 @@ async fn the_simulated_providers_answer_like_the_real_ones() {
         poll_once(&unknown).await,
         Outcome::Readings(vec![(
             0,
-            Reading::Missing("prometheus error: bad_data: unknown series in the simulator".into())
+            Reading::Missing("HTTP 400: bad_data: unknown series in the simulator".into())
         )])
     );
 

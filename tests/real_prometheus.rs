@@ -222,7 +222,7 @@ async fn canary_metrics_from_a_real_prometheus_flip_the_verdict() {
         (0.02..0.06).contains(&p95),
         "p95 lies in the 40ms requests' bucket (0, 50ms]: {p95}"
     );
-    canary::pods_picked(&c);
+    canary::pods_picked(&c, "prometheus");
 
     counters.lock().unwrap().behaviour = BROKEN;
     c.until("the regression advises rollback", |s| {

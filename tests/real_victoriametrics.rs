@@ -178,7 +178,7 @@ expect = [0]
     assert!((0.003..0.007).contains(&ratio), "error ratio 0.5%: {ratio}");
     let p95 = c.condition(1).value.unwrap();
     assert!(p95 <= 0.05, "p95 in the fast requests' bucket: {p95}");
-    canary::pods_picked(&c);
+    canary::pods_picked(&c, "vm");
 
     *behaviour.lock().unwrap() = BROKEN;
     c.until("the regression advises rollback", |s| {
@@ -265,18 +265,15 @@ async fn what_victoriametrics_answers_differently_is_a_value_or_unknown() {
     assert_eq!(got[0].1, Reading::Number(4.0), "{got:?}");
     assert_eq!(got[1].1, Reading::Number(2.0), "{got:?}");
     assert_eq!(got[2].1, Reading::Number(4.0), "{got:?}");
-    // Its errors come with HTTP 422 and errorType "422", the cause wrapped in a long prefix
+    // Its errors come with HTTP 422 and errorType "422" (said once), the cause wrapped in a long prefix
     // that repeats the query: the reason shows the cause.
     let bad = missing("bad_query");
     assert!(
-        bad.starts_with("prometheus error: 422: ") && !bad.contains("error when executing"),
+        bad.starts_with("HTTP 422: ") && !bad.contains("error when executing"),
         "{bad}"
     );
     let unknown = missing("unknown_function");
-    assert_eq!(
-        unknown,
-        "prometheus error: 422: unknown func \"no_such_function\""
-    );
+    assert_eq!(unknown, "HTTP 422: unknown func \"no_such_function\"");
     assert_eq!(missing("empty"), "no data: empty result");
     // Prometheus answers 0/0 with NaN; VictoriaMetrics drops the series: unknown either way.
     assert_eq!(missing("nan"), "no data: empty result");

@@ -12,6 +12,7 @@ mod flaky;
 
 use cockpit::{Cockpit, ok, unknown_because, verdict_is};
 use flaky::{API, API_RATE, Answer, CANARY, CAP, PROM, Server, serve, serve_on, setup};
+use gonogo::app::SourceStatus;
 use gonogo::core::condition::CondState;
 use gonogo::core::reading::Outcome;
 use gonogo::core::verdict::VerdictKind;
@@ -57,10 +58,20 @@ async fn fails_closed_and_recovers(
                 "the condition names the source's error: {shown}"
             );
         }
-        None => assert_eq!(
-            health.last_error, None,
-            "the source answers; only the value is unusable"
-        ),
+        None => {
+            // The source answers, but its value cannot be used: the panel shows it failing
+            // (BAD, not DOWN) with the reason, and the condition names the source.
+            let view = &c.state.eval.sources[endpoint];
+            assert_eq!(view.status, SourceStatus::Unusable, "{}", c.describe());
+            let shown = health.last_error.as_deref().unwrap_or_default();
+            assert!(shown.contains(why), "the panel says why: {}", c.describe());
+            let name = &c.state.setup.sources[endpoint].name;
+            let shown = c.condition(cond).why.clone().unwrap();
+            assert!(
+                shown.starts_with(&format!("{name}: ")),
+                "the condition names the source: {shown}"
+            );
+        }
     }
     let reasons = &c.state.eval.verdict.reasons;
     assert!(!reasons.is_empty(), "NO-GO says what is missing");
@@ -165,7 +176,17 @@ async fn a_prometheus_error_is_unknown_with_its_message() {
         PROM,
         Answer::Raw(422, "application/json", body),
         CANARY,
-        "prometheus error: execution: query timed out in expression evaluation",
+        "HTTP 422: execution: query timed out in expression evaluation",
+        None,
+    )
+    .await;
+    // A query Prometheus cannot parse: 400 and its envelope, an error too.
+    let body = r#"{"status":"error","errorType":"bad_data","error":"1:5: parse error"}"#;
+    fails_closed_and_recovers(
+        PROM,
+        Answer::Raw(400, "application/json", body),
+        CANARY,
+        "HTTP 400: bad_data: 1:5: parse error",
         None,
     )
     .await;

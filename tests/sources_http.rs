@@ -220,9 +220,7 @@ async fn prometheus_error_names_its_type_and_spares_the_other_queries() {
     assert_eq!(r[0], Reading::Number(0.0042));
     assert_eq!(
         r[1],
-        Reading::Missing(
-            "prometheus error: bad_data: 1:1: parse error: unexpected identifier".into()
-        )
+        Reading::Missing("HTTP 400: bad_data: 1:1: parse error: unexpected identifier".into())
     );
 }
 

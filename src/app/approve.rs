@@ -118,8 +118,8 @@ impl State {
 
     fn action_target(&self, name: &str) -> Option<String> {
         let spec = self.setup.actions.iter().find(|a| a.name == name)?;
-        let rest = spec.url.split("://").nth(1).unwrap_or(&spec.url);
-        Some(rest.split(['/', '?']).next().unwrap_or(rest).to_string())
+        // Never a user or password the URL might carry.
+        Some(crate::url_credentials::host(&spec.url))
     }
 
     /// `p` or `r`: open the modal if an action may be asked for at all.

@@ -19,6 +19,9 @@ pub enum SourceStatus {
     Ok,
     /// The last poll failed.
     Failing,
+    /// The last poll was answered, but a value in it cannot be used (empty, NaN, not a number,
+    /// an error Prometheus reported).
+    Unusable,
     /// No success for longer than the staleness limit.
     Stale,
 }
@@ -29,6 +32,7 @@ impl SourceStatus {
             SourceStatus::Waiting => "WAIT",
             SourceStatus::Ok => "OK",
             SourceStatus::Failing => "DOWN",
+            SourceStatus::Unusable => "BAD",
             SourceStatus::Stale => "STALE",
         }
     }
@@ -124,6 +128,7 @@ fn source_view(
     let age = h.last_ok.map(|t| since(now, t));
     let status = match (h.last_poll, &h.last_error, age) {
         (None, _, _) => SourceStatus::Waiting,
+        (_, Some(_), _) if h.unusable => SourceStatus::Unusable,
         (_, Some(_), _) => SourceStatus::Failing,
         (_, None, Some(a)) if a > spec.stale_after => SourceStatus::Stale,
         (_, None, Some(_)) => SourceStatus::Ok,

@@ -13,6 +13,7 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 mod update;
+mod usable;
 
 pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, Toast};
 pub use checklist::checklist_from_journal;
@@ -40,6 +41,9 @@ pub struct SourceHealth {
     pub consecutive_failures: u32,
     /// The error of the latest poll, cleared by a successful one.
     pub last_error: Option<String>,
+    /// The latest poll was answered, but some value in it was unusable (`last_error` says
+    /// which and why): the source is failing though it answers.
+    pub unusable: bool,
     pub last_seq: u64,
 }
 

@@ -160,6 +160,7 @@ fn on_observation(state: &mut State, o: Observation, fx: &mut Vec<Effect>) {
             health.consecutive_failures += 1;
             let changed = health.last_error.as_deref() != Some(err.as_str());
             health.last_error = Some(err.clone());
+            health.unusable = false;
             if changed {
                 state.log(o.at, LogLevel::Warn, format!("source {name}: {err}"));
             }
@@ -170,24 +171,12 @@ fn on_observation(state: &mut State, o: Observation, fx: &mut Vec<Effect>) {
                 .collect();
             apply_readings(state, readings, o.at, fx);
         }
-        Outcome::Readings(readings) => {
-            let recovered = health.last_error.is_some();
-            health.last_error = None;
-            health.consecutive_failures = 0;
-            health.last_ok = Some(o.at);
-            if recovered {
-                state.log(
-                    o.at,
-                    LogLevel::Good,
-                    format!("source {name}: answering again"),
-                );
-            }
-            apply_readings(state, readings, o.at, fx);
-        }
+        // Answered: judged usable or not (and the source's health set) in `usable`.
+        Outcome::Readings(readings) => super::usable::answered(state, o.source, o.at, readings, fx),
     }
 }
 
-fn apply_readings(
+pub(super) fn apply_readings(
     state: &mut State,
     readings: Vec<(usize, Reading)>,
     at: DateTime<Utc>,

@@ -2,8 +2,9 @@
 
 use super::error::Report;
 use super::layer::Env;
-use super::path::KeyPath;
+use super::path::{KeyPath, Seg};
 use crate::core::reading::format_number;
+use crate::url_credentials::Credential;
 use std::time::Duration;
 
 pub struct Ctx<'a> {
@@ -62,13 +63,48 @@ impl Ctx<'_> {
         let url = self.required(path, value, "an http:// or https:// URL")?;
         let probe = strip_placeholders(&url);
         match reqwest::Url::parse(&probe) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Some(url),
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+                match crate::url_credentials::find(&u) {
+                    None => Some(url),
+                    Some(found) => {
+                        self.credential_in_url(path, &url, found);
+                        None
+                    }
+                }
+            }
             _ => {
                 self.report
                     .invalid(path, quoted(&url), "an http:// or https:// URL");
                 None
             }
         }
+    }
+
+    /// A URL that carries a credential: refused, shown with the credential taken out, and
+    /// where the credential belongs instead.
+    fn credential_in_url(&mut self, path: &KeyPath, url: &str, found: Credential) {
+        let problem = match found {
+            Credential::UserInfo => {
+                "the URL carries a credential (user:password@ before the host)".to_string()
+            }
+            Credential::Query(name) => {
+                format!("the URL carries a credential (the query parameter {name:?})")
+            }
+        };
+        let is_source = path.0.first() == Some(&Seg::Key("sources".into()));
+        let instead = if is_source {
+            "auth = { bearer = { env = \"…\" } } or headers = { Authorization = { env = \"…\" } }"
+        } else {
+            "headers = { Authorization = { env = \"…\" } } (or another header)"
+        };
+        // Whole (within reason), so the place the credential was taken from shows.
+        let shown = crate::core::reading::clip(&crate::url_credentials::redacted(url), 200);
+        self.report.error(
+            path,
+            problem,
+            Some(format!("\"{}\"", shown.escape_debug())),
+            Some(format!("a URL without credentials; send them as {instead}")),
+        );
     }
 
     /// An HTTP method, upper-cased: `GET`, `POST`, `PUT`, …

@@ -1,26 +1,30 @@
 //! The one HTTP client every source shares: rustls, pooled connections, the proxy from the
 //! environment, a timeout per request, a cap on how much of a body is read, and a limit on how
-//! many requests are out at once across all sources.
+//! many requests are out at once to each host.
 
 use super::error::SourceError;
 use crate::secret::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// Bodies larger than this fail the poll instead of filling memory.
 pub const DEFAULT_BODY_LIMIT: usize = 4 * 1024 * 1024;
-/// Requests in flight at once, across every source. A release with many queries does not
-/// open a burst of connections to one Prometheus; the rest wait their turn.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+/// Requests in flight at once to one host (scheme, host and port), as browsers limit
+/// connections per origin. A release with many queries does not open a burst of connections
+/// to one Prometheus; the rest of its queries wait their turn. There is no cap across hosts:
+/// a host that hangs holds only its own turns, so it cannot make the other hosts' sources
+/// wait (and go stale); the total is at most this many per host the config names.
+pub const DEFAULT_PER_HOST: usize = 4;
 
 #[derive(Debug, Clone)]
 pub struct SourceClient {
     http: reqwest::Client,
     limit: usize,
-    permits: Arc<Semaphore>,
-    concurrency: usize,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    per_host: usize,
 }
 
 /// A finished answer: its status and its body, read in full (within the cap).
@@ -47,18 +51,18 @@ pub enum Body<'a> {
 
 impl SourceClient {
     pub fn new() -> Result<Self, SourceError> {
-        Self::with_limits(DEFAULT_BODY_LIMIT, DEFAULT_CONCURRENCY)
+        Self::with_limits(DEFAULT_BODY_LIMIT, DEFAULT_PER_HOST)
     }
 
     /// A client that reads at most `limit` bytes of any body.
     pub fn with_limit(limit: usize) -> Result<Self, SourceError> {
-        Self::with_limits(limit, DEFAULT_CONCURRENCY)
+        Self::with_limits(limit, DEFAULT_PER_HOST)
     }
 
-    /// A client that reads at most `limit` bytes of any body and has at most `concurrency`
-    /// requests out at once (at least one).
-    pub fn with_limits(limit: usize, concurrency: usize) -> Result<Self, SourceError> {
-        let concurrency = concurrency.max(1);
+    /// A client that reads at most `limit` bytes of any body and has at most `per_host`
+    /// requests out at once to any one host (at least one).
+    pub fn with_limits(limit: usize, per_host: usize) -> Result<Self, SourceError> {
+        let per_host = per_host.max(1);
         let http = reqwest::Client::builder()
             .user_agent(concat!("gonogo/", env!("CARGO_PKG_VERSION")))
             .pool_idle_timeout(Duration::from_secs(90))
@@ -67,8 +71,8 @@ impl SourceClient {
         Ok(SourceClient {
             http,
             limit,
-            permits: Arc::new(Semaphore::new(concurrency)),
-            concurrency,
+            hosts: Arc::default(),
+            per_host,
         })
     }
 
@@ -76,17 +80,26 @@ impl SourceClient {
         self.limit
     }
 
-    pub fn concurrency(&self) -> usize {
-        self.concurrency
+    pub fn per_host(&self) -> usize {
+        self.per_host
+    }
+
+    /// The turns of one host, shared by every request to it.
+    fn turns(&self, url: &str) -> Arc<Semaphore> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(origin(url))
+            .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
+            .clone()
     }
 
     /// Send the request and read its body, all within the request's timeout. Waiting for a
-    /// turn (when `concurrency` requests are already out) does not count against the timeout:
-    /// a source is not called slow because others were.
+    /// turn (when `per_host` requests to the same host are already out) does not count against
+    /// the timeout: a source is not called slow because others were.
     pub async fn fetch(&self, req: Request<'_>) -> Result<Fetched, SourceError> {
         let _turn = self
-            .permits
-            .acquire()
+            .turns(req.url)
+            .acquire_owned()
             .await
             .map_err(|_| SourceError::Request("HTTP client closed".into()))?;
         let timeout = req.timeout;
@@ -114,7 +127,7 @@ impl SourceClient {
         let mut response = builder
             .send()
             .await
-            .map_err(|e| SourceError::from_reqwest(&e, req.timeout))?;
+            .map_err(|e| SourceError::from_reqwest(e, req.timeout))?;
         if response
             .content_length()
             .is_some_and(|n| n > self.limit as u64)
@@ -125,7 +138,7 @@ impl SourceClient {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| SourceError::from_reqwest(&e, req.timeout))?
+            .map_err(|e| SourceError::from_reqwest(e, req.timeout))?
         {
             if body.len() + chunk.len() > self.limit {
                 return Err(SourceError::TooLarge(self.limit));
@@ -136,6 +149,21 @@ impl SourceClient {
             status: response.status(),
             body,
         })
+    }
+}
+
+/// What requests share turns by: `scheme://host:port` (the port filled in from the scheme),
+/// without user, path or query. A URL that does not parse is its own origin (its request fails
+/// on its own anyway).
+pub fn origin(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => format!(
+            "{}://{}:{}",
+            u.scheme(),
+            u.host_str().unwrap_or_default(),
+            u.port_or_known_default().unwrap_or_default()
+        ),
+        Err(_) => url.to_string(),
     }
 }
 
@@ -152,4 +180,47 @@ fn header_map(headers: &[(String, Secret)]) -> Result<HeaderMap, SourceError> {
         map.append(name, value);
     }
     Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_share_turns_by_scheme_host_and_port() {
+        assert_eq!(
+            origin("http://prom.internal:9090/api/v1/query?query=up"),
+            "http://prom.internal:9090"
+        );
+        assert_eq!(
+            origin("https://user:pw@api.example/x"),
+            "https://api.example:443"
+        );
+        assert_eq!(
+            origin("https://api.example:443/y"),
+            origin("https://api.example/x")
+        );
+        assert_ne!(
+            origin("http://api.example/x"),
+            origin("https://api.example/x")
+        );
+        assert_ne!(
+            origin("http://127.0.0.1:9090/"),
+            origin("http://127.0.0.1:9091/")
+        );
+    }
+
+    #[test]
+    fn each_host_has_its_own_turns() {
+        let client = SourceClient::with_limits(DEFAULT_BODY_LIMIT, 2).unwrap();
+        let a = client.turns("http://a.example/q");
+        let _held = (a.try_acquire().unwrap(), a.try_acquire().unwrap());
+        assert!(
+            client
+                .turns("http://a.example/other")
+                .try_acquire()
+                .is_err()
+        );
+        assert!(client.turns("http://b.example/q").try_acquire().is_ok());
+    }
 }

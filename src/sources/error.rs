@@ -18,8 +18,13 @@ pub enum SourceError {
     BadJson(String),
     /// The body is larger than the client's cap.
     TooLarge(usize),
-    /// Prometheus answered `status: "error"`.
-    Prometheus { kind: String, message: String },
+    /// Prometheus answered `status: "error"`, with this HTTP status (400 for a query it cannot
+    /// parse, 422 for one it cannot run, 503 for a timeout).
+    Prometheus {
+        status: u16,
+        kind: String,
+        message: String,
+    },
     /// Valid JSON of an unexpected shape.
     Unexpected(String),
     /// A 2xx answer that reports an error inside (`error_pointer`, `error_jq`).
@@ -46,9 +51,24 @@ impl fmt::Display for SourceError {
             SourceError::NotJson(start) => write!(f, "not JSON: {start}"),
             SourceError::BadJson(why) => write!(f, "bad JSON: {why}"),
             SourceError::TooLarge(limit) => write!(f, "response over {}", size_words(*limit)),
-            SourceError::Prometheus { kind, message } => {
-                write!(f, "prometheus error: {kind}: {}", quote(message, 80))
+            SourceError::Prometheus {
+                status: 200..=299,
+                kind,
+                message,
+            } => write!(f, "prometheus error: {kind}: {}", quote(message, 80)),
+            // VictoriaMetrics' errorType is the status itself ("422"): say it once.
+            SourceError::Prometheus {
+                status,
+                kind,
+                message,
+            } if *kind == status.to_string() => {
+                write!(f, "HTTP {status}: {}", quote(message, 80))
             }
+            SourceError::Prometheus {
+                status,
+                kind,
+                message,
+            } => write!(f, "HTTP {status}: {kind}: {}", quote(message, 80)),
             SourceError::Unexpected(what) => write!(f, "unexpected response: {what}"),
             SourceError::Reported(what) => write!(f, "error in response: {}", quote(what, 60)),
             SourceError::Program(what) => f.write_str(what),
@@ -67,8 +87,10 @@ impl SourceError {
         }
     }
 
-    /// Classify a client error without quoting it whole: reqwest's own text names the URL.
-    pub fn from_reqwest(err: &reqwest::Error, timeout: Duration) -> Self {
+    /// Classify a client error without quoting it whole. reqwest's own text names the URL,
+    /// which is taken off first: whatever is quoted below never shows a user or a query.
+    pub fn from_reqwest(err: reqwest::Error, timeout: Duration) -> Self {
+        let err = &err.without_url();
         if err.is_timeout() {
             return SourceError::Timeout(timeout);
         }
@@ -208,11 +230,30 @@ mod tests {
         );
         assert_eq!(
             SourceError::Prometheus {
+                status: 400,
                 kind: "bad_data".into(),
                 message: "parse error at char 5".into()
             }
             .to_string(),
-            "prometheus error: bad_data: parse error at char 5"
+            "HTTP 400: bad_data: parse error at char 5"
+        );
+        assert_eq!(
+            SourceError::Prometheus {
+                status: 200,
+                kind: "execution".into(),
+                message: "query timed out".into()
+            }
+            .to_string(),
+            "prometheus error: execution: query timed out"
+        );
+        assert_eq!(
+            SourceError::Prometheus {
+                status: 422,
+                kind: "422".into(),
+                message: "unknown func \"f\"".into()
+            }
+            .to_string(),
+            "HTTP 422: unknown func \"f\""
         );
     }
 

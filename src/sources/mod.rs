@@ -17,7 +17,7 @@ pub mod presets;
 pub mod prometheus;
 pub mod query;
 
-pub use client::{DEFAULT_BODY_LIMIT, DEFAULT_CONCURRENCY, SourceClient};
+pub use client::{DEFAULT_BODY_LIMIT, DEFAULT_PER_HOST, SourceClient};
 pub use error::SourceError;
 pub use poller::{BACKOFF_CAP, Pollers, backoff, spawn_pollers};
 

@@ -108,7 +108,7 @@ impl Help<'_> {
                 (s.warn, t.warn, "WARN, should-tier gate"),
             ),
             (
-                (s.bad, t.bad, "BREACH, FAIL, DOWN"),
+                (s.bad, t.bad, "BREACH, FAIL, DOWN, BAD"),
                 (s.unknown, t.unknown, "UNKNOWN, STALE"),
             ),
             (
@@ -124,7 +124,7 @@ impl Help<'_> {
             lines.push(Line::from(vec![
                 Span::raw("  "),
                 Span::styled(pad(s1, 4, s.ellipsis), st1),
-                Span::raw(pad(w1, 24, s.ellipsis)),
+                Span::raw(pad(w1, 26, s.ellipsis)),
                 Span::styled(pad(s2, 4, s.ellipsis), st2),
                 Span::raw(w2.to_string()),
             ]));

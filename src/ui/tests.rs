@@ -217,6 +217,32 @@ fn a_source_error_and_a_journal_failure_are_on_screen() {
 }
 
 #[test]
+fn a_source_whose_value_is_unusable_is_bad_with_the_reason() {
+    let state = fixture::value_unusable();
+    for (w, h) in [(120, 40), (80, 24)] {
+        let text = screen(&state, &color(), w, h);
+        let row = text
+            .lines()
+            .find(|l| l.contains("prometheus") && l.contains("BAD"))
+            .unwrap_or_else(|| panic!("no BAD prometheus row at {w}x{h}:\n{text}"));
+        assert!(row.contains("✗ BAD"), "{row}");
+        assert!(row.contains("1 of 4 unusable"), "{row}");
+        if w == 120 {
+            assert!(
+                row.contains("unusable: Canary p95 latency: value is NaN"),
+                "{row}"
+            );
+        }
+        assert!(text.contains("3 of 4 answering"), "{text}");
+        // Clipped at 80 columns: the verdict's line is as wide as the screen.
+        assert!(
+            text.contains("Canary p95 latency unknown: prometheus: value is"),
+            "the verdict points at the reason: {text}"
+        );
+    }
+}
+
+#[test]
 fn read_only_says_actions_are_disabled() {
     let text = screen(&fixture::baking(true), &color(), 80, 24);
     assert!(text.contains("READ-ONLY"), "{text}");

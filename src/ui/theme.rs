@@ -215,7 +215,7 @@ impl Theme {
         match status {
             SourceStatus::Waiting => (self.dim, self.sym.idle),
             SourceStatus::Ok => (self.ok, self.sym.ok),
-            SourceStatus::Failing => (self.bad, self.sym.bad),
+            SourceStatus::Failing | SourceStatus::Unusable => (self.bad, self.sym.bad),
             SourceStatus::Stale => (self.unknown, self.sym.unknown),
         }
     }

@@ -22,8 +22,9 @@ pub const BROKEN: Behaviour = Behaviour {
 };
 
 /// Conditions 2 and 3 pick the canary's two pods' gauges (3 and 7) by label and by sum; the
-/// gate "Per pod needs a choice" reads them with neither, which is unknown.
-pub fn pods_picked(c: &super::cockpit::Cockpit) {
+/// gate "Per pod needs a choice" reads them with neither, which is unknown, and the sources
+/// panel shows `source` as answering with an unusable value, named.
+pub fn pods_picked(c: &super::cockpit::Cockpit, source: &str) {
     assert_eq!(c.condition(2).value, Some(7.0), "select picked canary-2");
     assert_eq!(
         c.condition(3).value,
@@ -32,8 +33,24 @@ pub fn pods_picked(c: &super::cockpit::Cockpit) {
     );
     let per_pod = c.gate("Per pod needs a choice");
     assert!(
-        per_pod.evidence.starts_with("2 series match:")
+        per_pod.evidence.contains("2 series match:")
             && per_pod.evidence.contains("add select or aggregate"),
         "several series without a choice are unknown: {per_pod:?}"
+    );
+    let i = c
+        .state
+        .setup
+        .sources
+        .iter()
+        .position(|s| s.name == source)
+        .unwrap();
+    assert_eq!(
+        c.state.eval.sources[i].status,
+        gonogo::app::SourceStatus::Unusable
+    );
+    let shown = c.state.sources[i].last_error.clone().unwrap_or_default();
+    assert!(
+        shown.contains(" unusable: Per pod needs a choice: 2 series match:"),
+        "{shown}"
     );
 }

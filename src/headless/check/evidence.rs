@@ -324,6 +324,7 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
                     SourceStatus::Waiting => "timeout",
                     SourceStatus::Ok => "ok",
                     SourceStatus::Failing => "failing",
+                    SourceStatus::Unusable => "unusable",
                     SourceStatus::Stale => "stale",
                 },
                 answered: h.last_poll.is_some(),

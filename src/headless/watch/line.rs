@@ -53,7 +53,9 @@ pub fn kind_of(text: &str) -> &'static str {
         "breach_ended"
     } else if text.starts_with("stage ") && text.contains(" entered") {
         "stage_entered"
-    } else if text.starts_with("source ") && text.ends_with(": answering again") {
+    } else if text.starts_with("source ")
+        && (text.ends_with(": answering again") || text.ends_with(": values usable again"))
+    {
         "source_up"
     } else if text.starts_with("source ") {
         "source_down"
@@ -223,6 +225,11 @@ mod tests {
         );
         assert_eq!(kind_of("source prometheus: HTTP 503"), "source_down");
         assert_eq!(kind_of("source prometheus: answering again"), "source_up");
+        assert_eq!(
+            kind_of("source prometheus: values usable again"),
+            "source_up"
+        );
+        assert_eq!(kind_of("source prometheus: value is NaN"), "source_down");
         assert_eq!(kind_of("SIGTERM received, stopping"), "stopping");
         assert_eq!(kind_of("something else"), "note");
     }

@@ -129,6 +129,7 @@ pub fn parse_response(
     };
     if doc["status"] == "error" {
         return Err(SourceError::Prometheus {
+            status: status.as_u16(),
             kind: doc["errorType"].as_str().unwrap_or("error").to_string(),
             message: victoria::cause(doc["error"].as_str().unwrap_or("no message")).to_string(),
         });
@@ -223,10 +224,7 @@ mod tests {
             br#"{"status":"error","errorType":"bad_data","error":"1:5: parse error"}"#,
         )
         .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "prometheus error: bad_data: 1:5: parse error"
-        );
+        assert_eq!(e.to_string(), "HTTP 400: bad_data: 1:5: parse error");
         let e = parse_response(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>").unwrap_err();
         assert_eq!(e.to_string(), "HTTP 502 Bad Gateway");
     }
