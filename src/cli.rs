@@ -59,6 +59,13 @@ pub enum AuditCommand {
         #[command(flatten)]
         at: JournalAt,
     },
+    /// After a crash cut the journal's last line short: move the torn bytes to a file next to
+    /// the journal (nothing is deleted) and journal what was set aside, so the chain goes on.
+    /// Refuses damage anywhere else, and a journal a running cockpit holds.
+    Repair {
+        #[command(flatten)]
+        at: JournalAt,
+    },
 }
 
 /// Which journal: `--journal FILE`, else the one `--config` names, else the default path.

@@ -220,7 +220,10 @@ fn an_unreadable_journal_is_an_internal_error_exit_1() {
     let out = check(&release, &[]);
     assert_eq!(code(&out), 1);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("journal.jsonl, line 1"), "{err}");
+    assert!(
+        err.contains("journal.jsonl: line 1 is not a journal record"),
+        "{err}"
+    );
 }
 
 #[test]

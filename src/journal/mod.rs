@@ -1,18 +1,22 @@
 //! The audit journal: append-only JSON Lines, each record carrying the SHA-256 of the line
 //! before it, flushed to disk (fsync) before `append` returns.
 
+mod lines;
+mod repair;
 mod show;
 mod tail;
 mod verify;
 
+pub use lines::{MAX_LINE, Torn};
+pub use repair::{Repaired, repair};
 pub use show::{format_record, parse_since};
 pub use tail::Tail;
-pub use verify::{VerifyError, verify};
+pub use verify::verify;
 
 use crate::core::record::Record;
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// SHA-256 of one journal line (without its newline), as lowercase hex.
@@ -41,12 +45,22 @@ pub enum JournalError {
         "journal {path} is in use by another gonogo cockpit; watch with --read-only, or give this one its own journal"
     )]
     Locked { path: PathBuf },
-    #[error("journal {path}, line {line}: {problem}")]
+    /// A line that is not a record, or (for `audit verify`) does not continue the chain;
+    /// `problem` reads after "line N": "is longer than 1 MiB: not a gonogo journal".
+    #[error("journal {path}: line {line} {problem}")]
     Corrupt {
         path: PathBuf,
         line: usize,
         problem: String,
     },
+    #[error("journal {path} is {kind}, not a regular file: not a gonogo journal")]
+    NotAFile { path: PathBuf, kind: &'static str },
+    #[error(
+        "journal {path}: line {line} is cut short ({bytes} bytes, no newline, not a record): a write was interrupted (a crash?). Run `gonogo audit repair --journal {path}` to set those bytes aside in a file next to the journal and record that in the journal; then start again",
+        bytes = torn.bytes.len(),
+        line = torn.line
+    )]
+    Torn { path: PathBuf, torn: Torn },
 }
 
 impl Journal {
@@ -59,7 +73,8 @@ impl Journal {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io_err)?;
         }
-        let file = OpenOptions::new()
+        lines::check_regular(path)?;
+        let mut file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
@@ -74,7 +89,20 @@ impl Journal {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
         }
-        let (records, last_hash) = read_records(&file, path)?;
+        let scan = lines::scan(&file, path, false)?;
+        if let Some(torn) = scan.torn {
+            return Err(JournalError::Torn {
+                path: path.to_path_buf(),
+                torn,
+            });
+        }
+        if scan.unterminated {
+            // The last record lacks only its newline: complete it, or the next would join it.
+            file.write_all(b"\n")
+                .and_then(|()| file.sync_data())
+                .map_err(io_err)?;
+        }
+        let (records, last_hash) = (scan.records, scan.last_hash);
         Ok((
             Journal {
                 file,
@@ -111,38 +139,22 @@ impl Journal {
     }
 }
 
-/// Read a journal without taking it (for observers, `audit` commands and tests).
+/// Read a journal without taking it (for observers, `audit` commands, `report` and tests).
+/// A missing file has no records. A last line cut short is left out: it may be a record
+/// still being written by the cockpit that owns the journal; that cockpit (or `audit verify`)
+/// reports it when it is torn for good.
 pub fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
+    if !lines::check_regular(path)? {
+        return Ok(Vec::new());
+    }
     match File::open(path) {
-        Ok(file) => read_records(&file, path).map(|(records, _)| records),
+        Ok(file) => lines::scan(&file, path, false).map(|scan| scan.records),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(source) => Err(JournalError::Io {
             path: path.to_path_buf(),
             source,
         }),
     }
-}
-
-fn read_records(file: &File, path: &Path) -> Result<(Vec<Record>, String), JournalError> {
-    let mut records = Vec::new();
-    let mut last_hash = genesis_hash();
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|source| JournalError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record: Record = serde_json::from_str(&line).map_err(|e| JournalError::Corrupt {
-            path: path.to_path_buf(),
-            line: i + 1,
-            problem: format!("not a journal record: {e}"),
-        })?;
-        last_hash = line_hash(&line);
-        records.push(record);
-    }
-    Ok((records, last_hash))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! Kinds: `started`, `verdict`, `stage_entered`, `breach_began`, `breach_ended`,
 //! `source_down`, `source_up`, `traffic`, `stopping`, and from the journal `action_requested`,
 //! `action_succeeded`, `action_failed`, `action_outcome_unknown`, `override`, `rolled_back`,
-//! `checklist`, `cockpit`; anything else is `note`.
+//! `checklist`, `cockpit`, `journal_repaired`; anything else is `note`.
 
 use crate::app::{LogEntry, LogLevel};
 use crate::core::reading::format_number;
@@ -171,6 +171,14 @@ impl Line {
                 ),
             ),
             Event::CockpitStopped => ("info", "cockpit", format!("cockpit of {who} stopped")),
+            Event::JournalRepaired => (
+                "warn",
+                "journal_repaired",
+                format!(
+                    "journal repaired by {who}: {}",
+                    r.detail.as_deref().unwrap_or("a torn last line set aside")
+                ),
+            ),
             Event::BreachBegan | Event::BreachEnded => return None,
         };
         Some(Line {
