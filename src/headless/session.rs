@@ -17,6 +17,8 @@ pub(super) struct Session {
     /// The journal read at start, and its length then: where a tail starts reading.
     pub journal: PathBuf,
     pub journal_len: u64,
+    /// The release attempt of the journal's latest record of this release that carries one.
+    pub attempt: Option<String>,
     _pollers: Pollers,
 }
 
@@ -31,6 +33,15 @@ impl Session {
         let records = journal::read(&path)?;
         let position = app::position_from_journal(&records, &ctx, &setup.plan);
         let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
+        let attempt = records
+            .iter()
+            .rev()
+            .filter(|r| {
+                let c = &r.context;
+                (&c.release, &c.version, &c.environment)
+                    == (&ctx.release, &ctx.version, &ctx.environment)
+            })
+            .find_map(|r| r.attempt.clone());
         let now = Utc::now();
         let offset = Local::now().offset().fix();
         let mut state = State::new(setup, position, ctx, offset, true, now);
@@ -45,6 +56,7 @@ impl Session {
             tx,
             journal: path,
             journal_len,
+            attempt,
             _pollers: pollers,
         })
     }

@@ -1,12 +1,14 @@
 //! The audit journal: append-only JSON Lines, each record carrying the SHA-256 of the line
 //! before it, flushed to disk (fsync) before `append` returns.
 
+mod attempt;
 mod lines;
 mod repair;
 mod show;
 mod tail;
 mod verify;
 
+pub use attempt::{Attempt, Splitter, attempts, is_rollback};
 pub use lines::{MAX_LINE, Torn};
 pub use repair::{Repaired, repair};
 pub use show::{format_record, parse_since};
