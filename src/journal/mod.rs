@@ -197,6 +197,23 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_last_record_without_its_newline_is_completed_not_torn() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        {
+            let (mut j, _) = Journal::open(&path).unwrap();
+            j.append(&record(0, Event::CockpitStarted)).unwrap();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.trim_end()).unwrap();
+        let (mut j, records) = Journal::open(&path).unwrap();
+        assert_eq!(records.len(), 1);
+        j.append(&record(1, Event::StageEntered)).unwrap();
+        drop(j);
+        assert_eq!(verify(&path).unwrap(), 2);
+    }
+
+    #[test]
     fn a_second_cockpit_cannot_take_the_same_journal() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.jsonl");
