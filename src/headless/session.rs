@@ -28,9 +28,9 @@ impl Session {
     pub fn start(setup: Setup) -> Result<Session> {
         let ctx = runtime::context(&setup);
         let path = setup.journal.clone();
-        // Measured before reading: a record appended meanwhile is seen again by a tail, never lost.
-        let journal_len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let records = journal::read(&path)?;
+        // A tail goes on where the records read end: a record being written meanwhile is read
+        // by the tail once whole, never lost and never read twice.
+        let (records, journal_len) = journal::read_with_end(&path)?;
         let position = app::position_from_journal(&records, &ctx, &setup.plan);
         let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
         let attempt = records

@@ -149,6 +149,8 @@ pub(super) struct Scan {
     pub torn: Option<Torn>,
     /// The last record has no newline after it (a record must be completed before appending).
     pub unterminated: bool,
+    /// Where what was read ends: after the last record (or empty line), before a torn line.
+    pub end: u64,
 }
 
 /// Read every record of `file`. With `chain`, each record's `prev` must be the hash of the
@@ -161,6 +163,7 @@ pub(super) fn scan(file: &File, path: &Path, chain: bool) -> Result<Scan, Journa
         last_hash: genesis_hash(),
         torn: None,
         unterminated: false,
+        end: 0,
     };
     let corrupt = |line: usize, problem: String| JournalError::Corrupt {
         path: path.to_path_buf(),
@@ -179,7 +182,10 @@ pub(super) fn scan(file: &File, path: &Path, chain: bool) -> Result<Scan, Journa
                     .map_err(|e| format!("is not a journal record ({e})"))
             });
         let (record, text) = match parsed {
-            Ok(None) => continue,
+            Ok(None) => {
+                out.end = lines.offset;
+                continue;
+            }
             Ok(Some(pair)) => pair,
             Err(_) if !raw.terminated => {
                 out.torn = Some(Torn {
@@ -197,6 +203,7 @@ pub(super) fn scan(file: &File, path: &Path, chain: bool) -> Result<Scan, Journa
         out.last_hash = line_hash(text);
         out.unterminated = !raw.terminated;
         out.records.push(record);
+        out.end = lines.offset;
     }
     Ok(out)
 }

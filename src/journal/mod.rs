@@ -146,12 +146,18 @@ impl Journal {
 /// still being written by the cockpit that owns the journal; that cockpit (or `audit verify`)
 /// reports it when it is torn for good.
 pub fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
+    read_with_end(path).map(|(records, _)| records)
+}
+
+/// [`read`], and the byte offset where the records read end: where a [`Tail`] goes on, so a
+/// record being written while this reads is neither lost nor read twice.
+pub fn read_with_end(path: &Path) -> Result<(Vec<Record>, u64), JournalError> {
     if !lines::check_regular(path)? {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
     match File::open(path) {
-        Ok(file) => lines::scan(&file, path, false).map(|scan| scan.records),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Ok(file) => lines::scan(&file, path, false).map(|scan| (scan.records, scan.end)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((Vec::new(), 0)),
         Err(source) => Err(JournalError::Io {
             path: path.to_path_buf(),
             source,
@@ -211,6 +217,29 @@ mod tests {
         j.append(&record(1, Event::StageEntered)).unwrap();
         drop(j);
         assert_eq!(verify(&path).unwrap(), 2);
+    }
+
+    #[test]
+    fn an_observer_goes_on_from_the_end_of_the_last_whole_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (mut j, _) = Journal::open(&path).unwrap();
+        j.append(&record(0, Event::CockpitStarted)).unwrap();
+        let whole = std::fs::metadata(&path).unwrap().len();
+        // A record half written when the observer reads: left out, and read by the tail.
+        let line = serde_json::to_string(&record(1, Event::StageEntered)).unwrap();
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(&line.as_bytes()[..20]).unwrap();
+        let (records, end) = read_with_end(&path).unwrap();
+        assert_eq!((records.len(), end), (1, whole));
+        f.write_all(&line.as_bytes()[20..]).unwrap();
+        f.write_all(b"\n").unwrap();
+        let events: Vec<Event> = Tail::new(path.clone(), end)
+            .poll()
+            .iter()
+            .map(|r| r.event)
+            .collect();
+        assert_eq!(events, vec![Event::StageEntered]);
     }
 
     #[test]
