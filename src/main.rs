@@ -250,12 +250,20 @@ fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
         Some(Ok(t)) => Some(t),
         None => None,
     };
-    let records = journal::read(&path)?;
+    let (records, end) = journal::read_with_end(&path)?;
     if records.is_empty() {
         println!("{}: no records", path.display());
     }
     for r in records.iter().filter(|r| since.is_none_or(|s| r.ts >= s)) {
         println!("{}", journal::format_record(r));
+    }
+    let len = std::fs::metadata(&path).map_or(end, |m| m.len());
+    if len > end {
+        eprintln!(
+            "gonogo: {}: the last {} bytes are not a whole record and are not shown (a write in progress, or cut short by a crash: `gonogo audit verify` tells which)",
+            path.display(),
+            len - end
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

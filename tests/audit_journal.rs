@@ -90,6 +90,17 @@ fn a_torn_last_line_is_reported_set_aside_and_journaled() {
     f.write_all(torn).unwrap();
     drop(f);
 
+    let shown = run(&["audit", "show", "--journal", journal.to_str().unwrap()]);
+    let (said, err) = text(&shown);
+    assert_eq!(said.lines().count(), 2, "{said}");
+    assert!(
+        err.contains(&format!(
+            "the last {} bytes are not a whole record",
+            torn.len()
+        )),
+        "{err}"
+    );
+
     let out = audit("verify", &journal);
     assert_clear_error(
         &out,
