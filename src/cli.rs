@@ -37,7 +37,7 @@ pub enum Command {
     Watch(WatchArgs),
     /// Figures from audit journals: outcomes, frequency, lead time, failure rate, restore time.
     Report(ReportArgs),
-    /// Read the audit journal.
+    /// Read, verify and (after a crash mid-write) repair the audit journal.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
@@ -59,8 +59,10 @@ pub enum AuditCommand {
         #[command(flatten)]
         at: JournalAt,
     },
-    /// After a crash cut the journal's last line short: move the torn bytes to a file next to
-    /// the journal (nothing is deleted) and journal what was set aside, so the chain goes on.
+    /// Set aside a last line a crash cut short, and journal it, so the chain goes on.
+    ///
+    /// Moves the torn bytes to a file next to the journal (nothing is deleted) and appends a
+    /// record saying what was set aside: line, byte count, SHA-256 and where they went.
     /// Refuses damage anywhere else, and a journal a running cockpit holds.
     Repair {
         #[command(flatten)]
