@@ -37,7 +37,7 @@ pub enum Command {
     Watch(WatchArgs),
     /// Figures from audit journals: outcomes, frequency, lead time, failure rate, restore time.
     Report(ReportArgs),
-    /// Read the audit journal.
+    /// Read, verify and (after a crash mid-write) repair the audit journal.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
@@ -56,6 +56,15 @@ pub enum AuditCommand {
     },
     /// Check the journal's hash chain and name the first bad line.
     Verify {
+        #[command(flatten)]
+        at: JournalAt,
+    },
+    /// Set aside a last line a crash cut short, and journal it, so the chain goes on.
+    ///
+    /// Moves the torn bytes to a file next to the journal (nothing is deleted) and appends a
+    /// record saying what was set aside: line, byte count, SHA-256 and where they went.
+    /// Refuses damage anywhere else, and a journal a running cockpit holds.
+    Repair {
         #[command(flatten)]
         at: JournalAt,
     },

@@ -43,6 +43,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Audit {
             command: AuditCommand::Show { at, since },
         }) => audit_show(at, since),
+        Some(Command::Audit {
+            command: AuditCommand::Repair { at },
+        }) => audit_repair(at),
     }
 }
 
@@ -216,10 +219,24 @@ fn report(args: cli::ReportArgs) -> Result<ExitCode> {
 }
 
 fn journal_path(at: JournalAt) -> Result<std::path::PathBuf, ExitCode> {
+    journal_and_operator(at).map(|(path, _)| path)
+}
+
+/// The journal `at` names, and who acts on it: the config's operator, else `$USER`.
+fn journal_and_operator(at: JournalAt) -> Result<(std::path::PathBuf, String), ExitCode> {
+    let user = || {
+        std::env::var("USER")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| "unknown".into())
+    };
     Ok(match (at.journal, at.config) {
-        (Some(j), _) => j,
-        (None, Some(c)) => load(&c)?.journal,
-        (None, None) => config::default_journal_path(),
+        (Some(j), None) => (j, user()),
+        (j, Some(c)) => {
+            let setup = load(&c)?;
+            (j.unwrap_or(setup.journal), setup.operator)
+        }
+        (None, None) => (config::default_journal_path(), user()),
     })
 }
 
@@ -233,12 +250,20 @@ fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
         Some(Ok(t)) => Some(t),
         None => None,
     };
-    let records = journal::read(&path)?;
+    let (records, end) = journal::read_with_end(&path)?;
     if records.is_empty() {
         println!("{}: no records", path.display());
     }
     for r in records.iter().filter(|r| since.is_none_or(|s| r.ts >= s)) {
         println!("{}", journal::format_record(r));
+    }
+    let len = std::fs::metadata(&path).map_or(end, |m| m.len());
+    if len > end {
+        eprintln!(
+            "gonogo: {}: the last {} bytes are not a whole record and are not shown (a write in progress, or cut short by a crash: `gonogo audit verify` tells which)",
+            path.display(),
+            len - end
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -254,7 +279,49 @@ fn audit_verify(at: JournalAt) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            println!("{}: {e}", path.display());
+            eprintln!("gonogo: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn audit_repair(at: JournalAt) -> Result<ExitCode> {
+    let (path, operator) = match journal_and_operator(at) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    match journal::repair(&path, &operator, chrono::Utc::now()) {
+        Ok(None) => {
+            println!(
+                "{}: nothing to repair, the last line is whole",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(Some(done)) => {
+            println!(
+                "{}: line {} ({} bytes, SHA-256 {}) set aside to {}; journaled as line {} by {operator}",
+                path.display(),
+                done.torn.line,
+                done.torn.bytes.len(),
+                done.sha256,
+                done.aside.display(),
+                done.torn.line
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ journal::JournalError::Locked { .. }) => {
+            eprintln!("gonogo: {e}; stop that cockpit, then repair");
+            Ok(ExitCode::from(1))
+        }
+        Err(e @ journal::JournalError::Corrupt { .. }) => {
+            eprintln!(
+                "gonogo: {e}\nnot repaired: only a torn last line (no newline, not a record) is what a crash leaves; damage before it is an edit or a disk fault. Keep this file as evidence (`gonogo audit verify` names the line) and give the cockpit a new journal (--journal)"
+            );
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => {
+            eprintln!("gonogo: {e}");
             Ok(ExitCode::from(1))
         }
     }

@@ -220,7 +220,10 @@ fn an_unreadable_journal_is_an_internal_error_exit_1() {
     let out = check(&release, &[]);
     assert_eq!(code(&out), 1);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("journal.jsonl, line 1"), "{err}");
+    assert!(
+        err.contains("journal.jsonl: line 1 is not a journal record"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -231,4 +234,29 @@ fn the_demo_check_runs_against_the_simulator_in_one_command() {
     assert_eq!(code(&out), 3, "{v:#}");
     assert_eq!(v["verdict"], "HOLD");
     assert_eq!(v["release"]["name"], "checkout-api");
+}
+
+#[test]
+fn the_journal_s_attempt_id_is_shown_in_json_and_text() {
+    let server = Server::start(Answers::default());
+    let release = healthy_release(&server);
+    let mut entered = headless_support::record(
+        chrono::Utc::now() - chrono::Duration::hours(1),
+        gonogo::core::record::Event::StageEntered,
+    );
+    entered.stage = Some("canary".into());
+    entered.traffic = Some(10.0);
+    entered.attempt = Some("shop-att-7".into());
+    headless_support::append(&release.journal(), &entered);
+    let out = check(&release, &["--format", "json"]);
+    let v = json(&out);
+    assert_eq!(v["release"]["attempt"], "shop-att-7", "{v:#}");
+    let out = check(&release, &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(" · attempt shop-att-7"), "{text}");
+    // A journal without attempt ids: null, and nothing in the text.
+    let older = healthy_release(&server);
+    older.entered("canary", 10.0, HOUR);
+    let v = json(&check(&older, &["--format", "json"]));
+    assert!(v["release"]["attempt"].is_null(), "{v:#}");
 }

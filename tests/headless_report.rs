@@ -212,3 +212,90 @@ fn a_missing_journal_is_an_error_not_an_empty_report() {
         "{err}"
     );
 }
+
+const DEMO_1: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/journals/demo-run-1.jsonl"
+);
+const DEMO_2: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/journals/demo-run-2.jsonl"
+);
+
+/// (version, attempt, outcome) of every release attempt in the report.
+fn attempts(v: &Value) -> Vec<(String, String, String)> {
+    v["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            (s("version"), s("attempt"), s("outcome"))
+        })
+        .collect()
+}
+
+fn owned(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    rows.iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+#[test]
+fn two_demo_runs_of_one_version_are_two_attempts_each_rolled_back() {
+    let want = owned(&[
+        ("2.14.0", "~1", "rolled_back"),
+        ("2.14.0", "~2", "rolled_back"),
+    ]);
+    let v = report_json(&[DEMO_1, DEMO_2]);
+    assert_eq!(attempts(&v), want);
+    assert_eq!(v["totals"]["rolled_back"], 2);
+    assert_eq!(v["totals"]["change_failure_rate"], 1.0);
+    // The two files concatenated into one say the same.
+    let dir = tempfile::tempdir().unwrap();
+    let both = dir.path().join("both.jsonl");
+    let text = std::fs::read_to_string(DEMO_1).unwrap() + &std::fs::read_to_string(DEMO_2).unwrap();
+    std::fs::write(&both, text).unwrap();
+    assert_eq!(attempts(&report_json(&[both.to_str().unwrap()])), want);
+    let table = report_text(&[DEMO_1, DEMO_2]);
+    assert!(table.contains("Release attempts (2)"), "{table}");
+    assert!(table.contains("0 completed · 2 rolled back"), "{table}");
+}
+
+#[test]
+fn recorded_attempt_ids_group_the_records_and_are_printed() {
+    // The same runs as a cockpit with attempt ids writes them.
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (path, id) in [(DEMO_1, "att-a"), (DEMO_2, "att-b")] {
+        let text: String = std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v["attempt"] = id.into();
+                format!("{v}\n")
+            })
+            .collect();
+        let copy = dir.path().join(format!("{id}.jsonl"));
+        std::fs::write(&copy, text).unwrap();
+        paths.push(copy.to_str().unwrap().to_string());
+    }
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    assert_eq!(
+        attempts(&report_json(&paths)),
+        owned(&[
+            ("2.14.0", "att-a", "rolled_back"),
+            ("2.14.0", "att-b", "rolled_back"),
+        ])
+    );
+    let table = report_text(&paths);
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| l.contains("checkout-api  2.14.0"))
+        .collect();
+    assert!(
+        rows.len() == 2 && rows[0].contains("att-a") && rows[1].contains("att-b"),
+        "{table}"
+    );
+}

@@ -218,3 +218,46 @@ fn the_default_command_writes_lines_when_stdout_is_not_a_terminal() {
     // Watching never writes the journal: only the record the test wrote is there.
     assert_eq!(gonogo::journal::read(&release.journal()).unwrap().len(), 1);
 }
+
+/// A condition label long enough that the verdict line runs well past 80 columns.
+const LONG_LABEL: &str =
+    "Error rate of the checkout canary over five minutes, all regions, all payment providers";
+
+#[test]
+fn a_long_verdict_reason_is_written_whole_and_records_show_their_attempt() {
+    let server = Server::start(Answers::default());
+    let text = config(&server.url, "500ms", "1s").replace(
+        "label = \"Error rate\"",
+        &format!("label = \"{LONG_LABEL}\""),
+    );
+    let release = Release::new(&text);
+    release.entered("canary", 10.0, HOUR);
+    let config = release.config();
+    let config = config.to_str().unwrap();
+    let mut plain = Watch::start(&["watch", "--config", config, "--plain"]);
+    let mut json = Watch::start(&["watch", "--config", config, "--format", "json"]);
+    plain.until("saying GO", |l| l.contains("GOOD  verdict GO:"));
+    json.until("saying GO", |l| l.contains("\"verdict\":\"GO\""));
+
+    server.set(|a| a.error_rate = 0.09);
+    let whole = format!("verdict ROLLBACK ADVISED: {LONG_LABEL}: 9.00% above max");
+    assert!(whole.len() > 100);
+    let line = plain.until("with the new verdict", |l| l.contains("verdict ROLLBACK"));
+    assert!(line.ends_with(&whole), "cut short: {line}");
+    let line = json.until("with the new verdict", |l| l.contains("verdict ROLLBACK"));
+    let v: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["text"], whole.as_str(), "{line}");
+
+    // A record another cockpit journals with its attempt id: both formats show it.
+    let mut rolled = record(Utc::now(), Event::RolledBack);
+    rolled.stage = Some("canary".into());
+    rolled.attempt = Some("shop-1.4.0-att2".into());
+    append(&release.journal(), &rolled);
+    let line = plain.until("with the rollback", |l| l.contains("rolled back from"));
+    assert!(line.ends_with("[attempt shop-1.4.0-att2]"), "{line}");
+    let line = json.until("with the rollback", |l| l.contains("rolled_back"));
+    let v: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["attempt"], "shop-1.4.0-att2", "{line}");
+    plain.stop("TERM");
+    json.stop("TERM");
+}

@@ -40,6 +40,7 @@ pub fn message(r: &Record) -> String {
         ),
         Event::CockpitStarted => format!("cockpit started by {who} on {}", r.context.host),
         Event::CockpitStopped => format!("cockpit stopped by {who} on {}", r.context.host),
+        Event::JournalRepaired => format!("journal repaired by {who}: {detail}"),
     };
     format!(
         "{} {} ({}): {what}",

@@ -3,7 +3,7 @@
 use super::eval::{Changes, refresh};
 use super::{Effect, Key, LogLevel, Msg, Overlay, State};
 use crate::core::condition::CondState;
-use crate::core::reading::{Observation, Outcome, Reading, clip};
+use crate::core::reading::{Observation, Outcome, Reading};
 use crate::core::record::Event;
 use crate::core::verdict::VerdictKind;
 use chrono::{DateTime, Utc};
@@ -261,7 +261,7 @@ fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mu
             .verdict
             .reasons
             .first()
-            .map(|r| format!(": {}", clip(&r.text, 60)))
+            .map(|r| format!(": {}", r.text))
             .unwrap_or_default();
         let text = format!("verdict {}{why}", next.verdict.kind.label());
         state.log(now, level, text);

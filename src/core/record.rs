@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum Event {
     CockpitStarted,
     CockpitStopped,
+    /// `gonogo audit repair` set a torn last line aside (the detail says where).
+    JournalRepaired,
     StageEntered,
     BreachBegan,
     BreachEnded,
@@ -37,6 +39,9 @@ pub struct Record {
     pub event: Event,
     #[serde(flatten)]
     pub context: Context,
+    /// The release attempt this record belongs to (SEMANTICS §6); absent in older journals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<String>,
     /// Stage name and traffic share at the time of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
@@ -71,6 +76,7 @@ impl Record {
             ts,
             event,
             context,
+            attempt: None,
             stage: None,
             traffic: None,
             action: None,

@@ -17,6 +17,8 @@ pub(super) struct Session {
     /// The journal read at start, and its length then: where a tail starts reading.
     pub journal: PathBuf,
     pub journal_len: u64,
+    /// The release attempt of the journal's latest record of this release that carries one.
+    pub attempt: Option<String>,
     _pollers: Pollers,
 }
 
@@ -26,11 +28,20 @@ impl Session {
     pub fn start(setup: Setup) -> Result<Session> {
         let ctx = runtime::context(&setup);
         let path = setup.journal.clone();
-        // Measured before reading: a record appended meanwhile is seen again by a tail, never lost.
-        let journal_len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let records = journal::read(&path)?;
+        // A tail goes on where the records read end: a record being written meanwhile is read
+        // by the tail once whole, never lost and never read twice.
+        let (records, journal_len) = journal::read_with_end(&path)?;
         let position = app::position_from_journal(&records, &ctx, &setup.plan);
         let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
+        let attempt = records
+            .iter()
+            .rev()
+            .filter(|r| {
+                let c = &r.context;
+                (&c.release, &c.version, &c.environment)
+                    == (&ctx.release, &ctx.version, &ctx.environment)
+            })
+            .find_map(|r| r.attempt.clone());
         let now = Utc::now();
         let offset = Local::now().offset().fix();
         let mut state = State::new(setup, position, ctx, offset, true, now);
@@ -45,6 +56,7 @@ impl Session {
             tx,
             journal: path,
             journal_len,
+            attempt,
             _pollers: pollers,
         })
     }

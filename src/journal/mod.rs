@@ -1,18 +1,24 @@
 //! The audit journal: append-only JSON Lines, each record carrying the SHA-256 of the line
 //! before it, flushed to disk (fsync) before `append` returns.
 
+mod attempt;
+mod lines;
+mod repair;
 mod show;
 mod tail;
 mod verify;
 
+pub use attempt::{Attempt, Splitter, attempts, is_rollback};
+pub use lines::{MAX_LINE, Torn};
+pub use repair::{Repaired, repair};
 pub use show::{format_record, parse_since};
 pub use tail::Tail;
-pub use verify::{VerifyError, verify};
+pub use verify::verify;
 
 use crate::core::record::Record;
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// SHA-256 of one journal line (without its newline), as lowercase hex.
@@ -41,12 +47,22 @@ pub enum JournalError {
         "journal {path} is in use by another gonogo cockpit; watch with --read-only, or give this one its own journal"
     )]
     Locked { path: PathBuf },
-    #[error("journal {path}, line {line}: {problem}")]
+    /// A line that is not a record, or (for `audit verify`) does not continue the chain;
+    /// `problem` reads after "line N": "is longer than 1 MiB: not a gonogo journal".
+    #[error("journal {path}: line {line} {problem}")]
     Corrupt {
         path: PathBuf,
         line: usize,
         problem: String,
     },
+    #[error("journal {path} is {kind}, not a regular file: not a gonogo journal")]
+    NotAFile { path: PathBuf, kind: &'static str },
+    #[error(
+        "journal {path}: line {line} is cut short ({bytes} bytes, no newline, not a record): a write was interrupted (a crash?). Run `gonogo audit repair --journal {path}` to set those bytes aside in a file next to the journal and record that in the journal; then start again",
+        bytes = torn.bytes.len(),
+        line = torn.line
+    )]
+    Torn { path: PathBuf, torn: Torn },
 }
 
 impl Journal {
@@ -59,7 +75,8 @@ impl Journal {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io_err)?;
         }
-        let file = OpenOptions::new()
+        lines::check_regular(path)?;
+        let mut file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
@@ -74,7 +91,20 @@ impl Journal {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
         }
-        let (records, last_hash) = read_records(&file, path)?;
+        let scan = lines::scan(&file, path, false)?;
+        if let Some(torn) = scan.torn {
+            return Err(JournalError::Torn {
+                path: path.to_path_buf(),
+                torn,
+            });
+        }
+        if scan.unterminated {
+            // The last record lacks only its newline: complete it, or the next would join it.
+            file.write_all(b"\n")
+                .and_then(|()| file.sync_data())
+                .map_err(io_err)?;
+        }
+        let (records, last_hash) = (scan.records, scan.last_hash);
         Ok((
             Journal {
                 file,
@@ -111,38 +141,28 @@ impl Journal {
     }
 }
 
-/// Read a journal without taking it (for observers, `audit` commands and tests).
+/// Read a journal without taking it (for observers, `audit` commands, `report` and tests).
+/// A missing file has no records. A last line cut short is left out: it may be a record
+/// still being written by the cockpit that owns the journal; that cockpit (or `audit verify`)
+/// reports it when it is torn for good.
 pub fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
+    read_with_end(path).map(|(records, _)| records)
+}
+
+/// [`read`], and the byte offset where the records read end: where a [`Tail`] goes on, so a
+/// record being written while this reads is neither lost nor read twice.
+pub fn read_with_end(path: &Path) -> Result<(Vec<Record>, u64), JournalError> {
+    if !lines::check_regular(path)? {
+        return Ok((Vec::new(), 0));
+    }
     match File::open(path) {
-        Ok(file) => read_records(&file, path).map(|(records, _)| records),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Ok(file) => lines::scan(&file, path, false).map(|scan| (scan.records, scan.end)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((Vec::new(), 0)),
         Err(source) => Err(JournalError::Io {
             path: path.to_path_buf(),
             source,
         }),
     }
-}
-
-fn read_records(file: &File, path: &Path) -> Result<(Vec<Record>, String), JournalError> {
-    let mut records = Vec::new();
-    let mut last_hash = genesis_hash();
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|source| JournalError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record: Record = serde_json::from_str(&line).map_err(|e| JournalError::Corrupt {
-            path: path.to_path_buf(),
-            line: i + 1,
-            problem: format!("not a journal record: {e}"),
-        })?;
-        last_hash = line_hash(&line);
-        records.push(record);
-    }
-    Ok((records, last_hash))
 }
 
 #[cfg(test)]
@@ -180,6 +200,46 @@ mod tests {
         j.append(&record(2, Event::CockpitStopped)).unwrap();
         drop(j);
         assert_eq!(verify(&path).unwrap(), 3);
+    }
+
+    #[test]
+    fn a_whole_last_record_without_its_newline_is_completed_not_torn() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        {
+            let (mut j, _) = Journal::open(&path).unwrap();
+            j.append(&record(0, Event::CockpitStarted)).unwrap();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.trim_end()).unwrap();
+        let (mut j, records) = Journal::open(&path).unwrap();
+        assert_eq!(records.len(), 1);
+        j.append(&record(1, Event::StageEntered)).unwrap();
+        drop(j);
+        assert_eq!(verify(&path).unwrap(), 2);
+    }
+
+    #[test]
+    fn an_observer_goes_on_from_the_end_of_the_last_whole_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (mut j, _) = Journal::open(&path).unwrap();
+        j.append(&record(0, Event::CockpitStarted)).unwrap();
+        let whole = std::fs::metadata(&path).unwrap().len();
+        // A record half written when the observer reads: left out, and read by the tail.
+        let line = serde_json::to_string(&record(1, Event::StageEntered)).unwrap();
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(&line.as_bytes()[..20]).unwrap();
+        let (records, end) = read_with_end(&path).unwrap();
+        assert_eq!((records.len(), end), (1, whole));
+        f.write_all(&line.as_bytes()[20..]).unwrap();
+        f.write_all(b"\n").unwrap();
+        let events: Vec<Event> = Tail::new(path.clone(), end)
+            .poll()
+            .iter()
+            .map(|r| r.event)
+            .collect();
+        assert_eq!(events, vec![Event::StageEntered]);
     }
 
     #[test]

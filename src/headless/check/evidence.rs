@@ -11,7 +11,10 @@
 //!   "checked_at": "2026-03-02T10:15:00Z",      string, when the verdict was evaluated
 //!   "waited_ms": 2140,                         integer, time spent waiting for the sources
 //!   "release": { "name": string, "version": string, "environment": string,
-//!                "commit": string | null },
+//!                "commit": string | null,
+//!                "attempt": string | null },   the release attempt (SEMANTICS §6) of the
+//!                                              journal's latest record of this release
+//!                                              that carries one
 //!   "verdict": "NO-GO UNTIL VERIFIED",         string: GO | COMPLETE | HOLD |
 //!                                              NO-GO UNTIL VERIFIED | ROLLBACK ADVISED
 //!   "verdict_code": "no_go",                   string: go | complete | hold | no_go |
@@ -88,6 +91,7 @@ pub struct ReleaseJson {
     pub version: String,
     pub environment: String,
     pub commit: Option<String>,
+    pub attempt: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -260,6 +264,7 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             version: setup.release.version.clone(),
             environment: setup.release.environment.clone(),
             commit: setup.release.commit.clone(),
+            attempt: None,
         },
         verdict: kind.label().to_string(),
         verdict_code: verdict_code(kind),

@@ -57,12 +57,9 @@ pub async fn evaluate(setup: Setup, wait: Duration, observe: Duration) -> Result
         session.feed(msg);
     }
     session.feed(crate::app::Msg::Tick);
-    Ok(evidence::from_state(
-        &session.state,
-        Utc::now(),
-        started.elapsed(),
-        wait,
-    ))
+    let mut evidence = evidence::from_state(&session.state, Utc::now(), started.elapsed(), wait);
+    evidence.release.attempt = session.attempt.clone();
+    Ok(evidence)
 }
 
 /// Run the check and print it to `out`; the exit code follows the verdict.

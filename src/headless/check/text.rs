@@ -11,10 +11,15 @@ pub fn render(e: &Evidence) -> String {
     let _ = writeln!(out, "{} — {}", e.verdict, e.headline());
     let _ = writeln!(
         out,
-        "checked {} after {:.1}s · exit {}",
+        "checked {} after {:.1}s · exit {}{}",
         e.checked_at.format("%Y-%m-%dT%H:%M:%SZ"),
         Duration::from_millis(e.waited_ms).as_secs_f64(),
-        e.exit_code
+        e.exit_code,
+        e.release
+            .attempt
+            .as_deref()
+            .map(|a| format!(" · attempt {a}"))
+            .unwrap_or_default()
     );
     reasons(&mut out, "Reasons", &e.reasons);
     reasons(&mut out, "Warnings", &e.warnings);

@@ -60,7 +60,7 @@ pub fn render(f: &Figures, color: bool) -> String {
                 let secs = r.lead_time_seconds.unwrap_or(0);
                 let bar = "#".repeat(cells(secs as f64, max));
                 vec![
-                    format!("{} {}", r.release, r.version),
+                    format!("{} {} {}", r.release, r.version, r.attempt),
                     format!("{} {}", paint.paint(&bar, "32"), human(secs)),
                 ]
             })

@@ -19,6 +19,9 @@
 //!     "time_to_restore": Stats | null       breach began → rollback
 //!   },
 //!   "releases": [ { "release": string, "version": string, "environment": string,
+//!                   "attempt": string,      the attempt's id, or "~1", "~2", … counted
+//!                                           per release, version and environment in
+//!                                           journals written before attempt ids
 //!                   "outcome": "completed" | "rolled_back" | "abandoned" | "in_progress",
 //!                   "started_at": string, "completed_at": string | null,
 //!                   "rolled_back_at": string | null, "last_record_at": string,
@@ -162,16 +165,6 @@ pub struct Approver {
     pub overrides: usize,
 }
 
-type Key = (String, String, String);
-
-fn key(r: &Record) -> Key {
-    (
-        r.context.release.clone(),
-        r.context.version.clone(),
-        r.context.environment.clone(),
-    )
-}
-
 /// Merge records from several journals: time order, and a record present in two files (the
 /// same journal given twice, a copy) counted once.
 pub fn merge(mut records: Vec<Record>) -> Vec<Record> {
@@ -184,15 +177,12 @@ pub fn merge(mut records: Vec<Record>) -> Vec<Record> {
     records
 }
 
-/// The figures of merged `records` (see [`merge`]).
+/// The figures of merged `records` (see [`merge`]): one entry per attempt at a release, so
+/// two attempts at the same version are never merged.
 pub fn compute(journals: Vec<String>, records: &[Record]) -> Figures {
-    let mut by_release: BTreeMap<Key, Vec<&Record>> = BTreeMap::new();
-    for r in records {
-        by_release.entry(key(r)).or_default().push(r);
-    }
-    let mut releases: Vec<ReleaseFigures> = by_release
-        .values()
-        .filter_map(|rs| release::figures(rs))
+    let mut releases: Vec<ReleaseFigures> = crate::journal::attempts(records)
+        .iter()
+        .filter_map(release::figures)
         .collect();
     releases.sort_by_key(|r| r.started_at);
     let end = releases.iter().map(|r| r.last_record_at).max();

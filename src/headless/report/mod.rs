@@ -27,7 +27,7 @@ pub struct ReportOptions {
 pub fn read_all(paths: &[PathBuf]) -> Result<Vec<crate::core::record::Record>> {
     let mut all = Vec::new();
     for p in paths {
-        if !p.is_file() {
+        if !p.exists() {
             bail!("journal {}: no such file", p.display());
         }
         all.extend(journal::read(p)?);

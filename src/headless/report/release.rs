@@ -3,6 +3,7 @@
 
 use crate::core::reading::format_number;
 use crate::core::record::{Event, Record};
+use crate::journal::{Attempt, is_rollback};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -61,6 +62,9 @@ pub struct ReleaseFigures {
     pub release: String,
     pub version: String,
     pub environment: String,
+    /// The attempt's id as journaled, or `~1`, `~2`, … for journals written before attempt
+    /// ids (numbered in time order per release, version and environment).
+    pub attempt: String,
     pub outcome: Outcome,
     /// The first stage entered.
     pub started_at: DateTime<Utc>,
@@ -83,15 +87,11 @@ fn secs(from: DateTime<Utc>, to: DateTime<Utc>) -> u64 {
     (to - from).num_seconds().max(0) as u64
 }
 
-fn is_rollback(r: &Record) -> bool {
-    r.event == Event::RolledBack
-        || (r.event == Event::ActionSucceeded && r.action.as_deref() == Some("rollback"))
-}
-
-/// The figures of one release from its records (all of the same release, version and
-/// environment, in time order). `None` when no stage was ever entered: it never rolled out.
-/// The outcome is `InProgress` unless completed or rolled back; the caller decides abandonment.
-pub fn figures(records: &[&Record]) -> Option<ReleaseFigures> {
+/// The figures of one attempt at a release from its records (in time order). `None` when no
+/// stage was ever entered: it never rolled out. The outcome is `InProgress` unless completed
+/// or rolled back; the caller decides abandonment.
+pub fn figures(attempt: &Attempt) -> Option<ReleaseFigures> {
+    let records = &attempt.records;
     let entries: Vec<&Record> = records
         .iter()
         .copied()
@@ -153,6 +153,7 @@ pub fn figures(records: &[&Record]) -> Option<ReleaseFigures> {
         release: ctx.release.clone(),
         version: ctx.version.clone(),
         environment: ctx.environment.clone(),
+        attempt: attempt.id.clone(),
         outcome,
         started_at,
         completed_at,

@@ -50,7 +50,7 @@ pub fn render(f: &Figures) -> String {
         Some(span) => {
             let _ = writeln!(
                 out,
-                "Releases ({})  {} → {} · {:.1} weeks · {} records from {}",
+                "Release attempts ({})  {} → {} · {:.1} weeks · {} records from {}",
                 t.releases,
                 span.from.format("%Y-%m-%d"),
                 span.to.format("%Y-%m-%d"),
@@ -67,6 +67,7 @@ pub fn render(f: &Figures) -> String {
             vec![
                 r.release.clone(),
                 r.version.clone(),
+                r.attempt.clone(),
                 r.environment.clone(),
                 r.outcome.label().to_string(),
                 r.started_at.format("%Y-%m-%d %H:%M").to_string(),
@@ -82,6 +83,7 @@ pub fn render(f: &Figures) -> String {
         &[
             "RELEASE",
             "VERSION",
+            "ATTEMPT",
             "ENVIRONMENT",
             "OUTCOME",
             "STARTED (UTC)",

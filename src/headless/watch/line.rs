@@ -6,13 +6,17 @@
 //! { "ts": string (RFC 3339 UTC), "level": "info" | "good" | "warn" | "error",
 //!   "kind": string, "text": string, "verdict": string (the verdict after this change),
 //!   "reasons": [string]   (only on kind "verdict": every reason of the new verdict),
-//!   "operator": string    (only on lines from the journal: who did it) }
+//!   "operator": string    (only on lines from the journal: who did it),
+//!   "attempt": string     (only on lines from journal records that carry one: the release
+//!                          attempt, SEMANTICS §6) }
 //! ```
+//!
+//! `text` is never cut short, whatever its length.
 //!
 //! Kinds: `started`, `verdict`, `stage_entered`, `breach_began`, `breach_ended`,
 //! `source_down`, `source_up`, `traffic`, `stopping`, and from the journal `action_requested`,
 //! `action_succeeded`, `action_failed`, `action_outcome_unknown`, `override`, `rolled_back`,
-//! `checklist`, `cockpit`; anything else is `note`.
+//! `checklist`, `cockpit`, `journal_repaired`; anything else is `note`.
 
 use crate::app::{LogEntry, LogLevel};
 use crate::core::reading::format_number;
@@ -32,6 +36,8 @@ pub struct Line {
     pub reasons: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<String>,
 }
 
 pub fn level(l: LogLevel) -> &'static str {
@@ -80,6 +86,7 @@ impl Line {
             verdict: verdict.to_string(),
             reasons: Vec::new(),
             operator: None,
+            attempt: None,
         }
     }
 
@@ -173,6 +180,14 @@ impl Line {
                 ),
             ),
             Event::CockpitStopped => ("info", "cockpit", format!("cockpit of {who} stopped")),
+            Event::JournalRepaired => (
+                "warn",
+                "journal_repaired",
+                format!(
+                    "journal repaired by {who}: {}",
+                    r.detail.as_deref().unwrap_or("a torn last line set aside")
+                ),
+            ),
             Event::BreachBegan | Event::BreachEnded => return None,
         };
         Some(Line {
@@ -183,17 +198,23 @@ impl Line {
             verdict: verdict.to_string(),
             reasons: Vec::new(),
             operator: Some(r.context.operator.clone()),
+            attempt: r.attempt.clone(),
         })
     }
 
-    /// The line as written: `2026-03-02T10:15:00Z WARN  text`, or one JSON object.
+    /// The line as written: `2026-03-02T10:15:00Z WARN  text`, with ` [attempt ID]` after a
+    /// record's text that carries one, or one JSON object.
     pub fn render(&self, format: Format) -> String {
         match format {
             Format::Text => format!(
-                "{} {:<5} {}",
+                "{} {:<5} {}{}",
                 self.ts.format("%Y-%m-%dT%H:%M:%SZ"),
                 self.level.to_uppercase(),
-                self.text
+                self.text,
+                self.attempt
+                    .as_deref()
+                    .map(|a| format!(" [attempt {a}]"))
+                    .unwrap_or_default()
             ),
             Format::Json => serde_json::to_string(self).unwrap_or_else(|e| {
                 format!("{{\"level\":\"error\",\"kind\":\"note\",\"text\":\"{e}\"}}")
@@ -255,6 +276,32 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&line.render(Format::Json)).unwrap();
         assert_eq!(json["kind"], "override");
         assert_eq!(json["operator"], "ana");
+        assert!(
+            json.get("attempt").is_none(),
+            "no attempt recorded, none shown"
+        );
         assert!(!line.render(Format::Json).contains('\n'));
+    }
+
+    #[test]
+    fn a_record_s_attempt_is_shown_in_both_formats() {
+        let mut r = Record::new(
+            Utc.with_ymd_and_hms(2026, 3, 2, 10, 15, 0).unwrap(),
+            Event::RolledBack,
+            Context {
+                operator: "ana".into(),
+                host: "ops1".into(),
+                ..Default::default()
+            },
+        );
+        r.stage = Some("canary".into());
+        r.attempt = Some("att-42".into());
+        let line = Line::from_record(&r, "NO-GO UNTIL VERIFIED").unwrap();
+        assert_eq!(
+            line.render(Format::Text),
+            "2026-03-02T10:15:00Z WARN  rolled back from canary (journaled by ana@ops1) [attempt att-42]"
+        );
+        let json: serde_json::Value = serde_json::from_str(&line.render(Format::Json)).unwrap();
+        assert_eq!(json["attempt"], "att-42");
     }
 }

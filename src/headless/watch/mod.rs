@@ -46,6 +46,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
         verdict: verdict.to_string(),
         reasons: Vec::new(),
         operator: None,
+        attempt: None,
     };
     // The app's own start entry speaks of a cockpit; the line above says what runs.
     let start_entries: Vec<_> = session
@@ -132,6 +133,7 @@ fn verdict_line(session: &Session, now: chrono::DateTime<Utc>) -> Line {
         verdict: v.kind.label().to_string(),
         reasons: reasons(session),
         operator: None,
+        attempt: None,
     }
 }
 
