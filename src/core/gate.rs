@@ -1,6 +1,6 @@
 //! Gates: evidence that must hold before a promote is recommended.
 
-use super::reading::{Reading, SignalId, SourceId, clip};
+use super::reading::{Reading, SignalId, SourceId};
 use super::{short_duration, since};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -121,12 +121,10 @@ impl GateSpec {
                             Reading::Missing(why) => (GateState::Unknown, why.clone()),
                             _ => (GateState::Unknown, "no value".into()),
                         },
-                        Some(text) if expect.iter().any(|e| e == &text) => {
-                            (GateState::Holds, clip(&text, 40))
-                        }
+                        Some(text) if expect.iter().any(|e| e == &text) => (GateState::Holds, text),
                         Some(text) => (
                             GateState::Fails,
-                            format!("{} (expected {})", clip(&text, 30), expect.join(" or ")),
+                            format!("{text} (expected {})", expect.join(" or ")),
                         ),
                     }
                 }
@@ -304,6 +302,26 @@ mod tests {
         assert_eq!(r.evidence, "failure (expected success)");
         w.reading = Some((t(0), Reading::Missing("no value at /x".into())));
         assert_eq!(g.evaluate(&w, t(5)).state, GateState::Unknown);
+    }
+
+    #[test]
+    fn a_long_value_is_evidence_in_full() {
+        // The screen fits evidence to its column; `check --format json` carries it whole.
+        let long = "failure: job integration-tests (ubuntu-latest, postgres 16) timed out";
+        let g = ci_gate();
+        let mut w = world();
+        w.reading = Some((t(0), Reading::Text(long.into())));
+        let r = g.evaluate(&w, t(5));
+        assert_eq!(r.evidence, format!("{long} (expected success)"));
+        let g = GateSpec {
+            check: GateCheck::Value {
+                signal: 0,
+                expect: vec![long.into()],
+                stale_after: Duration::from_secs(60),
+            },
+            ..ci_gate()
+        };
+        assert_eq!(g.evaluate(&w, t(5)).evidence, long);
     }
 
     #[test]
