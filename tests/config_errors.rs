@@ -88,6 +88,7 @@ fn every_broken_fixture_reports_exactly_its_expected_errors() {
         "timeout_not_below_interval",
         "many_errors",
         "calendar_and_checklist",
+        "duplicate_stage_names",
     ] {
         assert!(
             names.iter().any(|n| n == required),
