@@ -49,6 +49,7 @@ pub fn all_states() -> Vec<(&'static str, State)> {
         ("outcome_unknown", fixture::outcome_unknown()),
         ("outcome_still_unknown", fixture::outcome_still_unknown()),
         ("verify_prompt", fixture::verify_prompt()),
+        ("promote_over_unknown", fixture::promote_over_unknown()),
     ]
 }
 
@@ -91,6 +92,7 @@ snapshots! {
     outcome_unknown_toast => fixture::outcome_unknown(),
     outcome_still_unknown_offers_verify_not_promote => fixture::outcome_still_unknown(),
     verify_prompt_took_effect_typed => fixture::verify_prompt(),
+    promote_while_outcome_unknown_is_an_override => fixture::promote_over_unknown(),
 }
 
 #[test]
