@@ -19,6 +19,20 @@ pub enum WhyUnknown {
     InFlightAtStop { at: DateTime<Utc>, clean: bool },
 }
 
+/// Why an outcome is unknown, in words, with times written by `time`.
+fn stop_words(why: &WhyUnknown, time: impl Fn(DateTime<Utc>) -> String) -> String {
+    match why {
+        WhyUnknown::Answer(reason) => format!("outcome unknown: {reason}"),
+        WhyUnknown::InFlightAtStop { at, clean: true } => {
+            format!("in flight when the cockpit stopped at {}", time(*at))
+        }
+        WhyUnknown::InFlightAtStop { at, clean: false } => format!(
+            "in flight when the cockpit stopped (killed or cut off; its last record {})",
+            time(*at)
+        ),
+    }
+}
+
 /// An action sent whose effect nobody has established yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unresolved {
@@ -59,19 +73,10 @@ impl State {
         }
     }
 
-    /// "outcome unknown: timed out after 5s", "in flight when the cockpit stopped at 14:02:11".
+    /// "outcome unknown: timed out after 5s", "in flight when the cockpit stopped at 14:02:11"
+    /// (local time, for the screen).
     pub fn why_words(&self, why: &WhyUnknown) -> String {
-        match why {
-            WhyUnknown::Answer(reason) => format!("outcome unknown: {reason}"),
-            WhyUnknown::InFlightAtStop { at, clean: true } => format!(
-                "in flight when the cockpit stopped at {}",
-                self.local_hms(*at)
-            ),
-            WhyUnknown::InFlightAtStop { at, clean: false } => format!(
-                "in flight when the cockpit stopped (killed or cut off; its last record {})",
-                self.local_hms(*at)
-            ),
-        }
+        stop_words(why, |at| self.local_hms(at))
     }
 
     /// "rollback from 5% sent 14:02:05: in flight when the cockpit … (id gonogo-rollback-…)".
@@ -261,7 +266,10 @@ impl State {
             let mut record = self.record(Event::ActionOutcomeUnknown, now);
             record.action = Some(u.kind.name(&self.setup.actions).into());
             record.action_id = Some(u.id.clone());
-            record.outcome = Some(self.why_words(&u.why));
+            // The journal keeps UTC times, like its timestamps.
+            record.outcome = Some(stop_words(&u.why, |at| {
+                at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            }));
             record.detail = Some(u.check.clone());
             fx.push(Effect::Journal(Box::new(record)));
             self.log(now, LogLevel::Error, text);
