@@ -348,3 +348,34 @@ fn q_y_with_a_rollback_in_flight_journals_the_stop_last_and_the_next_start_names
     pane.keys(&["q"]);
     assert_eq!(pane.exit_code(), 0);
 }
+
+#[test]
+fn closing_the_tmux_session_mid_rollback_journals_the_stop_with_the_action() {
+    if !tmux_available() {
+        return;
+    }
+    let (_dir, journal) = fresh_journal();
+    let close = |pane: &Pane| {
+        pane.tmux(&["kill-server"]);
+        // The cockpit gets SIGHUP and its terminal goes away: it must still journal the stop.
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(15) {
+            if journal_lines(&journal).last().unwrap()["event"] == "cockpit_stopped" {
+                return 0;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        -1
+    };
+    rollback_then("hangup", &journal, close, 0);
+    let records = journal_lines(&journal);
+    assert_eq!(
+        records.last().unwrap()["action"],
+        "rollback",
+        "{records:#?}"
+    );
+    verify_chain(&journal);
+    let (pane, _) = read_back("hangup-again", &journal);
+    pane.keys(&["q"]);
+    assert_eq!(pane.exit_code(), 0);
+}

@@ -105,6 +105,13 @@ pub struct Toast {
 
 const TOAST_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(6);
 
+/// Host (and port) the webhook of action `name` goes to.
+pub(super) fn action_target(actions: &[crate::setup::ActionSpec], name: &str) -> Option<String> {
+    let spec = actions.iter().find(|a| a.name == name)?;
+    let rest = spec.url.split("://").nth(1).unwrap_or(&spec.url);
+    Some(rest.split(['/', '?']).next().unwrap_or(rest).to_string())
+}
+
 /// A typing key in a prompt's input: a letter, Backspace, or Ctrl-U to clear it. A change
 /// clears the notice of a refused Enter.
 pub(super) fn edit(input: &mut String, notice: &mut Option<String>, key: Key) {
@@ -138,9 +145,7 @@ impl State {
     }
 
     fn action_target(&self, name: &str) -> Option<String> {
-        let spec = self.setup.actions.iter().find(|a| a.name == name)?;
-        let rest = spec.url.split("://").nth(1).unwrap_or(&spec.url);
-        Some(rest.split(['/', '?']).next().unwrap_or(rest).to_string())
+        action_target(&self.setup.actions, name)
     }
 
     /// `p` or `r`: open the modal if an action may be asked for at all.

@@ -52,10 +52,11 @@ pub(super) fn kind_of(r: &Record, plan: &Plan, actions: &[ActionSpec]) -> Option
 
 /// What to check, when the journal does not say.
 pub(super) fn default_check(kind: ActionKind, actions: &[ActionSpec]) -> String {
-    format!(
-        "check the target of the {} action for it before confirming again",
-        kind.name(actions)
-    )
+    let name = kind.name(actions);
+    match super::approve::action_target(actions, name) {
+        Some(host) => format!("check {host} for the {name} before confirming again"),
+        None => format!("check the target of the {name} action for it before confirming again"),
+    }
 }
 
 /// Why an `action_outcome_unknown` record left the outcome open, and what it says to check.
