@@ -89,6 +89,7 @@ fn every_broken_fixture_reports_exactly_its_expected_errors() {
         "many_errors",
         "calendar_and_checklist",
         "url_credentials",
+        "duplicate_stage_names",
     ] {
         assert!(
             names.iter().any(|n| n == required),

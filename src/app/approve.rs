@@ -1,9 +1,9 @@
 //! The Approve-Risk modal and the action lifecycle: open, type, confirm, in flight, outcome.
 //! The only way to create `Effect::Dispatch` is a valid confirmation in this modal.
 
+use super::unresolved::{Unresolved, WhyUnknown};
 use super::{Effect, Key, LogLevel, Overlay, State};
 use crate::core::approval::{PREFIX, parse_approval};
-use crate::core::reading::format_number;
 use crate::core::record::Event;
 use crate::core::verdict::VerdictKind;
 use chrono::{DateTime, Utc};
@@ -105,6 +105,34 @@ pub struct Toast {
 
 const TOAST_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(6);
 
+/// Host (and port) the webhook of action `name` goes to.
+pub(super) fn action_target(actions: &[crate::setup::ActionSpec], name: &str) -> Option<String> {
+    let spec = actions.iter().find(|a| a.name == name)?;
+    // Never a user or password the URL might carry.
+    Some(crate::url_credentials::host(&spec.url))
+}
+
+/// A typing key in a prompt's input: a letter, Backspace, or Ctrl-U to clear it. A change
+/// clears the notice of a refused Enter.
+pub(super) fn edit(input: &mut String, notice: &mut Option<String>, key: Key) {
+    match key {
+        Key::Char(c) => input.push(c),
+        Key::Backspace => {
+            input.pop();
+        }
+        Key::Ctrl('u') => input.clear(),
+        _ => return,
+    }
+    *notice = None;
+}
+
+/// Pasted text for a prompt: line breaks must not act as Enter, so they become spaces.
+pub(super) fn clean_paste(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 impl State {
     pub(super) fn toast(&mut self, now: DateTime<Utc>, level: LogLevel, text: impl Into<String>) {
         let text = text.into();
@@ -117,9 +145,7 @@ impl State {
     }
 
     fn action_target(&self, name: &str) -> Option<String> {
-        let spec = self.setup.actions.iter().find(|a| a.name == name)?;
-        // Never a user or password the URL might carry.
-        Some(crate::url_credentials::host(&spec.url))
+        action_target(&self.setup.actions, name)
     }
 
     /// `p` or `r`: open the modal if an action may be asked for at all.
@@ -199,28 +225,14 @@ impl State {
                 self.overlay = Overlay::None;
                 self.log(now, LogLevel::Info, "action cancelled");
             }
-            Key::Char(c) => {
-                modal.input.push(c);
-                modal.notice = None;
-            }
-            Key::Backspace => {
-                modal.input.pop();
-                modal.notice = None;
-            }
-            Key::Ctrl('u') => modal.input.clear(),
             Key::Enter => self.confirm(now, fx),
-            _ => {}
+            key => edit(&mut modal.input, &mut modal.notice, key),
         }
     }
 
     pub(super) fn approve_paste(&mut self, text: &str) {
         if let Overlay::Approve(modal) = &mut self.overlay {
-            // Line breaks in a paste must not act as Enter: they become spaces.
-            let clean: String = text
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            modal.input.push_str(&clean);
+            modal.input.push_str(&clean_paste(text));
             modal.notice = None;
             self.dirty = true;
         }
@@ -418,32 +430,30 @@ impl State {
         record.action = Some(name.clone());
         record.action_id = Some(flight.id.clone());
         record.outcome = Some(outcome_text);
+        if let ActionOutcome::Unknown {
+            reason,
+            what_to_check,
+        } = &outcome
+        {
+            // Kept with the record, so a restart can say what to check.
+            record.detail = Some(what_to_check.clone());
+            self.outcome_unknown(Unresolved {
+                kind: flight.kind,
+                id: flight.id.clone(),
+                sent: flight.started,
+                why: WhyUnknown::Answer(reason.clone()),
+                check: what_to_check.clone(),
+            });
+        }
         fx.push(Effect::Journal(Box::new(record)));
         self.toast(now, level, text);
         if let ActionOutcome::Succeeded { .. } = outcome {
-            self.moved_at = Some(now);
-            match flight.kind {
-                ActionKind::Custom(_) => {}
-                ActionKind::Promote { to, .. } => {
-                    let why = format!("promoted by {}", self.context.operator);
-                    self.enter_stage(to, now, &why, fx);
-                }
-                ActionKind::Rollback { from } => {
-                    if let Some(p) = self.position.as_mut() {
-                        p.rolled_back = true;
-                    }
-                    let mut r = self.record(Event::RolledBack, now);
-                    if let Some(i) = from {
-                        r.stage = Some(self.setup.plan.stages[i].name.clone());
-                        r.traffic = Some(self.setup.plan.stages[i].traffic);
-                    }
-                    fx.push(Effect::Journal(Box::new(r)));
-                    let from_text = from.map_or("no live stage".to_string(), |i| {
-                        format!("{}%", format_number(self.setup.plan.stages[i].traffic))
-                    });
-                    self.log(now, LogLevel::Warn, format!("rolled back from {from_text}"));
-                }
-            }
+            let why = format!("{name} by {} succeeded", self.context.operator);
+            let why = match flight.kind {
+                ActionKind::Promote { .. } => format!("promoted by {}", self.context.operator),
+                _ => why,
+            };
+            self.apply_move(flight.kind, now, &why, fx);
         }
     }
 }

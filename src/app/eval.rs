@@ -440,6 +440,8 @@ fn rest(state: &State, current: Option<usize>, now: DateTime<Utc>) -> Rest {
         stage: view.clone(),
         now,
     });
+    // An action whose outcome is unknown outranks everything but a breach (SEMANTICS §5).
+    let verdict = super::unresolved::with_unresolved(state, verdict);
     let breached = conditions.iter().any(|c| c.state == CondState::Breached);
     let bake = match &view {
         StageView::Live { timer, .. } => Some(*timer),

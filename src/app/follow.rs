@@ -3,7 +3,9 @@
 
 use super::checklist::tick_of;
 use super::position::{same_release, stage_of};
-use super::{LogEntry, LogLevel, State};
+use super::resume::{default_check, kind_of, unknown_of};
+use super::unresolved::{Unresolved, WhyUnknown};
+use super::{InFlight, LogEntry, LogLevel, State};
 use crate::core::plan::Position;
 use crate::core::record::{Event, Record};
 use chrono::{DateTime, Utc};
@@ -15,6 +17,39 @@ impl State {
             level,
             text,
             from_journal: Some(event),
+        });
+    }
+
+    /// The operator's cockpit journaled an action's outcome as unknown, or stopped with it in
+    /// flight: mirrored, so this cockpit's verdict says the same.
+    fn follow_unknown(&mut self, r: &Record) {
+        let Some(id) = r.action_id.clone() else {
+            return;
+        };
+        let flight = self.in_flight.take_if(|f| f.id == id);
+        let Some(kind) = flight
+            .as_ref()
+            .map(|f| f.kind)
+            .or_else(|| kind_of(r, &self.setup.plan, &self.setup.actions))
+        else {
+            return;
+        };
+        let actions = &self.setup.actions;
+        let (why, check) = if r.event == Event::CockpitStopped {
+            let why = WhyUnknown::InFlightAtStop {
+                at: r.ts,
+                clean: true,
+            };
+            (why, default_check(kind, actions))
+        } else {
+            unknown_of(r, kind, actions)
+        };
+        self.outcome_unknown(Unresolved {
+            kind,
+            id,
+            sent: flight.map_or(r.ts, |f| f.started),
+            why,
+            check,
         });
     }
 
@@ -63,6 +98,16 @@ impl State {
                 }
                 Event::ActionRequested => {
                     let reason = r.reason.clone().unwrap_or_default();
+                    if let (Some(id), Some(kind)) = (
+                        r.action_id.clone(),
+                        kind_of(r, &self.setup.plan, &self.setup.actions),
+                    ) {
+                        self.in_flight = Some(InFlight {
+                            id,
+                            kind,
+                            started: r.ts,
+                        });
+                    }
                     self.log_followed(
                         now,
                         LogLevel::Info,
@@ -75,10 +120,27 @@ impl State {
                         Event::ActionSucceeded => LogLevel::Good,
                         _ => LogLevel::Error,
                     };
+                    if r.event == Event::ActionOutcomeUnknown {
+                        self.follow_unknown(r);
+                    } else if self.in_flight.as_ref().map(|f| &f.id) == r.action_id.as_ref() {
+                        self.in_flight = None;
+                    }
                     let outcome = r.outcome.clone().unwrap_or_default();
                     self.log_followed(now, level, format!("{who}: {action} {outcome}"), r.event);
                 }
+                Event::ActionResolved => {
+                    self.unresolved
+                        .retain(|u| Some(&u.id) != r.action_id.as_ref());
+                    let text = r.resolution.as_ref().map_or_else(
+                        || format!("{who}: {action} settled"),
+                        |res| format!("{action} {}", res.describe(&who)),
+                    );
+                    self.log_followed(now, LogLevel::Info, text, r.event);
+                }
                 Event::CockpitStarted | Event::CockpitStopped => {
+                    if r.event == Event::CockpitStopped && r.action_id.is_some() {
+                        self.follow_unknown(r);
+                    }
                     let word = if r.event == Event::CockpitStarted {
                         "started"
                     } else {

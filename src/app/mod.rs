@@ -8,12 +8,17 @@ mod menu;
 pub mod msg;
 mod notice;
 mod position;
+mod resume;
 #[cfg(test)]
 mod testkit;
 #[cfg(test)]
 mod tests;
+mod unresolved;
+#[cfg(test)]
+mod unresolved_tests;
 mod update;
 mod usable;
+mod verify;
 
 pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, Toast};
 pub use checklist::checklist_from_journal;
@@ -21,7 +26,10 @@ pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use msg::{Effect, Key, Msg};
 pub use notice::{Notice, message as notice_message};
 pub use position::position_from_journal;
+pub use resume::{open_attempt, unresolved_from_journal};
+pub use unresolved::{Unresolved, WhyUnknown};
 pub use update::{start, update};
+pub use verify::VerifyModal;
 
 use crate::core::condition::ConditionTrack;
 use crate::core::plan::Position;
@@ -82,6 +90,8 @@ pub enum Overlay {
     Checklist {
         cursor: usize,
     },
+    /// Recording what was verified about an action whose outcome is unknown.
+    Verify(Box<VerifyModal>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +116,11 @@ pub struct State {
     pub quitting: bool,
     /// The action sent and not yet answered; another is refused meanwhile.
     pub in_flight: Option<InFlight>,
+    /// Actions sent whose outcome is unknown, oldest first: the verdict stays NO-GO UNTIL
+    /// VERIFIED until each is settled by evidence or by an operator (SEMANTICS §5).
+    pub unresolved: Vec<Unresolved>,
+    /// The open release attempt's id, put on every record (SEMANTICS §6).
+    pub attempt: Option<String>,
     /// The readiness checklist: who ticked each item and when.
     pub checklist: Vec<Option<crate::core::gate::Tick>>,
     pub toast: Option<Toast>,
@@ -169,6 +184,8 @@ impl State {
             context,
             quitting: false,
             in_flight: None,
+            unresolved: Vec::new(),
+            attempt: None,
             checklist: vec![None; setup.checklist.len()],
             toast: None,
             moved_at: None,
@@ -194,8 +211,24 @@ impl State {
         r
     }
 
+    /// The record of this cockpit stopping, naming an action still in flight: the next start
+    /// reads that action back as outcome unknown.
+    pub fn stopped_record(&self, now: DateTime<Utc>) -> Record {
+        let mut r = self.record(Event::CockpitStopped, now);
+        if let Some(f) = &self.in_flight {
+            r.action = Some(f.kind.name(&self.setup.actions).into());
+            r.action_id = Some(f.id.clone());
+            r.detail = Some(format!(
+                "stopped with {} in flight",
+                self.action_words(f.kind)
+            ));
+        }
+        r
+    }
+
     pub(crate) fn record(&self, event: Event, now: DateTime<Utc>) -> Record {
         let mut r = Record::new(now, event, self.context.clone());
+        r.attempt = self.attempt.clone();
         if let Some(i) = self.eval.current {
             let stage = &self.setup.plan.stages[i];
             r.stage = Some(stage.name.clone());

@@ -38,8 +38,20 @@ pub fn message(r: &Record) -> String {
             "checklist: {} \"{detail}\" ({who})",
             r.outcome.as_deref().unwrap_or("ticked")
         ),
+        Event::ActionResolved => format!(
+            "{action} {}",
+            r.resolution
+                .as_ref()
+                .map_or_else(|| "settled".to_string(), |res| res.describe(who))
+        ),
         Event::CockpitStarted => format!("cockpit started by {who} on {}", r.context.host),
-        Event::CockpitStopped => format!("cockpit stopped by {who} on {}", r.context.host),
+        Event::CockpitStopped => match &r.action_id {
+            Some(id) => format!(
+                "cockpit stopped by {who} on {} with {action} {id} in flight: its outcome is unknown",
+                r.context.host
+            ),
+            None => format!("cockpit stopped by {who} on {}", r.context.host),
+        },
         Event::JournalRepaired => format!("journal repaired by {who}: {detail}"),
     };
     format!(

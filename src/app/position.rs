@@ -6,13 +6,19 @@ use crate::core::reading::format_number;
 use crate::core::record::{Context, Event, Record};
 use chrono::{DateTime, Utc};
 
-/// The stage a `stage_entered` record names (by name, else by traffic share).
+/// The stage a record names: by name and traffic share together (a plan may be edited between
+/// runs, and older plans could repeat a name); else by share, which the plan keeps unique;
+/// else by name alone (a record with no share, or a share the plan no longer has).
 pub(super) fn stage_of(r: &Record, plan: &Plan) -> Option<usize> {
-    let by_name = r
-        .stage
-        .as_ref()
-        .and_then(|n| plan.stages.iter().position(|s| &s.name == n));
-    by_name.or_else(|| r.traffic.and_then(|t| plan.stage_for_traffic(t)))
+    let named = |s: &crate::core::plan::Stage| r.stage.as_ref() == Some(&s.name);
+    let share = r.traffic.and_then(|t| plan.stage_for_traffic(t));
+    let both = plan
+        .stages
+        .iter()
+        .enumerate()
+        .position(|(i, s)| named(s) && share == Some(i));
+    both.or(share)
+        .or_else(|| plan.stages.iter().position(named))
 }
 
 /// Whether a record belongs to the release, version and environment of `ctx`.
@@ -22,11 +28,12 @@ pub(super) fn same_release(r: &Record, ctx: &Context) -> bool {
         && r.context.environment == ctx.environment
 }
 
-/// The position the journal records for this release: the last stage entered, and whether a
-/// rollback followed. Records of other releases, versions or environments are ignored.
+/// The position the journal records for this release's current attempt: the last stage
+/// entered, and whether a rollback followed. Records of other releases, versions or
+/// environments, and of earlier attempts, are ignored.
 pub fn position_from_journal(records: &[Record], ctx: &Context, plan: &Plan) -> Option<Position> {
     let mut position = None;
-    for r in records.iter().filter(|r| same_release(r, ctx)) {
+    for r in super::resume::current_attempt(records, ctx) {
         match r.event {
             Event::StageEntered => {
                 if let Some(stage) = stage_of(r, plan) {
@@ -57,6 +64,10 @@ impl State {
         why: &str,
         fx: &mut Vec<Effect>,
     ) {
+        // The first stage, or any stage with no attempt open, begins a release attempt.
+        if index == 0 || self.attempt.is_none() {
+            self.attempt = Some(self.new_attempt_id(at));
+        }
         self.position = Some(Position {
             stage: index,
             entered_at: at,
@@ -96,6 +107,7 @@ impl State {
         {
             self.enter_stage(index, at, "first observed live", fx);
         }
+        self.settle_by_traffic(share, at, fx);
     }
 }
 
@@ -158,6 +170,26 @@ mod tests {
         let records = vec![entered(100, "1.2", "5%"), rb];
         let p = position_from_journal(&records, &ctx("1.2"), &plan()).unwrap();
         assert!(p.rolled_back);
+    }
+
+    #[test]
+    fn a_stage_is_matched_by_name_and_traffic_together() {
+        // A plan from before names had to be unique: "canary" twice.
+        let mut plan = plan();
+        plan.stages[1].name = "canary".into();
+        let mut second = entered(100, "1.2", "canary");
+        second.traffic = Some(5.0);
+        let p = position_from_journal(&[second.clone()], &ctx("1.2"), &plan).unwrap();
+        assert_eq!(p.stage, 1, "the second canary, at 5%");
+        // A record with no share falls back to the name; a share the plan no longer has too.
+        second.traffic = None;
+        assert_eq!(stage_of(&second, &plan), Some(0));
+        second.traffic = Some(7.0);
+        assert_eq!(stage_of(&second, &plan), Some(0));
+        // A renamed stage is still found by its share.
+        let mut renamed = entered(100, "1.2", "five");
+        renamed.traffic = Some(5.0);
+        assert_eq!(stage_of(&renamed, &plan), Some(1));
     }
 
     #[test]

@@ -19,7 +19,10 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::Resize => state.dirty = true,
         Msg::Key(key) => on_key(state, key, now, &mut fx),
-        Msg::Paste(text) => state.approve_paste(&text),
+        Msg::Paste(text) => {
+            state.approve_paste(&text);
+            state.verify_paste(&text);
+        }
         Msg::NotifyFailed { name, error } => {
             state.log(now, LogLevel::Warn, format!("notify {name}: {error}"));
         }
@@ -69,6 +72,7 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if state.position.is_none() && state.setup.observed_traffic.is_none() {
         state.enter_stage(0, now, "assumed at the first start of the cockpit", &mut fx);
     }
+    state.recovered(now, &mut fx);
     state.announce(&mut fx);
     fx.extend(update(state, Msg::Tick, now));
     if state.read_only {
@@ -82,15 +86,14 @@ fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
         return;
     }
     state.quitting = true;
-    fx.push(Effect::Journal(Box::new(
-        state.record(Event::CockpitStopped, now),
-    )));
+    fx.push(Effect::Journal(Box::new(state.stopped_record(now))));
     fx.push(Effect::Quit);
 }
 
 fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     match &state.overlay {
         Overlay::Approve(_) => return state.approve_key(key, now, fx),
+        Overlay::Verify(_) => return state.verify_key(key, now, fx),
         Overlay::Help => {
             // The help overlay takes every key; any of these closes it.
             if matches!(key, Key::Esc | Key::Char('?') | Key::Char('q') | Key::Enter) {
@@ -129,13 +132,15 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
         Key::Char('r') => state.open_action("rollback", now),
         Key::Char('c') => state.open_checklist(now),
         Key::Char('a') => state.open_custom(now),
+        Key::Char('v') => state.open_verify(now),
         _ => {}
     }
 }
 
 /// Quit at once, unless an action is in flight: then ask first.
 fn ask_quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    if state.in_flight.is_some() {
+    // An observer mirrors the operator's action in flight, but has nothing to abandon.
+    if state.in_flight.is_some() && !state.read_only {
         state.overlay = Overlay::ConfirmQuit;
         state.dirty = true;
     } else {

@@ -1,6 +1,6 @@
 //! `[[stages]]`: the rollout plan, with per-stage threshold overrides.
 
-use super::checks::{Ctx, num};
+use super::checks::{Ctx, num, quoted};
 use super::conditions::{Known, threshold_rules};
 use super::decode::decode;
 use super::path::KeyPath;
@@ -28,10 +28,12 @@ pub fn build(
     }
     let mut stages = Vec::new();
     let mut previous: Option<f64> = None;
+    let mut names: Vec<Option<String>> = Vec::new();
     for (i, value) in items.iter().enumerate() {
         let at = root.index(i);
         let Some(raw) = decode::<schema::Stage>(value, &at, &mut ctx.report) else {
             stages.push(None);
+            names.push(None);
             continue;
         };
         let traffic = match ctx.finite(&at.key("traffic"), raw.traffic) {
@@ -86,12 +88,30 @@ pub fn build(
             conditions,
             broken_ids,
         );
-        stages.push(traffic.zip(bake).map(|(traffic, bake)| Stage {
-            name: raw.name.unwrap_or_else(|| format!("{}%", num(traffic))),
-            traffic,
-            bake,
-            overrides,
-        }));
+        let name = raw.name.or_else(|| traffic.map(|t| format!("{}%", num(t))));
+        if let Some(name) = &name {
+            // A journal record names its stage: two stages of one name could not be told apart.
+            if let Some(j) = names.iter().position(|n| n.as_ref() == Some(name)) {
+                ctx.report.error(
+                    &at.key("name"),
+                    "stage names must be unique",
+                    Some(quoted(name)),
+                    Some(format!("a name other than that of stages[{j}]")),
+                );
+            }
+        }
+        names.push(name.clone());
+        stages.push(
+            traffic
+                .zip(bake)
+                .zip(name)
+                .map(|((traffic, bake), name)| Stage {
+                    name,
+                    traffic,
+                    bake,
+                    overrides,
+                }),
+        );
     }
     Some(Plan {
         stages: stages.into_iter().collect::<Option<Vec<_>>>()?,

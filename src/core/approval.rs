@@ -1,13 +1,15 @@
 //! The Approve-Risk grammar: `Approve-Risk: <reason>`, the literal prefix, then a reason
-//! of at least ten non-blank characters.
+//! of at least ten non-blank characters. Recording what an operator verified about an action
+//! whose outcome is unknown takes the same strength: `Verified: <reason>`.
 
 pub const PREFIX: &str = "Approve-Risk:";
+pub const VERIFIED_PREFIX: &str = "Verified:";
 pub const MIN_REASON_CHARS: usize = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApprovalError {
-    /// The text does not start with the literal prefix (after leading blanks).
-    MissingPrefix,
+    /// The text does not start with the literal prefix (after leading blanks); holds the prefix.
+    MissingPrefix(&'static str),
     /// The reason has fewer than ten non-blank characters; holds how many it has.
     ReasonTooShort(usize),
 }
@@ -15,7 +17,7 @@ pub enum ApprovalError {
 impl std::fmt::Display for ApprovalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApprovalError::MissingPrefix => write!(f, "type `{PREFIX} <reason>`"),
+            ApprovalError::MissingPrefix(prefix) => write!(f, "type `{prefix} <reason>`"),
             ApprovalError::ReasonTooShort(n) => write!(
                 f,
                 "reason needs {MIN_REASON_CHARS} non-blank characters ({n} so far)"
@@ -27,10 +29,19 @@ impl std::fmt::Display for ApprovalError {
 /// Parse what the operator typed; on success, the reason with blanks around it trimmed and
 /// inner line breaks folded into spaces.
 pub fn parse_approval(input: &str) -> Result<String, ApprovalError> {
+    parse_typed(PREFIX, input)
+}
+
+/// `Verified: <reason>`: what an operator checked, in the Approve-Risk grammar.
+pub fn parse_verified(input: &str) -> Result<String, ApprovalError> {
+    parse_typed(VERIFIED_PREFIX, input)
+}
+
+fn parse_typed(prefix: &'static str, input: &str) -> Result<String, ApprovalError> {
     let rest = input
         .trim_start()
-        .strip_prefix(PREFIX)
-        .ok_or(ApprovalError::MissingPrefix)?;
+        .strip_prefix(prefix)
+        .ok_or(ApprovalError::MissingPrefix(prefix))?;
     let reason: String = rest.split_whitespace().collect::<Vec<_>>().join(" ");
     let count = reason.chars().filter(|c| !c.is_whitespace()).count();
     if count < MIN_REASON_CHARS {
@@ -76,18 +87,18 @@ mod tests {
             ("Approve-Risk:", Err(ApprovalError::ReasonTooShort(0))),
             (
                 "approve-risk: lowercase prefix",
-                Err(ApprovalError::MissingPrefix),
+                Err(ApprovalError::MissingPrefix(PREFIX)),
             ),
             (
                 "Approve-Risk yes really do it",
-                Err(ApprovalError::MissingPrefix),
+                Err(ApprovalError::MissingPrefix(PREFIX)),
             ),
             (
                 "Approve Risk: space not dash",
-                Err(ApprovalError::MissingPrefix),
+                Err(ApprovalError::MissingPrefix(PREFIX)),
             ),
-            ("y", Err(ApprovalError::MissingPrefix)),
-            ("", Err(ApprovalError::MissingPrefix)),
+            ("y", Err(ApprovalError::MissingPrefix(PREFIX))),
+            ("", Err(ApprovalError::MissingPrefix(PREFIX))),
         ];
         for (input, expected) in cases {
             let got = parse_approval(input);
@@ -97,5 +108,19 @@ mod tests {
                 "input {input:?}"
             );
         }
+    }
+
+    #[test]
+    fn verified_takes_its_own_prefix_and_the_same_reason_length() {
+        assert_eq!(
+            parse_verified("Verified: argo shows 5% since 14:03").as_deref(),
+            Ok("argo shows 5% since 14:03")
+        );
+        assert_eq!(
+            parse_verified("Verified: too short"),
+            Err(ApprovalError::ReasonTooShort(8))
+        );
+        let e = parse_verified("Approve-Risk: argo shows 5% now").unwrap_err();
+        assert_eq!(e.to_string(), "type `Verified: <reason>`");
     }
 }

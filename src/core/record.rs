@@ -21,6 +21,8 @@ pub enum Event {
     ActionOutcomeUnknown,
     Override,
     ChecklistTicked,
+    /// An action whose outcome was unknown was settled: by evidence, or by an operator.
+    ActionResolved,
 }
 
 /// Who, where and what release a record belongs to.
@@ -31,6 +33,26 @@ pub struct Context {
     pub release: String,
     pub version: String,
     pub environment: String,
+}
+
+/// Who or what settled an action whose outcome was unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResolvedBy {
+    /// The observed traffic showed the action's effect.
+    Evidence,
+    /// An operator checked and recorded what they found, with a typed reason.
+    Operator,
+}
+
+/// The settlement of an action whose outcome was unknown (SEMANTICS §5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub by: ResolvedBy,
+    /// Whether the action took effect: only an operator can record that it did not.
+    pub took_effect: bool,
+    /// What showed it: the observed traffic, or what the operator checked.
+    pub evidence: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +87,9 @@ pub struct Record {
     /// Free-form detail: which condition breached, at what value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// How an action whose outcome was unknown was settled (`action_resolved`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
     /// SHA-256 (hex) of the previous line, or of nothing for the first record.
     #[serde(default)]
     pub prev: String,
@@ -87,7 +112,26 @@ impl Record {
             request: None,
             outcome: None,
             detail: None,
+            resolution: None,
             prev: String::new(),
+        }
+    }
+}
+
+impl Resolution {
+    /// "took effect: live traffic 5% at 14:03:10Z", "did not take effect, verified by ana:
+    /// \"argo history shows no sync\"".
+    pub fn describe(&self, operator: &str) -> String {
+        let what = if self.took_effect {
+            "took effect"
+        } else {
+            "did not take effect"
+        };
+        match self.by {
+            ResolvedBy::Evidence => format!("{what}: {}", self.evidence),
+            ResolvedBy::Operator => {
+                format!("{what}, verified by {operator}: \"{}\"", self.evidence)
+            }
         }
     }
 }

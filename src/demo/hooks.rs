@@ -27,25 +27,33 @@ fn hook(path: &str, headers: &HeaderMap, body: String) -> Hook {
 }
 
 /// A webhook call, after the scenario's delay: recorded, answered once per Idempotency-Key
-/// (a retry gets the first answer, and the world changes only once).
+/// (a retry gets the first answer, and the world changes only once). Like a real deploy
+/// system, it acts even when the caller stopped waiting (a timeout): the work runs on its own
+/// task, so a late action is late, not lost.
 async fn once(
     world: Shared,
-    path: &str,
+    path: &'static str,
     headers: HeaderMap,
     body: String,
-    act: impl FnOnce(&mut World) -> Value,
+    act: impl FnOnce(&mut World) -> Value + Send + 'static,
 ) -> Json<Value> {
-    let delay = lock(&world).scenario.webhook_delay;
-    tokio::time::sleep(delay).await;
-    let mut world = lock(&world);
-    let call = hook(path, &headers, body);
-    let key = call.idempotency_key.clone();
-    if let Some(earlier) = world.record(call) {
-        return Json(earlier);
-    }
-    let answer = act(&mut world);
-    world.remember(key, &answer);
-    Json(answer)
+    let work = tokio::spawn(async move {
+        let delay = lock(&world).scenario.webhook_delay;
+        tokio::time::sleep(delay).await;
+        let mut world = lock(&world);
+        let call = hook(path, &headers, body);
+        let key = call.idempotency_key.clone();
+        if let Some(earlier) = world.record(call) {
+            return earlier;
+        }
+        let answer = act(&mut world);
+        world.remember(key, &answer);
+        answer
+    });
+    Json(
+        work.await
+            .unwrap_or_else(|e| json!({"ok": false, "error": e.to_string()})),
+    )
 }
 
 /// `POST /hooks/promote`: traffic moves to the next step of the plan.

@@ -46,6 +46,9 @@ pub fn format_record(r: &Record) -> String {
     if let Some(d) = &r.detail {
         parts.push(d.clone());
     }
+    if let Some(res) = &r.resolution {
+        parts.push(res.describe(&r.context.operator));
+    }
     parts.join("  ")
 }
 

@@ -81,6 +81,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
     let mut state = State::new(setup, position, ctx, offset, options.read_only, now);
     state.checklist = ticks;
+    state.resume(&records);
     let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
 
     let mut guard = terminal::TerminalGuard::enter().wrap_err("taking over the terminal")?;
@@ -95,6 +96,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let mut tasks = Vec::new();
     let mut effects_later: Vec<Msg> = Vec::new();
     let mut quit = false;
+    let mut failed = None;
     let mut effects = app::start(&mut state, now);
     let mut pacer = pace::Pacer::new(Instant::now());
     // The operator is waiting for what a key, paste or resize changed: drawn at once.
@@ -157,7 +159,12 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
             };
             if gap.is_zero() {
                 state.take_dirty();
-                draw(&mut guard.terminal, &state, &theme)?;
+                // A terminal that is gone (a closed SSH or tmux session) ends the loop, but not
+                // before the stop is journaled below.
+                if let Err(e) = draw(&mut guard.terminal, &state, &theme) {
+                    failed = Some(e);
+                    break;
+                }
                 pacer.drew(now);
                 urgent = false;
                 None
@@ -186,6 +193,13 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         }
     }
 
+    // However the loop ended, the stop is journaled (with an action still in flight named).
+    if !state.quitting
+        && let Some(w) = &writer
+    {
+        state.quitting = true;
+        w.append(state.stopped_record(Utc::now()));
+    }
     drop(pollers);
     // Quitting was confirmed: an action still in flight is abandoned, its request record is
     // already on disk.
@@ -202,7 +216,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         w.finish();
     }
     drop(guard);
-    Ok(())
+    failed.map_or(Ok(()), Err)
 }
 
 fn is_input(msg: &Msg) -> bool {

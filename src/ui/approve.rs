@@ -182,6 +182,13 @@ impl ApproveView<'_> {
             let style = if t.color { t.bad } else { t.alert };
             rows.extend(hanging(t, t.sym.warn, &text, w, style, 0));
         }
+        for u in &self.state.unresolved {
+            let text = format!(
+                "OUTCOME UNKNOWN: {} — sending again may do it twice",
+                self.state.unresolved_words(u)
+            );
+            rows.extend(hanging(t, t.sym.bad, &text, w, t.bad, 0));
+        }
         if let Some(context) = &m.context {
             let text = format!("Breached: {context}");
             rows.extend(hanging(t, t.sym.bad, &text, w, t.bad, 2));
@@ -272,7 +279,7 @@ fn hanging(t: &Theme, sym: &str, text: &str, w: usize, style: Style, give: u8) -
 
 /// The input after a prompt sign, showing its end when it is longer than the row; and the
 /// column just after it, for the cursor.
-fn input_line(t: &Theme, input: &str, w: usize) -> (Line<'static>, u16) {
+pub(super) fn input_line(t: &Theme, input: &str, w: usize) -> (Line<'static>, u16) {
     let prompt = format!("{} ", t.sym.prompt);
     let room = w.saturating_sub(width(&prompt) + 1);
     let text = t.text(input);

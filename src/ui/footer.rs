@@ -41,8 +41,16 @@ impl Widget for &Footer<'_> {
         let actions = !state.read_only && state.in_flight.is_none();
         let live = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
         let last = live.is_some_and(|s| s + 1 >= state.setup.plan.stages.len());
+        // While an action's outcome is unknown, promote is no recommendation (it stays an
+        // override in its prompt); recording what was verified is.
+        let unresolved = !state.unresolved.is_empty();
         let keys = [
-            ("p", "promote", actions && !last && configured("promote")),
+            ("v", "verify", !state.read_only && unresolved),
+            (
+                "p",
+                "promote",
+                actions && !last && configured("promote") && !unresolved,
+            ),
             ("r", "rollback", actions && configured("rollback")),
             ("a", "actions", actions && custom_actions(state) > 0),
             ("c", "checklist", !state.setup.checklist.is_empty()),

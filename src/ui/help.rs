@@ -51,6 +51,7 @@ impl Help<'_> {
                 ("p", "promote to the next stage"),
                 ("r", "roll back"),
             ));
+            lines.push(key_pair(("v", "settle an unknown outcome"), ("", "")));
         }
         let custom = !read_only && !self.state.custom_actions().is_empty();
         match (custom, self.state.setup.checklist.is_empty()) {

@@ -24,6 +24,7 @@ mod sources;
 mod stages;
 mod theme;
 mod toast;
+mod verify;
 
 #[cfg(test)]
 mod action_tests;
@@ -85,6 +86,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             state,
             theme,
             cursor: *cursor,
+        })
+            .render(area, buf),
+        Overlay::Verify(modal) => (&verify::VerifyView {
+            state,
+            modal,
+            theme,
         })
             .render(area, buf),
     }

@@ -47,6 +47,9 @@ pub fn all_states() -> Vec<(&'static str, State)> {
         ("in_flight", fixture::in_flight()),
         ("confirm_quit", fixture::confirm_quit()),
         ("outcome_unknown", fixture::outcome_unknown()),
+        ("outcome_still_unknown", fixture::outcome_still_unknown()),
+        ("verify_prompt", fixture::verify_prompt()),
+        ("promote_over_unknown", fixture::promote_over_unknown()),
     ]
 }
 
@@ -87,6 +90,9 @@ snapshots! {
     promote_in_flight => fixture::in_flight(),
     quit_asks_first_while_in_flight => fixture::confirm_quit(),
     outcome_unknown_toast => fixture::outcome_unknown(),
+    outcome_still_unknown_offers_verify_not_promote => fixture::outcome_still_unknown(),
+    verify_prompt_took_effect_typed => fixture::verify_prompt(),
+    promote_while_outcome_unknown_is_an_override => fixture::promote_over_unknown(),
 }
 
 #[test]

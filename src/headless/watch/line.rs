@@ -179,7 +179,26 @@ impl Line {
                         .unwrap_or_default()
                 ),
             ),
-            Event::CockpitStopped => ("info", "cockpit", format!("cockpit of {who} stopped")),
+            Event::CockpitStopped => match &r.action_id {
+                Some(id) => (
+                    "error",
+                    "cockpit",
+                    format!(
+                        "cockpit of {who} stopped with {action} {id} in flight: outcome unknown"
+                    ),
+                ),
+                None => ("info", "cockpit", format!("cockpit of {who} stopped")),
+            },
+            Event::ActionResolved => (
+                "info",
+                "action_resolved",
+                format!(
+                    "{action} {}",
+                    r.resolution
+                        .as_ref()
+                        .map_or_else(|| "settled".to_string(), |res| res.describe(&who))
+                ),
+            ),
             Event::JournalRepaired => (
                 "warn",
                 "journal_repaired",

@@ -1,0 +1,106 @@
+//! `v`: an operator records what they verified about an action whose outcome is unknown —
+//! it took effect, or it did not — with a typed reason in the Approve-Risk grammar
+//! (`Verified: <reason>`). Journaled with who and why; "took effect" moves the release.
+
+use super::{Effect, Key, LogLevel, Overlay, State};
+use crate::core::approval::parse_verified;
+use crate::core::record::{Resolution, ResolvedBy};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifyModal {
+    /// The id of the unresolved action this settles.
+    pub id: String,
+    /// What the operator found: `None` until they pick (Tab, ↑ or ↓).
+    pub took_effect: Option<bool>,
+    /// What the operator typed so far.
+    pub input: String,
+    /// Why Enter did not record it.
+    pub notice: Option<String>,
+}
+
+impl State {
+    pub(super) fn open_verify(&mut self, now: DateTime<Utc>) {
+        if self.read_only {
+            self.toast(
+                now,
+                LogLevel::Warn,
+                "read-only: only the operator's cockpit records what was verified",
+            );
+            return;
+        }
+        let Some(u) = self.unresolved.first() else {
+            self.toast(now, LogLevel::Info, "no action's outcome is unknown");
+            return;
+        };
+        self.overlay = Overlay::Verify(Box::new(VerifyModal {
+            id: u.id.clone(),
+            took_effect: None,
+            input: String::new(),
+            notice: None,
+        }));
+        self.dirty = true;
+    }
+
+    /// Every key while the prompt is open goes here.
+    pub(super) fn verify_key(&mut self, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        let Overlay::Verify(modal) = &mut self.overlay else {
+            return;
+        };
+        self.dirty = true;
+        match key {
+            Key::Esc | Key::Ctrl('c') | Key::Ctrl('g') => {
+                self.overlay = Overlay::None;
+                self.log(now, LogLevel::Info, "verification cancelled");
+            }
+            Key::Tab | Key::Down => {
+                modal.took_effect = Some(modal.took_effect != Some(true));
+                modal.notice = None;
+            }
+            Key::Up => {
+                modal.took_effect = Some(modal.took_effect == Some(false));
+                modal.notice = None;
+            }
+            Key::Enter => self.verify_confirm(now, fx),
+            key => super::approve::edit(&mut modal.input, &mut modal.notice, key),
+        }
+    }
+
+    pub(super) fn verify_paste(&mut self, text: &str) {
+        if let Overlay::Verify(modal) = &mut self.overlay {
+            modal.input.push_str(&super::approve::clean_paste(text));
+            modal.notice = None;
+            self.dirty = true;
+        }
+    }
+
+    fn verify_confirm(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        let Overlay::Verify(modal) = &mut self.overlay else {
+            return;
+        };
+        let Some(took_effect) = modal.took_effect else {
+            modal.notice = Some("pick what you found first: Tab, ↑ or ↓".into());
+            return;
+        };
+        let reason = match parse_verified(&modal.input) {
+            Ok(r) => r,
+            Err(e) => {
+                modal.notice = Some(e.to_string());
+                return;
+            }
+        };
+        let id = modal.id.clone();
+        self.overlay = Overlay::None;
+        // Settled meanwhile (by evidence, or followed from the journal): nothing left to record.
+        let Some(i) = self.unresolved.iter().position(|u| u.id == id) else {
+            self.toast(now, LogLevel::Info, "that action was settled meanwhile");
+            return;
+        };
+        let resolution = Resolution {
+            by: ResolvedBy::Operator,
+            took_effect,
+            evidence: reason.clone(),
+        };
+        self.settle(i, resolution, Some(reason), now, fx);
+    }
+}
