@@ -11,6 +11,7 @@ pub mod config;
 pub mod core;
 pub mod demo;
 pub mod headless;
+pub mod host;
 pub mod journal;
 pub mod runtime;
 pub mod secret;

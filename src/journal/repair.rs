@@ -68,7 +68,7 @@ pub fn repair(
         Event::JournalRepaired,
         Context {
             operator: operator.to_string(),
-            host: host(),
+            host: crate::host::name(),
             ..last.map(|r| r.context.clone()).unwrap_or_default()
         },
     );
@@ -126,14 +126,6 @@ fn set_aside(path: &Path, bytes: &[u8], now: DateTime<Utc>) -> io::Result<PathBu
     Err(io::Error::other(format!(
         "{stem}: every name up to -999 is taken"
     )))
-}
-
-/// This machine's name, for the record.
-fn host() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .or_else(|_| std::env::var("HOSTNAME"))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 #[cfg(test)]

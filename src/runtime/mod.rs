@@ -43,18 +43,11 @@ pub struct Options {
 pub fn context(setup: &Setup) -> Context {
     Context {
         operator: setup.operator.clone(),
-        host: hostname(),
+        host: crate::host::name(),
         release: setup.release.name.clone(),
         version: setup.release.version.clone(),
         environment: setup.release.environment.clone(),
     }
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .or_else(|_| std::env::var("HOSTNAME"))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Run the full-screen cockpit until the operator quits or a signal arrives.
@@ -63,10 +56,11 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
     let (writer_journal, records) = if options.read_only {
-        // Measured before reading: a record appended meanwhile is read again, never lost.
-        let len = std::fs::metadata(&setup.journal).map_or(0, |m| m.len());
-        follow = Some(journal::Tail::new(setup.journal.clone(), len));
-        (None, journal::read(&setup.journal)?)
+        // Followed from where the records read end: a record being written meanwhile is
+        // neither lost nor read twice.
+        let (records, end) = journal::read_with_end(&setup.journal)?;
+        follow = Some(journal::Tail::new(setup.journal.clone(), end));
+        (None, records)
     } else {
         let (j, records) = Journal::open(&setup.journal)?;
         (Some(j), records)
