@@ -19,6 +19,11 @@ pub enum Event {
     ActionOutcomeUnknown,
     Override,
     ChecklistTicked,
+    /// Verified bake time of the current stage entry (`bake`), for a restart to rebuild from.
+    BakeCheckpoint,
+    /// The observed traffic left the tracked stage, or came back to it (`drift`).
+    DriftBegan,
+    DriftEnded,
 }
 
 /// Who, where and what release a record belongs to.
@@ -29,6 +34,18 @@ pub struct Context {
     pub release: String,
     pub version: String,
     pub environment: String,
+}
+
+/// What disagreed: the stage the cockpit tracks and the traffic share a source reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriftMark {
+    /// The tracked stage's name and share; `rolled_back` when the tracked state is a rollback.
+    pub tracked_stage: String,
+    pub tracked_traffic: f64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rolled_back: bool,
+    /// The live traffic share observed, in percent.
+    pub observed_traffic: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +77,12 @@ pub struct Record {
     /// Free-form detail: which condition breached, at what value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The bake of the stage entry, on `bake_checkpoint` records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bake: Option<super::bake::BakeMark>,
+    /// The tracked stage and the observed traffic, on `drift_began` and `drift_ended`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<DriftMark>,
     /// SHA-256 (hex) of the previous line, or of nothing for the first record.
     #[serde(default)]
     pub prev: String,
@@ -81,6 +104,8 @@ impl Record {
             request: None,
             outcome: None,
             detail: None,
+            bake: None,
+            drift: None,
             prev: String::new(),
         }
     }

@@ -35,6 +35,7 @@ impl Session {
         let offset = Local::now().offset().fix();
         let mut state = State::new(setup, position, ctx, offset, true, now);
         state.checklist = ticks;
+        app::resume_from_journal(&mut state, &records, now);
         let (tx, rx) = mpsc::channel::<Msg>(1024);
         let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
         let pollers = spawn_pollers(&state.setup.sources, &client, tx.clone());

@@ -10,6 +10,7 @@
 //! ```
 //!
 //! Kinds: `started`, `verdict`, `stage_entered`, `breach_began`, `breach_ended`,
+//! `drift_began`, `drift_ended`,
 //! `source_down`, `source_up`, `traffic`, `stopping`, and from the journal `action_requested`,
 //! `action_succeeded`, `action_failed`, `action_outcome_unknown`, `override`, `rolled_back`,
 //! `checklist`, `cockpit`; anything else is `note`.
@@ -51,6 +52,10 @@ pub fn kind_of(text: &str) -> &'static str {
         "breach_began"
     } else if text.starts_with("breach ended:") {
         "breach_ended"
+    } else if text.starts_with("drift began:") {
+        "drift_began"
+    } else if text.starts_with("drift ended:") {
+        "drift_ended"
     } else if text.starts_with("stage ") && text.contains(" entered") {
         "stage_entered"
     } else if text.starts_with("source ") && text.ends_with(": answering again") {
@@ -83,7 +88,7 @@ impl Line {
 
     /// A line for a record another cockpit journaled, when it is news to a watcher: actions,
     /// overrides, stages, rollbacks, checklist ticks, cockpits starting and stopping. Breaches
-    /// are left out: the watcher sees them itself.
+    /// and drift are left out: the watcher sees them itself; bake checkpoints are bookkeeping.
     pub fn from_record(r: &Record, verdict: &str) -> Option<Line> {
         let who = format!("{}@{}", r.context.operator, r.context.host);
         let action = r.action.as_deref().unwrap_or("action");
@@ -171,7 +176,11 @@ impl Line {
                 ),
             ),
             Event::CockpitStopped => ("info", "cockpit", format!("cockpit of {who} stopped")),
-            Event::BreachBegan | Event::BreachEnded => return None,
+            Event::BreachBegan
+            | Event::BreachEnded
+            | Event::DriftBegan
+            | Event::DriftEnded
+            | Event::BakeCheckpoint => return None,
         };
         Some(Line {
             ts: r.ts,
@@ -224,6 +233,14 @@ mod tests {
         assert_eq!(kind_of("source prometheus: HTTP 503"), "source_down");
         assert_eq!(kind_of("source prometheus: answering again"), "source_up");
         assert_eq!(kind_of("SIGTERM received, stopping"), "stopping");
+        assert_eq!(
+            kind_of("drift began: tracked 5%, live traffic 10%"),
+            "drift_began"
+        );
+        assert_eq!(
+            kind_of("drift ended: live traffic 5% agrees with the tracked stage"),
+            "drift_ended"
+        );
         assert_eq!(kind_of("something else"), "note");
     }
 
