@@ -2,6 +2,8 @@
 
 mod approve;
 mod bake_journal;
+#[cfg(test)]
+mod bake_props;
 mod baking;
 mod checklist;
 mod eval;
