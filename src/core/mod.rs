@@ -1,4 +1,4 @@
-//! The pure core: plan, stop conditions, gates, verdict, bake timers and the
+//! The pure core: plan, stop conditions, gates, verdict, verified bakes and the
 //! Approve-Risk grammar. Plain data in, plain data out, `now` passed in.
 //! Nothing here may depend on tokio, reqwest, crossterm or ratatui.
 
