@@ -195,3 +195,36 @@ fn a_restart_during_a_breach_stays_at_zero_until_fresh_data_ends_it() {
         "counting from the first fresh data"
     );
 }
+
+#[test]
+fn a_promoted_stage_starts_at_zero_and_waits_for_the_traffic_to_move() {
+    let mut s = state(false);
+    start(&mut s, t(0));
+    run(&mut s, 1, 100, 0.001, 1.0);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    update(&mut s, Msg::Key(Key::Char('p')), t(100));
+    for c in "Approve-Risk: metrics look clean".chars() {
+        update(&mut s, Msg::Key(Key::Char(c)), t(100));
+    }
+    let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Dispatch(d) => Some(d.id.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let outcome = crate::app::ActionOutcome::Succeeded {
+        status: 200,
+        latency: Duration::from_millis(40),
+        excerpt: "ok".into(),
+    };
+    update(&mut s, Msg::ActionDone { id, outcome }, t(101));
+    run(&mut s, 101, 104, 0.001, 1.0);
+    let bake = s.eval.bake.clone().unwrap();
+    assert_eq!(bake.verified, Duration::ZERO, "a new stage starts at zero");
+    assert_eq!(bake.paused.unwrap().cause, PauseCause::AwaitingMove);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    run(&mut s, 105, 120, 0.001, 5.0);
+    assert_eq!(s.eval.bake.clone().unwrap().verified.as_secs(), 15);
+}
