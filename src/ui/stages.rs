@@ -152,14 +152,11 @@ fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
     };
     let st = state.eval.stages[i];
     let (style, sym) = t.stage(st);
-    spans.push(Span::styled(
-        format!("{sym} {} {}", t.text(&stage_label(&stages[i])), st.label()),
-        style,
-    ));
-    spans.push(Span::raw("  "));
+    let label = format!("{sym} {} {}", t.text(&stage_label(&stages[i])), st.label());
+    let mut evidence: Vec<Span> = vec![Span::raw("  ")];
     if bake.is_baked() {
         let style = if st == StageState::Ready { t.ok } else { t.dim };
-        spans.push(Span::styled(
+        evidence.push(Span::styled(
             t.text(&format!(
                 "bake done · {} verified",
                 clock_duration(bake.verified)
@@ -169,29 +166,43 @@ fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
         ));
     } else {
         // What is left is in the verdict; here the evidence: verified of the whole bake.
-        spans.push(Span::styled(
+        evidence.push(Span::styled(
             clock_duration(bake.verified),
             Style::new().add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::styled(
+        evidence.push(Span::styled(
             format!(" of {} verified", clock_duration(bake.bake)),
             t.dim,
         ));
     }
-    // Why the bake is not advancing comes before the gauge, cut to the room there is.
+    // Why the bake is not advancing comes before the gauge. Where it does not fit whole, the
+    // stage's name (highlighted in the row above) and then the live share make room for it.
+    let mut right = right;
+    let mut head = Span::styled(label, style);
     if let Some(note) = bake.note() {
-        let used: usize = spans.iter().map(Span::width).sum::<usize>() + 2;
-        let room = w.saturating_sub(used + right.width() + 1);
+        // Columns besides the head and its separator: the evidence, the note, the live share.
+        let rest = evidence[1..].iter().map(Span::width).sum::<usize>() + 2 + note.chars().count();
+        if head.width() + 2 + rest + right.width() + 1 > w {
+            head = Span::styled(sym.to_string(), style);
+            evidence[0] = Span::raw(" ");
+        }
+        if head.width() + 1 + rest + right.width() + 1 > w {
+            right = Line::default();
+        }
+        let used = head.width() + evidence.iter().map(Span::width).sum::<usize>();
+        let room = w.saturating_sub(used + 2 + right.width() + 1);
         if room >= 8 {
             let style = if bake.paused.is_some() || bake.breached {
                 t.unknown
             } else {
                 t.warn
             };
-            spans.push(Span::raw("  "));
-            spans.push(Span::styled(t.fit(&note, room), style));
+            evidence.push(Span::raw("  "));
+            evidence.push(Span::styled(t.fit(&note, room), style));
         }
     }
+    spans.push(head);
+    spans.extend(evidence);
     let used: usize = spans.iter().map(Span::width).sum::<usize>() + right.width();
     let ratio = bake.progress();
     let pct = format!(" {:>3}%", bake.percent());
