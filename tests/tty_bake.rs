@@ -5,7 +5,7 @@
 mod tmux;
 
 use std::time::Duration;
-use tmux::{Session, tmux_available, verdict};
+use tmux::{Session, tmux_available, verdict, verified};
 
 const LONG: Duration = Duration::from_secs(60);
 
@@ -89,4 +89,37 @@ fn a_breach_that_ends_by_itself_restarts_the_bake_instead_of_going_go() {
         journal.contains("\"event\":\"bake_checkpoint\"") && journal.contains("\"breached\":true"),
         "the restart is journaled: {journal}"
     );
+}
+
+#[test]
+fn a_restarted_cockpit_keeps_the_verified_bake_and_does_not_count_the_time_it_was_away() {
+    if !tmux_available() {
+        return;
+    }
+    let first = Session::demo("resume1", &["--bake", "30s"]);
+    first.screens_until("8 s verified", LONG, |sc| {
+        verified(sc).is_some_and(|v| v >= 8)
+    });
+    first.cmd(&["send-keys", "-t", "t", "q"]);
+    first.screens_until("the cockpit to quit", LONG, |sc| sc.contains("EXITED:0"));
+    let journal = std::fs::read_to_string(&first.journal).unwrap();
+    let last: Vec<&str> = journal.lines().rev().take(2).collect();
+    assert!(
+        last[0].contains("\"cockpit_stopped\"") && last[1].contains("\"bake_checkpoint\""),
+        "the bake is journaled at the stop: {journal}"
+    );
+    // Away for longer than an update step, then the same release again.
+    std::thread::sleep(Duration::from_secs(7));
+    let second = first.again("resume2", &["--bake", "30s"]);
+    let seen = second.screens_until("HOLD with the bake resumed", LONG, |sc| {
+        verdict(sc) == Some("HOLD")
+    });
+    let hold = seen.last().unwrap();
+    let resumed = verified(hold).unwrap();
+    assert!(
+        (8..=12).contains(&resumed),
+        "resumed at {resumed}s:\n{hold}"
+    );
+    assert!(hold.contains("not observed "), "the gap is named:\n{hold}");
+    assert!(hold.contains(": not counted"), "{hold}");
 }

@@ -26,7 +26,8 @@ pub fn tmux_available() -> bool {
 
 pub struct Session {
     socket: String,
-    _dir: tempfile::TempDir,
+    /// The directory of the journal, removed with the session that made it.
+    _dir: Option<tempfile::TempDir>,
     pub journal: PathBuf,
 }
 
@@ -36,6 +37,17 @@ impl Session {
     pub fn demo(name: &str, extra: &[&str]) -> Session {
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("journal.jsonl");
+        let mut s = Session::start(name, journal, extra);
+        s._dir = Some(dir);
+        s
+    }
+
+    /// Another `gonogo demo` on this session's journal, as a restarted cockpit.
+    pub fn again(&self, name: &str, extra: &[&str]) -> Session {
+        Session::start(name, self.journal.clone(), extra)
+    }
+
+    fn start(name: &str, journal: PathBuf, extra: &[&str]) -> Session {
         let socket = format!("gonogo-{name}-{}", std::process::id());
         let mut command = format!("'{BIN}' demo --journal '{}'", journal.display());
         for arg in extra {
@@ -44,7 +56,7 @@ impl Session {
         command.push_str("; echo EXITED:$?; sleep 600");
         let s = Session {
             socket,
-            _dir: dir,
+            _dir: None,
             journal,
         };
         let size = [
@@ -113,6 +125,18 @@ impl Drop for Session {
             .args(["-L", &self.socket, "kill-server"])
             .output();
     }
+}
+
+/// The verified seconds the stage strip shows ("00:08 of 00:30 verified"), if any.
+pub fn verified(screen: &str) -> Option<u64> {
+    screen.lines().find_map(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let i = words
+            .windows(4)
+            .position(|w| w[1] == "of" && w[3] == "verified")?;
+        let (m, s) = words[i].split_once(':')?;
+        Some(m.parse::<u64>().ok()? * 60 + s.parse::<u64>().ok()?)
+    })
 }
 
 /// The verdict word on a screen (the banner's first words).
