@@ -116,6 +116,16 @@ pub struct DemoArgs {
     /// action timeout of 10s the outcome is unknown).
     #[arg(long, global = true, default_value = "0s", value_parser = humantime::parse_duration)]
     pub webhook_delay: std::time::Duration,
+    /// How long the simulated regression lasts before it ends by itself (default: until a
+    /// rollback).
+    #[arg(long, global = true, value_parser = humantime::parse_duration)]
+    pub regress_for: Option<std::time::Duration>,
+    /// The simulated Prometheus answers 503 for this long from start (a blind start).
+    #[arg(long, global = true, default_value = "0s", value_parser = humantime::parse_duration)]
+    pub prometheus_down_for: std::time::Duration,
+    /// Every stage's bake time, instead of the demo config's 30s.
+    #[arg(long, global = true, value_parser = humantime::parse_duration)]
+    pub bake: Option<std::time::Duration>,
     #[command(flatten)]
     pub ui: UiArgs,
     /// Without a command: the full-screen cockpit.

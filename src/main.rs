@@ -93,11 +93,19 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
     rt.block_on(async {
         let scenario = demo::Scenario {
             regress_after: args.regress_after,
+            regress_for: args.regress_for,
             webhook_delay: args.webhook_delay,
+            prometheus_down_for: args.prometheus_down_for,
             ..demo::Scenario::default()
         };
         let sim = demo::start(scenario).await?;
-        let text = demo::demo_config(&sim.url);
+        let mut text = demo::demo_config(&sim.url);
+        if let Some(bake) = args.bake {
+            let bake = humantime::format_duration(bake)
+                .to_string()
+                .replace(' ', "");
+            text = text.replace(r#"bake = "30s""#, &format!("bake = \"{bake}\""));
+        }
         let mut setup = config::load_str(&text, "demo.toml (built in)")
             .map_err(|e| eyre!("the built-in demo config is invalid:\n{e}"))?;
         // A fresh journal per demo run, so every demo starts at the first stage.

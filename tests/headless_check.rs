@@ -9,6 +9,7 @@ use std::process::Output;
 use std::time::Duration;
 
 const HOUR: Duration = Duration::from_secs(3600);
+const MINUTE: Duration = Duration::from_secs(60);
 
 fn check(release: &Release, extra: &[&str]) -> Output {
     let config = release.config();
@@ -45,7 +46,8 @@ fn healthy_release(server: &Server) -> Release {
 fn baked_and_healthy_is_go_exit_0_with_every_piece_of_evidence() {
     let server = Server::start(Answers::default());
     let release = healthy_release(&server);
-    release.entered("canary", 10.0, HOUR);
+    let entered = release.entered("canary", 10.0, HOUR);
+    release.verified(entered, 10 * MINUTE, Duration::from_secs(5));
     let out = check(&release, &["--format", "json"]);
     let v = json(&out);
     assert_eq!(code(&out), 0, "{v:#}");
@@ -55,6 +57,8 @@ fn baked_and_healthy_is_go_exit_0_with_every_piece_of_evidence() {
     assert_eq!(v["exit_code"], 0);
     assert_eq!(v["stage"]["name"], "canary");
     assert_eq!(v["stage"]["bake_left_seconds"], 0);
+    assert_eq!(v["stage"]["bake_verified_seconds"], 600);
+    assert_eq!(v["stage"]["bake_paused"], Value::Null);
     let c = &v["conditions"][0];
     assert_eq!(c["id"], "errors");
     assert_eq!(c["state"], "ok");
@@ -95,7 +99,8 @@ fn the_last_stage_baked_is_complete_exit_0() {
     let server = Server::start(Answers::default());
     let release = healthy_release(&server);
     release.entered("canary", 10.0, 3 * HOUR);
-    release.entered("full", 100.0, HOUR);
+    let entered = release.entered("full", 100.0, HOUR);
+    release.verified(entered, 10 * MINUTE, Duration::from_secs(5));
     let out = check(&release, &["--format", "json"]);
     assert_eq!(code(&out), 0);
     assert_eq!(json(&out)["verdict"], "COMPLETE");
@@ -105,7 +110,8 @@ fn the_last_stage_baked_is_complete_exit_0() {
 fn a_stage_still_baking_is_hold_exit_3_with_the_time_left() {
     let server = Server::start(Answers::default());
     let release = healthy_release(&server);
-    release.entered("canary", 10.0, Duration::from_secs(60));
+    let entered = release.entered("canary", 10.0, MINUTE);
+    release.verified(entered, MINUTE, Duration::from_secs(1));
     let out = check(&release, &[]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(code(&out), 3, "{text}");
@@ -113,15 +119,35 @@ fn a_stage_still_baking_is_hold_exit_3_with_the_time_left() {
         text.starts_with("HOLD — shop 1.4.0 · test · stage canary (10%)"),
         "{text}"
     );
-    // Entered a minute ago with 10 minutes to bake: about nine minutes left.
+    // A minute verified of 10: nine minutes left (the check adds what it saw itself).
     assert!(
-        text.contains("canary (10%) baking: 09:00 left")
+        text.contains("canary (10%) baking: 09:00 left, 01:00 verified of 10:00")
             || text.contains("canary (10%) baking: 08:5"),
         "{text}"
     );
     // The text names every condition with value and threshold, and every gate with its tier.
     assert!(text.contains("OK     Error rate  0.10%  ≤ 2.00%"), "{text}");
     assert!(text.contains("HOLDS  must  CI green"), "{text}");
+}
+
+#[test]
+fn an_hour_since_the_entry_with_nothing_verified_is_hold_with_the_whole_bake() {
+    let server = Server::start(Answers::default());
+    let release = healthy_release(&server);
+    release.entered("canary", 10.0, HOUR);
+    let out = check(&release, &["--format", "json"]);
+    let v = json(&out);
+    assert_eq!(code(&out), 3, "wall-clock time is no evidence: {v:#}");
+    assert_eq!(v["verdict"], "HOLD");
+    assert_eq!(v["stage"]["bake_verified_seconds"], 0);
+    assert_eq!(v["stage"]["bake_left_seconds"], 600);
+    assert!(v["stage"]["bake_not_observed"]["from"].is_string(), "{v:#}");
+    let out = check(&release, &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\nBake\n  00:00 verified of 10:00 · not observed "),
+        "{text}"
+    );
 }
 
 #[test]

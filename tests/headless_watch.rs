@@ -100,7 +100,9 @@ impl Watch {
 
 fn healthy_go_release(server: &Server) -> Release {
     let release = Release::new(&config(&server.url, "500ms", "1s"));
-    release.entered("canary", 10.0, HOUR);
+    let entered = release.entered("canary", 10.0, HOUR);
+    // The operator's cockpit verified the whole 10-minute bake.
+    release.verified(entered, Duration::from_secs(600), Duration::from_secs(5));
     release
 }
 
@@ -215,8 +217,8 @@ fn the_default_command_writes_lines_when_stdout_is_not_a_terminal() {
     assert_eq!(status.code(), Some(0));
     assert!(stderr.contains("stdout is not a terminal"), "{stderr}");
     assert!(lines.iter().all(|l| !l.contains('\x1b')), "{lines:?}");
-    // Watching never writes the journal: only the record the test wrote is there.
-    assert_eq!(gonogo::journal::read(&release.journal()).unwrap().len(), 1);
+    // Watching never writes the journal: only the records the test wrote are there.
+    assert_eq!(gonogo::journal::read(&release.journal()).unwrap().len(), 2);
 }
 
 /// A condition label long enough that the verdict line runs well past 80 columns.

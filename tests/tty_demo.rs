@@ -3,85 +3,15 @@
 //!
 //! Needs tmux. Outside CI a missing tmux skips these tests loudly; under CI=true it fails.
 
-use std::path::{Path, PathBuf};
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_gonogo");
-
-struct Tmux {
-    socket: String,
-    _dir: tempfile::TempDir,
-    journal: PathBuf,
-}
-
-fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("tmux is required under CI=true (scripts/test installs it)");
-        }
-        eprintln!("SKIPPED: tmux is not installed; the terminal end-to-end tests did not run");
-    }
-    found
-}
+use tmux::{BIN, Session as Tmux, tmux_available};
 
 impl Tmux {
-    /// Start `gonogo demo` in a detached 120x40 tmux session. A shell runs it and, once it
-    /// exits, prints its status and stays, so the pane's terminal state can be inspected.
-    fn demo(name: &str, extra: &[&str]) -> Tmux {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let socket = format!("gonogo-test-{name}-{}", std::process::id());
-        let mut command = format!("'{BIN}' demo --journal '{}'", journal.display());
-        for arg in extra {
-            command.push_str(&format!(" '{arg}'"));
-        }
-        command.push_str("; echo EXITED:$?; sleep 600");
-        let t = Tmux {
-            socket,
-            _dir: dir,
-            journal,
-        };
-        let out = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args([
-                "-x",
-                "120",
-                "-y",
-                "40",
-                "-s",
-                "t",
-                "-e",
-                "TERM=xterm-256color",
-            ])
-            .args(["sh", "-c", &command])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "tmux: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        t
-    }
-
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", "t"])
-    }
-
     fn format(&self, f: &str) -> String {
         self.cmd(&["display-message", "-p", "-t", "t", f])
             .trim()
@@ -131,14 +61,6 @@ impl Tmux {
     fn assert_restored(&self) {
         assert_eq!(self.format("#{alternate_on}"), "0", "alternate screen left");
         assert_eq!(self.format("#{cursor_flag}"), "1", "cursor shown again");
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
     }
 }
 

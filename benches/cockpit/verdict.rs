@@ -2,7 +2,7 @@
 
 use crate::fixture::{baking, t};
 use criterion::{Criterion, criterion_group};
-use gonogo::core::plan::BakeTimer;
+use gonogo::core::bake::Bake;
 use gonogo::core::verdict::{StageView, VerdictInputs, decide};
 use std::hint::black_box;
 use std::time::Duration;
@@ -18,10 +18,7 @@ fn verdict(c: &mut Criterion) {
         .collect();
     let stage = StageView::Live {
         name: "10%".into(),
-        timer: BakeTimer {
-            entered_at: t(-348),
-            bake: Duration::from_secs(600),
-        },
+        bake: Bake::new(2, t(-348), Duration::from_secs(600)).view(),
         is_last: false,
     };
     c.bench_function("verdict/decide_50_conditions", |b| {

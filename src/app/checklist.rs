@@ -140,13 +140,7 @@ mod tests {
     fn an_unticked_must_item_holds_the_release_and_a_tick_is_journaled() {
         let mut s = with_checklist(false);
         start(&mut s, t(0));
-        for m in crate::app::testkit::poll(1, 1, 0.001, 1.0) {
-            update(&mut s, m, t(1));
-        }
-        update(&mut s, Msg::Tick, t(70));
-        for m in crate::app::testkit::poll(2, 70, 0.001, 1.0) {
-            update(&mut s, m, t(70));
-        }
+        crate::app::testkit::run(&mut s, 1, 70, 0.001, 1.0);
         assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
         assert_eq!(
             s.eval.verdict.reasons[0].text,

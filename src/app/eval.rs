@@ -1,9 +1,10 @@
 //! Everything on screen that depends on time, derived from the state at `now`.
 
 use super::{SourceHealth, State};
+use crate::core::bake::BakeView;
 use crate::core::condition::{CondState, ConditionStatus};
 use crate::core::gate::{GateContext, GateResult};
-use crate::core::plan::{BakeTimer, StageState, stage_states};
+use crate::core::plan::{StageState, stage_states};
 use crate::core::reading::{Reading, SignalId, SourceId, format_number};
 use crate::core::verdict::{StageView, Verdict, VerdictInputs, VerdictKind, decide};
 use crate::core::{past, short_duration, since};
@@ -53,15 +54,15 @@ pub struct Evaluation {
     pub stages: Vec<StageState>,
     /// Index of the live stage, if any.
     pub current: Option<usize>,
-    /// The live stage's bake timer, while it has a position.
-    pub bake: Option<BakeTimer>,
+    /// The live stage's verified bake, while it has a position.
+    pub bake: Option<BakeView>,
     pub verdict: Verdict,
     pub sources: Vec<SourceView>,
     /// The observed traffic share as text, when a source reports one.
     pub observed: Option<String>,
     /// "14:03 local · 13:03 UTC"
     pub clock: String,
-    /// Seconds left on the bake timer, 0 when none runs; the visible countdown.
+    /// Verified time still to earn, whole seconds; None without a live stage.
     pub bake_left: Option<Duration>,
 }
 
@@ -166,7 +167,7 @@ pub fn on_time(spec: &SourceSpec) -> Duration {
 }
 
 /// The live traffic share as the cockpit can judge it now.
-enum Observed {
+pub(super) enum Observed {
     /// No source reports it.
     NotConfigured,
     /// The latest reading predates this cockpit's own promote or rollback.
@@ -175,7 +176,7 @@ enum Observed {
     Unknown(String),
 }
 
-fn observed(state: &State, now: DateTime<Utc>) -> Observed {
+pub(super) fn observed(state: &State, now: DateTime<Utc>) -> Observed {
     let Some(sig) = state.setup.observed_traffic else {
         return Observed::NotConfigured;
     };
@@ -239,12 +240,18 @@ fn stage_view(state: &State, now: DateTime<Utc>) -> StageView {
     }
     StageView::Live {
         name: label,
-        timer: BakeTimer {
-            entered_at: p.entered_at,
-            bake: stage.bake,
-        },
+        bake: live_bake(state).unwrap_or_else(|| {
+            crate::core::bake::Bake::new(p.stage, p.entered_at, stage.bake).view()
+        }),
         is_last: plan.is_last(p.stage),
     }
+}
+
+/// The verified bake of the live stage entry, when one is being accumulated.
+fn live_bake(state: &State) -> Option<BakeView> {
+    let p = state.position.filter(|p| !p.rolled_back)?;
+    let b = state.bake.as_ref()?;
+    (b.stage == p.stage && b.entered_at == p.entered_at).then(|| b.view())
 }
 
 /// Until when each condition's and each source's view holds without new input, so that a
@@ -300,6 +307,8 @@ pub(super) struct Changes {
     pub verdict_was: Option<VerdictKind>,
     /// Anything at all changed that the screen shows.
     pub any: bool,
+    /// Bake checkpoints and drift transitions to journal.
+    pub bake: Vec<super::baking::News>,
 }
 
 /// Bring `state.eval` up to `now`: exactly what a full evaluation at `now` would give,
@@ -349,10 +358,17 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         any: !judged.as_ref().is_some_and(Vec::is_empty) || shown.is_none_or(|s| !s.is_empty()),
         conditions: judged.unwrap_or_default(),
         verdict_was: None,
+        bake: Vec::new(),
     };
 
-    // The rest, from the conditions as they now stand.
-    let rest = rest(state, current, now);
+    // The bake takes in what held now; the rest follows from the conditions as they stand.
+    let mut view = stage_view(state, now);
+    changes.bake = super::baking::advance(state, &view, now);
+    changes.any |= !changes.bake.is_empty();
+    if let (StageView::Live { bake, .. }, Some(b)) = (&mut view, live_bake(state)) {
+        *bake = b;
+    }
+    let rest = rest(state, current, view, now);
     let eval = &mut state.eval;
     let kind = eval.verdict.kind;
     macro_rules! put {
@@ -411,14 +427,14 @@ struct Rest {
     gates: Vec<GateResult>,
     stages: Vec<StageState>,
     current: Option<usize>,
-    bake: Option<BakeTimer>,
+    bake: Option<BakeView>,
     verdict: Verdict,
     observed: Option<String>,
     clock: String,
     bake_left: Option<Duration>,
 }
 
-fn rest(state: &State, current: Option<usize>, now: DateTime<Utc>) -> Rest {
+fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Utc>) -> Rest {
     let setup = &state.setup;
     let conditions = &state.eval.conditions;
     let world = GateWorld { state, conditions };
@@ -427,7 +443,6 @@ fn rest(state: &State, current: Option<usize>, now: DateTime<Utc>) -> Rest {
         .iter()
         .map(|g| g.evaluate(&world, now))
         .collect();
-    let view = stage_view(state, now);
     let labelled: Vec<(&str, &ConditionStatus)> = setup
         .conditions
         .iter()
@@ -437,21 +452,19 @@ fn rest(state: &State, current: Option<usize>, now: DateTime<Utc>) -> Rest {
     let verdict = decide(&VerdictInputs {
         conditions: &labelled,
         gates: &gates,
-        stage: view.clone(),
+        stage: view,
         now,
     });
     // An action whose outcome is unknown outranks everything but a breach (SEMANTICS §5).
     let verdict = super::unresolved::with_unresolved(state, verdict);
     let breached = conditions.iter().any(|c| c.state == CondState::Breached);
-    let bake = match &view {
-        StageView::Live { timer, .. } => Some(*timer),
-        _ => None,
-    };
+    let bake = live_bake(state);
+    let baked = bake.as_ref().is_some_and(BakeView::is_baked);
     let local = now.with_timezone(&state.local_offset);
     Rest {
-        stages: stage_states(&setup.plan, state.position, breached, now),
+        stages: stage_states(&setup.plan, state.position, breached, baked),
         current,
-        bake_left: bake.map(|b| Duration::from_secs(b.remaining(now).as_secs())),
+        bake_left: bake.as_ref().map(BakeView::left),
         bake,
         gates,
         verdict,

@@ -158,6 +158,9 @@ impl State {
                         r.event,
                     );
                 }
+                // The observer sees drift and breaches itself, and keeps its own bake: read from
+                // the journal at its start, and verified from what it has watched since.
+                Event::DriftBegan | Event::DriftEnded | Event::BakeCheckpoint => {}
                 _ => {}
             }
         }

@@ -1,6 +1,10 @@
 //! The application: one `State`, changed only by `update`, drawn by `ui::view`.
 
 mod approve;
+mod bake_journal;
+#[cfg(test)]
+mod bake_props;
+mod baking;
 mod checklist;
 mod eval;
 mod follow;
@@ -21,6 +25,7 @@ mod usable;
 mod verify;
 
 pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, Toast};
+pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
 pub use checklist::checklist_from_journal;
 pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use msg::{Effect, Key, Msg};
@@ -133,6 +138,10 @@ pub struct State {
     pub journal_error: Option<String>,
     /// Set by `update` when something visible changed; cleared by the drawer.
     pub dirty: bool,
+    /// The verified bake of the live stage entry (SEMANTICS.md §1).
+    pub bake: Option<crate::core::bake::Bake>,
+    /// The drift journaled as begun and not yet as ended.
+    pub drift: Option<crate::core::record::DriftMark>,
     /// Which parts of `eval` still hold, so a message recomputes only what it touched.
     pub(crate) reuse: eval::Reuse,
     /// For each signal, the conditions that read it.
@@ -192,6 +201,8 @@ impl State {
             action_counter: 0,
             journal_error: None,
             dirty: true,
+            bake: None,
+            drift: None,
             reuse: eval::Reuse::default(),
             readers: readers(&setup),
             setup,

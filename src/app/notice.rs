@@ -19,7 +19,10 @@ pub fn message(r: &Record) -> String {
     let detail = r.detail.as_deref().unwrap_or("");
     let what = match r.event {
         Event::StageEntered => format!("stage {stage} entered ({detail})"),
-        Event::BreachBegan | Event::BreachEnded => detail.to_string(),
+        Event::BreachBegan | Event::BreachEnded | Event::DriftBegan | Event::DriftEnded => {
+            detail.to_string()
+        }
+        Event::BakeCheckpoint => format!("stage {stage}: {detail}"),
         Event::RolledBack => format!("rolled back from {stage}"),
         Event::ActionRequested => format!(
             "{action} requested by {who}: \"{}\"",
@@ -77,6 +80,8 @@ impl State {
         let mut notices = Vec::new();
         for e in fx.iter() {
             match e {
+                // A checkpoint is for the journal, not for a chat channel once a minute.
+                Effect::Journal(r) if r.event == Event::BakeCheckpoint => {}
                 Effect::Journal(r) => notices.push(notice(r)),
                 Effect::Dispatch(d) => {
                     notices.extend(d.override_record.as_ref().map(notice));

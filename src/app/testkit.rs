@@ -149,3 +149,18 @@ pub fn poll(seq: u64, secs: i64, rate: f64, traffic: f64) -> Vec<Msg> {
         obs(1, (TRAFFIC, Reading::Text(format!("{traffic}")))),
     ]
 }
+
+/// A tick every second from `from` to `to` (inclusive), both sources polled every 5 s (the
+/// poll's sequence number is its second): what the runtime feeds a live cockpit.
+pub fn run(s: &mut State, from: i64, to: i64, rate: f64, traffic: f64) -> Vec<super::Effect> {
+    let mut fx = Vec::new();
+    for at in from..=to {
+        fx.extend(super::update(s, Msg::Tick, t(at)));
+        if at.rem_euclid(5) == 0 {
+            for m in poll(at as u64, at, rate, traffic) {
+                fx.extend(super::update(s, m, t(at)));
+            }
+        }
+    }
+    fx
+}

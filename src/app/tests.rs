@@ -1,7 +1,7 @@
 //! The cockpit's behaviour through `update`: what an operator would see and what gets journaled
 //! or sent, with no terminal, network or clock.
 
-use super::testkit::{poll, state, t};
+use super::testkit::{poll, run, state, t};
 use super::*;
 use crate::core::condition::CondState;
 use crate::core::reading::{Observation, Outcome};
@@ -37,13 +37,11 @@ fn dispatch(fx: &[Effect]) -> Option<&Dispatch> {
     })
 }
 
-/// A release on its first stage, healthy and baked (GO) at t=100.
+/// A release on its first stage (entered at 5 s), healthy and baked (GO) at t=100.
 fn baked() -> State {
     let mut s = state(false);
     start(&mut s, t(0));
-    feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
-    feed(&mut s, poll(2, 95, 0.001, 1.0), 95);
-    update(&mut s, Msg::Tick, t(100));
+    run(&mut s, 1, 100, 0.001, 1.0);
     assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
     s
 }
@@ -66,15 +64,24 @@ fn a_live_release_goes_from_no_go_to_hold_to_go_to_rollback_advised() {
         "first observation enters the stage"
     );
     assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
-    assert_eq!(s.eval.verdict.reasons[0].text, "1% baking: 01:00 left");
+    assert_eq!(
+        s.eval.verdict.reasons[0].text,
+        "1% baking: 01:00 left, 00:00 verified of 01:00"
+    );
 
-    feed(&mut s, poll(2, 55, 0.001, 1.0), 55);
-    update(&mut s, Msg::Tick, t(61));
+    // A minute of verified healthy time: polled every 5 s, updated every second.
+    run(&mut s, 2, 60, 0.001, 1.0);
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    run(&mut s, 61, 61, 0.001, 1.0);
     assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
 
-    let fx = feed(&mut s, poll(3, 62, 0.05, 1.0), 62);
+    let fx = feed(&mut s, poll(62, 62, 0.05, 1.0), 62);
     assert_eq!(s.eval.verdict.kind, VerdictKind::RollbackAdvised);
-    assert_eq!(journaled(&fx), vec![Event::BreachBegan]);
+    assert_eq!(
+        journaled(&fx),
+        vec![Event::BreachBegan, Event::BakeCheckpoint],
+        "the breach, and the bake restarting from zero"
+    );
     assert!(
         s.log
             .iter()
@@ -89,7 +96,7 @@ fn a_failing_source_makes_its_conditions_unknown_and_recovery_needs_no_restart()
         &mut s,
         Msg::Observation(Observation {
             source: 0,
-            seq: 3,
+            seq: 101,
             at: t(101),
             latency: Duration::from_secs(2),
             outcome: Outcome::Failed("timeout after 2s".into()),
@@ -103,7 +110,7 @@ fn a_failing_source_makes_its_conditions_unknown_and_recovery_needs_no_restart()
     );
     assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
     assert_eq!(s.sources[0].consecutive_failures, 1);
-    feed(&mut s, poll(4, 105, 0.001, 1.0), 105);
+    feed(&mut s, poll(105, 105, 0.001, 1.0), 105);
     assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
     assert!(
         s.log
@@ -134,7 +141,7 @@ fn a_late_answer_from_an_older_poll_is_dropped() {
 #[test]
 fn drift_between_tracked_and_live_traffic_is_no_go() {
     let mut s = baked();
-    feed(&mut s, poll(3, 101, 0.001, 5.0), 101);
+    feed(&mut s, poll(101, 101, 0.001, 5.0), 101);
     assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
     assert_eq!(
         s.eval.verdict.reasons[0].text,
@@ -147,7 +154,7 @@ fn redraw_is_asked_for_only_when_something_visible_changed() {
     let mut s = baked();
     s.take_dirty();
     // Same values again at the same second: nothing on screen changes.
-    feed(&mut s, poll(3, 100, 0.001, 1.0), 100);
+    feed(&mut s, poll(101, 100, 0.001, 1.0), 100);
     s.take_dirty();
     update(&mut s, Msg::Tick, t(100));
     assert!(!s.take_dirty(), "a tick in the same second changes nothing");
@@ -237,7 +244,7 @@ fn a_successful_promote_enters_the_next_stage_without_false_drift() {
         VerdictKind::Hold,
         "the old 1% reading is not drift"
     );
-    feed(&mut s, poll(3, 103, 0.001, 5.0), 103);
+    feed(&mut s, poll(103, 103, 0.001, 5.0), 103);
     assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
     assert!(s.in_flight.is_none());
 }
@@ -276,7 +283,10 @@ fn promoting_while_not_go_is_an_override_with_the_failing_reasons() {
     let o = d.override_record.as_ref().expect("override journaled");
     assert_eq!(o.event, Event::Override);
     assert_eq!(o.verdict.as_deref(), Some("HOLD"));
-    assert_eq!(o.verdict_reasons, vec!["1% baking: 00:59 left".to_string()]);
+    assert_eq!(
+        o.verdict_reasons,
+        vec!["1% baking: 00:59 left, 00:01 verified of 01:00".to_string()]
+    );
 }
 
 #[test]
@@ -284,7 +294,7 @@ fn a_verdict_that_changed_since_the_prompt_opened_is_asked_again() {
     let mut s = baked();
     update(&mut s, Msg::Key(Key::Char('p')), t(100));
     typed(&mut s, "Approve-Risk: metrics look clean", 100);
-    feed(&mut s, poll(3, 101, 0.05, 1.0), 101);
+    feed(&mut s, poll(101, 101, 0.05, 1.0), 101);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
     assert!(dispatch(&fx).is_none());
     let Overlay::Approve(m) = &s.overlay else {
@@ -304,7 +314,7 @@ fn a_verdict_that_changed_since_the_prompt_opened_is_asked_again() {
 #[test]
 fn rollback_is_the_fast_path_and_esc_cancels() {
     let mut s = baked();
-    feed(&mut s, poll(3, 101, 0.05, 1.0), 101);
+    feed(&mut s, poll(101, 101, 0.05, 1.0), 101);
     update(&mut s, Msg::Key(Key::Char('r')), t(101));
     let Overlay::Approve(m) = &s.overlay else {
         panic!()
@@ -338,7 +348,7 @@ fn rollback_is_the_fast_path_and_esc_cancels() {
         vec![Event::ActionSucceeded, Event::RolledBack]
     );
     assert!(s.position.unwrap().rolled_back);
-    feed(&mut s, poll(4, 104, 0.001, 0.0), 104);
+    feed(&mut s, poll(104, 104, 0.001, 0.0), 104);
     assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
     assert_eq!(s.eval.verdict.reasons[0].text, "rolled back from 1%");
 }
@@ -368,7 +378,11 @@ fn read_only_sends_nothing_and_writes_nothing() {
 fn signals_quit_cleanly_with_the_stop_journaled_last() {
     let mut s = baked();
     let fx = update(&mut s, Msg::Shutdown("SIGTERM"), t(100));
-    assert_eq!(journaled(&fx), vec![Event::CockpitStopped]);
+    assert_eq!(
+        journaled(&fx),
+        vec![Event::BakeCheckpoint, Event::CockpitStopped],
+        "the bake as it stood, then the stop"
+    );
     assert_eq!(fx.last(), Some(&Effect::Quit));
 }
 

@@ -36,12 +36,23 @@ fn keys(state: &mut State, text: &str, secs: i64) -> Vec<Effect> {
 fn at_go() -> (State, Vec<Record>) {
     let mut s = state(false);
     let mut journal = records(&start(&mut s, t(0)));
-    for (seq, at) in (1..=10).zip((1..=91).step_by(10)) {
-        journal.extend(records(&feed(&mut s, poll(seq, at, 0.001, 1.0), at)));
-    }
-    update(&mut s, Msg::Tick, t(100));
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    journal.extend(bake_to_go(&mut s));
     (s, journal)
+}
+
+/// Healthy polls every 10 s and the runtime's tick every second between (a bake counts only
+/// time it watched), until GO at t=100; what was journaled meanwhile.
+fn bake_to_go(s: &mut State) -> Vec<Record> {
+    let mut journal = Vec::new();
+    for (seq, at) in (1..=10).zip((1..=91).step_by(10)) {
+        journal.extend(records(&feed(s, poll(seq, at, 0.001, 1.0), at)));
+        for sec in at + 1..at + 10 {
+            journal.extend(records(&update(s, Msg::Tick, t(sec))));
+        }
+    }
+    update(s, Msg::Tick, t(100));
+    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    journal
 }
 
 /// Confirm `action` (`p` or `r`) and have its webhook answer with an unknown outcome.
@@ -289,11 +300,7 @@ fn an_observer_mirrors_the_unknown_outcome_and_its_settlement() {
     let (mut operator, _) = at_go();
     let mut observer = state(true);
     start(&mut observer, t(0));
-    for (seq, at) in (1..=10).zip((1..=91).step_by(10)) {
-        feed(&mut observer, poll(seq, at, 0.001, 1.0), at);
-    }
-    update(&mut observer, Msg::Tick, t(100));
-    assert_eq!(observer.eval.verdict.kind, VerdictKind::Go);
+    bake_to_go(&mut observer);
 
     let sent = unknown(&mut operator, 'p', 101);
     update(&mut observer, Msg::Journal(sent), t(107));

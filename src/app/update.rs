@@ -86,6 +86,7 @@ fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
         return;
     }
     state.quitting = true;
+    fx.extend(state.bake_checkpoint(now));
     fx.push(Effect::Journal(Box::new(state.stopped_record(now))));
     fx.push(Effect::Quit);
 }
@@ -254,6 +255,7 @@ fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mu
         fx.push(Effect::Journal(Box::new(record)));
         state.log(now, level, text);
     }
+    state.journal_bake_news(changes.bake.clone(), now, fx);
     if verdict_changed {
         let next = &state.eval;
         let level = match next.verdict.kind {

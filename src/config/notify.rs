@@ -22,6 +22,8 @@ pub const DEFAULT_EVENTS: &[Event] = &[
     Event::ActionFailed,
     Event::ActionOutcomeUnknown,
     Event::Override,
+    Event::DriftBegan,
+    Event::DriftEnded,
 ];
 
 const EVENT_NAMES: &[&str] = &[
@@ -37,6 +39,8 @@ const EVENT_NAMES: &[&str] = &[
     "checklist_ticked",
     "cockpit_started",
     "cockpit_stopped",
+    "drift_began",
+    "drift_ended",
 ];
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,8 +1,9 @@
-//! The pure core: plan, stop conditions, gates, verdict, bake timers and the
+//! The pure core: plan, stop conditions, gates, verdict, verified bakes and the
 //! Approve-Risk grammar. Plain data in, plain data out, `now` passed in.
 //! Nothing here may depend on tokio, reqwest, crossterm or ratatui.
 
 pub mod approval;
+pub mod bake;
 pub mod condition;
 pub mod gate;
 pub mod plan;

@@ -1,6 +1,5 @@
-//! The rollout plan: ordered stages, which one is current, and its bake timer.
+//! The rollout plan: ordered stages, which one is current, and each stage's state.
 
-use super::since;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -85,62 +84,25 @@ pub struct Position {
     pub rolled_back: bool,
 }
 
-/// Countdown of the current stage's bake time, from the moment the stage was entered.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BakeTimer {
-    pub entered_at: DateTime<Utc>,
-    pub bake: Duration,
-}
-
-impl BakeTimer {
-    pub fn elapsed(&self, now: DateTime<Utc>) -> Duration {
-        since(now, self.entered_at)
-    }
-
-    pub fn remaining(&self, now: DateTime<Utc>) -> Duration {
-        self.bake.saturating_sub(self.elapsed(now))
-    }
-
-    pub fn is_baked(&self, now: DateTime<Utc>) -> bool {
-        self.elapsed(now) >= self.bake
-    }
-
-    /// Fraction baked, 0.0 to 1.0.
-    pub fn progress(&self, now: DateTime<Utc>) -> f64 {
-        if self.bake.is_zero() {
-            return 1.0;
-        }
-        (self.elapsed(now).as_secs_f64() / self.bake.as_secs_f64()).clamp(0.0, 1.0)
-    }
-}
-
-/// The state of every stage, given the position and whether a condition is breached.
+/// The state of every stage, given the position, whether a condition is breached and whether
+/// the current stage has its whole bake of verified healthy time.
 pub fn stage_states(
     plan: &Plan,
     position: Option<Position>,
     breached: bool,
-    now: DateTime<Utc>,
+    baked: bool,
 ) -> Vec<StageState> {
     plan.stages
         .iter()
         .enumerate()
-        .map(|(i, stage)| match position {
+        .map(|(i, _)| match position {
             None => StageState::Pending,
             Some(p) if i < p.stage => StageState::Done,
             Some(p) if i > p.stage => StageState::Pending,
             Some(p) if p.rolled_back => StageState::RolledBack,
             Some(_) if breached => StageState::Breached,
-            Some(p) => {
-                let timer = BakeTimer {
-                    entered_at: p.entered_at,
-                    bake: stage.bake,
-                };
-                if timer.is_baked(now) {
-                    StageState::Ready
-                } else {
-                    StageState::Baking
-                }
-            }
+            Some(_) if baked => StageState::Ready,
+            Some(_) => StageState::Baking,
         })
         .collect()
 }
@@ -167,29 +129,6 @@ mod tests {
     }
 
     #[test]
-    fn countdown_runs_from_entry_not_from_now() {
-        // Entered 7 minutes before the cockpit looked: 3 minutes are left, not 10.
-        let timer = BakeTimer {
-            entered_at: t(0),
-            bake: Duration::from_secs(600),
-        };
-        assert_eq!(timer.remaining(t(420)), Duration::from_secs(180));
-        assert!(!timer.is_baked(t(599)));
-        assert!(timer.is_baked(t(600)));
-        assert_eq!(timer.remaining(t(9999)), Duration::ZERO);
-        assert!((timer.progress(t(300)) - 0.5).abs() < 1e-9);
-    }
-
-    #[test]
-    fn entry_in_the_future_counts_as_just_entered() {
-        let timer = BakeTimer {
-            entered_at: t(100),
-            bake: Duration::from_secs(600),
-        };
-        assert_eq!(timer.remaining(t(0)), Duration::from_secs(600));
-    }
-
-    #[test]
     fn stages_before_the_current_one_are_done() {
         let p = Position {
             stage: 1,
@@ -198,19 +137,19 @@ mod tests {
         };
         use StageState::*;
         assert_eq!(
-            stage_states(&plan(), Some(p), false, t(10)),
+            stage_states(&plan(), Some(p), false, false),
             vec![Done, Baking, Pending]
         );
         assert_eq!(
-            stage_states(&plan(), Some(p), false, t(600)),
+            stage_states(&plan(), Some(p), false, true),
             vec![Done, Ready, Pending]
         );
         assert_eq!(
-            stage_states(&plan(), Some(p), true, t(600)),
+            stage_states(&plan(), Some(p), true, true),
             vec![Done, Breached, Pending]
         );
         assert_eq!(
-            stage_states(&plan(), None, false, t(0)),
+            stage_states(&plan(), None, false, false),
             vec![Pending, Pending, Pending]
         );
     }

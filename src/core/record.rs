@@ -23,6 +23,11 @@ pub enum Event {
     ChecklistTicked,
     /// An action whose outcome was unknown was settled: by evidence, or by an operator.
     ActionResolved,
+    /// Verified bake time of the current stage entry (`bake`), for a restart to rebuild from.
+    BakeCheckpoint,
+    /// The observed traffic left the tracked stage, or came back to it (`drift`).
+    DriftBegan,
+    DriftEnded,
 }
 
 /// Who, where and what release a record belongs to.
@@ -53,6 +58,18 @@ pub struct Resolution {
     pub took_effect: bool,
     /// What showed it: the observed traffic, or what the operator checked.
     pub evidence: String,
+}
+
+/// What disagreed: the stage the cockpit tracks and the traffic share a source reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriftMark {
+    /// The tracked stage's name and share; `rolled_back` when the tracked state is a rollback.
+    pub tracked_stage: String,
+    pub tracked_traffic: f64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rolled_back: bool,
+    /// The live traffic share observed, in percent.
+    pub observed_traffic: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,6 +107,12 @@ pub struct Record {
     /// How an action whose outcome was unknown was settled (`action_resolved`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
+    /// The bake of the stage entry, on `bake_checkpoint` records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bake: Option<super::bake::BakeMark>,
+    /// The tracked stage and the observed traffic, on `drift_began` and `drift_ended`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<DriftMark>,
     /// SHA-256 (hex) of the previous line, or of nothing for the first record.
     #[serde(default)]
     pub prev: String,
@@ -113,6 +136,8 @@ impl Record {
             outcome: None,
             detail: None,
             resolution: None,
+            bake: None,
+            drift: None,
             prev: String::new(),
         }
     }

@@ -1,9 +1,9 @@
 //! One verdict for the release, with its reasons, in the precedence of SEMANTICS.md §4.
 
+use super::bake::BakeView;
 use super::clock_duration;
 use super::condition::{CondState, ConditionStatus};
 use super::gate::{GateResult, GateState, Tier};
-use super::plan::BakeTimer;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,7 +65,8 @@ pub enum StageView {
     Unknown { why: String },
     Live {
         name: String,
-        timer: BakeTimer,
+        /// Verified healthy time of this stage entry (SEMANTICS.md §1).
+        bake: BakeView,
         is_last: bool,
     },
 }
@@ -150,21 +151,23 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
         return verdict(VerdictKind::NoGoUntilVerified, missing);
     }
 
-    // 3. Healthy but not yet proven: baking, or a breach being confirmed.
+    // 3. Healthy but not yet proven: too little verified time, or a breach being confirmed.
     let StageView::Live {
         name,
-        timer,
+        bake,
         is_last,
     } = &input.stage
     else {
         unreachable!("every other stage view returned above")
     };
     let mut hold = Vec::new();
-    if !timer.is_baked(input.now) {
+    if !bake.is_baked() {
         hold.push(Reason::new(format!(
-            "{name} baking: {} left",
-            clock_duration(timer.remaining(input.now))
+            "{name} baking: {} left, {}",
+            clock_duration(bake.left()),
+            bake.verified_words()
         )));
+        hold.extend(bake.note().map(Reason::new));
     }
     for (label, s) in input.conditions {
         if let Some(c) = &s.confirming {
@@ -226,15 +229,25 @@ mod tests {
         }
     }
 
-    fn live(last: bool) -> StageView {
+    /// A live stage of a one-minute bake with `verified` seconds of it verified.
+    fn live_at(last: bool, verified: u64) -> StageView {
         StageView::Live {
             name: "5%".into(),
-            timer: BakeTimer {
-                entered_at: t(0),
+            bake: BakeView {
+                verified: Duration::from_secs(verified),
                 bake: Duration::from_secs(60),
+                paused: None,
+                breached: false,
+                restarted: None,
+                unobserved: None,
             },
             is_last: last,
         }
+    }
+
+    /// Baked: the whole minute verified.
+    fn live(last: bool) -> StageView {
+        live_at(last, 60)
     }
 
     fn decide_at(
@@ -319,11 +332,47 @@ mod tests {
         let v = decide_at(
             &[cond(CondState::Ok), cond(CondState::Warn)],
             &[],
-            live(false),
-            15,
+            live_at(false, 15),
+            9999,
         );
+        assert_eq!(v.kind, VerdictKind::Hold, "wall-clock time is no evidence");
+        assert_eq!(
+            v.reasons[0].text,
+            "5% baking: 00:45 left, 00:15 verified of 01:00"
+        );
+    }
+
+    #[test]
+    fn a_hold_says_why_the_bake_is_not_advancing() {
+        use crate::core::bake::{Pause, PauseCause, Span};
+        let mut stage = live_at(false, 59);
+        if let StageView::Live { bake, .. } = &mut stage {
+            bake.paused = Some(Pause {
+                cause: PauseCause::AwaitingMove,
+                text: "waiting for the live traffic to show the move".into(),
+            });
+        }
+        let v = decide_at(&[cond(CondState::Ok)], &[], stage.clone(), 0);
         assert_eq!(v.kind, VerdictKind::Hold);
-        assert_eq!(v.reasons[0].text, "5% baking: 00:45 left");
+        assert_eq!(
+            v.reasons[1].text,
+            "paused: waiting for the live traffic to show the move"
+        );
+        if let StageView::Live { bake, .. } = &mut stage {
+            bake.paused = None;
+            bake.verified = Duration::ZERO;
+            bake.restarted = Some(Span {
+                from: Utc.with_ymd_and_hms(2026, 3, 2, 14, 2, 10).unwrap(),
+                to: Some(Utc.with_ymd_and_hms(2026, 3, 2, 14, 5, 40).unwrap()),
+            });
+        }
+        let v = decide_at(&[cond(CondState::Ok)], &[], stage, 0);
+        assert_eq!(v.kind, VerdictKind::Hold);
+        assert_eq!(
+            v.reasons[0].text,
+            "5% baking: 01:00 left, 00:00 verified of 01:00"
+        );
+        assert_eq!(v.reasons[1].text, "restarted after breach 14:02–14:05 UTC");
     }
 
     #[test]

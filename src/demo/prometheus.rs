@@ -24,6 +24,11 @@ pub(super) async fn query_post(State(world): State<Shared>, Form(p): Form<Params
 }
 
 fn answer(world: &Shared, query: Option<&str>) -> Response {
+    if lock(world).prometheus_down() {
+        let body =
+            json!({"status": "error", "errorType": "unavailable", "error": "simulated outage"});
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+    }
     let Some(query) = query else {
         return error("invalid parameter \"query\": no query given");
     };

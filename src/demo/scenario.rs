@@ -19,6 +19,10 @@ pub struct Health {
 pub struct Scenario {
     /// How long after the simulator starts the canary begins to regress.
     pub regress_after: Duration,
+    /// How long the regression lasts before it ends by itself; `None`: until a rollback.
+    pub regress_for: Option<Duration>,
+    /// How long after start the simulated Prometheus answers 503 (a source down at start).
+    pub prometheus_down_for: Duration,
     /// How long the regression takes to reach its full height.
     pub ramp: Duration,
     pub healthy: Health,
@@ -45,6 +49,8 @@ impl Default for Scenario {
     fn default() -> Self {
         Scenario {
             regress_after: Duration::from_secs(70),
+            regress_for: None,
+            prometheus_down_for: Duration::ZERO,
             ramp: Duration::from_secs(5),
             healthy: Health {
                 error_ratio: 0.004,

@@ -99,9 +99,20 @@ impl World {
         if self.recovered {
             return None;
         }
-        self.started
+        let into = self
+            .started
             .elapsed()
-            .checked_sub(self.scenario.regress_after)
+            .checked_sub(self.scenario.regress_after)?;
+        // A regression that ends by itself.
+        match self.scenario.regress_for {
+            Some(lasts) if into >= lasts => None,
+            _ => Some(into),
+        }
+    }
+
+    /// The simulated Prometheus is still down (the first `prometheus_down_for` after start).
+    pub fn prometheus_down(&self) -> bool {
+        self.started.elapsed() < self.scenario.prometheus_down_for
     }
 
     /// The series' value now, with a little noise (none on counts).

@@ -46,7 +46,7 @@ impl Session {
         let offset = Local::now().offset().fix();
         let mut state = State::new(setup, position, ctx, offset, true, now);
         state.checklist = ticks;
-        state.resume(&records);
+        app::resume_from_journal(&mut state, &records, now);
         let (tx, rx) = mpsc::channel::<Msg>(1024);
         let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
         let pollers = spawn_pollers(&state.setup.sources, &client, tx.clone());

@@ -94,6 +94,22 @@ mod tests {
     }
 
     #[test]
+    fn drift_reads_as_one_line_with_what_was_observed() {
+        let mut r = Record::new(
+            Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap(),
+            Event::DriftBegan,
+            Context::default(),
+        );
+        r.detail = Some("drift began: tracked 5%, live traffic 10%".into());
+        let line = format_record(&r);
+        assert!(line.contains("drift began   "), "{line}");
+        assert!(
+            line.ends_with("drift began: tracked 5%, live traffic 10%"),
+            "{line}"
+        );
+    }
+
+    #[test]
     fn since_takes_a_time_or_a_duration() {
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
         assert_eq!(

@@ -75,7 +75,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
     let mut state = State::new(setup, position, ctx, offset, options.read_only, now);
     state.checklist = ticks;
-    state.resume(&records);
+    app::resume_from_journal(&mut state, &records, now);
     let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
 
     let mut guard = terminal::TerminalGuard::enter().wrap_err("taking over the terminal")?;

@@ -1,6 +1,6 @@
 //! The stage pipeline: every stage with its traffic share, state word and symbol, the current
-//! one highlighted; below it the current stage's countdown and bake gauge, and the live
-//! traffic share a source reports.
+//! one highlighted; below it the current stage's verified bake (what is left, why it is not
+//! advancing) with its gauge, and the live traffic share a source reports.
 
 use super::draw;
 use super::theme::{Theme, pad, width};
@@ -13,7 +13,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
-use std::time::Duration;
 
 pub struct Stages<'a> {
     pub state: &'a State,
@@ -126,103 +125,98 @@ fn pipeline(state: &State, t: &Theme, labels: Rect, words: Rect, buf: &mut Buffe
     }
 }
 
-/// "▶ 10% baking  04:12 left of 10:00  ████████░░░░░░  58%        live traffic 10%"
+/// "▶ 10% baking  05:48 of 10:00 verified  paused: no fresh data from prometheus  ████░░░░  58%
+///  live traffic 10%": the verified bake, why it is not advancing, the gauge.
 fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
     let stages = &state.setup.plan.stages;
     let mut spans: Vec<Span> = Vec::new();
-    let mut gauge: Option<(Duration, Duration)> = None;
+    let right = live_traffic(state, t);
     let current = state
         .eval
         .current
         .filter(|&i| i < stages.len() && i < state.eval.stages.len());
-    match current {
-        Some(i) => {
-            let stage = &stages[i];
-            let st = state.eval.stages[i];
-            let (style, sym) = t.stage(st);
-            spans.push(Span::styled(
-                format!("{sym} {} {}", t.text(&stage_label(stage)), st.label()),
-                style,
-            ));
-            spans.push(Span::raw("  "));
-            // No timer while the live stage is not verified (drift, unknown traffic share).
-            let Some(left) = state.eval.bake_left else {
-                spans.push(Span::styled(
-                    format!(
-                        "{} countdown unknown: live stage not verified",
-                        t.sym.unknown
-                    ),
-                    t.unknown,
-                ));
-                let right = live_traffic(state, t);
-                let used: usize = spans.iter().map(Span::width).sum();
-                if used + right.width() < w {
-                    spans.push(Span::raw(" ".repeat(w - used - right.width())));
-                    spans.extend(right.spans);
-                }
-                return Line::from(spans);
+    let (Some(i), Some(bake)) = (current, state.eval.bake.as_ref()) else {
+        let rolled = (state.eval.stages.iter()).position(|s| *s == StageState::RolledBack);
+        spans.push(match rolled.and_then(|i| stages.get(i)) {
+            Some(stage) => Span::styled(
+                format!(
+                    "{} rolled back from {}",
+                    t.sym.rolled_back,
+                    t.text(&stage_label(stage))
+                ),
+                t.warn,
+            ),
+            None => Span::styled(format!("{} no stage is live yet", t.sym.idle), t.dim),
+        });
+        return with_right(spans, right, w);
+    };
+    let st = state.eval.stages[i];
+    let (style, sym) = t.stage(st);
+    let label = format!("{sym} {} {}", t.text(&stage_label(&stages[i])), st.label());
+    let mut evidence: Vec<Span> = vec![Span::raw("  ")];
+    if bake.is_baked() {
+        let style = if st == StageState::Ready { t.ok } else { t.dim };
+        evidence.push(Span::styled(
+            t.text(&format!(
+                "bake done · {} verified",
+                clock_duration(bake.verified)
+            ))
+            .to_string(),
+            style,
+        ));
+    } else {
+        // What is left is in the verdict; here the evidence: verified of the whole bake.
+        evidence.push(Span::styled(
+            clock_duration(bake.verified),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        evidence.push(Span::styled(
+            format!(" of {} verified", clock_duration(bake.bake)),
+            t.dim,
+        ));
+    }
+    // Why the bake is not advancing comes before the gauge. Where it does not fit whole, the
+    // stage's name (highlighted in the row above) and then the live share make room for it.
+    let mut right = right;
+    let mut head = Span::styled(label, style);
+    if let Some(note) = bake.note() {
+        // Columns besides the head and its separator: the evidence, the note, the live share.
+        let rest = evidence[1..].iter().map(Span::width).sum::<usize>() + 2 + note.chars().count();
+        if head.width() + 2 + rest + right.width() + 1 > w {
+            head = Span::styled(sym.to_string(), style);
+            evidence[0] = Span::raw(" ");
+        }
+        if head.width() + 1 + rest + right.width() + 1 > w {
+            right = Line::default();
+        }
+        let used = head.width() + evidence.iter().map(Span::width).sum::<usize>();
+        let room = w.saturating_sub(used + 2 + right.width() + 1);
+        if room >= 8 {
+            let style = if bake.paused.is_some() || bake.breached {
+                t.unknown
+            } else {
+                t.warn
             };
-            match st {
-                _ if left.is_zero() => {
-                    let style = if st == StageState::Ready { t.ok } else { t.dim };
-                    spans.push(Span::styled(
-                        format!("bake done ({})", clock_duration(stage.bake)),
-                        style,
-                    ));
-                }
-                _ => {
-                    spans.push(Span::styled(
-                        format!("{} left", clock_duration(left)),
-                        Style::new().add_modifier(Modifier::BOLD),
-                    ));
-                    spans.push(Span::styled(
-                        format!(" of {}", clock_duration(stage.bake)),
-                        t.dim,
-                    ));
-                }
-            }
-            gauge = Some((left, stage.bake));
-        }
-        None => {
-            let rolled = state
-                .eval
-                .stages
-                .iter()
-                .position(|s| *s == StageState::RolledBack);
-            match rolled.and_then(|i| stages.get(i)) {
-                Some(stage) => spans.push(Span::styled(
-                    format!(
-                        "{} rolled back from {}",
-                        t.sym.rolled_back,
-                        t.text(&stage_label(stage))
-                    ),
-                    t.warn,
-                )),
-                None => spans.push(Span::styled(
-                    format!("{} no stage is live yet", t.sym.idle),
-                    t.dim,
-                )),
-            }
+            evidence.push(Span::raw("  "));
+            evidence.push(Span::styled(t.fit(&note, room), style));
         }
     }
-    let right = live_traffic(state, t);
+    spans.push(head);
+    spans.extend(evidence);
     let used: usize = spans.iter().map(Span::width).sum::<usize>() + right.width();
-    if let Some((left, bake)) = gauge {
-        let ratio = if bake.is_zero() {
-            1.0
-        } else {
-            1.0 - left.as_secs_f64() / bake.as_secs_f64()
-        }
-        .clamp(0.0, 1.0);
-        let pct = format!(" {:>3}%", (ratio * 100.0).floor() as u32);
-        let room = w.saturating_sub(used + 4 + pct.len());
-        let gw = room.min(40);
-        if gw >= 8 {
-            spans.push(Span::raw("  "));
-            spans.extend(bar(t, ratio, gw));
-            spans.push(Span::raw(pct));
-        }
+    let ratio = bake.progress();
+    let pct = format!(" {:>3}%", bake.percent());
+    let gw = w.saturating_sub(used + 4 + pct.len()).min(40);
+    if gw >= 8 {
+        spans.push(Span::raw("  "));
+        spans.extend(bar(t, ratio, gw));
+        spans.push(Span::raw(pct));
     }
+    with_right(spans, right, w)
+}
+
+/// `spans`, then `right` flush with the right edge when it fits.
+fn with_right(mut spans: Vec<Span<'static>>, right: Line<'static>, w: usize) -> Line<'static> {
     let used: usize = spans.iter().map(Span::width).sum();
     let gap = w.saturating_sub(used + right.width());
     if gap > 0 && right.width() > 0 {

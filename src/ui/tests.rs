@@ -207,7 +207,11 @@ fn without_colour_every_state_still_has_its_word_and_symbol() {
 fn the_countdown_comes_from_the_state_not_the_wall_clock() {
     let state = fixture::baking(false);
     let once = screen(&state, &color(), 120, 40);
-    assert!(once.contains("04:12 left of 10:00"), "{once}");
+    assert!(once.contains("05:48 of 10:00 verified"), "{once}");
+    assert!(
+        once.contains("04:12 left, 05:48 verified of 10:00"),
+        "{once}"
+    );
     assert_eq!(once, screen(&state, &color(), 120, 40));
 }
 

@@ -7,8 +7,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use gonogo::core::bake::BakeMark;
 use gonogo::core::record::{Context, Event, Record};
-use gonogo::journal::Journal;
+use gonogo::journal::{Journal, JournalError};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -162,11 +163,28 @@ impl Release {
         self.dir.path().join("journal.jsonl")
     }
 
-    /// Journal that `stage` (with its share) was entered `ago` before now, as a cockpit does.
-    pub fn entered(&self, stage: &str, traffic: f64, ago: Duration) {
+    /// Journal that `stage` (with its share) was entered `ago` before now, as a cockpit does;
+    /// the entry's time.
+    pub fn entered(&self, stage: &str, traffic: f64, ago: Duration) -> DateTime<Utc> {
         let mut r = record(Utc::now() - ago, Event::StageEntered);
         r.stage = Some(stage.into());
         r.traffic = Some(traffic);
+        append(&self.journal(), &r);
+        r.ts
+    }
+
+    /// Journal a bake checkpoint of the entry at `entered_at`, `ago` before now, as the
+    /// operator's cockpit does: `verified` of the stage's 10-minute bake shown healthy.
+    pub fn verified(&self, entered_at: DateTime<Utc>, verified: Duration, ago: Duration) {
+        let mut r = record(Utc::now() - ago, Event::BakeCheckpoint);
+        r.bake = Some(BakeMark {
+            entered_at,
+            verified_secs: verified.as_secs(),
+            bake_secs: 600,
+            paused: None,
+            breached: false,
+            restarted: None,
+        });
         append(&self.journal(), &r);
     }
 }
@@ -185,9 +203,20 @@ pub fn record(ts: DateTime<Utc>, event: Event) -> Record {
     )
 }
 
-/// Append as a cockpit would (taking the journal for the moment of the write).
+/// Append as a cockpit would (taking the journal for the moment of the write). A process
+/// another test spawns at that moment holds a copy of the descriptor, and so the lock, until
+/// it execs: a lock still held is tried again for a while.
 pub fn append(path: &Path, r: &Record) {
-    let (mut j, _) = Journal::open(path).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut j = loop {
+        match Journal::open(path) {
+            Ok((j, _)) => break j,
+            Err(JournalError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
     j.append(r).unwrap();
 }
 

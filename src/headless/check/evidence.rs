@@ -25,7 +25,18 @@
 //!   "stage": null | { "index": integer (0-based), "name": string, "label": string,
 //!                     "traffic": number (percent), "entered_at": string,
 //!                     "bake_seconds": integer, "bake_left_seconds": integer,
-//!                     "rolled_back": boolean },
+//!                     "rolled_back": boolean,
+//!                     "bake_verified_seconds": integer,   verified healthy time of this
+//!                                                         entry since its last breach
+//!                     "bake_paused": null | { "cause": "no_data" | "drift" |
+//!                         "traffic_unknown" | "awaiting_move" | "confirming",
+//!                         "text": string },               why it is not counting now
+//!                     "bake_breached": boolean,           a breach holds it at zero now
+//!                     "bake_restarted": null | { "from": string, "to": string | null },
+//!                                                         the breach that restarted it
+//!                     "bake_not_observed": null | { "from": string, "to": string } },
+//!                                                         a gap no cockpit observed, not
+//!                                                         counted
 //!   "observed_traffic": number | null,         percent, when a source reports it
 //!   "stages": [ { "name": string, "traffic": number,
 //!                 "state": "pending" | "baking" | "ready" | "breached" | "done" |
@@ -51,6 +62,7 @@
 //! ```
 
 use crate::app::{SourceStatus, State};
+use crate::core::bake::{PauseCause, Span};
 use crate::core::condition::CondState;
 use crate::core::gate::{GateState, Tier};
 use crate::core::plan::StageState;
@@ -110,6 +122,17 @@ pub struct StageJson {
     pub bake_seconds: u64,
     pub bake_left_seconds: u64,
     pub rolled_back: bool,
+    pub bake_verified_seconds: u64,
+    pub bake_paused: Option<PauseJson>,
+    pub bake_breached: bool,
+    pub bake_restarted: Option<Span>,
+    pub bake_not_observed: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PauseJson {
+    pub cause: PauseCause,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -239,10 +262,10 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
     }
     let stage = state.position.map(|p| {
         let s = &setup.plan.stages[p.stage];
-        let left = s
-            .bake
-            .saturating_sub(crate::core::since(now, p.entered_at))
-            .as_secs();
+        // Only the live entry has a bake; nothing is verified of a rolled-back one.
+        let bake = eval.bake.as_ref();
+        let verified = bake.map_or(Duration::ZERO, |b| b.verified);
+        let left = s.bake.saturating_sub(verified).as_secs();
         StageJson {
             index: p.stage,
             name: s.name.clone(),
@@ -252,6 +275,14 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             bake_seconds: s.bake.as_secs(),
             bake_left_seconds: left,
             rolled_back: p.rolled_back,
+            bake_verified_seconds: verified.as_secs(),
+            bake_paused: bake.and_then(|b| b.paused.as_ref()).map(|p| PauseJson {
+                cause: p.cause,
+                text: p.text.clone(),
+            }),
+            bake_breached: bake.is_some_and(|b| b.breached),
+            bake_restarted: bake.and_then(|b| b.restarted),
+            bake_not_observed: bake.and_then(|b| b.unobserved),
         }
     });
     Evidence {

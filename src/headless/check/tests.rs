@@ -2,8 +2,10 @@
 use super::evidence::*;
 use crate::app::State;
 use crate::app::{Msg, update};
+use crate::core::bake::{BakeMark, PauseCause};
 use crate::core::plan::Position;
 use crate::core::reading::{Observation, Outcome, Reading};
+use crate::core::record::{Event, Record};
 use crate::core::verdict::VerdictKind;
 use chrono::{DateTime, Utc};
 use chrono::{FixedOffset, TimeDelta};
@@ -38,7 +40,8 @@ url = "http://127.0.0.1:9/rollback"
 check = { url = "http://127.0.0.1:9/check" }
 "#;
 
-/// Every source answers except `silent`; the only stage was entered an hour ago.
+/// Every source answers except `silent`; the only stage was entered an hour ago and the
+/// journal proves its whole bake.
 fn state_with_silent(silent: &str) -> (State, DateTime<Utc>) {
     let setup = crate::config::load_str(CONFIG, "test.toml").unwrap();
     let now = Utc::now();
@@ -49,6 +52,21 @@ fn state_with_silent(silent: &str) -> (State, DateTime<Utc>) {
     };
     let utc = FixedOffset::east_opt(0).unwrap();
     let mut state = State::new(setup, Some(position), Default::default(), utc, true, now);
+    // The journal proves the whole bake, checkpointed a second ago.
+    let mut mark = Record::new(
+        now - TimeDelta::seconds(1),
+        Event::BakeCheckpoint,
+        Default::default(),
+    );
+    mark.bake = Some(BakeMark {
+        entered_at: position.entered_at,
+        verified_secs: 60,
+        bake_secs: 60,
+        paused: None,
+        breached: false,
+        restarted: None,
+    });
+    crate::app::resume_from_journal(&mut state, &[mark], now);
     for (id, spec) in state.setup.sources.clone().iter().enumerate() {
         if spec.name == silent {
             continue;
@@ -98,4 +116,43 @@ fn a_silent_source_is_named_first_among_other_reasons() {
     assert_eq!(e.verdict, "NO-GO UNTIL VERIFIED");
     assert_eq!(e.reasons[0].text, "source app: no answer within 5s");
     assert!(e.reasons.len() > 1, "the unknown condition is still listed");
+}
+
+#[test]
+fn the_bake_shows_its_verified_time_and_why_it_is_paused() {
+    let (mut state, now) = state_with_silent("nobody");
+    let e = from_state(&state, now, Duration::ZERO, Duration::from_secs(5));
+    let stage = e.stage.unwrap();
+    assert_eq!(
+        (stage.bake_verified_seconds, stage.bake_left_seconds),
+        (60, 0)
+    );
+    assert_eq!(stage.bake_paused, None);
+    // Nothing journaled for this entry: an hour since the entry, none of it proven.
+    state.bake = None;
+    crate::app::resume_from_journal(&mut state, &[], now);
+    let e = from_state(&state, now, Duration::ZERO, Duration::from_secs(5));
+    assert_eq!(e.verdict, "HOLD", "{:?}", e.reasons);
+    let stage = e.stage.clone().unwrap();
+    assert_eq!(
+        (stage.bake_verified_seconds, stage.bake_left_seconds),
+        (0, 60)
+    );
+    let gap = stage.bake_not_observed.unwrap();
+    assert_eq!(gap.to, Some(now));
+    let json = serde_json::to_value(&e.stage).unwrap();
+    assert_eq!(json["bake_not_observed"]["to"], serde_json::json!(now));
+    // The app source failing: paused for want of data.
+    let failed = Observation {
+        source: 0,
+        seq: 2,
+        at: now,
+        latency: Duration::from_millis(3),
+        outcome: Outcome::Failed("connection refused".into()),
+    };
+    update(&mut state, Msg::Observation(failed), now);
+    let e = from_state(&state, now, Duration::ZERO, Duration::from_secs(5));
+    let paused = e.stage.unwrap().bake_paused.unwrap();
+    assert_eq!(paused.cause, PauseCause::NoData);
+    assert_eq!(paused.text, "no fresh data from app");
 }

@@ -1,6 +1,7 @@
 //! `gonogo check` as text: the verdict first, then why, then every piece of evidence.
 
-use super::evidence::{Evidence, ReasonJson};
+use super::evidence::{Evidence, ReasonJson, StageJson};
+use crate::core::clock_duration;
 use crate::core::{short_duration, since};
 use crate::headless::table;
 use std::fmt::Write;
@@ -86,6 +87,10 @@ pub fn render(e: &Evidence) -> String {
         2,
     ));
 
+    if let Some(st) = e.stage.as_ref().filter(|s| !s.rolled_back) {
+        let _ = writeln!(out, "\nBake\n  {}", bake_line(st));
+    }
+
     out.push_str("\nStages\n  ");
     let stages: Vec<String> = e
         .stages
@@ -95,6 +100,29 @@ pub fn render(e: &Evidence) -> String {
     out.push_str(&stages.join(" · "));
     out.push('\n');
     out
+}
+
+/// "00:12 verified of 00:30 · paused: no fresh data from prometheus"
+fn bake_line(st: &StageJson) -> String {
+    let secs = |s: u64| clock_duration(Duration::from_secs(s));
+    let mut line = format!(
+        "{} verified of {}",
+        secs(st.bake_verified_seconds),
+        secs(st.bake_seconds)
+    );
+    if let Some(p) = &st.bake_paused {
+        line.push_str(&format!(" · paused: {}", p.text));
+    }
+    if st.bake_breached {
+        line.push_str(" · breached: restarts from zero when the breach ends");
+    }
+    if let Some(r) = &st.bake_restarted.filter(|r| r.to.is_some()) {
+        line.push_str(&format!(" · restarted after breach {}", r.words()));
+    }
+    if let Some(u) = &st.bake_not_observed {
+        line.push_str(&format!(" · not observed {}: not counted", u.words()));
+    }
+    line
 }
 
 fn reasons(out: &mut String, title: &str, items: &[ReasonJson]) {

@@ -14,6 +14,7 @@
 //! `text` is never cut short, whatever its length.
 //!
 //! Kinds: `started`, `verdict`, `stage_entered`, `breach_began`, `breach_ended`,
+//! `drift_began`, `drift_ended`,
 //! `source_down`, `source_up`, `traffic`, `stopping`, and from the journal `action_requested`,
 //! `action_succeeded`, `action_failed`, `action_outcome_unknown`, `override`, `rolled_back`,
 //! `checklist`, `cockpit`, `journal_repaired`; anything else is `note`.
@@ -57,6 +58,10 @@ pub fn kind_of(text: &str) -> &'static str {
         "breach_began"
     } else if text.starts_with("breach ended:") {
         "breach_ended"
+    } else if text.starts_with("drift began:") {
+        "drift_began"
+    } else if text.starts_with("drift ended:") {
+        "drift_ended"
     } else if text.starts_with("stage ") && text.contains(" entered") {
         "stage_entered"
     } else if text.starts_with("source ")
@@ -92,7 +97,7 @@ impl Line {
 
     /// A line for a record another cockpit journaled, when it is news to a watcher: actions,
     /// overrides, stages, rollbacks, checklist ticks, cockpits starting and stopping. Breaches
-    /// are left out: the watcher sees them itself.
+    /// and drift are left out: the watcher sees them itself; bake checkpoints are bookkeeping.
     pub fn from_record(r: &Record, verdict: &str) -> Option<Line> {
         let who = format!("{}@{}", r.context.operator, r.context.host);
         let action = r.action.as_deref().unwrap_or("action");
@@ -207,7 +212,11 @@ impl Line {
                     r.detail.as_deref().unwrap_or("a torn last line set aside")
                 ),
             ),
-            Event::BreachBegan | Event::BreachEnded => return None,
+            Event::BreachBegan
+            | Event::BreachEnded
+            | Event::DriftBegan
+            | Event::DriftEnded
+            | Event::BakeCheckpoint => return None,
         };
         Some(Line {
             ts: r.ts,
@@ -271,6 +280,14 @@ mod tests {
         );
         assert_eq!(kind_of("source prometheus: value is NaN"), "source_down");
         assert_eq!(kind_of("SIGTERM received, stopping"), "stopping");
+        assert_eq!(
+            kind_of("drift began: tracked 5%, live traffic 10%"),
+            "drift_began"
+        );
+        assert_eq!(
+            kind_of("drift ended: live traffic 5% agrees with the tracked stage"),
+            "drift_ended"
+        );
         assert_eq!(kind_of("something else"), "note");
     }
 

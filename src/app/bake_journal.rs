@@ -1,0 +1,80 @@
+//! The bake and the drift state read back from the journal on start: a restart, an SSH drop or
+//! a kill -9 loses at most the verified time since the last checkpoint (about a minute).
+
+use super::State;
+use super::position::same_release;
+use crate::core::bake::{Bake, MAX_STEP, Resumed, Span};
+use crate::core::plan::Position;
+use crate::core::record::{Context, DriftMark, Event, Record};
+use chrono::{DateTime, Utc};
+
+/// The verified bake of the stage entry `position` as the journal proves it at `now`: the last
+/// checkpoint of that entry (none: nothing verified). The time from that checkpoint (or the
+/// entry) to `now` is unobserved and does not count; a later step may verify it from history.
+pub fn bake_from_journal(
+    records: &[Record],
+    ctx: &Context,
+    position: Option<Position>,
+    now: DateTime<Utc>,
+) -> Option<Resumed> {
+    let p = position.filter(|p| !p.rolled_back)?;
+    let mark = records
+        .iter()
+        .rev()
+        .filter(|r| r.event == Event::BakeCheckpoint && same_release(r, ctx))
+        .find_map(|r| {
+            r.bake
+                .as_ref()
+                .filter(|b| b.entered_at == p.entered_at)
+                .map(|b| (r.ts, b))
+        });
+    let from = mark.map_or(p.entered_at, |(ts, _)| ts);
+    let unobserved = (now - from)
+        .to_std()
+        .is_ok_and(|gap| gap > MAX_STEP)
+        .then_some(Span {
+            from,
+            to: Some(now),
+        });
+    Some(match mark {
+        Some((_, b)) => Resumed {
+            verified: std::time::Duration::from_secs(b.verified_secs),
+            breached: b.breached,
+            restarted: b.restarted,
+            unobserved,
+        },
+        None => Resumed {
+            verified: std::time::Duration::ZERO,
+            breached: false,
+            restarted: None,
+            unobserved,
+        },
+    })
+}
+
+/// The drift the journal leaves open: the last `drift_began` with no `drift_ended` after it.
+pub fn drift_from_journal(records: &[Record], ctx: &Context) -> Option<DriftMark> {
+    let last = records
+        .iter()
+        .rev()
+        .filter(|r| same_release(r, ctx))
+        .find(|r| matches!(r.event, Event::DriftBegan | Event::DriftEnded))?;
+    (last.event == Event::DriftBegan)
+        .then(|| last.drift.clone())
+        .flatten()
+}
+
+/// Continue a freshly built state from the journal, as the runtime does at start (after
+/// `State::new`, before `start`): the open attempt, an action whose outcome is unknown, the
+/// drift and the bake.
+pub fn resume_from_journal(state: &mut State, records: &[Record], now: DateTime<Utc>) {
+    state.resume(records);
+    let ctx = state.context.clone();
+    state.drift = drift_from_journal(records, &ctx);
+    state.bake = state.position.and_then(|p| {
+        let resumed = bake_from_journal(records, &ctx, Some(p), now)?;
+        let bake = state.setup.plan.stages.get(p.stage)?.bake;
+        Some(Bake::resume(p.stage, p.entered_at, bake, resumed))
+    });
+    super::eval::refresh(state, now);
+}

@@ -1,0 +1,223 @@
+//! The live stage's bake as evidence: what held at each update (fresh data, no breach, the
+//! tracked and observed stages agreeing) feeds the accumulator in `core::bake`; checkpoints
+//! and drift transitions are journaled from here.
+
+use super::eval::{Observed, observed};
+use super::{Effect, LogLevel, State};
+use crate::core::bake::{Bake, BakeMark, Health, MarkDue, Pause, PauseCause};
+use crate::core::clock_duration;
+use crate::core::condition::CondState;
+use crate::core::reading::format_number;
+use crate::core::record::{DriftMark, Event};
+use crate::core::verdict::StageView;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// What an update found worth journaling about the bake and drift.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum News {
+    Mark(BakeMark, MarkDue),
+    DriftBegan(DriftMark),
+    DriftEnded(DriftMark),
+}
+
+/// What held at `now` for the bake of the live stage, judged from the conditions as they now
+/// stand and where the release stands (`view`).
+fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
+    let setup = &state.setup;
+    let conditions = &state.eval.conditions;
+    if conditions.iter().any(|c| c.state == CondState::Breached) {
+        return Health::Breached;
+    }
+    let pause = |cause, text: String| Health::Paused(Pause { cause, text });
+    let mut silent: Vec<&str> = Vec::new();
+    for (spec, c) in setup.conditions.iter().zip(conditions) {
+        if c.state == CondState::Unknown {
+            let mut signals = vec![spec.value];
+            signals.extend(spec.relative.map(|r| r.baseline));
+            for sig in signals {
+                let name = setup
+                    .signals
+                    .get(sig)
+                    .and_then(|s| setup.sources.get(s.source))
+                    .map_or("a source", |s| s.name.as_str());
+                if !silent.contains(&name) {
+                    silent.push(name);
+                }
+            }
+        }
+    }
+    if !silent.is_empty() {
+        return pause(
+            PauseCause::NoData,
+            format!("no fresh data from {}", silent.join(", ")),
+        );
+    }
+    match view {
+        StageView::Drift { detail } => return pause(PauseCause::Drift, format!("drift: {detail}")),
+        StageView::Live { .. } => {}
+        StageView::Unknown { why } => return pause(PauseCause::TrafficUnknown, why.clone()),
+        StageView::NotStarted | StageView::RolledBack { .. } => {
+            return pause(PauseCause::TrafficUnknown, "no live stage".into());
+        }
+    }
+    if matches!(observed(state, now), Observed::Pending) {
+        return pause(
+            PauseCause::AwaitingMove,
+            "waiting for the live traffic to show the move".into(),
+        );
+    }
+    let confirming: Vec<&str> = setup
+        .conditions
+        .iter()
+        .zip(conditions)
+        .filter(|(_, c)| c.confirming.is_some())
+        .map(|(s, _)| s.label.as_str())
+        .collect();
+    if !confirming.is_empty() {
+        return pause(
+            PauseCause::Confirming,
+            format!("{} over threshold, confirming", confirming.join(", ")),
+        );
+    }
+    Health::Healthy
+}
+
+/// Bring the live stage's bake and the drift state up to `now`: called on every refresh,
+/// after the conditions are judged and before the verdict.
+pub(super) fn advance(state: &mut State, view: &StageView, now: DateTime<Utc>) -> Vec<News> {
+    let mut news = Vec::new();
+    match state.position.filter(|p| !p.rolled_back) {
+        None => state.bake = None,
+        Some(p) => {
+            let same = |b: &Bake| b.stage == p.stage && b.entered_at == p.entered_at;
+            if !state.bake.as_ref().is_some_and(same) {
+                let bake = state.setup.plan.stages[p.stage].bake;
+                state.bake = Some(Bake::new(p.stage, p.entered_at, bake));
+            }
+            let health = health(state, view, now);
+            if let Some(b) = state.bake.as_mut()
+                && let Some(due) = b.update(now, &health)
+            {
+                news.push(News::Mark(b.mark(), due));
+            }
+        }
+    }
+    drift(state, view, now, &mut news);
+    news
+}
+
+/// Journal drift once when it begins and once when the stages agree again.
+fn drift(state: &mut State, view: &StageView, now: DateTime<Utc>, news: &mut Vec<News>) {
+    let drifting = match view {
+        StageView::Drift { .. } => true,
+        StageView::Live { .. } | StageView::RolledBack { .. } => false,
+        // Unknown is not agreement: an open drift stays open.
+        StageView::Unknown { .. } | StageView::NotStarted => return,
+    };
+    if drifting == state.drift.is_some() {
+        return;
+    }
+    let (Some(p), Observed::Share(share)) = (state.position, observed(state, now)) else {
+        return;
+    };
+    let stage = &state.setup.plan.stages[p.stage];
+    let mark = DriftMark {
+        tracked_stage: stage.name.clone(),
+        tracked_traffic: stage.traffic,
+        rolled_back: p.rolled_back,
+        observed_traffic: share,
+    };
+    if drifting {
+        state.drift = Some(mark.clone());
+        news.push(News::DriftBegan(mark));
+    } else {
+        state.drift = None;
+        news.push(News::DriftEnded(mark));
+    }
+}
+
+/// "tracked canary (1%), live traffic 10%", as the verdict says it
+fn drift_words(m: &DriftMark) -> String {
+    let share = format!("{}%", format_number(m.tracked_traffic));
+    let stage = if m.tracked_stage == share {
+        share
+    } else {
+        format!("{} ({share})", m.tracked_stage)
+    };
+    let rollback = if m.rolled_back { "rollback from " } else { "" };
+    format!(
+        "tracked {rollback}{stage}, live traffic {}%",
+        format_number(m.observed_traffic)
+    )
+}
+
+/// "bake 01:00 verified of 10:00 (paused)"
+fn mark_words(m: &BakeMark, due: MarkDue) -> String {
+    let why = match due {
+        MarkDue::Progress => "",
+        MarkDue::Baked => " (baked)",
+        MarkDue::Paused => " (paused)",
+        MarkDue::Restarted => " (breach: restarted from zero)",
+        MarkDue::BreachEnded => " (breach ended: counting from zero)",
+    };
+    format!(
+        "bake {} verified of {}{why}",
+        clock_duration(Duration::from_secs(m.verified_secs)),
+        clock_duration(Duration::from_secs(m.bake_secs))
+    )
+}
+
+impl State {
+    /// Journal (and log, for drift) what `advance` found.
+    pub(super) fn journal_bake_news(
+        &mut self,
+        news: Vec<News>,
+        now: DateTime<Utc>,
+        fx: &mut Vec<Effect>,
+    ) {
+        for n in news {
+            let (mut r, log) = match n {
+                News::Mark(mark, due) => {
+                    let mut r = self.record(Event::BakeCheckpoint, now);
+                    r.detail = Some(mark_words(&mark, due));
+                    r.bake = Some(mark);
+                    (r, None)
+                }
+                News::DriftBegan(mark) => {
+                    let text = format!("drift began: {}", drift_words(&mark));
+                    let mut r = self.record(Event::DriftBegan, now);
+                    r.drift = Some(mark);
+                    (r, Some((LogLevel::Warn, text)))
+                }
+                News::DriftEnded(mark) => {
+                    let text = format!(
+                        "drift ended: live traffic {}% agrees with the tracked stage",
+                        format_number(mark.observed_traffic)
+                    );
+                    let mut r = self.record(Event::DriftEnded, now);
+                    r.drift = Some(mark);
+                    (r, Some((LogLevel::Good, text)))
+                }
+            };
+            if let Some((level, text)) = log {
+                r.detail = Some(text.clone());
+                self.log(now, level, text);
+            }
+            fx.push(Effect::Journal(Box::new(r)));
+        }
+    }
+
+    /// A checkpoint of the live bake as it stands, for a clean stop: nothing earned is lost.
+    pub(super) fn bake_checkpoint(&mut self, now: DateTime<Utc>) -> Option<Effect> {
+        let mark = self.bake.as_mut()?.mark();
+        let mut r = self.record(Event::BakeCheckpoint, now);
+        r.detail = Some(format!("{} at stop", mark_words(&mark, MarkDue::Progress)));
+        r.bake = Some(mark);
+        Some(Effect::Journal(Box::new(r)))
+    }
+}
+
+#[cfg(test)]
+#[path = "baking_tests.rs"]
+mod tests;
