@@ -11,6 +11,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 const HOUR: Duration = Duration::from_secs(3600);
+const MINUTE: Duration = Duration::from_secs(60);
 
 fn check_json(release: &Release) -> (i32, Value) {
     let config = release.config();
@@ -37,7 +38,8 @@ fn check_json(release: &Release) -> (i32, Value) {
 fn a_rollback_left_in_flight_keeps_check_at_no_go_naming_it() {
     let server = Server::start(Answers::default());
     let release = Release::new(&config(&server.url, "500ms", "1s"));
-    release.entered("canary", 10.0, HOUR);
+    let entered = release.entered("canary", 10.0, HOUR);
+    release.verified(entered, MINUTE * 10, Duration::from_secs(5));
     let (_, v) = check_json(&release);
     assert_eq!(
         v["verdict"], "GO",
@@ -76,7 +78,8 @@ fn check_finds_the_stage_by_name_and_share_as_the_cockpit_does() {
     let release = Release::new(&config(&server.url, "500ms", "1s"));
     // Written under an older config that named both stages "canary": the second, at 100%.
     release.entered("canary", 10.0, 2 * HOUR);
-    release.entered("canary", 100.0, HOUR);
+    let entered = release.entered("canary", 100.0, HOUR);
+    release.verified(entered, MINUTE * 10, Duration::from_secs(5));
     let (_, v) = check_json(&release);
     assert_eq!(v["stage"]["name"], "full", "{v:#}");
     assert_eq!(v["verdict"], "COMPLETE", "{v:#}");

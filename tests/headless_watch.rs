@@ -233,7 +233,8 @@ fn a_long_verdict_reason_is_written_whole_and_records_show_their_attempt() {
         &format!("label = \"{LONG_LABEL}\""),
     );
     let release = Release::new(&text);
-    release.entered("canary", 10.0, HOUR);
+    let entered = release.entered("canary", 10.0, HOUR);
+    release.verified(entered, Duration::from_secs(600), Duration::from_secs(5));
     let config = release.config();
     let config = config.to_str().unwrap();
     let mut plain = Watch::start(&["watch", "--config", config, "--plain"]);
