@@ -390,3 +390,11 @@ impl<W: Write> Backend for Screen<W> {
 #[cfg(test)]
 #[path = "screen_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "screen_emulator.rs"]
+mod emulator;
+
+#[cfg(test)]
+#[path = "screen_emulator_tests.rs"]
+mod emulator_tests;
