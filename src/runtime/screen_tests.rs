@@ -8,6 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::text::Span;
 
 /// Enough of a terminal to replay what `Screen` and crossterm's backend send: absolute and
 /// relative moves, text, SGR, erase, synchronized-update markers, cursor visibility.
@@ -50,7 +51,8 @@ impl Model {
             if c != '\x1b' {
                 let i = self.y * self.w + self.x;
                 self.cells[i] = (c.to_string(), self.pen);
-                self.x += Span::raw(c.to_string()).width();
+                // After the last column the cursor stays on it, a wrap pending (as in xterm).
+                self.x = (self.x + Span::raw(c.to_string()).width()).min(self.w - 1);
                 continue;
             }
             assert_eq!(chars.next(), Some('['), "only CSI sequences are sent");
