@@ -2,6 +2,12 @@
 //! into alacritty's terminal (the emulator behind the Alacritty terminal, which keeps the
 //! cursor on the last column with a wrap pending, as xterm, tmux and VTE do), and what it
 //! then shows is compared with the buffer ratatui meant to draw, cell by cell.
+//!
+//! Why this one: `vt100` (0.18) keeps a pending wrap as a cursor one column past the edge
+//! (column == `cols`) and its `bs` and `cub` count back from there, which is the very
+//! assumption that drew cells one column off here, so the bug passes under it; `avt` models
+//! the pending wrap but keeps one character per cell, so a combining mark takes a cell of its
+//! own.
 
 use alacritty_terminal::event::VoidListener;
 use alacritty_terminal::grid::Dimensions;
