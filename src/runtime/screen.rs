@@ -6,13 +6,14 @@
 //! is (the pen: colours and attributes; where the cursor is; whether it shows) is remembered
 //! between frames, so nothing is set twice; the cursor moves the shortest way; and a large
 //! frame is wrapped in a synchronized update so it appears at once.
+//! Moves are made from where the cursor is certain to be (see `screen_cursor.rs`).
 
 use crossterm::style::Colored;
+use cursor::Cursor;
 use ratatui::backend::{Backend, ClearType, IntoCrossterm, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
-use ratatui::text::Span;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -46,11 +47,13 @@ pub struct Screen<W: Write> {
     frame: Vec<u8>,
     /// The terminal's pen, when known.
     pen: Option<Pen>,
-    /// Where the terminal's cursor is, when known.
-    cursor: Option<(u16, u16)>,
+    cursor: Cursor,
     cursor_shown: Option<bool>,
     /// Size reported by `size`, for tests and for terminals that cannot be asked.
     fixed_size: Option<Size>,
+    /// The width `size` last reported: a character that ends there leaves a wrap pending.
+    /// Unknown (0), every row's end is taken for one.
+    width: std::cell::Cell<u16>,
 }
 
 impl<W: Write> Screen<W> {
@@ -59,9 +62,10 @@ impl<W: Write> Screen<W> {
             out,
             frame: Vec::with_capacity(16 * 1024),
             pen: None,
-            cursor: None,
+            cursor: Cursor::Unknown,
             cursor_shown: None,
             fixed_size: None,
+            width: std::cell::Cell::new(0),
         }
     }
 
@@ -83,49 +87,15 @@ impl<W: Write> Screen<W> {
     /// Forget what the terminal is known to be in (after something else wrote to it).
     pub fn forget(&mut self) {
         self.pen = None;
-        self.cursor = None;
+        self.cursor = Cursor::Unknown;
         self.cursor_shown = None;
     }
 
     fn move_to(&mut self, x: u16, y: u16) {
-        if self.cursor == Some((x, y)) {
-            return;
+        if let Some(bytes) = cursor::shortest_move(self.cursor, x, y) {
+            self.frame.extend_from_slice(bytes.as_bytes());
         }
-        let (row, col) = (u32::from(y) + 1, u32::from(x) + 1);
-        let mut best = if x == 0 {
-            format!("\x1b[{row}H")
-        } else {
-            format!("\x1b[{row};{col}H")
-        };
-        if let Some((cx, cy)) = self.cursor {
-            let vertical = match y.cmp(&cy) {
-                std::cmp::Ordering::Equal => String::new(),
-                std::cmp::Ordering::Greater => relative(y - cy, 'B'),
-                std::cmp::Ordering::Less => relative(cy - y, 'A'),
-            };
-            let horizontal = match x.cmp(&cx) {
-                std::cmp::Ordering::Equal => String::new(),
-                std::cmp::Ordering::Greater => relative(x - cx, 'C'),
-                std::cmp::Ordering::Less => {
-                    let back = if cx - x <= 3 {
-                        "\x08".repeat(usize::from(cx - x))
-                    } else {
-                        relative(cx - x, 'D')
-                    };
-                    let home = if x == 0 {
-                        "\r".to_string()
-                    } else {
-                        format!("\r{}", relative(x, 'C'))
-                    };
-                    if home.len() < back.len() { home } else { back }
-                }
-            };
-            if vertical.len() + horizontal.len() < best.len() {
-                best = vertical + &horizontal;
-            }
-        }
-        self.frame.extend_from_slice(best.as_bytes());
-        self.cursor = Some((x, y));
+        self.cursor = Cursor::At(x, y);
     }
 
     fn set_pen(&mut self, to: Pen) {
@@ -173,15 +143,6 @@ impl<W: Write> Screen<W> {
             self.frame.extend_from_slice(b"\x1b[0m");
             self.pen = Some(DEFAULT_PEN);
         }
-    }
-}
-
-/// A relative move of `n` cells: `CSI n C` (or `B`, `A`, `D`), the count left out for 1.
-fn relative(n: u16, dir: char) -> String {
-    if n == 1 {
-        format!("\x1b[{dir}")
-    } else {
-        format!("\x1b[{n}{dir}")
     }
 }
 
@@ -273,10 +234,7 @@ impl<W: Write> Backend for Screen<W> {
             });
             let symbol = cell.symbol();
             self.frame.extend_from_slice(symbol.as_bytes());
-            // After the last column the cursor waits to wrap; (width, y) stands for that: no
-            // cell is ever drawn there, so the next move is an absolute one.
-            let w = Span::raw(symbol).width() as u16;
-            self.cursor = (w > 0).then(|| (x.saturating_add(w), y));
+            self.cursor = cursor::after_writing(symbol, x, y, self.width.get());
         }
         Ok(())
     }
@@ -298,7 +256,7 @@ impl<W: Write> Backend for Screen<W> {
     }
 
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        if let Some((x, y)) = self.cursor {
+        if let Cursor::At(x, y) = self.cursor {
             return Ok(Position { x, y });
         }
         crossterm::cursor::position()
@@ -326,6 +284,11 @@ impl<W: Write> Backend for Screen<W> {
             ClearType::UntilNewLine => b"\x1b[K",
         };
         self.frame.extend_from_slice(seq);
+        if clear_type == ClearType::All {
+            // The whole screen is cleared when its size changed, which may have moved the
+            // cursor (a terminal keeps it inside a smaller screen).
+            self.cursor = Cursor::Unknown;
+        }
         Ok(())
     }
 
@@ -333,16 +296,21 @@ impl<W: Write> Backend for Screen<W> {
         for _ in 0..n {
             self.frame.push(b'\n');
         }
-        self.cursor = None;
+        self.cursor = Cursor::Unknown;
         self.flush()
     }
 
     fn size(&self) -> io::Result<Size> {
-        if let Some(size) = self.fixed_size {
-            return Ok(size);
-        }
-        let (width, height) = crossterm::terminal::size()?;
-        Ok(Size { width, height })
+        let size = match self.fixed_size {
+            Some(size) => size,
+            None => {
+                let (width, height) = crossterm::terminal::size()?;
+                Size { width, height }
+            }
+        };
+        // ratatui asks before every frame it draws, so the width is current when cells come.
+        self.width.set(size.width);
+        Ok(size)
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
@@ -387,6 +355,21 @@ impl<W: Write> Backend for Screen<W> {
     }
 }
 
+#[path = "screen_cursor.rs"]
+mod cursor;
+
 #[cfg(test)]
 #[path = "screen_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "screen_emulator.rs"]
+mod emulator;
+
+#[cfg(test)]
+#[path = "screen_emulator_tests.rs"]
+mod emulator_tests;
+
+#[cfg(test)]
+#[path = "screen_cursor_tests.rs"]
+mod cursor_tests;

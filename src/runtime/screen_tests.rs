@@ -8,6 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::text::Span;
 
 /// Enough of a terminal to replay what `Screen` and crossterm's backend send: absolute and
 /// relative moves, text, SGR, erase, synchronized-update markers, cursor visibility.
@@ -50,7 +51,8 @@ impl Model {
             if c != '\x1b' {
                 let i = self.y * self.w + self.x;
                 self.cells[i] = (c.to_string(), self.pen);
-                self.x += Span::raw(c.to_string()).width();
+                // After the last column the cursor stays on it, a wrap pending (as in xterm).
+                self.x = (self.x + Span::raw(c.to_string()).width()).min(self.w - 1);
                 continue;
             }
             assert_eq!(chars.next(), Some('['), "only CSI sequences are sent");
@@ -280,4 +282,96 @@ fn erasing_resets_the_pen_first_so_the_screen_is_not_painted() {
     let mut model = Model::new(4, 1);
     model.feed(screen.writer());
     assert_eq!(model.pen, DEFAULT_PEN);
+}
+
+/// The cockpit's own screens, one after another (a promote and a rollback among them), shown
+/// exactly by a terminal emulator at the sizes an operator uses.
+#[test]
+fn the_cockpit_screens_show_exactly_in_a_terminal_emulator_at_80_120_and_200_columns() {
+    let theme = Theme::new(true, false);
+    let states = [
+        fixture::fresh(),
+        fixture::baking(false),
+        fixture::baked(),
+        fixture::promote_typing(),
+        fixture::in_flight(),
+        fixture::complete(),
+        fixture::breached(),
+        fixture::rollback_prompt(),
+        fixture::rolled_back(),
+        fixture::help(),
+        fixture::source_failing(),
+        fixture::drift(),
+        fixture::checklist(),
+        fixture::baking(false),
+    ];
+    for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+        let mut term = Terminal::new(Screen::with_size(Vec::new(), w, h)).unwrap();
+        let mut emulator = super::emulator::Emulator::new(w, h);
+        for (i, state) in states.iter().enumerate() {
+            let want = term.draw(|f| ui::view(state, &theme, f)).unwrap();
+            let want = want.buffer.clone();
+            emulator.feed(&std::mem::take(term.backend_mut().writer_mut()));
+            if let Some(diff) = emulator.first_difference(&want) {
+                panic!("{w}x{h}, screen {i}: {diff}");
+            }
+        }
+    }
+}
+
+/// Bytes of typical frames (printed with `--nocapture`, for BENCHMARKS.md): the first screen,
+/// a countdown tick, an idle frame, one changed cell.
+#[test]
+fn typical_frames_cost_what_they_change() {
+    let theme = Theme::new(true, false);
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut term = Terminal::new(Screen::with_size(Vec::new(), w, h)).unwrap();
+        let mut state = fixture::baking(false);
+        let mut sizes = vec![];
+        for t in 0..=3 {
+            if t > 0 {
+                app::update(&mut state, Msg::Tick, fixture::t(t));
+            }
+            term.draw(|f| ui::view(&state, &theme, f)).unwrap();
+            sizes.push(std::mem::take(term.backend_mut().writer_mut()).len());
+        }
+        term.draw(|f| ui::view(&state, &theme, f)).unwrap();
+        let idle = std::mem::take(term.backend_mut().writer_mut()).len();
+        let ticks = &sizes[1..];
+        let mean = ticks.iter().sum::<usize>() as f64 / ticks.len() as f64;
+        eprintln!(
+            "{w}x{h}: first frame {} B, ticks {ticks:?} (mean {mean:.1} B), idle {idle} B",
+            sizes[0]
+        );
+        assert_eq!(idle, 0);
+        assert!(ticks.iter().all(|&b| b < 60), "{ticks:?}");
+        // From screen to screen through a promote and a rollback.
+        let screens = [
+            fixture::baked(),
+            fixture::promote_typing(),
+            fixture::in_flight(),
+            fixture::breached(),
+            fixture::rollback_prompt(),
+            fixture::rolled_back(),
+        ];
+        let changes: Vec<usize> = screens
+            .iter()
+            .map(|s| {
+                term.draw(|f| ui::view(s, &theme, f)).unwrap();
+                std::mem::take(term.backend_mut().writer_mut()).len()
+            })
+            .collect();
+        eprintln!("{w}x{h}: screen changes {changes:?}");
+    }
+    // One cell in the middle of the screen changes: back one column and the character.
+    let mut term = Terminal::new(Screen::with_size(Vec::new(), 120, 40)).unwrap();
+    let mut one = |x: u16, symbol: &str| {
+        term.draw(|f| {
+            f.buffer_mut()[(x, 20)].set_symbol(symbol);
+        })
+        .unwrap();
+        std::mem::take(term.backend_mut().writer_mut())
+    };
+    one(60, "a");
+    assert_eq!(one(60, "b"), b"\x08b");
 }
