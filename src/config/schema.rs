@@ -76,6 +76,8 @@ pub struct Source {
     pub flag: Option<String>,
     /// unleash, launchdarkly: the environment (default: the release's).
     pub environment: Option<String>,
+    /// github-checks: only these checks count, and each must be there.
+    pub required: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
