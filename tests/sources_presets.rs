@@ -1,6 +1,8 @@
 //! Each ready-made provider config, as shipped in config/providers/, against a local server
-//! answering with recorded bodies in the provider's documented shape: what the cockpit shows
-//! as the answers change, and what was asked of the server (path, query, credentials).
+//! answering with bodies copied from the provider's published examples (GitHub, GitLab,
+//! LaunchDarkly: tests/fixtures/providers/README.md names each one's source): what the cockpit
+//! shows as the answers change, what was asked of the server (path, query, credentials), and
+//! that a refusal shows the provider's own message and leaves the reading unknown.
 
 #[path = "support/cockpit.rs"]
 mod cockpit;
@@ -13,10 +15,21 @@ use gonogo::core::gate::GateState;
 use gonogo::core::reading::{Outcome, Reading};
 use gonogo::core::verdict::VerdictKind;
 use gonogo::setup::Extract;
+use axum::http::StatusCode;
 use gonogo::sources::{SourceClient, poll};
 use providers::{Recorder, load_provider, rollback_check};
 
 const SHA: &str = "9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7";
+/// The commit of the run in GitHub's published example.
+const GITHUB_SHA: &str = "acb5820ced9479c074f688cc328bf03f341a511d";
+/// The commit of pipeline 48 in GitLab's published example.
+const GITLAB_SHA: &str = "eb94b618fb5865b26e80fdd8ae531b7a63ad851a";
+
+/// The latest poll error of the source named `name`, as the sources panel shows it.
+fn last_error<'a>(s: &'a gonogo::app::State, name: &str) -> Option<&'a str> {
+    let i = s.setup.sources.iter().position(|x| x.name == name)?;
+    s.sources[i].last_error.as_deref()
+}
 
 fn header(seen: &providers::Seen, name: &str) -> String {
     seen.headers
@@ -36,6 +49,7 @@ async fn github_actions_gate_follows_the_runs_of_the_release_commit() {
     let setup = load_provider(
         "github-actions",
         &[
+            ("GONOGO_RELEASE__COMMIT", GITHUB_SHA.into()),
             ("GONOGO_SOURCES__CI__URL", url.clone()),
             ("GONOGO_SOURCES__DEPLOY_CHECKS__URL", url.clone()),
             ("GONOGO_SOURCES__CI__INTERVAL", "200ms".into()),
@@ -66,6 +80,14 @@ async fn github_actions_gate_follows_the_runs_of_the_release_commit() {
         c.describe()
     );
 
+    // GitHub's published example as it is: one run, queued.
+    server.answer(runs, "github-runs-published.json");
+    c.until(
+        "a queued run blocks",
+        gate_is("CI green", GateState::Fails, "queued (expected success)"),
+    )
+    .await;
+
     server.answer(runs, "github-runs-success.json");
     c.until("green CI lets the canary bake", |s| {
         gate_is("CI green", GateState::Holds, "success")(s) && verdict_is(VerdictKind::Hold)(s)
@@ -80,9 +102,17 @@ async fn github_actions_gate_follows_the_runs_of_the_release_commit() {
     .await;
     assert_eq!(c.verdict(), VerdictKind::NoGoUntilVerified);
 
+    // GitHub refuses: its message is the source's error, and the gate is unknown, not green.
+    server.answer_with(runs, StatusCode::BAD_REQUEST, "github-error-published.json");
+    let said = "HTTP 400 Bad Request: The alert_number is not valid";
+    c.until("GitHub's error message is shown", |s| {
+        last_error(s, "ci") == Some(said) && gate_is("CI green", GateState::Unknown, said)(s)
+    })
+    .await;
+
     let asked = server.seen(runs);
     let first = asked.first().expect("the runs were asked for");
-    assert_eq!(first.query, format!("head_sha={SHA}&per_page=100"));
+    assert_eq!(first.query, format!("head_sha={GITHUB_SHA}&per_page=100"));
     assert_eq!(header(first, "authorization"), "Bearer test-github_token");
     assert_eq!(header(first, "accept"), "application/vnd.github+json");
     assert_eq!(header(first, "x-github-api-version"), "2022-11-28");
@@ -92,6 +122,7 @@ async fn github_actions_gate_follows_the_runs_of_the_release_commit() {
     );
 
     // The failing run's link, for the operator to open.
+    server.answer(runs, "github-runs-failure.json");
     let mut links = ci_source;
     links.signals = vec![
         (0, Extract::Field("url".into())),
@@ -103,28 +134,59 @@ async fn github_actions_gate_follows_the_runs_of_the_release_commit() {
         Outcome::Readings(vec![
             (
                 0,
-                Reading::Text("https://github.com/acme/checkout-api/actions/runs/9001".into())
+                Reading::Text("https://github.com/octo-org/octo-repo/actions/runs/30433642".into())
             ),
-            (1, Reading::Text("CI".into())),
+            (1, Reading::Text("Build".into())),
         ])
+    );
+
+    // The same published run under another release commit says nothing about this one.
+    let other = load_provider(
+        "github-actions",
+        &[
+            ("GONOGO_SOURCES__CI__URL", url.clone()),
+            rollback_check(&url),
+        ],
+    );
+    let mut ci = other.sources.into_iter().find(|s| s.name == "ci").unwrap();
+    ci.signals = vec![(0, Extract::Field("status".into()))];
+    let polled = poll(&SourceClient::new().unwrap(), &ci).await;
+    assert_eq!(
+        polled.outcome,
+        Outcome::Failed(format!(
+            "unexpected response: every run listed has another head_sha than {}…",
+            &SHA[..11]
+        ))
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn gitlab_gate_follows_the_newest_pipeline() {
+async fn gitlab_gate_follows_the_newest_pipeline_of_the_release_commit() {
     let server = Recorder::default();
     let url = server.serve().await;
     let pipelines = "/api/v4/projects/acme%2Fcheckout-api/pipelines";
-    server.answer(pipelines, "gitlab-pipelines-running.json");
+    // GitLab's published example: pipeline 47 is another commit's, 48 is the release's.
+    server.answer(pipelines, "gitlab-pipelines-published.json");
     let setup = load_provider(
         "gitlab",
         &[
+            ("GONOGO_RELEASE__COMMIT", GITLAB_SHA.into()),
             ("GONOGO_SOURCES__CI__URL", url.clone()),
             ("GONOGO_SOURCES__CI__INTERVAL", "200ms".into()),
             rollback_check(&url),
         ],
     );
     let mut c = Cockpit::start(setup);
+    c.until(
+        "a pending pipeline blocks",
+        gate_is(
+            "Pipeline passed",
+            GateState::Fails,
+            "queued (expected success)",
+        ),
+    )
+    .await;
+    server.answer(pipelines, "gitlab-pipelines-running.json");
     c.until(
         "a running pipeline blocks",
         gate_is(
@@ -140,8 +202,24 @@ async fn gitlab_gate_follows_the_newest_pipeline() {
             && verdict_is(VerdictKind::Hold)(s)
     })
     .await;
+    server.answer(pipelines, "gitlab-pipelines-failed.json");
+    c.until(
+        "a failed pipeline blocks",
+        gate_is(
+            "Pipeline passed",
+            GateState::Fails,
+            "failure (expected success)",
+        ),
+    )
+    .await;
+    server.answer_with(pipelines, StatusCode::BAD_REQUEST, "gitlab-error-published.json");
+    let said = "HTTP 400 Bad Request: 400 (Bad request) \"title\" not given";
+    c.until("GitLab's error message is shown", |s| {
+        last_error(s, "ci") == Some(said) && gate_is("Pipeline passed", GateState::Unknown, said)(s)
+    })
+    .await;
     let first = &server.seen(pipelines)[0];
-    assert_eq!(first.query, format!("sha={SHA}&order_by=id&sort=desc"));
+    assert_eq!(first.query, format!("sha={GITLAB_SHA}&order_by=id&sort=desc"));
     assert_eq!(header(first, "private-token"), "test-gitlab_token");
 }
 
@@ -196,12 +274,14 @@ async fn unleash_flag_state_gates_and_its_rollout_is_the_live_stage() {
 async fn launchdarkly_flag_state_gates_and_its_rollout_is_the_live_stage() {
     let server = Recorder::default();
     let url = server.serve().await;
-    let flag = "/api/v2/flags/default/checkout-v2";
+    // The flag of LaunchDarkly's published "complete feature flag representation".
+    let flag = "/api/v2/flags/default/alternate.page";
     server.answer(flag, "launchdarkly-rollout-5.json");
     let setup = load_provider(
         "launchdarkly",
         &[
             ("GONOGO_SOURCES__FLAGS__URL", url.clone()),
+            ("GONOGO_SOURCES__FLAGS__FLAG", "alternate.page".into()),
             ("GONOGO_SOURCES__FLAGS__INTERVAL", "200ms".into()),
             rollback_check(&url),
         ],
@@ -222,15 +302,40 @@ async fn launchdarkly_flag_state_gates_and_its_rollout_is_the_live_stage() {
             .any(|r| r.text.contains("live traffic 25%"))
     })
     .await;
+    // The published example as it is: a 60/40 rollout, which no stage of the plan is.
+    server.answer(flag, "launchdarkly-flag-docs.json");
+    c.until("60% is drift too", |s| {
+        s.eval
+            .verdict
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("live traffic 60%"))
+    })
+    .await;
     server.answer(flag, "launchdarkly-off.json");
     c.until(
         "targeting off fails its gate",
         gate_is("Release flag on", GateState::Fails, "false (expected true)"),
     )
     .await;
+    // The schema's published example is another flag: refused, never read as this one.
+    server.answer(flag, "launchdarkly-flag-published.json");
+    let said = "unexpected response: not the flag \"alternate.page\": got \"flag-key-123abc\"";
+    c.until("another flag's answer is an error", |s| {
+        last_error(s, "flags") == Some(said)
+    })
+    .await;
+    server.answer_with(flag, StatusCode::UNAUTHORIZED, "launchdarkly-error-published.json");
+    let said = "HTTP 401 Unauthorized: Invalid access token (unauthorized)";
+    c.until("LaunchDarkly's error message is shown", |s| {
+        last_error(s, "flags") == Some(said)
+            && gate_is("Release flag on", GateState::Unknown, said)(s)
+    })
+    .await;
     let first = &server.seen(flag)[0];
     assert_eq!(first.query, "env=production");
     assert_eq!(header(first, "authorization"), "test-launchdarkly_token");
+    assert_eq!(header(first, "ld-api-version"), "20240415");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
