@@ -205,6 +205,11 @@ kind = "github-actions"
 repo = "acme/checkout-api"
 required = ["build"]
 
+[sources.flags]
+kind = "launchdarkly"
+flag = "checkout-v2"
+auth = { bearer = "api-123" }
+
 [[gates]]
 name = "Checks"
 source = "checks"
@@ -220,6 +225,7 @@ expect = ["success"]
         "only for github-actions sources",
         "sources.ci.required",
         "only for github-checks sources",
+        "sources.flags.auth.bearer: LaunchDarkly takes the access token itself",
     ] {
         assert!(e.contains(want), "{want:?} not in:\n{e}");
     }

@@ -68,6 +68,13 @@ pub fn stray_keys(ctx: &mut Ctx, at: &KeyPath, kind: SourceKind, raw: &schema::S
         ("environment", raw.environment.is_some()),
         ("required", raw.required.is_some()),
     ];
+    if kind == LaunchDarkly && raw.auth.as_ref().is_some_and(|a| a.bearer.is_some()) {
+        ctx.report.problem(
+            &at.key("auth").key("bearer"),
+            "LaunchDarkly takes the access token itself as the Authorization value, without \
+             \"Bearer\": use headers = { Authorization = { env = \"…\" } }",
+        );
+    }
     for (key, _) in given.iter().filter(|(_, g)| *g) {
         let kinds = ONLY_FOR
             .iter()
