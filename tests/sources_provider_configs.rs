@@ -98,7 +98,7 @@ fn preset_urls_carry_the_release_and_the_keys() {
     );
     assert_eq!(
         url("github-actions", "deploy_checks"),
-        "https://api.github.com/repos/acme/checkout-api/actions/workflows/deploy-checks.yml/runs?head_sha=9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7&per_page=100"
+        "https://api.github.com/repos/acme/checkout-api/actions/workflows/deploy-checks.yml/runs?head_sha=9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7&event=push&per_page=100"
     );
     // Required checks ride in the fragment, which is never sent.
     assert_eq!(

@@ -20,6 +20,7 @@ const ONLY_FOR: &[(&str, &[SourceKind])] = &[
     ("matchers", &[Alertmanager]),
     ("repo", &[GithubActions, GithubChecks]),
     ("workflow", &[GithubActions]),
+    ("event", &[GithubActions]),
     ("commit", &[GithubActions, GithubChecks, Gitlab]),
     ("ref", &[GithubActions, GithubChecks, Gitlab]),
     ("required", &[GithubChecks]),
@@ -61,6 +62,7 @@ pub fn stray_keys(ctx: &mut Ctx, at: &KeyPath, kind: SourceKind, raw: &schema::S
         ("matchers", raw.matchers.is_some()),
         ("repo", raw.repo.is_some()),
         ("workflow", raw.workflow.is_some()),
+        ("event", raw.event.is_some()),
         ("commit", raw.commit.is_some()),
         ("ref", raw.git_ref.is_some()),
         ("project", raw.project.is_some()),
@@ -197,14 +199,21 @@ pub fn preset_url(
                 Some(w) => fill(ctx, &at.key("workflow"), w, release).map(Some),
                 None => Some(None),
             };
+            let event = match &raw.event {
+                Some(e) => fill(ctx, &at.key("event"), e, release).map(Some),
+                None => Some(None),
+            };
             let which = commit_or_ref(ctx, at, raw, release, "head_sha", "branch");
-            let ((owner, name), workflow, (key, value)) = (repo?, workflow?, which?);
+            let ((owner, name), workflow, (key, value), event) = (repo?, workflow?, which?, event?);
             path.extend(["repos".into(), owner, name, "actions".into()]);
             if let Some(w) = workflow {
                 path.extend(["workflows".into(), w]);
             }
             path.push("runs".into());
             query.push((key.into(), value));
+            if let Some(e) = event {
+                query.push(("event".into(), e));
+            }
             query.push(("per_page".into(), "100".into()));
         }
         GithubChecks => {

@@ -65,6 +65,8 @@ pub struct Source {
     pub repo: Option<String>,
     /// github-actions: a workflow's file name or id.
     pub workflow: Option<String>,
+    /// github-actions: only runs triggered by this event (`push`, `pull_request`, …).
+    pub event: Option<String>,
     /// github-actions, gitlab: the commit (default: the release's).
     pub commit: Option<String>,
     /// github-actions, gitlab: a branch or tag instead of a commit.

@@ -52,12 +52,18 @@ pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
         ));
     };
     let mut f = Fields::default();
-    let runs: Vec<&Value> = match asked(url) {
-        Some((key, want)) => listed.iter().filter(|r| r[key] == want.as_str()).collect(),
-        None => listed.iter().collect(),
+    let event = super::query_param(url, "event");
+    let wanted = |r: &Value| {
+        asked(url).is_none_or(|(key, want)| r[key] == want.as_str())
+            && event.as_ref().is_none_or(|e| r["event"] == e.as_str())
     };
+    let runs: Vec<&Value> = listed.iter().filter(|r| wanted(r)).collect();
     if runs.len() < listed.len() {
-        let (key, want) = asked(url).unwrap_or_default();
+        let (key, want) = match (asked(url), &event) {
+            (Some((key, want)), _) if listed.iter().any(|r| r[key] != want.as_str()) => (key, want),
+            (_, Some(e)) => ("event", e.clone()),
+            (asked, None) => asked.unwrap_or_default(),
+        };
         if runs.is_empty() {
             return Err(SourceError::Unexpected(format!(
                 "every run listed has another {key} than {}",
@@ -270,6 +276,41 @@ mod tests {
         assert_eq!(
             f.notes,
             vec!["1 runs of another head_sha ignored".to_string()]
+        );
+    }
+
+    #[test]
+    fn runs_of_another_event_do_not_count_when_one_is_asked() {
+        let mut pr = run(
+            5,
+            1,
+            "CI",
+            "completed",
+            json!("failure"),
+            "2024-05-01T11:00:00Z",
+        );
+        pr["event"] = json!("pull_request");
+        let push = run(
+            4,
+            1,
+            "CI",
+            "completed",
+            json!("success"),
+            "2024-05-01T10:00:00Z",
+        );
+        let doc = json!({"total_count": 2, "workflow_runs": [pr.clone(), push]});
+        assert_eq!(
+            status(doc.clone()).0,
+            "failure",
+            "every event counts by default"
+        );
+        let f = read(&doc, &format!("{URL}&event=push")).unwrap();
+        assert_eq!(f.get("status"), Some(&Reading::Text("success".into())));
+        let only_pr = json!({"total_count": 1, "workflow_runs": [pr]});
+        let e = read(&only_pr, &format!("{URL}&event=push")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unexpected response: every run listed has another event than push"
         );
     }
 }
