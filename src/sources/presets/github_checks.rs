@@ -100,6 +100,13 @@ pub fn read(runs: &Value, status: &Value, required: &[String]) -> Result<Fields,
             listed_runs.len()
         ));
     }
+    if status["total_count"].as_u64().unwrap_or(0) > statuses.len() as u64 {
+        f.notes.push(format!(
+            "{} statuses, the first {} read",
+            status["total_count"],
+            statuses.len()
+        ));
+    }
     let mut checks: Vec<Check> = Vec::new();
     // The newest run of each name (a re-run adds a run with a higher id).
     let mut newest: Vec<&Value> = Vec::new();
