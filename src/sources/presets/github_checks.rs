@@ -118,12 +118,8 @@ pub fn read(runs: &Value, status: &Value, required: &[String]) -> Result<Fields,
         }
     }
     checks.extend(newest.into_iter().map(check_run));
-    for s in statuses {
-        let name = s["context"].as_str().unwrap_or("?").to_string();
-        if !checks.iter().any(|c| c.name == name) {
-            checks.push(commit_status(s, name));
-        }
-    }
+    // A status and a check run of one name both count: the worse decides.
+    checks.extend(statuses.iter().map(commit_status));
     if !required.is_empty() {
         checks.retain(|c| required.contains(&c.name));
         for name in required {
@@ -187,14 +183,14 @@ fn check_run(run: &Value) -> Check {
 
 /// A commit status: success passes, failure and error fail, pending (or a state this code
 /// does not know) is pending.
-fn commit_status(s: &Value, name: String) -> Check {
+fn commit_status(s: &Value) -> Check {
     let state = match s["state"].as_str() {
         Some("success") => State::Pass,
         Some("failure" | "error") => State::Fail,
         _ => State::Pending,
     };
     Check {
-        name,
+        name: s["context"].as_str().unwrap_or("?").to_string(),
         state,
         link: link(&s["target_url"]),
     }
@@ -237,5 +233,50 @@ mod tests {
             "https://api.github.com/repos/acme/api/commits/9f2c1ab/status?per_page=100"
         );
         assert_eq!(required, ["build", "ci/jenkins"]);
+    }
+
+    fn run(id: u64, name: &str, status: &str, conclusion: Value) -> Value {
+        serde_json::json!({"id": id, "name": name, "status": status, "conclusion": conclusion,
+            "html_url": format!("https://github.com/acme/api/runs/{id}")})
+    }
+
+    fn status_of(runs: Vec<Value>, statuses: Value) -> (Reading, Reading) {
+        let runs = serde_json::json!({"total_count": runs.len(), "check_runs": runs});
+        let status = serde_json::json!({"state": "pending", "statuses": statuses});
+        let f = read(&runs, &status, &[]).unwrap();
+        (
+            f.get("status").unwrap().clone(),
+            f.get("url").unwrap().clone(),
+        )
+    }
+
+    #[test]
+    fn a_rerun_replaces_its_failed_run_and_a_same_named_status_still_counts() {
+        use serde_json::json;
+        let failed = run(1, "build", "completed", json!("failure"));
+        let rerun = run(2, "build", "completed", json!("success"));
+        let (status, _) = status_of(vec![rerun.clone(), failed], json!([]));
+        assert_eq!(status, Reading::Text("success".into()));
+        let red = json!([{"context": "build", "state": "error",
+            "target_url": "https://ci.example.com/1/output"}]);
+        let (status, url) = status_of(vec![rerun], red);
+        assert_eq!(status, Reading::Text("failure".into()));
+        assert_eq!(url, Reading::Text("https://ci.example.com/1/output".into()));
+    }
+
+    #[test]
+    fn answers_without_their_lists_are_unexpected() {
+        use serde_json::json;
+        let runs = json!({"total_count": 0, "check_runs": []});
+        let e = read(&runs, &json!({"message": "Not Found"}), &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unexpected response: no statuses list in the combined status"
+        );
+        let e = read(&json!({}), &json!({"statuses": []}), &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unexpected response: no check_runs list in the answer"
+        );
     }
 }
