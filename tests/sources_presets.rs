@@ -14,12 +14,17 @@ use axum::http::StatusCode;
 use cockpit::{Cockpit, gate_is, verdict_is};
 use gonogo::core::condition::CondState;
 use gonogo::core::gate::GateState;
+use gonogo::core::reading::{Outcome, Reading};
 use gonogo::core::verdict::VerdictKind;
+use gonogo::setup::Extract;
+use gonogo::sources::{SourceClient, poll};
 use providers::{Recorder, load_provider, rollback_check};
 
 const SHA: &str = "9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7";
 /// The commit of pipeline 48 in GitLab's published example.
 const GITLAB_SHA: &str = "eb94b618fb5865b26e80fdd8ae531b7a63ad851a";
+/// The commit of pipeline 47 in the same example.
+const GITLAB_OTHER_SHA: &str = "a91957a858320c0e17f3a0eca7cfacbff50ea29a";
 
 /// The latest poll error of the source named `name`, as the sources panel shows it.
 fn last_error<'a>(s: &'a gonogo::app::State, name: &str) -> Option<&'a str> {
@@ -102,6 +107,24 @@ async fn gitlab_gate_follows_the_newest_pipeline_of_the_release_commit() {
         format!("sha={GITLAB_SHA}&order_by=id&sort=desc")
     );
     assert_eq!(header(first, "private-token"), "test-gitlab_token");
+
+    // For the commit of pipeline 47, the newer pipeline 48 (of another commit) says nothing.
+    server.answer(pipelines, "gitlab-pipelines-success.json");
+    let other = load_provider(
+        "gitlab",
+        &[
+            ("GONOGO_RELEASE__COMMIT", GITLAB_OTHER_SHA.into()),
+            ("GONOGO_SOURCES__CI__URL", url.clone()),
+            rollback_check(&url),
+        ],
+    );
+    let mut ci = other.sources.into_iter().find(|s| s.name == "ci").unwrap();
+    ci.signals = vec![(0, Extract::Field("state".into()))];
+    let polled = poll(&SourceClient::new().unwrap(), &ci).await;
+    assert_eq!(
+        polled.outcome,
+        Outcome::Readings(vec![(0, Reading::Text("pending".into()))])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
