@@ -61,15 +61,15 @@ pub struct Source {
     pub error_jq: Option<String>,
     /// alertmanager: label matchers, `severity="critical"`.
     pub matchers: Option<Vec<String>>,
-    /// github-actions: `owner/name`.
+    /// github-actions, github-checks: `owner/name`.
     pub repo: Option<String>,
     /// github-actions: a workflow's file name or id.
     pub workflow: Option<String>,
     /// github-actions: only runs triggered by this event (`push`, `pull_request`, …).
     pub event: Option<String>,
-    /// github-actions, gitlab: the commit (default: the release's).
+    /// github-actions, github-checks, gitlab: the commit (default: the release's).
     pub commit: Option<String>,
-    /// github-actions, gitlab: a branch or tag instead of a commit.
+    /// github-actions, github-checks, gitlab: a branch or tag instead of a commit.
     #[serde(rename = "ref")]
     pub git_ref: Option<String>,
     /// gitlab: id or path; unleash, launchdarkly: project key.
