@@ -1,8 +1,10 @@
 //! GitHub Actions: `GET /repos/{owner}/{repo}/actions/runs?head_sha={commit}` (or one
-//! workflow's runs, or `branch=`). Each workflow's newest run counts; together they are one
-//! CI state: any failed → failure, else any still going → in_progress (or queued), else
-//! success. Only runs of the commit (or branch) asked count: a server that ignores the filter
-//! (an older GitHub Enterprise Server) lists other commits' runs, and those say nothing.
+//! workflow's runs, or `branch=`, and maybe `event=`). Each workflow's newest run counts;
+//! together they are one CI state: any failed → failure, else any still going → in_progress
+//! (or queued), else success. GitHub documents no order for the list, so "newest" is by
+//! `created_at`, not position. Only runs of the commit (or branch, or event) asked count: a
+//! server that ignores a filter (an older GitHub Enterprise Server) lists other runs, and
+//! those say nothing.
 
 use super::Fields;
 use super::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
@@ -37,12 +39,15 @@ fn state(run: &Value) -> (&'static str, u8) {
     }
 }
 
-/// The filter the URL asks for: (the run's key, the value it must have).
-fn asked(url: &str) -> Option<(&'static str, String)> {
-    match super::query_param(url, "head_sha") {
+/// The filters the URL asks for, as (the run's key, the value it must have): the commit or
+/// the branch, and the event.
+fn filters(url: &str) -> Vec<(&'static str, String)> {
+    let which = match super::query_param(url, "head_sha") {
         Some(sha) => Some(("head_sha", sha)),
         None => super::query_param(url, "branch").map(|b| ("head_branch", b)),
-    }
+    };
+    let event = super::query_param(url, "event").map(|e| ("event", e));
+    which.into_iter().chain(event).collect()
 }
 
 pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
@@ -52,22 +57,18 @@ pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
         ));
     };
     let mut f = Fields::default();
-    let event = super::query_param(url, "event");
-    let wanted = |r: &Value| {
-        asked(url).is_none_or(|(key, want)| r[key] == want.as_str())
-            && event.as_ref().is_none_or(|e| r["event"] == e.as_str())
-    };
-    let runs: Vec<&Value> = listed.iter().filter(|r| wanted(r)).collect();
-    if runs.len() < listed.len() {
-        let (key, want) = match (asked(url), &event) {
-            (Some((key, want)), _) if listed.iter().any(|r| r[key] != want.as_str()) => (key, want),
-            (_, Some(e)) => ("event", e.clone()),
-            (asked, None) => asked.unwrap_or_default(),
-        };
+    let filters = filters(url);
+    let fits = |r: &Value, (key, want): &(&str, String)| r[*key] == want.as_str();
+    let runs: Vec<&Value> = listed
+        .iter()
+        .filter(|r| filters.iter().all(|x| fits(r, x)))
+        .collect();
+    // The first filter some listed run does not fit, to name in the note or the error.
+    if let Some((key, want)) = filters.iter().find(|x| listed.iter().any(|r| !fits(r, x))) {
         if runs.is_empty() {
             return Err(SourceError::Unexpected(format!(
                 "every run listed has another {key} than {}",
-                crate::sources::error::quote(&want, 12)
+                crate::sources::error::quote(want, 12)
             )));
         }
         f.notes.push(format!(
