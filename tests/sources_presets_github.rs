@@ -218,6 +218,11 @@ async fn github_checks_pass_fail_and_wait_with_the_failing_check_named_and_linke
                 GateState::Fails,
                 "pending (expected success)",
             )(s)
+            && gate_is(
+                "Required checks reported and done",
+                GateState::Fails,
+                "build (expected none)",
+            )(s)
     })
     .await;
     assert_eq!(c.verdict(), VerdictKind::NoGoUntilVerified);
