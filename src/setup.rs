@@ -27,6 +27,8 @@ pub enum SourceKind {
     Alertmanager,
     /// GitHub Actions: the workflow runs for the release's commit.
     GithubActions,
+    /// GitHub checks: the check runs and the combined commit status of the release's commit.
+    GithubChecks,
     /// GitLab CI: the pipelines for the release's commit or ref.
     Gitlab,
     /// Unleash: a feature flag in one environment.
@@ -36,11 +38,12 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 7] = [
+    pub const ALL: [SourceKind; 8] = [
         SourceKind::Prometheus,
         SourceKind::Http,
         SourceKind::Alertmanager,
         SourceKind::GithubActions,
+        SourceKind::GithubChecks,
         SourceKind::Gitlab,
         SourceKind::Unleash,
         SourceKind::LaunchDarkly,
@@ -53,6 +56,7 @@ impl SourceKind {
             SourceKind::Http => "http",
             SourceKind::Alertmanager => "alertmanager",
             SourceKind::GithubActions => "github-actions",
+            SourceKind::GithubChecks => "github-checks",
             SourceKind::Gitlab => "gitlab",
             SourceKind::Unleash => "unleash",
             SourceKind::LaunchDarkly => "launchdarkly",

@@ -1,12 +1,16 @@
-//! Each ready-made provider config, as shipped in config/providers/, against a local server
-//! answering with recorded bodies in the provider's documented shape: what the cockpit shows
-//! as the answers change, and what was asked of the server (path, query, credentials).
+//! Each ready-made provider config, as shipped in config/providers/ (GitHub's in
+//! sources_presets_github.rs), against a local server
+//! answering with bodies copied from the provider's published examples (GitHub, GitLab,
+//! LaunchDarkly: tests/fixtures/providers/README.md names each one's source): what the cockpit
+//! shows as the answers change, what was asked of the server (path, query, credentials), and
+//! that a refusal shows the provider's own message and leaves the reading unknown.
 
 #[path = "support/cockpit.rs"]
 mod cockpit;
 #[path = "support/providers.rs"]
 mod providers;
 
+use axum::http::StatusCode;
 use cockpit::{Cockpit, gate_is, verdict_is};
 use gonogo::core::condition::CondState;
 use gonogo::core::gate::GateState;
@@ -17,6 +21,16 @@ use gonogo::sources::{SourceClient, poll};
 use providers::{Recorder, load_provider, rollback_check};
 
 const SHA: &str = "9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7";
+/// The commit of pipeline 48 in GitLab's published example.
+const GITLAB_SHA: &str = "eb94b618fb5865b26e80fdd8ae531b7a63ad851a";
+/// The commit of pipeline 47 in the same example.
+const GITLAB_OTHER_SHA: &str = "a91957a858320c0e17f3a0eca7cfacbff50ea29a";
+
+/// The latest poll error of the source named `name`, as the sources panel shows it.
+fn last_error<'a>(s: &'a gonogo::app::State, name: &str) -> Option<&'a str> {
+    let i = s.setup.sources.iter().position(|x| x.name == name)?;
+    s.sources[i].last_error.as_deref()
+}
 
 fn header(seen: &providers::Seen, name: &str) -> String {
     seen.headers
@@ -26,105 +40,32 @@ fn header(seen: &providers::Seen, name: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn github_actions_gate_follows_the_runs_of_the_release_commit() {
-    let server = Recorder::default();
-    let url = server.serve().await;
-    let runs = "/repos/acme/checkout-api/actions/runs";
-    let deploy = "/repos/acme/checkout-api/actions/workflows/deploy-checks.yml/runs";
-    server.answer(runs, "github-runs-in-progress.json");
-    server.answer(deploy, "github-runs-success.json");
-    let setup = load_provider(
-        "github-actions",
-        &[
-            ("GONOGO_SOURCES__CI__URL", url.clone()),
-            ("GONOGO_SOURCES__DEPLOY_CHECKS__URL", url.clone()),
-            ("GONOGO_SOURCES__CI__INTERVAL", "200ms".into()),
-            rollback_check(&url),
-        ],
-    );
-    let ci_source = setup
-        .sources
-        .iter()
-        .find(|s| s.name == "ci")
-        .unwrap()
-        .clone();
-    let mut c = Cockpit::start(setup);
-
-    c.until(
-        "CI still running blocks the promote",
-        gate_is(
-            "CI green",
-            GateState::Fails,
-            "in_progress (expected success)",
-        ),
-    )
-    .await;
-    assert_eq!(
-        c.verdict(),
-        VerdictKind::NoGoUntilVerified,
-        "{}",
-        c.describe()
-    );
-
-    server.answer(runs, "github-runs-success.json");
-    c.until("green CI lets the canary bake", |s| {
-        gate_is("CI green", GateState::Holds, "success")(s) && verdict_is(VerdictKind::Hold)(s)
-    })
-    .await;
-
-    server.answer(runs, "github-runs-failure.json");
-    c.until(
-        "a failed run blocks again",
-        gate_is("CI green", GateState::Fails, "failure (expected success)"),
-    )
-    .await;
-    assert_eq!(c.verdict(), VerdictKind::NoGoUntilVerified);
-
-    let asked = server.seen(runs);
-    let first = asked.first().expect("the runs were asked for");
-    assert_eq!(first.query, format!("head_sha={SHA}&per_page=100"));
-    assert_eq!(header(first, "authorization"), "Bearer test-github_token");
-    assert_eq!(header(first, "accept"), "application/vnd.github+json");
-    assert_eq!(header(first, "x-github-api-version"), "2022-11-28");
-    assert!(
-        !server.seen(deploy).is_empty(),
-        "the one workflow's runs too"
-    );
-
-    // The failing run's link, for the operator to open.
-    let mut links = ci_source;
-    links.signals = vec![
-        (0, Extract::Field("url".into())),
-        (1, Extract::Field("workflow".into())),
-    ];
-    let polled = poll(&SourceClient::new().unwrap(), &links).await;
-    assert_eq!(
-        polled.outcome,
-        Outcome::Readings(vec![
-            (
-                0,
-                Reading::Text("https://github.com/acme/checkout-api/actions/runs/9001".into())
-            ),
-            (1, Reading::Text("CI".into())),
-        ])
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn gitlab_gate_follows_the_newest_pipeline() {
+async fn gitlab_gate_follows_the_newest_pipeline_of_the_release_commit() {
     let server = Recorder::default();
     let url = server.serve().await;
     let pipelines = "/api/v4/projects/acme%2Fcheckout-api/pipelines";
-    server.answer(pipelines, "gitlab-pipelines-running.json");
+    // GitLab's published example: pipeline 47 is another commit's, 48 is the release's.
+    server.answer(pipelines, "gitlab-pipelines-published.json");
     let setup = load_provider(
         "gitlab",
         &[
+            ("GONOGO_RELEASE__COMMIT", GITLAB_SHA.into()),
             ("GONOGO_SOURCES__CI__URL", url.clone()),
             ("GONOGO_SOURCES__CI__INTERVAL", "200ms".into()),
             rollback_check(&url),
         ],
     );
     let mut c = Cockpit::start(setup);
+    c.until(
+        "a pending pipeline blocks",
+        gate_is(
+            "Pipeline passed",
+            GateState::Fails,
+            "queued (expected success)",
+        ),
+    )
+    .await;
+    server.answer(pipelines, "gitlab-pipelines-running.json");
     c.until(
         "a running pipeline blocks",
         gate_is(
@@ -140,9 +81,50 @@ async fn gitlab_gate_follows_the_newest_pipeline() {
             && verdict_is(VerdictKind::Hold)(s)
     })
     .await;
+    server.answer(pipelines, "gitlab-pipelines-failed.json");
+    c.until(
+        "a failed pipeline blocks",
+        gate_is(
+            "Pipeline passed",
+            GateState::Fails,
+            "failure (expected success)",
+        ),
+    )
+    .await;
+    server.answer_with(
+        pipelines,
+        StatusCode::BAD_REQUEST,
+        "gitlab-error-published.json",
+    );
+    let said = "HTTP 400 Bad Request: 400 (Bad request) \"title\" not given";
+    c.until("GitLab's error message is shown", |s| {
+        last_error(s, "ci") == Some(said) && gate_is("Pipeline passed", GateState::Unknown, said)(s)
+    })
+    .await;
     let first = &server.seen(pipelines)[0];
-    assert_eq!(first.query, format!("sha={SHA}&order_by=id&sort=desc"));
+    assert_eq!(
+        first.query,
+        format!("sha={GITLAB_SHA}&order_by=id&sort=desc")
+    );
     assert_eq!(header(first, "private-token"), "test-gitlab_token");
+
+    // For the commit of pipeline 47, the newer pipeline 48 (of another commit) says nothing.
+    server.answer(pipelines, "gitlab-pipelines-success.json");
+    let other = load_provider(
+        "gitlab",
+        &[
+            ("GONOGO_RELEASE__COMMIT", GITLAB_OTHER_SHA.into()),
+            ("GONOGO_SOURCES__CI__URL", url.clone()),
+            rollback_check(&url),
+        ],
+    );
+    let mut ci = other.sources.into_iter().find(|s| s.name == "ci").unwrap();
+    ci.signals = vec![(0, Extract::Field("state".into()))];
+    let polled = poll(&SourceClient::new().unwrap(), &ci).await;
+    assert_eq!(
+        polled.outcome,
+        Outcome::Readings(vec![(0, Reading::Text("pending".into()))])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -196,12 +178,14 @@ async fn unleash_flag_state_gates_and_its_rollout_is_the_live_stage() {
 async fn launchdarkly_flag_state_gates_and_its_rollout_is_the_live_stage() {
     let server = Recorder::default();
     let url = server.serve().await;
-    let flag = "/api/v2/flags/default/checkout-v2";
+    // The flag of LaunchDarkly's published "complete feature flag representation".
+    let flag = "/api/v2/flags/default/alternate.page";
     server.answer(flag, "launchdarkly-rollout-5.json");
     let setup = load_provider(
         "launchdarkly",
         &[
             ("GONOGO_SOURCES__FLAGS__URL", url.clone()),
+            ("GONOGO_SOURCES__FLAGS__FLAG", "alternate.page".into()),
             ("GONOGO_SOURCES__FLAGS__INTERVAL", "200ms".into()),
             rollback_check(&url),
         ],
@@ -222,15 +206,44 @@ async fn launchdarkly_flag_state_gates_and_its_rollout_is_the_live_stage() {
             .any(|r| r.text.contains("live traffic 25%"))
     })
     .await;
+    // The published example as it is: a 60/40 rollout, which no stage of the plan is.
+    server.answer(flag, "launchdarkly-flag-docs.json");
+    c.until("60% is drift too", |s| {
+        s.eval
+            .verdict
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("live traffic 60%"))
+    })
+    .await;
     server.answer(flag, "launchdarkly-off.json");
     c.until(
         "targeting off fails its gate",
         gate_is("Release flag on", GateState::Fails, "false (expected true)"),
     )
     .await;
+    // The schema's published example is another flag: refused, never read as this one.
+    server.answer(flag, "launchdarkly-flag-published.json");
+    let said = "unexpected response: not the flag \"alternate.page\": got \"flag-key-123abc\"";
+    c.until("another flag's answer is an error", |s| {
+        last_error(s, "flags") == Some(said)
+    })
+    .await;
+    server.answer_with(
+        flag,
+        StatusCode::UNAUTHORIZED,
+        "launchdarkly-error-published.json",
+    );
+    let said = "HTTP 401 Unauthorized: Invalid access token (unauthorized)";
+    c.until("LaunchDarkly's error message is shown", |s| {
+        last_error(s, "flags") == Some(said)
+            && gate_is("Release flag on", GateState::Unknown, said)(s)
+    })
+    .await;
     let first = &server.seen(flag)[0];
     assert_eq!(first.query, "env=production");
     assert_eq!(header(first, "authorization"), "test-launchdarkly_token");
+    assert_eq!(header(first, "ld-api-version"), "20240415");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -98,7 +98,16 @@ fn preset_urls_carry_the_release_and_the_keys() {
     );
     assert_eq!(
         url("github-actions", "deploy_checks"),
-        "https://api.github.com/repos/acme/checkout-api/actions/workflows/deploy-checks.yml/runs?head_sha=9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7&per_page=100"
+        "https://api.github.com/repos/acme/checkout-api/actions/workflows/deploy-checks.yml/runs?head_sha=9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7&event=push&per_page=100"
+    );
+    // Required checks ride in the fragment, which is never sent.
+    assert_eq!(
+        url("github-checks", "checks"),
+        "https://api.github.com/repos/acme/checkout-api/commits/9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7/check-runs?per_page=100#required=build&required=continuous-integration%2Fjenkins"
+    );
+    assert_eq!(
+        url("github-checks", "all_checks"),
+        "https://api.github.com/repos/acme/checkout-api/commits/9f2c1ab5e1d0c7a3b4f6e8d9c0b1a2f3e4d5c6b7/check-runs?per_page=100"
     );
     assert_eq!(
         url("gitlab", "ci"),
@@ -170,4 +179,54 @@ expect = ["passed"]
         serde_json::from_str(source.body.as_deref().unwrap()).expect("the body stays JSON");
     assert_eq!(body["variables"]["version"], "2.14.0 \"rc\"");
     assert_eq!(body["query"], "{ build(name: \"x\") { state } }");
+}
+
+#[test]
+fn preset_keys_are_checked_for_their_kind() {
+    let text = r#"
+[release]
+name = "checkout-api"
+version = "2.14.0"
+environment = "production"
+commit = "9f2c1ab"
+
+[[stages]]
+traffic = 100
+bake = "1m"
+
+[sources.checks]
+kind = "github-checks"
+repo = "acme/checkout-api"
+required = ["build", " "]
+workflow = "ci.yml"
+
+[sources.ci]
+kind = "github-actions"
+repo = "acme/checkout-api"
+required = ["build"]
+
+[sources.flags]
+kind = "launchdarkly"
+flag = "checkout-v2"
+auth = { bearer = "api-123" }
+
+[[gates]]
+name = "Checks"
+source = "checks"
+field = "status"
+expect = ["success"]
+"#;
+    let e = config::load_with_env(text, "checks.toml", &secrets())
+        .unwrap_err()
+        .to_string();
+    for want in [
+        "sources.checks.required[1]",
+        "sources.checks.workflow",
+        "only for github-actions sources",
+        "sources.ci.required",
+        "only for github-checks sources",
+        "sources.flags.auth.bearer: LaunchDarkly takes the access token itself",
+    ] {
+        assert!(e.contains(want), "{want:?} not in:\n{e}");
+    }
 }

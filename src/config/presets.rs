@@ -18,10 +18,12 @@ const ONLY_FOR: &[(&str, &[SourceKind])] = &[
     ("error_pointer", &[Http]),
     ("error_jq", &[Http]),
     ("matchers", &[Alertmanager]),
-    ("repo", &[GithubActions]),
+    ("repo", &[GithubActions, GithubChecks]),
     ("workflow", &[GithubActions]),
-    ("commit", &[GithubActions, Gitlab]),
-    ("ref", &[GithubActions, Gitlab]),
+    ("event", &[GithubActions]),
+    ("commit", &[GithubActions, GithubChecks, Gitlab]),
+    ("ref", &[GithubActions, GithubChecks, Gitlab]),
+    ("required", &[GithubChecks]),
     ("project", &[Gitlab, Unleash, LaunchDarkly]),
     ("flag", &[Unleash, LaunchDarkly]),
     ("environment", &[Unleash, LaunchDarkly]),
@@ -31,10 +33,24 @@ const ONLY_FOR: &[(&str, &[SourceKind])] = &[
 /// GitLab server, a LaunchDarkly relay).
 pub fn default_url(kind: SourceKind) -> Option<&'static str> {
     match kind {
-        GithubActions => Some("https://api.github.com"),
+        GithubActions | GithubChecks => Some("https://api.github.com"),
         Gitlab => Some("https://gitlab.com"),
         LaunchDarkly => Some("https://app.launchdarkly.com"),
         _ => None,
+    }
+}
+
+/// Headers a provider's API asks every client to send, added unless the source sets its own:
+/// GitHub's media type and REST API version, LaunchDarkly's API version (without it, the
+/// version the access token was created with answers).
+pub fn default_headers(kind: SourceKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        GithubActions | GithubChecks => &[
+            ("Accept", "application/vnd.github+json"),
+            ("X-GitHub-Api-Version", "2022-11-28"),
+        ],
+        LaunchDarkly => &[("LD-API-Version", "20240415")],
+        _ => &[],
     }
 }
 
@@ -46,12 +62,21 @@ pub fn stray_keys(ctx: &mut Ctx, at: &KeyPath, kind: SourceKind, raw: &schema::S
         ("matchers", raw.matchers.is_some()),
         ("repo", raw.repo.is_some()),
         ("workflow", raw.workflow.is_some()),
+        ("event", raw.event.is_some()),
         ("commit", raw.commit.is_some()),
         ("ref", raw.git_ref.is_some()),
         ("project", raw.project.is_some()),
         ("flag", raw.flag.is_some()),
         ("environment", raw.environment.is_some()),
+        ("required", raw.required.is_some()),
     ];
+    if kind == LaunchDarkly && raw.auth.as_ref().is_some_and(|a| a.bearer.is_some()) {
+        ctx.report.problem(
+            &at.key("auth").key("bearer"),
+            "LaunchDarkly takes the access token itself as the Authorization value, without \
+             \"Bearer\": use headers = { Authorization = { env = \"…\" } }",
+        );
+    }
     for (key, _) in given.iter().filter(|(_, g)| *g) {
         let kinds = ONLY_FOR
             .iter()
@@ -169,33 +194,44 @@ pub fn preset_url(
             }
         }
         GithubActions => {
-            let repo = ctx.required(&at.key("repo"), raw.repo.clone(), "\"owner/name\"");
-            let repo = repo.and_then(|r| {
-                let parts: Vec<&str> = r.split('/').collect();
-                match parts.as_slice() {
-                    [owner, name] if !owner.is_empty() && !name.is_empty() => {
-                        Some((owner.to_string(), name.to_string()))
-                    }
-                    _ => {
-                        ctx.report
-                            .invalid(&at.key("repo"), quoted(&r), "\"owner/name\"");
-                        None
-                    }
-                }
-            });
+            let repo = owner_name(ctx, at, raw);
             let workflow = match &raw.workflow {
                 Some(w) => fill(ctx, &at.key("workflow"), w, release).map(Some),
                 None => Some(None),
             };
+            let event = match &raw.event {
+                Some(e) => fill(ctx, &at.key("event"), e, release).map(Some),
+                None => Some(None),
+            };
             let which = commit_or_ref(ctx, at, raw, release, "head_sha", "branch");
-            let ((owner, name), workflow, (key, value)) = (repo?, workflow?, which?);
+            let ((owner, name), workflow, (key, value), event) = (repo?, workflow?, which?, event?);
             path.extend(["repos".into(), owner, name, "actions".into()]);
             if let Some(w) = workflow {
                 path.extend(["workflows".into(), w]);
             }
             path.push("runs".into());
             query.push((key.into(), value));
+            if let Some(e) = event {
+                query.push(("event".into(), e));
+            }
             query.push(("per_page".into(), "100".into()));
+        }
+        GithubChecks => {
+            let repo = owner_name(ctx, at, raw);
+            let which = commit_or_ref(ctx, at, raw, release, "commit", "ref");
+            let required = required_checks(ctx, at, raw);
+            let ((owner, name), (_, git_ref), required) = (repo?, which?, required?);
+            path.extend(["repos".into(), owner, name, "commits".into(), git_ref]);
+            path.push("check-runs".into());
+            query.push(("per_page".into(), "100".into()));
+            // Not sent: the preset reads the names back from the URL it polls.
+            if !required.is_empty() {
+                let mut names = Url::parse("x:").ok()?;
+                names
+                    .query_pairs_mut()
+                    .extend_pairs(required.iter().map(|r| ("required", r)));
+                url.set_fragment(names.query());
+            }
         }
         Gitlab => {
             let project = ctx
@@ -230,6 +266,35 @@ pub fn preset_url(
         url.query_pairs_mut().extend_pairs(&query);
     }
     Some(url.to_string())
+}
+
+/// `repo = "owner/name"`, split.
+fn owner_name(ctx: &mut Ctx, at: &KeyPath, raw: &schema::Source) -> Option<(String, String)> {
+    let repo = ctx.required(&at.key("repo"), raw.repo.clone(), "\"owner/name\"")?;
+    match repo.split('/').collect::<Vec<_>>().as_slice() {
+        [owner, name] if !owner.is_empty() && !name.is_empty() => {
+            Some((owner.to_string(), name.to_string()))
+        }
+        _ => {
+            ctx.report
+                .invalid(&at.key("repo"), quoted(&repo), "\"owner/name\"");
+            None
+        }
+    }
+}
+
+/// `required = ["build", "ci/jenkins"]`: check names, none empty (an empty list: all count).
+fn required_checks(ctx: &mut Ctx, at: &KeyPath, raw: &schema::Source) -> Option<Vec<String>> {
+    let mut ok = true;
+    for (i, name) in raw.required.iter().flatten().enumerate() {
+        if name.trim().is_empty() {
+            let expected = "a check run's name or a status context, e.g. \"build\"";
+            ctx.report
+                .invalid(&at.key("required").index(i), quoted(name), expected);
+            ok = false;
+        }
+    }
+    ok.then(|| raw.required.clone().unwrap_or_default())
 }
 
 /// `commit` (default: the release's) or `ref`, as the API's query parameter.

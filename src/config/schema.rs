@@ -61,13 +61,15 @@ pub struct Source {
     pub error_jq: Option<String>,
     /// alertmanager: label matchers, `severity="critical"`.
     pub matchers: Option<Vec<String>>,
-    /// github-actions: `owner/name`.
+    /// github-actions, github-checks: `owner/name`.
     pub repo: Option<String>,
     /// github-actions: a workflow's file name or id.
     pub workflow: Option<String>,
-    /// github-actions, gitlab: the commit (default: the release's).
+    /// github-actions: only runs triggered by this event (`push`, `pull_request`, …).
+    pub event: Option<String>,
+    /// github-actions, github-checks, gitlab: the commit (default: the release's).
     pub commit: Option<String>,
-    /// github-actions, gitlab: a branch or tag instead of a commit.
+    /// github-actions, github-checks, gitlab: a branch or tag instead of a commit.
     #[serde(rename = "ref")]
     pub git_ref: Option<String>,
     /// gitlab: id or path; unleash, launchdarkly: project key.
@@ -76,6 +78,8 @@ pub struct Source {
     pub flag: Option<String>,
     /// unleash, launchdarkly: the environment (default: the release's).
     pub environment: Option<String>,
+    /// github-checks: only these checks count, and each must be there.
+    pub required: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

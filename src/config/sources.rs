@@ -196,14 +196,9 @@ pub fn build(
         SourceKind::Prometheus => url,
         preset => presets::preset_url(ctx, &at, preset, &url, &raw, release)?,
     };
-    if kind == SourceKind::GithubActions {
-        for (h, v) in [
-            ("Accept", "application/vnd.github+json"),
-            ("X-GitHub-Api-Version", "2022-11-28"),
-        ] {
-            if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)) {
-                headers.push((h.to_string(), Secret::new(v)));
-            }
+    for (h, v) in presets::default_headers(kind) {
+        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)) {
+            headers.push((h.to_string(), Secret::new(*v)));
         }
     }
     Some(SourceSpec {

@@ -3,9 +3,9 @@
 //!
 //! Providers are chosen by `SourceKind`: `prometheus` runs one instant query per distinct query,
 //! `http` fetches one JSON document and reads each signal by JSON Pointer or jq program, and
-//! the presets (`presets::*`: Alertmanager, GitHub Actions, GitLab, Unleash, LaunchDarkly) read
-//! their API's answer into named fields. A source with no signals (a rollback check endpoint)
-//! only has to answer 2xx.
+//! the presets (`presets::*`: Alertmanager, GitHub Actions, GitHub checks, GitLab, Unleash,
+//! LaunchDarkly) read their API's answer into named fields. A source with no signals (a
+//! rollback check endpoint) only has to answer 2xx.
 
 pub mod client;
 pub mod error;

@@ -66,7 +66,7 @@ pub struct Seen {
 /// The rollback check path always answers 200; any other unknown path is a 404.
 #[derive(Clone, Default)]
 pub struct Recorder {
-    answers: Arc<Mutex<HashMap<String, String>>>,
+    answers: Arc<Mutex<HashMap<String, (StatusCode, String)>>>,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
@@ -75,10 +75,15 @@ pub const ROLLBACK_CHECK: &str = "/hooks/rollback/check";
 impl Recorder {
     /// Answer `path` with the recorded body `file` from now on.
     pub fn answer(&self, path: &str, file: &str) {
+        self.answer_with(path, StatusCode::OK, file);
+    }
+
+    /// Answer `path` with `status` and the recorded body `file` (a provider's error body).
+    pub fn answer_with(&self, path: &str, status: StatusCode, file: &str) {
         self.answers
             .lock()
             .unwrap()
-            .insert(path.to_string(), recorded(file));
+            .insert(path.to_string(), (status, recorded(file)));
     }
 
     /// The requests made to `path` so far.
@@ -116,8 +121,8 @@ impl Recorder {
             return (StatusCode::OK, "{}").into_response();
         }
         match self.answers.lock().unwrap().get(&path) {
-            Some(body) => (
-                StatusCode::OK,
+            Some((status, body)) => (
+                *status,
                 [("content-type", "application/json")],
                 body.clone(),
             )

@@ -1,6 +1,10 @@
 //! GitHub Actions: `GET /repos/{owner}/{repo}/actions/runs?head_sha={commit}` (or one
-//! workflow's runs). Each workflow's newest run counts; together they are one CI state:
-//! any failed → failure, else any still going → in_progress (or queued), else success.
+//! workflow's runs, or `branch=`, and maybe `event=`). Each workflow's newest run counts;
+//! together they are one CI state: any failed → failure, else any still going → in_progress
+//! (or queued), else success. GitHub documents no order for the list, so "newest" is by
+//! `created_at`, not position. Only runs of the commit (or branch, or event) asked count: a
+//! server that ignores a filter (an older GitHub Enterprise Server) lists other runs, and
+//! those say nothing.
 
 use super::Fields;
 use super::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
@@ -35,12 +39,50 @@ fn state(run: &Value) -> (&'static str, u8) {
     }
 }
 
-pub fn read(doc: &Value) -> Result<Fields, SourceError> {
-    let Some(runs) = doc["workflow_runs"].as_array() else {
+/// The filters the URL asks for, as (the run's key, the value it must have): the commit or
+/// the branch, and the event.
+fn filters(url: &str) -> Vec<(&'static str, String)> {
+    let which = match super::query_param(url, "head_sha") {
+        Some(sha) => Some(("head_sha", sha)),
+        None => super::query_param(url, "branch").map(|b| ("head_branch", b)),
+    };
+    let event = super::query_param(url, "event").map(|e| ("event", e));
+    which.into_iter().chain(event).collect()
+}
+
+pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
+    let Some(listed) = doc["workflow_runs"].as_array() else {
         return Err(SourceError::Unexpected(
             "no workflow_runs list in the answer".into(),
         ));
     };
+    let mut f = Fields::default();
+    let filters = filters(url);
+    let fits = |r: &Value, (key, want): &(&str, String)| r[*key] == want.as_str();
+    let runs: Vec<&Value> = listed
+        .iter()
+        .filter(|r| filters.iter().all(|x| fits(r, x)))
+        .collect();
+    // The first filter some listed run does not fit, to name in the note or the error.
+    if let Some((key, want)) = filters.iter().find(|x| listed.iter().any(|r| !fits(r, x))) {
+        if runs.is_empty() {
+            return Err(SourceError::Unexpected(format!(
+                "every run listed has another {key} than {}",
+                crate::sources::error::quote(want, 12)
+            )));
+        }
+        f.notes.push(format!(
+            "{} runs of another {key} ignored",
+            listed.len() - runs.len()
+        ));
+    }
+    if doc["total_count"].as_u64().unwrap_or(0) > listed.len() as u64 {
+        f.notes.push(format!(
+            "{} runs, the first {} read",
+            doc["total_count"],
+            listed.len()
+        ));
+    }
     // The newest run of each workflow (a re-run or a new push replaces the old run).
     let mut newest: Vec<&Value> = Vec::new();
     for run in runs {
@@ -51,7 +93,6 @@ pub fn read(doc: &Value) -> Result<Fields, SourceError> {
             None => newest.push(run),
         }
     }
-    let mut f = Fields::default();
     f.set("runs", Reading::Number(newest.len() as f64));
     // The run that decides: the worst state; among equals, the newest.
     let decider = newest
@@ -101,6 +142,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const URL: &str = "https://api.github.com/repos/acme/checkout/actions/runs?head_sha=9f2c1ab";
+
     fn run(id: u64, workflow: u64, name: &str, status: &str, conclusion: Value, at: &str) -> Value {
         json!({
             "id": id,
@@ -117,7 +160,7 @@ mod tests {
     }
 
     fn status(doc: Value) -> (String, String) {
-        let f = read(&doc).unwrap();
+        let f = read(&doc, URL).unwrap();
         let t = |n| f.get(n).and_then(|r| r.as_text()).unwrap_or_default();
         (t("status"), t("url"))
     }
@@ -144,7 +187,7 @@ mod tests {
             run(12, 2, "Deploy checks", "completed", json!("timed_out"), "2024-05-01T10:02:00Z"),
             run(11, 3, "Lint", "completed", json!("success"), "2024-05-01T10:01:00Z"),
         ]});
-        let f = read(&doc).unwrap();
+        let f = read(&doc, URL).unwrap();
         assert_eq!(f.get("status"), Some(&Reading::Text("failure".into())));
         assert_eq!(
             f.get("workflow"),
@@ -181,7 +224,7 @@ mod tests {
 
     #[test]
     fn no_runs_yet_is_missing_not_green() {
-        let f = read(&json!({"total_count": 0, "workflow_runs": []})).unwrap();
+        let f = read(&json!({"total_count": 0, "workflow_runs": []}), URL).unwrap();
         assert_eq!(
             f.get("status"),
             Some(&Reading::Missing(
@@ -193,10 +236,82 @@ mod tests {
 
     #[test]
     fn an_error_body_is_unexpected() {
-        let e = read(&json!({"message": "Not Found"})).unwrap_err();
+        let e = read(&json!({"message": "Not Found"}), URL).unwrap_err();
         assert_eq!(
             e.to_string(),
             "unexpected response: no workflow_runs list in the answer"
+        );
+    }
+
+    #[test]
+    fn runs_of_other_commits_do_not_count() {
+        let mut other = run(
+            3,
+            1,
+            "CI",
+            "completed",
+            json!("success"),
+            "2024-05-01T10:00:00Z",
+        );
+        other["head_sha"] = json!("0000000");
+        let doc = json!({"total_count": 1, "workflow_runs": [other.clone()]});
+        let e = read(&doc, URL).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unexpected response: every run listed has another head_sha than 9f2c1ab"
+        );
+        let mine = run(
+            2,
+            1,
+            "CI",
+            "completed",
+            json!("failure"),
+            "2024-05-01T09:00:00Z",
+        );
+        let f = read(
+            &json!({"total_count": 2, "workflow_runs": [other, mine]}),
+            URL,
+        )
+        .unwrap();
+        assert_eq!(f.get("status"), Some(&Reading::Text("failure".into())));
+        assert_eq!(
+            f.notes,
+            vec!["1 runs of another head_sha ignored".to_string()]
+        );
+    }
+
+    #[test]
+    fn runs_of_another_event_do_not_count_when_one_is_asked() {
+        let mut pr = run(
+            5,
+            1,
+            "CI",
+            "completed",
+            json!("failure"),
+            "2024-05-01T11:00:00Z",
+        );
+        pr["event"] = json!("pull_request");
+        let push = run(
+            4,
+            1,
+            "CI",
+            "completed",
+            json!("success"),
+            "2024-05-01T10:00:00Z",
+        );
+        let doc = json!({"total_count": 2, "workflow_runs": [pr.clone(), push]});
+        assert_eq!(
+            status(doc.clone()).0,
+            "failure",
+            "every event counts by default"
+        );
+        let f = read(&doc, &format!("{URL}&event=push")).unwrap();
+        assert_eq!(f.get("status"), Some(&Reading::Text("success".into())));
+        let only_pr = json!({"total_count": 1, "workflow_runs": [pr]});
+        let e = read(&only_pr, &format!("{URL}&event=push")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unexpected response: every run listed has another event than push"
         );
     }
 }

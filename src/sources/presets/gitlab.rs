@@ -1,5 +1,7 @@
-//! GitLab CI: `GET /api/v4/projects/{id}/pipelines?sha={commit}` (or `ref=`). GitLab lists
-//! the newest pipeline first; that one is the state: queued, in_progress, success or failure.
+//! GitLab CI: `GET /api/v4/projects/{id}/pipelines?sha={commit}` (or `ref=`), asked newest
+//! first (`order_by=id&sort=desc`, GitLab's default too); the pipeline with the highest id is
+//! the state, whatever order the answer has: queued, in_progress, success or failure.
+//! Pipelines of another commit or ref (a server that ignored the filter) do not count.
 
 use super::Fields;
 use super::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
@@ -33,13 +35,32 @@ fn state(status: &str) -> &'static str {
     }
 }
 
-pub fn read(doc: &Value) -> Result<Fields, SourceError> {
-    let Some(pipelines) = doc.as_array() else {
+pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
+    let Some(listed) = doc.as_array() else {
         return Err(SourceError::Unexpected(
             "expected a list of pipelines".into(),
         ));
     };
+    let asked = ["sha", "ref"]
+        .into_iter()
+        .find_map(|key| Some((key, super::query_param(url, key)?)));
+    let pipelines: Vec<&Value> = match &asked {
+        Some((key, want)) => listed.iter().filter(|p| p[key] == want.as_str()).collect(),
+        None => listed.iter().collect(),
+    };
     let mut f = Fields::default();
+    if let Some((key, want)) = asked.filter(|_| pipelines.len() < listed.len()) {
+        if pipelines.is_empty() {
+            return Err(SourceError::Unexpected(format!(
+                "every pipeline listed has another {key} than {}",
+                crate::sources::error::quote(&want, 12)
+            )));
+        }
+        f.notes.push(format!(
+            "{} pipelines of another {key} ignored",
+            listed.len() - pipelines.len()
+        ));
+    }
     f.set("pipelines", Reading::Number(pipelines.len() as f64));
     // Newest first by id, whatever order the server used.
     let newest = pipelines
@@ -94,8 +115,10 @@ mod tests {
         })
     }
 
+    const URL: &str = "https://gitlab.example.com/api/v4/projects/278964/pipelines?sha=9f2c1ab";
+
     fn field(doc: &Value, name: &str) -> Reading {
-        read(doc).unwrap().get(name).cloned().unwrap()
+        read(doc, URL).unwrap().get(name).cloned().unwrap()
     }
 
     #[test]
@@ -138,10 +161,23 @@ mod tests {
             field(&json!([]), "status"),
             Reading::Missing("no pipeline for this commit yet".into())
         );
-        let e = read(&json!({"message": "404 Project Not Found"})).unwrap_err();
+        let e = read(&json!({"message": "404 Project Not Found"}), URL).unwrap_err();
         assert_eq!(
             e.to_string(),
             "unexpected response: expected a list of pipelines"
         );
+    }
+
+    #[test]
+    fn pipelines_of_another_commit_do_not_count() {
+        let mut other = pipeline(700, "success");
+        other["sha"] = json!("0000000");
+        let e = read(&json!([other.clone()]), URL).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unexpected response: every pipeline listed has another sha than 9f2c1ab"
+        );
+        let doc = json!([other, pipeline(600, "failed")]);
+        assert_eq!(field(&doc, "status"), Reading::Text("failure".into()));
     }
 }

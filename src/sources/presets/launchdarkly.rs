@@ -1,6 +1,7 @@
 //! LaunchDarkly: one flag in one environment, over `GET /api/v2/flags/{project}/{flag}?env=…`
 //! (the documented feature flag shape, `environments` keyed by environment key): whether it is
-//! on, and the percentage of default-rule (fallthrough) traffic served `true`.
+//! on, and the percentage of default-rule (fallthrough) traffic served `true`. The answer
+//! must be the flag asked (`key`) and hold the environment asked.
 
 use super::Fields;
 use crate::core::reading::Reading;
@@ -20,6 +21,16 @@ pub const FIELDS: &[super::FieldDoc] = &[
 const WEIGHT_PER_PERCENT: f64 = 1000.0;
 
 pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
+    let flag = super::last_segment(url).unwrap_or_default();
+    if doc["key"].as_str() != Some(flag.as_str()) {
+        let got = match &doc["key"] {
+            Value::String(k) => format!("{:?}", crate::sources::error::quote(k, 30)),
+            _ => "no key".into(),
+        };
+        return Err(SourceError::Unexpected(format!(
+            "not the flag {flag:?}: got {got}"
+        )));
+    }
     let asked = super::query_param(url, "env").unwrap_or_default();
     let env = &doc["environments"][asked.as_str()];
     if !env.is_object() {
@@ -177,5 +188,16 @@ mod tests {
             Reading::Missing("not a boolean flag: its rollout is not a share".into())
         );
         assert_eq!(field(&doc, "on"), Reading::Bool(true));
+    }
+
+    #[test]
+    fn another_flag_is_unexpected() {
+        let mut doc = flag(true, json!({"variation": 0}));
+        doc["key"] = json!("checkout-v1");
+        let e = read(&doc, URL).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unexpected response: not the flag \"checkout-v2\": got \"checkout-v1\""
+        );
     }
 }

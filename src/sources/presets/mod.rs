@@ -1,10 +1,13 @@
 //! Presets: the APIs operators already run, read by name. Each is a thin layer over the shared
 //! client: one GET of the URL config built (with the release's commit, flag, environment or
 //! label matchers in it), then a pure function from the JSON answer to named values, which
-//! conditions and gates pick with `field = "…"`.
+//! conditions and gates pick with `field = "…"`. GitHub checks asks two things of the same
+//! commit (check runs and the combined status), both GETs at once, within one timeout.
 
 pub mod alertmanager;
+pub mod answer;
 pub mod github;
+pub mod github_checks;
 pub mod gitlab;
 pub mod launchdarkly;
 pub mod unleash;
@@ -12,7 +15,6 @@ pub mod unleash;
 use super::Polled;
 use super::client::SourceClient;
 use super::error::SourceError;
-use super::http::fetch_json;
 use crate::core::reading::Reading;
 use crate::setup::{Extract, SourceKind, SourceSpec};
 use serde_json::Value;
@@ -44,6 +46,7 @@ pub fn fields_of(kind: SourceKind) -> &'static [FieldDoc] {
     match kind {
         SourceKind::Alertmanager => alertmanager::FIELDS,
         SourceKind::GithubActions => github::FIELDS,
+        SourceKind::GithubChecks => github_checks::FIELDS,
         SourceKind::Gitlab => gitlab::FIELDS,
         SourceKind::Unleash => unleash::FIELDS,
         SourceKind::LaunchDarkly => launchdarkly::FIELDS,
@@ -55,10 +58,13 @@ pub fn fields_of(kind: SourceKind) -> &'static [FieldDoc] {
 pub fn read(kind: SourceKind, doc: &Value, url: &str) -> Result<Fields, SourceError> {
     match kind {
         SourceKind::Alertmanager => alertmanager::read(doc),
-        SourceKind::GithubActions => github::read(doc),
-        SourceKind::Gitlab => gitlab::read(doc),
+        SourceKind::GithubActions => github::read(doc, url),
+        SourceKind::Gitlab => gitlab::read(doc, url),
         SourceKind::Unleash => unleash::read(doc, url),
         SourceKind::LaunchDarkly => launchdarkly::read(doc, url),
+        SourceKind::GithubChecks => Err(SourceError::Unexpected(
+            "github-checks reads two answers".into(),
+        )),
         SourceKind::Prometheus | SourceKind::Http => {
             Err(SourceError::Unexpected("not a preset source".into()))
         }
@@ -66,11 +72,13 @@ pub fn read(kind: SourceKind, doc: &Value, url: &str) -> Result<Fields, SourceEr
 }
 
 pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
-    let doc = match fetch_json(client, spec).await {
-        Ok(doc) => doc,
-        Err(e) => return Polled::failed(e),
+    let fields = match spec.kind {
+        SourceKind::GithubChecks => github_checks::poll(client, spec).await,
+        kind => answer::get_json(client, &spec.url, &spec.headers, spec.timeout)
+            .await
+            .and_then(|doc| read(kind, &doc, &spec.url)),
     };
-    let fields = match read(spec.kind, &doc, &spec.url) {
+    let fields = match fields {
         Ok(f) => f,
         Err(e) => return Polled::failed(e),
     };
