@@ -276,4 +276,37 @@ mod tests {
         );
         assert!(client.turns("http://b.example/q").try_acquire().is_ok());
     }
+
+    #[test]
+    fn a_source_with_tls_settings_has_its_own_client_but_shares_the_turns() {
+        let client = SourceClient::with_limits(DEFAULT_BODY_LIMIT, 1).unwrap();
+        let tls = Arc::new(TlsSpec {
+            ca: None,
+            ca_only: false,
+            identity: None,
+            server_name: Some("prometheus.internal".into()),
+        });
+        let spec = SourceSpec {
+            name: "prom".into(),
+            kind: crate::setup::SourceKind::Prometheus,
+            url: "https://10.0.0.7:9090".into(),
+            method: "GET".into(),
+            headers: vec![],
+            body: None,
+            interval: Duration::from_secs(10),
+            timeout: Duration::from_secs(5),
+            stale_after: Duration::from_secs(30),
+            signals: vec![],
+            tls: Some(tls),
+        };
+        let own = client.for_source(&spec).unwrap();
+        assert!(own.tls.is_some() && client.tls.is_none());
+        let _held = client.turns(&spec.url).try_acquire_owned().unwrap();
+        assert!(own.turns(&spec.url).try_acquire().is_err());
+        // Built once, then reused for every poll.
+        client.for_source(&spec).unwrap();
+        assert_eq!(client.with_tls.lock().unwrap().len(), 1);
+        let plain = SourceSpec { tls: None, ..spec };
+        assert!(client.for_source(&plain).unwrap().tls.is_none());
+    }
 }
