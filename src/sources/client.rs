@@ -104,7 +104,7 @@ impl SourceClient {
         let mut built = self.with_tls.lock().unwrap_or_else(|e| e.into_inner());
         let found = built
             .iter()
-            .find(|(t, h, _)| t == tls && *h == host)
+            .find(|(t, h, _)| (Arc::ptr_eq(t, tls) || t == tls) && *h == host)
             .map(|(_, _, c)| c.clone());
         let http = match found {
             Some(c) => c,
