@@ -62,6 +62,11 @@ fn files_that_are_missing_or_not_certificates() {
         "{e}"
     );
 
+    let der = dir.path().join("ca.der");
+    std::fs::write(&der, [0x30, 0x82, 0x01, 0xff, 0x30, 0x82]).unwrap();
+    let e = errors(&source(&format!(r#"{{ ca = "{}" }}"#, p(&der))), &[]);
+    assert!(e.contains("no -----BEGIN CERTIFICATE----- block in it (it looks like DER: convert it with openssl x509 -inform der"), "{e}");
+
     // PEM armour around something that is not a certificate.
     let ca = Ca::new("root");
     let garbage = "-----BEGIN CERTIFICATE-----\nMIIBAAAAAAAAAAAA\n-----END CERTIFICATE-----\n";

@@ -126,8 +126,12 @@ impl Ctx<'_> {
     fn certificates(&mut self, at: &KeyPath, path: &str, expected: &str) -> Option<Vec<Block>> {
         let full = self.env.resolve(path);
         let value = Some(quoted(path));
-        let text = match std::fs::read(&full) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        let (text, der) = match std::fs::read(&full) {
+            // DER is binary and starts with an ASN.1 SEQUENCE (0x30).
+            Ok(bytes) => (
+                String::from_utf8_lossy(&bytes).into_owned(),
+                bytes.first() == Some(&0x30) && std::str::from_utf8(&bytes).is_err(),
+            ),
             Err(e) => {
                 let why = format!("cannot read {}: {e}", full.display());
                 self.report.error(at, why, value, Some(expected.into()));
@@ -155,8 +159,13 @@ impl Ctx<'_> {
             .filter(|b| b.label == "CERTIFICATE")
             .collect();
         if certs.is_empty() {
+            let hint = if der {
+                " (it looks like DER: convert it with openssl x509 -inform der -in FILE -out FILE.pem)"
+            } else {
+                ""
+            };
             let why = format!(
-                "{} is not PEM: no -----BEGIN CERTIFICATE----- block in it",
+                "{} is not PEM: no -----BEGIN CERTIFICATE----- block in it{hint}",
                 full.display()
             );
             self.report.error(at, why, value, Some(expected.into()));
