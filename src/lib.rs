@@ -17,5 +17,6 @@ pub mod runtime;
 pub mod secret;
 pub mod setup;
 pub mod sources;
+pub mod tls;
 pub mod ui;
 pub mod url_credentials;

@@ -6,7 +6,9 @@ use crate::core::gate::GateSpec;
 use crate::core::plan::Plan;
 use crate::core::reading::{SignalId, SourceId};
 use crate::secret::Secret;
+use crate::tls::TlsSpec;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -139,6 +141,8 @@ pub struct SourceSpec {
     pub stale_after: Duration,
     /// The values this source must produce on each poll.
     pub signals: Vec<(SignalId, Extract)>,
+    /// Its own CA, client certificate or server name; `None` uses the shared client.
+    pub tls: Option<Arc<TlsSpec>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +199,8 @@ pub struct ActionSpec {
     /// The target honours the Idempotency-Key: timeouts and 5xx may be retried.
     pub idempotent: bool,
     pub timeout: Duration,
+    /// Its own CA, client certificate or server name; `None` uses the shared client.
+    pub tls: Option<Arc<TlsSpec>>,
 }
 
 /// A notification webhook (Slack-compatible or any JSON endpoint) told about stage changes,
@@ -213,4 +219,5 @@ pub struct NotifySpec {
     /// Which journal events are announced.
     pub events: Vec<crate::core::record::Event>,
     pub timeout: Duration,
+    pub tls: Option<Arc<TlsSpec>>,
 }

@@ -117,6 +117,7 @@ fn spec(url: String, body: &str, kind: BodyKind) -> ActionSpec {
         body_kind: kind,
         idempotent: false,
         timeout: Duration::from_secs(10),
+        tls: None,
     }
 }
 

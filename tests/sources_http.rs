@@ -150,6 +150,7 @@ fn spec(kind: SourceKind, url: String, signals: Vec<Extract>) -> SourceSpec {
         timeout: Duration::from_secs(5),
         stale_after: Duration::from_secs(30),
         signals: signals.into_iter().enumerate().collect(),
+        tls: None,
     }
 }
 

@@ -70,6 +70,7 @@ fn source(name: &str, url: String, interval: Duration) -> SourceSpec {
         timeout: Duration::from_secs(5),
         stale_after: interval * 3,
         signals: vec![(0, Extract::Pointer("/v".into()))],
+        tls: None,
     }
 }
 

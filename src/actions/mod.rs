@@ -13,6 +13,6 @@ mod vars;
 pub use notify::{announce, notice_vars, notify_action};
 pub use outcome::{EXCERPT_CHARS, Outcome, excerpt};
 pub use request::{Request, build_request, check, summary, target};
-pub use send::{BODY_CAP, RetryPolicy, client, client_builder, send};
+pub use send::{BODY_CAP, RetryPolicy, client, client_builder, send, tls_client};
 pub use template::{TemplateError, render_body, render_url};
 pub use vars::{STANDARD, Vars};

@@ -15,6 +15,7 @@ pub fn notify_action(spec: &NotifySpec) -> ActionSpec {
         body_kind: spec.body_kind,
         idempotent: false,
         timeout: spec.timeout,
+        tls: spec.tls.clone(),
     }
 }
 
@@ -85,6 +86,7 @@ mod tests {
             body_kind: BodyKind::Json,
             events: vec![Event::BreachBegan],
             timeout: Duration::from_secs(5),
+            tls: None,
         };
         let base = Vars::new().with("environment", "prod");
         let message = "checkout 2.0 (prod): breach began: \"p95\" 650 ms above max\nsee dashboard";
@@ -115,6 +117,7 @@ mod tests {
             body_kind: BodyKind::Json,
             events: vec![],
             timeout: Duration::from_secs(1),
+            tls: None,
         };
         let vars = notice_vars("m", "breach_began", None, &Vars::new());
         let err = announce(&crate::actions::client().unwrap(), &spec, &vars)

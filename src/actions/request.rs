@@ -4,8 +4,10 @@ use super::template::{TemplateError, render_body, render_url};
 use super::vars::Vars;
 use crate::secret::Secret;
 use crate::setup::{ActionSpec, BodyKind};
+use crate::tls::TlsSpec;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Url};
+use std::sync::Arc;
 
 /// A request ready to send. Header values stay `Secret`s until the moment they are sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +18,8 @@ pub struct Request {
     pub body: Option<String>,
     /// Set unless a configured header already says it.
     pub content_type: Option<&'static str>,
+    /// The action's own TLS settings; `None` sends with the shared client.
+    pub tls: Option<Arc<TlsSpec>>,
 }
 
 pub fn build_request(spec: &ActionSpec, vars: &Vars) -> Result<Request, TemplateError> {
@@ -59,6 +63,7 @@ pub fn build_request(spec: &ActionSpec, vars: &Vars) -> Result<Request, Template
         headers: spec.headers.clone(),
         body,
         content_type,
+        tls: spec.tls.clone(),
     })
 }
 
@@ -106,6 +111,7 @@ mod tests {
             body_kind: BodyKind::Json,
             idempotent: false,
             timeout: Duration::from_secs(5),
+            tls: None,
         }
     }
 

@@ -5,6 +5,7 @@
 
 use super::outcome::{Outcome, excerpt};
 use super::request::{Request, target};
+use crate::tls::TlsSpec;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,26 @@ pub async fn send(
             excerpt: String::new(),
         };
         return (outcome, 0);
+    };
+    // An action with its own TLS settings has its own client, built for this request.
+    let own;
+    let client = match &req.tls {
+        None => client,
+        Some(tls) => match tls_client(tls, &req.url) {
+            Ok(c) => {
+                own = c;
+                &own
+            }
+            Err(e) => {
+                let outcome = Outcome::Failed {
+                    status: None,
+                    latency: Duration::ZERO,
+                    reason: format!("the TLS settings cannot be used: {e}; nothing was sent"),
+                    excerpt: String::new(),
+                };
+                return (outcome, 0);
+            }
+        },
     };
     let host = target(req);
     let check = format!("check {host} for the action before confirming again");
@@ -163,7 +184,8 @@ pub async fn send(
                 excerpt: String::new(),
             },
             Attempt::NotConnected(error) => {
-                if time_left {
+                // A certificate refused now is refused again: only a config change helps.
+                if time_left && !error.starts_with("TLS: ") {
                     wait(&mut backoff, policy).await;
                     continue;
                 }
@@ -219,15 +241,22 @@ pub fn client() -> reqwest::Result<reqwest::Client> {
     client_builder().build()
 }
 
+/// The client for an action (or notification) with its own CA, client certificate or server
+/// name, sending to `url`'s host.
+pub fn tls_client(tls: &TlsSpec, url: &reqwest::Url) -> Result<reqwest::Client, String> {
+    crate::tls::configure(client_builder(), tls, url)?
+        .build()
+        .map_err(|e| crate::tls::causes(&e))
+}
+
 async fn attempt(
     client: &reqwest::Client,
     req: &Request,
     key: &HeaderValue,
     timeout: Duration,
 ) -> Attempt {
-    let mut builder = client
-        .request(req.method.clone(), req.url.clone())
-        .timeout(timeout);
+    let url = crate::tls::target(&req.url, req.tls.as_deref());
+    let mut builder = client.request(req.method.clone(), url).timeout(timeout);
     for (name, value) in &req.headers {
         if name.eq_ignore_ascii_case("idempotency-key") {
             continue;
@@ -289,7 +318,9 @@ fn describe(e: reqwest::Error) -> String {
         }
         next = err.source();
     }
-    if parts.is_empty() {
+    if let Some(why) = parts.last().and_then(|p| crate::tls::refusal(p)) {
+        why
+    } else if parts.is_empty() {
         e.to_string()
     } else {
         parts.join(": ")

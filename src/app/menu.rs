@@ -80,6 +80,7 @@ mod tests {
             body_kind: BodyKind::None,
             idempotent: false,
             timeout: Duration::from_secs(5),
+            tls: None,
         }
     }
 

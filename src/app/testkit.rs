@@ -32,6 +32,7 @@ fn source(name: &str, kind: SourceKind, signals: Vec<(usize, Extract)>) -> Sourc
         timeout: Duration::from_secs(2),
         stale_after: Duration::from_secs(15),
         signals,
+        tls: None,
     }
 }
 
@@ -45,6 +46,7 @@ fn action(name: &str) -> ActionSpec {
         body_kind: BodyKind::Json,
         idempotent: false,
         timeout: Duration::from_secs(5),
+        tls: None,
     }
 }
 

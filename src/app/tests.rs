@@ -397,6 +397,7 @@ fn with_slack(read_only: bool) -> State {
         body_kind: crate::setup::BodyKind::Json,
         events: vec![Event::BreachBegan],
         timeout: Duration::from_secs(1),
+        tls: None,
     }];
     s
 }

@@ -6,6 +6,8 @@ use super::path::KeyPath;
 use super::schema;
 use super::sources::{ROLLBACK_CHECK, timing};
 use crate::setup::{ActionSpec, BodyKind, SourceKind, SourceSpec};
+use crate::tls::TlsSpec;
+use std::sync::Arc;
 use std::time::Duration;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -15,7 +17,7 @@ pub enum RollbackCheck {
     NoAction,
     NoCheck,
     /// Polled as the implicit `rollback check` source (no signals).
-    Source(Option<SourceSpec>),
+    Source(Option<Box<SourceSpec>>),
 }
 
 pub fn build_all(
@@ -33,9 +35,21 @@ pub fn build_all(
             }
             continue;
         };
+        let tls = ctx.tls(&at.key("tls"), raw.tls.as_ref(), raw.url.as_deref());
         match (&raw.check, name.as_str()) {
             (Some(check), "rollback") => {
-                rollback = RollbackCheck::Source(check_source(ctx, &at.key("check"), check))
+                // The check mostly goes where the action goes: it has the action's TLS
+                // settings unless it has its own.
+                let tls = match &check.tls {
+                    Some(own) => {
+                        let at = at.key("check").key("tls");
+                        ctx.tls(&at, Some(own), check.url.as_deref())
+                    }
+                    None => tls.clone(),
+                };
+                rollback = RollbackCheck::Source(
+                    check_source(ctx, &at.key("check"), check, tls).map(Box::new),
+                )
             }
             (None, "rollback") => rollback = RollbackCheck::NoCheck,
             (Some(_), _) => ctx.report.problem(
@@ -44,15 +58,24 @@ pub fn build_all(
             ),
             (None, _) => {}
         }
-        out.push(build(ctx, &at, name, raw));
+        out.push(build(ctx, &at, name, raw, tls));
     }
     (out, rollback)
 }
 
-fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: schema::Action) -> Option<ActionSpec> {
+fn build(
+    ctx: &mut Ctx,
+    at: &KeyPath,
+    name: &str,
+    raw: schema::Action,
+    tls: Option<Arc<TlsSpec>>,
+) -> Option<ActionSpec> {
     let method = ctx.method(&at.key("method"), raw.method, "POST");
     let url = ctx.url(&at.key("url"), raw.url);
     let headers = ctx.headers(&at.key("headers"), raw.headers.as_ref());
+    if raw.tls.is_some() && tls.is_none() {
+        return None;
+    }
     let body_kind = match (&raw.body, raw.content_type.as_deref()) {
         (None, None) => Some(BodyKind::None),
         (None, Some(_)) => {
@@ -93,6 +116,7 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: schema::Action) -> Option
         body_kind: body_kind?,
         idempotent: raw.idempotent.unwrap_or(false),
         timeout: timeout?,
+        tls,
     };
     // A template that cannot render is found now, not when an operator confirms an action.
     if let Err(e) = crate::actions::check(&spec) {
@@ -103,7 +127,12 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: schema::Action) -> Option
     Some(spec)
 }
 
-fn check_source(ctx: &mut Ctx, at: &KeyPath, raw: &schema::Check) -> Option<SourceSpec> {
+fn check_source(
+    ctx: &mut Ctx,
+    at: &KeyPath,
+    raw: &schema::Check,
+    tls: Option<Arc<TlsSpec>>,
+) -> Option<SourceSpec> {
     let url = ctx.url(&at.key("url"), raw.url.clone());
     let url = url.filter(|u| {
         let plain = !u.contains("{{");
@@ -136,5 +165,6 @@ fn check_source(ctx: &mut Ctx, at: &KeyPath, raw: &schema::Check) -> Option<Sour
         timeout,
         stale_after,
         signals: Vec::new(),
+        tls,
     })
 }

@@ -47,7 +47,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     let action_items = named_tables(ctx, doc, "actions");
     let (actions, rollback) = actions::build_all(ctx, &action_items);
     let check = match &rollback {
-        RollbackCheck::Source(spec) => spec.clone(),
+        RollbackCheck::Source(spec) => spec.as_deref().cloned(),
         _ => None,
     };
     let declared = named_tables(ctx, doc, "sources");

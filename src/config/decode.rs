@@ -41,6 +41,9 @@ pub fn decode<T: DeserializeOwned>(value: &Value, at: &KeyPath, report: &mut Rep
         }
         let full = at.join(&rel);
         match unknown.key {
+            Some(key) if skips_verification(&key) && closest(&key, &unknown.allowed).is_none() => {
+                report.error(&full, NEVER_SKIP, None, None)
+            }
             Some(key) => {
                 let hint = closest(&key, &unknown.allowed)
                     .map(|k| format!(" (did you mean `{k}`?)"))
@@ -65,6 +68,24 @@ pub fn decode<T: DeserializeOwned>(value: &Value, at: &KeyPath, report: &mut Rep
         }
     }
     None
+}
+
+/// Why a key that would turn certificate checks off is refused wherever it is written.
+pub const NEVER_SKIP: &str = "certificate verification cannot be turned off — for a private CA set \
+tls.ca = \"ca.pem\", for a certificate issued to another name set tls.server_name";
+
+/// `insecure`, `skip_verify`, `tls_verify`, `danger_accept_invalid_certs` and the like.
+fn skips_verification(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "insecure",
+        "verif",
+        "invalid_cert",
+        "invalid_host",
+        "danger",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
 }
 
 struct Unknown {

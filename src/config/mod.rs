@@ -21,6 +21,7 @@ mod gates;
 mod layer;
 mod notify;
 mod path;
+mod pem;
 mod pick;
 mod plan;
 mod presets;
@@ -29,6 +30,7 @@ mod secret_ref;
 mod signals;
 mod sources;
 mod spans;
+mod tls;
 
 pub use error::{ConfigError, ConfigErrors};
 pub use gates::{MONITORS_LIVE, ROLLBACK_VERIFIED};

@@ -53,6 +53,7 @@ struct RawNotify {
     content_type: Option<String>,
     events: Option<Vec<String>>,
     timeout: Option<super::schema::Dur>,
+    tls: Option<super::schema::Tls>,
 }
 
 pub fn build_all(ctx: &mut Ctx, items: &[(String, &toml::Value)]) -> Vec<Option<NotifySpec>> {
@@ -98,6 +99,13 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: RawNotify) -> Option<Noti
         }
         Some(TextOrSecret::Text(text)) => ctx.url(&at.key("url"), Some(text)).map(Secret::new),
     };
+    let scheme = url
+        .as_ref()
+        .map(|u| u.expose().get(..7).unwrap_or_default());
+    let tls = ctx.tls(&at.key("tls"), raw.tls.as_ref(), scheme);
+    if raw.tls.is_some() && tls.is_none() {
+        return None;
+    }
     let method = ctx.method(&at.key("method"), raw.method, "POST");
     let headers = ctx.headers(&at.key("headers"), raw.headers.as_ref());
     let body_kind = ctx
@@ -155,6 +163,7 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: RawNotify) -> Option<Noti
         body_kind: body_kind?,
         events: events?,
         timeout: timeout?,
+        tls,
     };
     let sample = crate::actions::notice_vars(
         "a sample message",

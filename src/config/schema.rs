@@ -80,6 +80,24 @@ pub struct Source {
     pub environment: Option<String>,
     /// github-checks: only these checks count, and each must be there.
     pub required: Option<Vec<String>>,
+    pub tls: Option<Tls>,
+}
+
+/// `tls = { ca = "ca.pem", cert = "client.pem", key = { file = "client.key" },
+/// server_name = "prometheus.internal" }`: a private CA, a client certificate, a server name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// A PEM file of one or more CA certificates, trusted beside the public roots.
+    pub ca: Option<String>,
+    /// Trust only `ca`, not the public roots.
+    pub ca_only: Option<bool>,
+    /// A PEM file of the client certificate (and any intermediates).
+    pub cert: Option<String>,
+    /// The client certificate's private key, PEM: a secret reference.
+    pub key: Option<TextOrSecret>,
+    /// The name to verify the server's certificate for, when the URL names another host.
+    pub server_name: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -178,6 +196,7 @@ pub struct Action {
     pub idempotent: Option<bool>,
     pub timeout: Option<Dur>,
     pub check: Option<Check>,
+    pub tls: Option<Tls>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,6 +207,8 @@ pub struct Check {
     pub interval: Option<Dur>,
     pub timeout: Option<Dur>,
     pub headers: Option<Headers>,
+    /// Default: the rollback action's.
+    pub tls: Option<Tls>,
 }
 
 /// How a condition, gate or observed traffic takes its value from its source: the keys it

@@ -79,7 +79,7 @@ impl Ctx<'_> {
     }
 
     /// A value that must be a secret reference.
-    fn secret_only(&mut self, path: &KeyPath, v: &TextOrSecret) -> Option<Secret> {
+    pub(super) fn secret_only(&mut self, path: &KeyPath, v: &TextOrSecret) -> Option<Secret> {
         match v {
             TextOrSecret::Text(_) => {
                 self.report.problem(path, LITERAL);

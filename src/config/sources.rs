@@ -186,6 +186,10 @@ pub fn build(
             headers.push(header);
         }
     }
+    let tls = ctx.tls(&at.key("tls"), raw.tls.as_ref(), url.as_deref());
+    if raw.tls.is_some() && tls.is_none() {
+        return None;
+    }
     let (kind, url, release) = (kind?, url?, release?);
     let body = match (&raw.body, kind) {
         (Some(b), SourceKind::Http) => Some(presets::http_body(ctx, &at, b, release)?),
@@ -212,6 +216,7 @@ pub fn build(
         timeout,
         stale_after,
         signals: Vec::new(),
+        tls,
     })
 }
 

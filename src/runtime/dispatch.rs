@@ -157,6 +157,7 @@ mod tests {
             body_kind: BodyKind::Json,
             idempotent: false,
             timeout: Duration::from_secs(5),
+            tls: None,
         };
         let mut requested = Record::new(
             chrono::Utc::now(),
@@ -214,6 +215,7 @@ mod tests {
             body_kind: BodyKind::None,
             idempotent: false,
             timeout: Duration::from_secs(5),
+            tls: None,
         };
         let d = Dispatch {
             id: "id-2".into(),

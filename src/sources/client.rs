@@ -1,9 +1,13 @@
 //! The one HTTP client every source shares: rustls, pooled connections, the proxy from the
 //! environment, a timeout per request, a cap on how much of a body is read, and a limit on how
-//! many requests are out at once to each host.
+//! many requests are out at once to each host. A source with its own TLS settings (a private
+//! CA, a client certificate, a server name) gets a client of its own, built once and kept,
+//! that still shares the per-host limit with every other source.
 
 use super::error::SourceError;
 use crate::secret::Secret;
+use crate::setup::SourceSpec;
+use crate::tls::TlsSpec;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,6 +29,18 @@ pub struct SourceClient {
     limit: usize,
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     per_host: usize,
+    /// The clients built for TLS settings, by settings and host.
+    with_tls: Arc<Mutex<Vec<TlsClient>>>,
+    /// The TLS settings `http` was built with.
+    tls: Option<Arc<TlsSpec>>,
+}
+
+type TlsClient = (Arc<TlsSpec>, String, reqwest::Client);
+
+fn builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(concat!("gonogo/", env!("CARGO_PKG_VERSION")))
+        .pool_idle_timeout(Duration::from_secs(90))
 }
 
 /// A finished answer: its status and its body, read in full (within the cap).
@@ -63,9 +79,7 @@ impl SourceClient {
     /// requests out at once to any one host (at least one).
     pub fn with_limits(limit: usize, per_host: usize) -> Result<Self, SourceError> {
         let per_host = per_host.max(1);
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("gonogo/", env!("CARGO_PKG_VERSION")))
-            .pool_idle_timeout(Duration::from_secs(90))
+        let http = builder()
             .build()
             .map_err(|e| SourceError::Request(format!("HTTP client: {}", e)))?;
         Ok(SourceClient {
@@ -73,6 +87,39 @@ impl SourceClient {
             limit,
             hosts: Arc::default(),
             per_host,
+            with_tls: Arc::default(),
+            tls: None,
+        })
+    }
+
+    /// The client for `spec`: this one, or, when the source has TLS settings of its own, one
+    /// built for them (once, then reused) that shares this one's per-host turns.
+    pub fn for_source(&self, spec: &SourceSpec) -> Result<SourceClient, SourceError> {
+        let Some(tls) = &spec.tls else {
+            return Ok(self.clone());
+        };
+        let url = reqwest::Url::parse(&spec.url)
+            .map_err(|e| SourceError::Request(format!("bad URL: {e}")))?;
+        let host = url.host_str().unwrap_or_default().to_string();
+        let mut built = self.with_tls.lock().unwrap_or_else(|e| e.into_inner());
+        let found = built
+            .iter()
+            .find(|(t, h, _)| (Arc::ptr_eq(t, tls) || t == tls) && *h == host)
+            .map(|(_, _, c)| c.clone());
+        let http = match found {
+            Some(c) => c,
+            None => {
+                let c = crate::tls::configure(builder(), tls, &url)
+                    .and_then(|b| b.build().map_err(|e| crate::tls::causes(&e)))
+                    .map_err(|e| SourceError::Request(format!("TLS settings: {e}")))?;
+                built.push((tls.clone(), host, c.clone()));
+                c
+            }
+        };
+        Ok(SourceClient {
+            http,
+            tls: Some(tls.clone()),
+            ..self.clone()
         })
     }
 
@@ -112,10 +159,16 @@ impl SourceClient {
     async fn fetch_inner(&self, req: Request<'_>) -> Result<Fetched, SourceError> {
         let method = reqwest::Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| SourceError::Request(format!("bad method {:?}", req.method)))?;
-        let mut builder = self
-            .http
-            .request(method, req.url)
-            .headers(header_map(req.headers)?);
+        let builder = match &self.tls {
+            None => self.http.request(method, req.url),
+            Some(tls) => {
+                let url = reqwest::Url::parse(req.url)
+                    .map_err(|e| SourceError::Request(format!("bad URL: {e}")))?;
+                self.http
+                    .request(method, crate::tls::target(&url, Some(tls)))
+            }
+        };
+        let mut builder = builder.headers(header_map(req.headers)?);
         if !req.query.is_empty() {
             builder = builder.query(req.query);
         }
@@ -222,5 +275,38 @@ mod tests {
                 .is_err()
         );
         assert!(client.turns("http://b.example/q").try_acquire().is_ok());
+    }
+
+    #[test]
+    fn a_source_with_tls_settings_has_its_own_client_but_shares_the_turns() {
+        let client = SourceClient::with_limits(DEFAULT_BODY_LIMIT, 1).unwrap();
+        let tls = Arc::new(TlsSpec {
+            ca: None,
+            ca_only: false,
+            identity: None,
+            server_name: Some("prometheus.internal".into()),
+        });
+        let spec = SourceSpec {
+            name: "prom".into(),
+            kind: crate::setup::SourceKind::Prometheus,
+            url: "https://10.0.0.7:9090".into(),
+            method: "GET".into(),
+            headers: vec![],
+            body: None,
+            interval: Duration::from_secs(10),
+            timeout: Duration::from_secs(5),
+            stale_after: Duration::from_secs(30),
+            signals: vec![],
+            tls: Some(tls),
+        };
+        let own = client.for_source(&spec).unwrap();
+        assert!(own.tls.is_some() && client.tls.is_none());
+        let _held = client.turns(&spec.url).try_acquire_owned().unwrap();
+        assert!(own.turns(&spec.url).try_acquire().is_err());
+        // Built once, then reused for every poll.
+        client.for_source(&spec).unwrap();
+        assert_eq!(client.with_tls.lock().unwrap().len(), 1);
+        let plain = SourceSpec { tls: None, ..spec };
+        assert!(client.for_source(&plain).unwrap().tls.is_none());
     }
 }

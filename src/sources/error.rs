@@ -95,6 +95,9 @@ impl SourceError {
             return SourceError::Timeout(timeout);
         }
         let root = root_cause(err);
+        if let Some(why) = crate::tls::refusal(&root) {
+            return SourceError::Connect(why);
+        }
         if let Some(io) = find_io(err) {
             use std::io::ErrorKind::*;
             let words = match io.kind() {

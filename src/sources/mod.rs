@@ -51,6 +51,11 @@ impl Polled {
 /// Poll a source once, with its timeout. Values a signal maps (`map = { … }`) are read by the
 /// provider as they come, then mapped here, the same way for every kind.
 pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
+    let client = match client.for_source(spec) {
+        Ok(c) => c,
+        Err(e) => return Polled::failed(e),
+    };
+    let client = &client;
     if spec.signals.is_empty() {
         return http::check(client, spec).await;
     }

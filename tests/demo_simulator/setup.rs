@@ -47,6 +47,7 @@ fn source(name: &str, kind: SourceKind, url: String, signals: Vec<(usize, Extrac
         timeout: Duration::from_secs(2),
         stale_after: STALE,
         signals,
+        tls: None,
     }
 }
 
@@ -82,6 +83,7 @@ fn action(name: &str, url: String) -> ActionSpec {
         body_kind: BodyKind::Json,
         idempotent: false,
         timeout: Duration::from_secs(2),
+        tls: None,
     }
 }
 

@@ -163,6 +163,7 @@ pub fn setup(url: &str) -> Setup {
         timeout: TIMEOUT,
         stale_after: Duration::from_secs(10),
         signals: vec![(if kind == SourceKind::Http { 0 } else { 1 }, extract)],
+        tls: None,
     };
     let rate = Extract::Pointer("/data/rate".into());
     let canary = Extract::PromQuery("canary_error_ratio".into());
