@@ -25,17 +25,23 @@ pub(super) enum News {
 /// stand and where the release stands (`view`).
 fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
     let setup = &state.setup;
-    let conditions = &state.eval.conditions;
-    if conditions.iter().any(|c| c.state == CondState::Breached) {
-        return Health::Breached;
+    // One pass over the conditions (this runs on every message, with up to 1,000 of them):
+    // the unknown and the confirming, remembered by index; a breach decides at once.
+    let mut unknown: Vec<usize> = Vec::new();
+    let mut confirming: Vec<usize> = Vec::new();
+    for (i, c) in state.eval.conditions.iter().enumerate() {
+        match c.state {
+            CondState::Breached => return Health::Breached,
+            CondState::Unknown => unknown.push(i),
+            _ if c.confirming.is_some() => confirming.push(i),
+            _ => {}
+        }
     }
     let pause = |cause, text: String| Health::Paused(Pause { cause, text });
-    let mut silent: Vec<&str> = Vec::new();
-    for (spec, c) in setup.conditions.iter().zip(conditions) {
-        if c.state == CondState::Unknown {
-            let mut signals = vec![spec.value];
-            signals.extend(spec.relative.map(|r| r.baseline));
-            for sig in signals {
+    if !unknown.is_empty() {
+        let mut silent: Vec<&str> = Vec::new();
+        for spec in unknown.iter().map(|&i| &setup.conditions[i]) {
+            for sig in std::iter::once(spec.value).chain(spec.relative.map(|r| r.baseline)) {
                 let name = setup
                     .signals
                     .get(sig)
@@ -46,8 +52,6 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
                 }
             }
         }
-    }
-    if !silent.is_empty() {
         return pause(
             PauseCause::NoData,
             format!("no fresh data from {}", silent.join(", ")),
@@ -67,17 +71,14 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
             "waiting for the live traffic to show the move".into(),
         );
     }
-    let confirming: Vec<&str> = setup
-        .conditions
-        .iter()
-        .zip(conditions)
-        .filter(|(_, c)| c.confirming.is_some())
-        .map(|(s, _)| s.label.as_str())
-        .collect();
     if !confirming.is_empty() {
+        let labels: Vec<&str> = confirming
+            .iter()
+            .map(|&i| setup.conditions[i].label.as_str())
+            .collect();
         return pause(
             PauseCause::Confirming,
-            format!("{} over threshold, confirming", confirming.join(", ")),
+            format!("{} over threshold, confirming", labels.join(", ")),
         );
     }
     Health::Healthy
