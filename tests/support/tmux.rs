@@ -210,18 +210,13 @@ impl Session {
         deadline: Duration,
         until: impl Fn(&str) -> bool,
     ) -> Vec<String> {
-        let start = Instant::now();
-        let mut seen = Vec::new();
-        while start.elapsed() < deadline {
-            let screen = self.screen();
-            let done = until(&screen);
-            seen.push(screen);
-            if done {
-                return seen;
-            }
-            std::thread::sleep(Duration::from_millis(150));
-        }
-        panic!("timed out waiting for {what}; screen:\n{}", self.screen());
+        let seen = std::cell::RefCell::new(Vec::new());
+        let last = self.until(what, deadline, until, |s| {
+            seen.borrow_mut().push(s.to_string())
+        });
+        let mut seen = seen.into_inner();
+        seen.push(last);
+        seen
     }
 
     /// The exit status the shell printed once the process ended.
