@@ -43,7 +43,7 @@ fn an_unknown_promote_holds_no_go_without_p_until_the_late_traffic_settles_it() 
             "--bake",
             "6s",
             "--webhook-delay",
-            "20s",
+            "15s",
             "--regress-after",
             "600s",
         ],
@@ -54,7 +54,7 @@ fn an_unknown_promote_holds_no_go_without_p_until_the_late_traffic_settles_it() 
         "Approve-Risk: canary clean for the whole bake",
         Duration::from_secs(10),
     );
-    // The webhook times out after 10 s; the simulator acts 20 s after the request.
+    // The webhook times out after 10 s; the simulator acts 15 s after the request.
     pane.wait_text("OUTCOME UNKNOWN", Duration::from_secs(30));
     let settled = pane.until(
         "the late promote to show in the live traffic",
