@@ -3,6 +3,8 @@
 //! torn last line is set aside and journaled so the chain goes on.
 
 mod headless_support;
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use chrono::Utc;
 use gonogo::core::record::Event;
@@ -11,6 +13,8 @@ use headless_support::{record, run};
 use std::io::Write;
 use std::path::Path;
 use std::process::Output;
+use std::time::Duration;
+use tmux::{Session, tmux_available};
 
 /// A journal of these events, written in one go: opening it once keeps the lock from being
 /// inherited, for an instant, by a process another test spawns meanwhile.
@@ -176,77 +180,9 @@ fn damage_before_the_last_line_is_reported_and_not_repaired() {
     assert_eq!(names.len(), 1, "nothing set aside");
 }
 
-/// A tmux server of its own running `command` in a 100x30 pane, killed when dropped.
-struct Pane(String);
-
-impl Pane {
-    fn start(name: &str, command: &str) -> Pane {
-        let pane = Pane(format!("gonogo-audit-{name}-{}", std::process::id()));
-        let ok = std::process::Command::new("tmux")
-            .args(["-L", &pane.0, "-f", "/dev/null", "new-session", "-d"])
-            .args([
-                "-x",
-                "100",
-                "-y",
-                "30",
-                "-s",
-                "t",
-                "-e",
-                "TERM=xterm-256color",
-            ])
-            .args(["sh", "-c", &format!("{command}; echo EXITED:$?; sleep 600")])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        pane
-    }
-
-    fn screen(&self) -> String {
-        let out = std::process::Command::new("tmux")
-            .args(["-L", &self.0, "capture-pane", "-p", "-J", "-t", "t"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_text(&self, want: &str) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            let screen = self.screen();
-            if screen.contains(want) {
-                return screen;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no {want:?} on screen:\n{screen}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    }
-
-    fn keys(&self, keys: &str) {
-        std::process::Command::new("tmux")
-            .args(["-L", &self.0, "send-keys", "-t", "t", keys])
-            .status()
-            .unwrap();
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("tmux")
-            .args(["-L", &self.0, "kill-server"])
-            .output();
-    }
-}
-
 #[test]
 fn the_cockpit_refuses_a_torn_journal_names_the_repair_and_starts_after_it() {
-    if std::process::Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
+    if !tmux_available() {
         return;
     }
     let server = headless_support::Server::start(headless_support::Answers::default());
@@ -266,8 +202,11 @@ fn the_cockpit_refuses_a_torn_journal_names_the_repair_and_starts_after_it() {
         release.config().display()
     );
 
-    let pane = Pane::start("torn", &cockpit);
-    let screen = pane.wait_text("EXITED:");
+    // Wrapped lines joined: the error names a long path.
+    const JOINED: &[&str] = &["-J"];
+    const WAIT: Duration = Duration::from_secs(30);
+    let pane = Session::run("audit-torn", (100, 30), &cockpit);
+    let screen = pane.wait_capture(JOINED, "EXITED:", WAIT);
     assert!(screen.contains("EXITED:1"), "{screen}");
     assert!(screen.contains("line 3 is cut short (22 bytes"), "{screen}");
     assert!(screen.contains("gonogo audit repair --journal"), "{screen}");
@@ -287,10 +226,10 @@ fn the_cockpit_refuses_a_torn_journal_names_the_repair_and_starts_after_it() {
         "the config's operator"
     );
 
-    let pane = Pane::start("repaired", &cockpit);
-    pane.wait_text("shop 1.4.0");
-    pane.keys("q");
-    let screen = pane.wait_text("EXITED:");
+    let pane = Session::run("audit-repaired", (100, 30), &cockpit);
+    pane.wait_capture(JOINED, "shop 1.4.0", WAIT);
+    pane.keys(&["q"]);
+    let screen = pane.wait_capture(JOINED, "EXITED:", WAIT);
     assert!(screen.contains("EXITED:0"), "{screen}");
     assert_eq!(audit("verify", &journal).status.code(), Some(0));
 }

@@ -42,26 +42,8 @@ fn errors_of(text: &str, env: &[(&str, &str)]) -> String {
     }
 }
 
-const MINIMAL: &str = r#"
-[release]
-name = "checkout-api"
-version = "2.14.0"
-environment = "production"
-
-[[stages]]
-traffic = 100
-bake = "10m"
-
-[sources.prometheus]
-kind = "prometheus"
-url = "http://127.0.0.1:9090"
-
-[[conditions]]
-id = "error_rate"
-source = "prometheus"
-query = "sum(rate(errors[1m]))"
-max = 0.02
-"#;
+/// The smallest valid release config (shared with tests/url_secrets.rs).
+const MINIMAL: &str = include_str!("fixtures/minimal.toml");
 
 #[test]
 fn every_broken_fixture_reports_exactly_its_expected_errors() {

@@ -206,6 +206,49 @@ async fn promotes_walk_the_plan_once_per_idempotency_key() {
 }
 
 #[tokio::test]
+async fn an_operator_moves_the_rollout_by_hand_through_the_admin_api() {
+    let sim = gonogo::demo::start(Scenario::default()).await.unwrap();
+    let flag = traffic_source(&sim);
+    let strategies = format!(
+        "{}/api/admin/projects/default/features/checkout-v2/environments/production/strategies",
+        sim.url
+    );
+    let http = reqwest::Client::new();
+    let put = |id: &str, rollout: serde_json::Value| {
+        let body =
+            serde_json::json!({"name": "flexibleRollout", "parameters": {"rollout": rollout}});
+        http.put(format!("{strategies}/{id}"))
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    let status = |id: &'static str, rollout: serde_json::Value| {
+        let sent = put(id, rollout);
+        async move { sent.await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status("release-rollout", "3".into()).await, 200);
+    assert_eq!(sim.state().traffic, 3.0);
+    assert_eq!(
+        poll_once(&flag).await,
+        Outcome::Readings(vec![
+            (6, Reading::Bool(true)),
+            (7, Reading::Text("3".into()))
+        ])
+    );
+    assert_eq!(status("release-rollout", "101".into()).await, 400);
+    assert_eq!(status("release-rollout", "most".into()).await, 400);
+    assert_eq!(status("another", 5.into()).await, 404);
+    assert_eq!(sim.state().traffic, 3.0, "a refused change changes nothing");
+    assert_eq!(status("release-rollout", 1.into()).await, 200);
+    assert_eq!(sim.state().traffic, 1.0);
+    assert_eq!(
+        sim.state().promotes,
+        0,
+        "not a promote: the cockpit was not asked"
+    );
+}
+
+#[tokio::test]
 async fn the_simulated_providers_answer_like_the_real_ones() {
     let sim = gonogo::demo::start(Scenario::default()).await.unwrap();
     let setup = demo_setup(&sim.url);

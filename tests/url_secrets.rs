@@ -16,32 +16,15 @@ use std::collections::HashMap;
 
 const SECRET: &str = "s3cr3t-t0ken";
 
+/// The smallest valid config (tests/fixtures/minimal.toml) with a rollback action at `rollback_url`.
 fn config_with(rollback_url: &str) -> String {
     format!(
-        r#"
-[release]
-name = "checkout-api"
-version = "2.14.0"
-environment = "production"
-
-[[stages]]
-traffic = 100
-bake = "10m"
-
-[sources.prometheus]
-kind = "prometheus"
-url = "http://127.0.0.1:9090"
-
-[[conditions]]
-id = "error_rate"
-source = "prometheus"
-query = "sum(rate(errors[1m]))"
-max = 0.02
-
+        r#"{}
 [actions.rollback]
 url = "{rollback_url}"
 check = {{ url = "http://127.0.0.1:9/check" }}
-"#
+"#,
+        include_str!("fixtures/minimal.toml")
     )
 }
 

@@ -73,6 +73,10 @@ fn router(world: Shared) -> Router {
             "/api/admin/projects/default/features/{name}",
             get(providers::feature),
         )
+        .route(
+            "/api/admin/projects/default/features/{name}/environments/{env}/strategies/{id}",
+            axum::routing::put(providers::update_strategy),
+        )
         .route("/hooks/promote", axum::routing::post(hooks::promote))
         .route("/hooks/rollback", axum::routing::post(hooks::rollback))
         .route("/hooks/rollback/check", get(hooks::rollback_check))

@@ -11,6 +11,8 @@ use serde_json::json;
 use std::time::Duration;
 
 const RUN_ID: u64 = 9_210_034_118;
+/// The id of the release flag's one strategy, as Unleash names strategies in its admin API.
+const STRATEGY_ID: &str = "release-rollout";
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RunsParams {
@@ -76,6 +78,7 @@ pub(super) async fn feature(State(world): State<Shared>, Path(name): Path<String
             "name": "production",
             "enabled": true,
             "strategies": [{
+                "id": STRATEGY_ID,
                 "name": "flexibleRollout",
                 "parameters": {
                     "rollout": format_number(world.traffic()),
@@ -84,6 +87,53 @@ pub(super) async fn feature(State(world): State<Shared>, Path(name): Path<String
                 },
             }],
         }],
+    }))
+    .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct StrategyUpdate {
+    parameters: RolloutParameters,
+}
+
+#[derive(Debug, Deserialize)]
+struct RolloutParameters {
+    /// Unleash sends the percentage as a string ("25"); a number is taken as well.
+    rollout: serde_json::Value,
+}
+
+/// `PUT /api/admin/projects/default/features/{name}/environments/production/strategies/{id}`:
+/// an operator moves the rollout by hand, outside the cockpit, as in Unleash's admin API. The
+/// live traffic share follows: the cockpit sees drift from the stage it tracks.
+pub(super) async fn update_strategy(
+    State(world): State<Shared>,
+    Path((name, env, id)): Path<(String, String, String)>,
+    Json(update): Json<StrategyUpdate>,
+) -> Response {
+    let mut world = lock(&world);
+    if name != world.scenario.flag || env != "production" || id != STRATEGY_ID {
+        let body = json!({
+            "name": "NotFoundError",
+            "message": format!("no strategy {id} of {name} in {env}"),
+        });
+        return (StatusCode::NOT_FOUND, Json(body)).into_response();
+    }
+    let rollout = match &update.parameters.rollout {
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok(),
+        v => v.as_f64(),
+    };
+    let Some(rollout) = rollout.filter(|r| (0.0..=100.0).contains(r)) else {
+        let body = json!({
+            "name": "BadDataError",
+            "message": format!("rollout must be 0 to 100, got {}", update.parameters.rollout),
+        });
+        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+    };
+    world.set_traffic(rollout);
+    Json(json!({
+        "id": STRATEGY_ID,
+        "name": "flexibleRollout",
+        "parameters": {"rollout": format_number(rollout), "stickiness": "default", "groupId": name},
     }))
     .into_response()
 }

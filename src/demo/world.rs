@@ -156,6 +156,11 @@ impl World {
         self.traffic
     }
 
+    /// The rollout moved by hand, outside the deploy system's webhooks.
+    pub fn set_traffic(&mut self, traffic: f64) {
+        self.traffic = traffic;
+    }
+
     pub fn rollback(&mut self) {
         self.rollbacks += 1;
         self.traffic = 0.0;

@@ -230,16 +230,7 @@ impl ApproveView<'_> {
     fn instruction(&self, w: usize) -> Vec<Row> {
         let t = self.theme;
         let bold = Style::new().add_modifier(Modifier::BOLD);
-        let ask = Line::from(vec![
-            Span::raw("Type  "),
-            Span::styled(format!("{PREFIX} <reason>"), bold),
-            Span::raw(
-                t.text(&format!(
-                    "  (reason ≥ {MIN_REASON_CHARS} non-blank characters)"
-                ))
-                .into_owned(),
-            ),
-        ]);
+        let ask = type_reason(t, PREFIX);
         let sep = format!(" {} ", t.text("·"));
         let keys = vec![
             Span::styled("Enter", bold),
@@ -279,6 +270,23 @@ fn hanging(t: &Theme, sym: &str, text: &str, w: usize, style: Style, give: u8) -
 
 /// The input after a prompt sign, showing its end when it is longer than the row; and the
 /// column just after it, for the cursor.
+/// "Type  <prefix> <reason>  (reason ≥ 10 non-blank characters)", the prefix in bold.
+pub(super) fn type_reason(t: &Theme, prefix: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::raw("Type  "),
+        Span::styled(
+            format!("{prefix} <reason>"),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(
+            t.text(&format!(
+                "  (reason ≥ {MIN_REASON_CHARS} non-blank characters)"
+            ))
+            .into_owned(),
+        ),
+    ])
+}
+
 pub(super) fn input_line(t: &Theme, input: &str, w: usize) -> (Line<'static>, u16) {
     let prompt = format!("{} ", t.sym.prompt);
     let room = w.saturating_sub(width(&prompt) + 1);

@@ -4,11 +4,11 @@
 use super::draw::{modal_block, modal_box, wrap};
 use super::theme::Theme;
 use crate::app::{State, VerifyModal};
-use crate::core::approval::{MIN_REASON_CHARS, VERIFIED_PREFIX, parse_verified};
+use crate::core::approval::{VERIFIED_PREFIX, parse_verified};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
 /// The widest the prompt's text gets.
@@ -58,16 +58,7 @@ impl VerifyView<'_> {
             lines.push(Line::styled(format!("  {mark} {}", t.text(what)), style));
         }
         lines.push(Line::default());
-        lines.push(Line::from(vec![
-            Span::raw("Type  "),
-            Span::styled(format!("{VERIFIED_PREFIX} <reason>"), bold),
-            Span::raw(
-                t.text(&format!(
-                    "  (reason ≥ {MIN_REASON_CHARS} non-blank characters)"
-                ))
-                .into_owned(),
-            ),
-        ]));
+        lines.push(super::approve::type_reason(t, VERIFIED_PREFIX));
         lines.push(Line::raw(
             t.text("Enter records it · Esc cancels").into_owned(),
         ));
