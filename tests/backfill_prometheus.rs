@@ -278,3 +278,65 @@ fn a_gap_without_history_is_not_counted_and_says_why() {
         "the journaled minute and what the check observed, not the gap: {stage:#}"
     );
 }
+
+/// The operator's cockpit, as the runtime runs it (real pollers, the history read through the
+/// runtime's runner): the verified gap is added, and journaled on a checkpoint that says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_cockpit_journals_the_gap_it_verified() {
+    use gonogo::app::{Effect, Msg, State};
+    let Some(prom) = prometheus() else { return };
+    let release = Release::new(&config(prom, r#"gap_error_ratio{case="healthy"}"#));
+    let killed = Utc::now();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    killed_cockpit(&release, killed);
+    let setup = gonogo::config::load_file(&release.config()).unwrap_or_else(|e| panic!("{e}"));
+    let records = gonogo::journal::read(&release.journal()).unwrap();
+    let ctx = gonogo::runtime::context(&setup);
+    let position = gonogo::app::position_from_journal(&records, &ctx, &setup.plan);
+    let now = Utc::now();
+    let utc = chrono::FixedOffset::east_opt(0).unwrap();
+    let mut state = State::new(setup, position, ctx, utc, false, now);
+    gonogo::app::resume_from_journal(&mut state, &records, now);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let client = gonogo::sources::SourceClient::new().unwrap();
+    let _pollers = gonogo::sources::spawn_pollers(&state.setup.sources, &client, tx.clone());
+    let mut asked = 0;
+    for effect in gonogo::app::start(&mut state, now) {
+        if let Effect::History(ask) = effect {
+            asked += 1;
+            gonogo::runtime::history::spawn(*ask, &state.setup, &client, tx.clone());
+        }
+    }
+    assert_eq!(asked, 1, "one history read asked for at start");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mark = loop {
+        let msg = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("the history answered")
+            .unwrap();
+        let history = matches!(msg, Msg::History(_));
+        let fx = gonogo::app::update(&mut state, msg, Utc::now());
+        if history {
+            break fx.into_iter().find_map(|e| match e {
+                Effect::Journal(r) => r.bake,
+                _ => None,
+            });
+        }
+    };
+    let mark = mark.expect("a checkpoint journaled with the verified gap");
+    let backfilled = mark
+        .backfilled
+        .clone()
+        .expect("the checkpoint says it came from history");
+    assert_eq!(backfilled.source, "prometheus");
+    assert!(mark.verified_secs >= 66, "{mark:?}");
+    let bake = state.eval.bake.clone().unwrap();
+    assert!(bake.unobserved.is_none(), "{bake:?}");
+    assert!(
+        state
+            .log
+            .iter()
+            .any(|l| l.text.contains("verified from prometheus history")),
+        "the event log says so"
+    );
+}
