@@ -125,9 +125,14 @@ pub(super) fn ask(state: &mut State, now: DateTime<Utc>) -> Option<Effect> {
         now,
         LogLevel::Info,
         format!(
-            "not observed {}: checking {names} history ({} queries{widened_words})",
+            "not observed {}: checking {names} history ({} range {}{widened_words})",
             gap.words(),
-            signals.len()
+            signals.len(),
+            if signals.len() == 1 {
+                "query"
+            } else {
+                "queries"
+            }
         ),
     );
     Some(Effect::History(Box::new(HistoryAsk {
