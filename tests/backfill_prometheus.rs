@@ -216,6 +216,17 @@ fn a_healthy_gap_is_verified_from_history_and_counted() {
         (60 + gap..=60 + gap + observed).contains(&verified),
         "verified {verified}s, gap {gap}s: {stage:#}"
     );
+    // The text says it too (the gap now reaches this second check's start).
+    let config = release.config();
+    let out = run(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        "--wait",
+        "30s",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("verified from prometheus history"), "{text}");
 }
 
 #[test]

@@ -230,3 +230,18 @@ fn the_live_traffic_in_prometheus_is_read_over_the_gap_too() {
     update(&mut s, history(&ask, |_| Some(0.001)), t(200));
     assert!(bake(&s).verified > before, "{:?}", bake(&s));
 }
+
+#[test]
+fn a_long_gap_widens_the_step_to_stay_within_prometheus_points_and_says_so() {
+    let setup = setup(false);
+    let journal = killed_at_130(&setup);
+    // A day later: at the 5 s interval that would be over 17,000 points.
+    let (s, fx) = started(&setup, &journal, 86_400);
+    let ask = asked(&fx).unwrap();
+    assert!(ask.widened && ask.step > Duration::from_secs(5), "{ask:?}");
+    let (from, to) = (ask.gap.from, ask.gap.to.unwrap());
+    let points = (to - from).num_milliseconds() as u128 / ask.step.as_millis() + 1;
+    assert!(points <= 11_000, "{points} points");
+    let said = s.log.iter().any(|l| l.text.contains("step widened to"));
+    assert!(said, "the event log says the step was widened");
+}
