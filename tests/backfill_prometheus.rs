@@ -160,18 +160,23 @@ fn unobserved(secs: u64) {
     std::thread::sleep(Duration::from_secs(secs));
 }
 
-/// `gonogo check --format json` over the release; its `stage` object.
-fn check(release: &Release) -> Value {
+/// `gonogo check` over the release, with `extra` arguments.
+fn check_with(release: &Release, extra: &[&str]) -> std::process::Output {
     let config = release.config();
-    let out = run(&[
+    let mut args = vec![
         "check",
         "--config",
         config.to_str().unwrap(),
         "--wait",
         "30s",
-        "--format",
-        "json",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// `gonogo check --format json` over the release; its `stage` object.
+fn check(release: &Release) -> Value {
+    let out = check_with(release, &["--format", "json"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\nstderr: {}",
@@ -217,14 +222,7 @@ fn a_healthy_gap_is_verified_from_history_and_counted() {
         "verified {verified}s, gap {gap}s: {stage:#}"
     );
     // The text says it too (the gap now reaches this second check's start).
-    let config = release.config();
-    let out = run(&[
-        "check",
-        "--config",
-        config.to_str().unwrap(),
-        "--wait",
-        "30s",
-    ]);
+    let out = check_with(&release, &[]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("verified from prometheus history"), "{text}");
 }
