@@ -169,6 +169,7 @@ pub(super) fn answered(
         to,
         conditions: &setup.conditions,
         overrides: &stage.overrides,
+        step: answer.step,
         traffic,
     };
     let finding = backfill::judge(&gap, &answer.signals);

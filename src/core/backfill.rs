@@ -6,7 +6,8 @@
 //! - Every evaluation time replays what arrived then through `ConditionSpec::observe` and
 //!   judges with `ConditionSpec::status` under the current stage's overrides: persistence
 //!   (`for`, `samples`) and staleness (a step without a value is tolerated while the last value
-//!   is within the condition's `stale_after`) work exactly as they do live.
+//!   is within the condition's `stale_after`, or one step where the step was widened past it)
+//!   work as they do live.
 //! - A relative condition is compared with its baseline at the same step: a step with no
 //!   baseline value makes the condition unknown there.
 //! - The gap counts whole or not at all: any step unknown, any value over its limit (even one
@@ -76,6 +77,9 @@ pub struct Gap<'a> {
     pub conditions: &'a [ConditionSpec],
     /// The current stage's threshold overrides, by condition id.
     pub overrides: &'a BTreeMap<String, ThresholdOverride>,
+    /// The step of the history: a value is there at most every step, so one is not stale
+    /// before a step has passed, even where the step was widened past `stale_after`.
+    pub step: Duration,
     /// The live traffic share's signal, when one is configured: each step must show the
     /// tracked stage (`stage` of `plan`), or drift cannot be ruled out.
     pub traffic: Option<Traffic<'a>>,
@@ -133,6 +137,19 @@ pub fn judge(gap: &Gap, history: &[(SignalId, Result<Points, String>)]) -> Findi
         }
     }
     let times: BTreeSet<DateTime<Utc>> = at.keys().copied().chain([gap.from, gap.to]).collect();
+    let conditions: Vec<ConditionSpec> = gap
+        .conditions
+        .iter()
+        .map(|c| ConditionSpec {
+            stale_after: c.stale_after.max(gap.step),
+            ..c.clone()
+        })
+        .collect();
+    let gap = Gap {
+        conditions: &conditions,
+        ..*gap
+    };
+    let gap = &gap;
     let mut tracks = vec![ConditionTrack::default(); gap.conditions.len()];
     let mut breach: Option<(DateTime<Utc>, String)> = None;
     let mut breach_end = None;
@@ -178,7 +195,7 @@ pub fn judge(gap: &Gap, history: &[(SignalId, Result<Points, String>)]) -> Findi
                 Some(Some(Err(why))) => {
                     problem = Some(format!("live traffic unknown at {}: {why}", clock(t)));
                 }
-                _ if share_at.is_none_or(|s| since(t, s) > tr.stale_after) => {
+                _ if share_at.is_none_or(|s| since(t, s) > tr.stale_after.max(gap.step)) => {
                     problem = Some(format!("no data for the live traffic at {}", clock(t)));
                 }
                 _ => {}

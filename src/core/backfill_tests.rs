@@ -52,6 +52,7 @@ fn over_a_minute<'a>(
         to: t(60),
         conditions,
         overrides,
+        step: secs(1),
         traffic,
     }
 }
@@ -81,6 +82,21 @@ fn healthy_at_every_step_is_verified() {
 
 #[test]
 fn a_step_without_data_counts_only_within_the_staleness_limit() {
+    // A step widened past stale_after (3s): a value every 5s is never stale.
+    let conditions = [error_rate(Persistence::Immediate)];
+    let overrides = BTreeMap::new();
+    let wide = Gap {
+        step: secs(5),
+        ..over_a_minute(&conditions, &overrides, None)
+    };
+    let every_5s = points(|s| (s % 5 == 0).then_some(0.005));
+    assert_eq!(judge(&wide, &[(0, every_5s.clone())]), Finding::Verified);
+    let narrow = over_a_minute(&conditions, &overrides, None);
+    assert!(matches!(
+        judge(&narrow, &[(0, every_5s)]),
+        Finding::NotCounted(_)
+    ));
+
     // 2s without a value: the last one is still within 3s.
     let short = points(|s| (!(20..22).contains(&s)).then_some(0.005));
     assert_eq!(
