@@ -153,7 +153,11 @@ pub(super) fn answered(
     let Some(bake) = state.bake.as_ref() else {
         return;
     };
-    let (Some(to), true) = (answer.gap.to, bake.is_asking()) else {
+    // An answer for a gap this bake is not waiting for (another stage entry) changes nothing.
+    let (Some(to), true) = (
+        answer.gap.to,
+        bake.is_asking() && bake.unobserved == Some(answer.gap),
+    ) else {
         return;
     };
     let setup = &state.setup;
