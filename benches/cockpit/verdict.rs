@@ -18,7 +18,7 @@ fn verdict(c: &mut Criterion) {
         .collect();
     let stage = StageView::Live {
         name: "10%".into(),
-        bake: Bake::new(2, t(-348), Duration::from_secs(600)).view(),
+        bake: Box::new(Bake::new(2, t(-348), Duration::from_secs(600)).view()),
         is_last: false,
     };
     c.bench_function("verdict/decide_50_conditions", |b| {

@@ -161,6 +161,8 @@ fn mark_words(m: &BakeMark, due: MarkDue) -> String {
         MarkDue::Paused => " (paused)",
         MarkDue::Restarted => " (breach: restarted from zero)",
         MarkDue::BreachEnded => " (breach ended: counting from zero)",
+        MarkDue::Backfilled => " (unobserved gap verified from history)",
+        MarkDue::BreachInHistory => " (breach in history: restarted from zero)",
     };
     format!(
         "bake {} verified of {}{why}",

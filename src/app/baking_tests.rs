@@ -1,6 +1,6 @@
 //! The bake as an operator sees it through `update`: items 1–3 of issue 10, and the journal.
 
-use crate::app::testkit::{poll, run, state, t};
+use crate::app::testkit::{poll, records, run, state, t};
 use crate::app::{Effect, Key, Msg, State, position_from_journal, start, update};
 use crate::core::bake::PauseCause;
 use crate::core::plan::StageState;
@@ -8,15 +8,6 @@ use crate::core::reading::{Observation, Outcome};
 use crate::core::record::{Event, Record};
 use crate::core::verdict::VerdictKind;
 use std::time::Duration;
-
-fn records(fx: &[Effect]) -> Vec<Record> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Journal(r) => Some((**r).clone()),
-            _ => None,
-        })
-        .collect()
-}
 
 fn events(fx: &[Effect]) -> Vec<Event> {
     records(fx).iter().map(|r| r.event).collect()

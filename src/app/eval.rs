@@ -240,9 +240,9 @@ fn stage_view(state: &State, now: DateTime<Utc>) -> StageView {
     }
     StageView::Live {
         name: label,
-        bake: live_bake(state).unwrap_or_else(|| {
+        bake: Box::new(live_bake(state).unwrap_or_else(|| {
             crate::core::bake::Bake::new(p.stage, p.entered_at, stage.bake).view()
-        }),
+        })),
         is_last: plan.is_last(p.stage),
     }
 }
@@ -366,7 +366,7 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     changes.bake = super::baking::advance(state, &view, now);
     changes.any |= !changes.bake.is_empty();
     if let (StageView::Live { bake, .. }, Some(b)) = (&mut view, live_bake(state)) {
-        *bake = b;
+        **bake = b;
     }
     let rest = rest(state, current, view, now);
     let eval = &mut state.eval;

@@ -1,6 +1,7 @@
 //! The application: one `State`, changed only by `update`, drawn by `ui::view`.
 
 mod approve;
+mod backfill;
 mod bake_journal;
 #[cfg(test)]
 mod bake_props;
@@ -25,6 +26,7 @@ mod usable;
 mod verify;
 
 pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, Toast};
+pub use backfill::{HistoryAnswer, HistoryAsk};
 pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
 pub use checklist::checklist_from_journal;
 pub use eval::{Evaluation, SourceStatus, SourceView};

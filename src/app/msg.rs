@@ -46,6 +46,8 @@ pub enum Msg {
         id: String,
         outcome: ActionOutcome,
     },
+    /// The history of an unobserved gap, as asked for by `Effect::History`.
+    History(Box<super::HistoryAnswer>),
     /// SIGTERM, SIGHUP or SIGINT: stop cleanly.
     Shutdown(&'static str),
 }
@@ -59,6 +61,9 @@ pub enum Effect {
     Dispatch(Box<Dispatch>),
     /// Announce to the notification webhooks (fire and forget; a failure is logged).
     Notify(Box<super::notice::Notice>),
+    /// Read the history of an unobserved gap (Prometheus range queries); report back with
+    /// `Msg::History`. The cockpit runs on meanwhile.
+    History(Box<super::HistoryAsk>),
     /// Leave the event loop (after the effects before it have run).
     Quit,
 }

@@ -166,3 +166,13 @@ pub fn run(s: &mut State, from: i64, to: i64, rate: f64, traffic: f64) -> Vec<su
     }
     fx
 }
+
+/// The journal records among `fx`.
+pub fn records(fx: &[super::Effect]) -> Vec<crate::core::record::Record> {
+    fx.iter()
+        .filter_map(|e| match e {
+            super::Effect::Journal(r) => Some((**r).clone()),
+            _ => None,
+        })
+        .collect()
+}

@@ -29,6 +29,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::ActionDone { id, outcome } => state.action_done(&id, outcome, now, &mut fx),
         Msg::Observation(o) => on_observation(state, o, &mut fx),
         Msg::Journal(records) => state.follow(&records, now),
+        Msg::History(answer) => super::backfill::answered(state, *answer, now, &mut fx),
         Msg::Journaled(Ok(())) => {
             if state.journal_error.take().is_some() {
                 state.log(now, LogLevel::Good, "journal writable again");
@@ -75,6 +76,7 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     state.recovered(now, &mut fx);
     state.announce(&mut fx);
     fx.extend(update(state, Msg::Tick, now));
+    fx.extend(super::backfill::ask(state, now));
     if state.read_only {
         fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
     }

@@ -12,6 +12,7 @@
 //! - A new stage entry starts at zero; a fresh accumulator has no earlier update, so nothing
 //!   counts from process start.
 
+use super::backfill::Backfill;
 use super::clock_duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,10 @@ pub struct BakeMark {
     /// The last breach, which restarted the bake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restarted: Option<Span>,
+    /// Set on the checkpoint journaled when an unobserved gap was verified from history and
+    /// counted: the gap and the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfilled: Option<Backfill>,
 }
 
 /// What the screen, the verdict and `check` show of a bake.
@@ -107,6 +112,11 @@ pub struct BakeView {
     pub restarted: Option<Span>,
     /// The last time no cockpit was observing, not counted.
     pub unobserved: Option<Span>,
+    /// Why `unobserved` is not counted, beyond nobody observing it ("checking prometheus
+    /// history", "no data for Canary p95 latency 14:03:00–14:04:00").
+    pub unobserved_why: Option<String>,
+    /// The unobserved gap verified from history and counted.
+    pub backfilled: Option<Backfill>,
 }
 
 impl BakeView {
@@ -159,8 +169,13 @@ impl BakeView {
         if let Some(r) = self.restarted.filter(|r| r.to.is_some()) {
             return Some(format!("restarted after breach {}", r.words()));
         }
-        self.unobserved
-            .map(|u| format!("not observed {}: not counted", u.words()))
+        if let Some(u) = self.unobserved {
+            return Some(match &self.unobserved_why {
+                Some(why) => format!("not observed {}: not counted ({why})", u.words()),
+                None => format!("not observed {}: not counted", u.words()),
+            });
+        }
+        self.backfilled.as_ref().map(Backfill::words)
     }
 }
 
@@ -177,6 +192,10 @@ pub enum MarkDue {
     Restarted,
     /// The breach ended: counting starts again from zero.
     BreachEnded,
+    /// An unobserved gap was verified from history and counted.
+    Backfilled,
+    /// History shows a breach in an unobserved gap: the bake is back at zero.
+    BreachInHistory,
 }
 
 /// The verified bake of one stage entry.
@@ -192,8 +211,14 @@ pub struct Bake {
     pub breached: bool,
     pub restarted: Option<Span>,
     pub unobserved: Option<Span>,
+    pub unobserved_why: Option<String>,
+    pub backfilled: Option<Backfill>,
     /// Verified time as last journaled.
-    marked: Duration,
+    pub(super) marked: Duration,
+    /// Verified time as the journal left it when this cockpit resumed the bake.
+    pub(super) resumed: Duration,
+    /// The unobserved gap whose history has been asked for and not yet answered.
+    pub(super) asking: Option<Span>,
 }
 
 /// A bake as the journal left it, for a restarted cockpit to continue.
@@ -202,8 +227,8 @@ pub struct Resumed {
     pub verified: Duration,
     pub breached: bool,
     pub restarted: Option<Span>,
-    /// From the last thing the journal proves to the restart: not counted. Verifying it from
-    /// history (range queries) would add to `verified`; nothing does yet.
+    /// From the last thing the journal proves to the restart: not counted unless history
+    /// verifies it (`core::backfill`).
     pub unobserved: Option<Span>,
 }
 
@@ -220,7 +245,11 @@ impl Bake {
             breached: false,
             restarted: None,
             unobserved: None,
+            unobserved_why: None,
+            backfilled: None,
             marked: Duration::ZERO,
+            resumed: Duration::ZERO,
+            asking: None,
         }
     }
 
@@ -232,6 +261,7 @@ impl Bake {
             restarted: r.restarted,
             unobserved: r.unobserved,
             marked: r.verified,
+            resumed: r.verified,
             ..Bake::new(stage, entered_at, bake)
         }
     }
@@ -249,6 +279,7 @@ impl Bake {
                     from: at,
                     to: Some(now),
                 });
+                self.unobserved_why = None;
             } else if held && healthy {
                 self.verified += step;
             }
@@ -305,6 +336,7 @@ impl Bake {
             paused: self.paused.as_ref().map(|p| p.cause),
             breached: self.breached,
             restarted: self.restarted,
+            backfilled: None,
         }
     }
 
@@ -316,6 +348,8 @@ impl Bake {
             breached: self.breached,
             restarted: self.restarted,
             unobserved: self.unobserved,
+            unobserved_why: self.unobserved_why.clone(),
+            backfilled: self.backfilled.clone(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing here may depend on tokio, reqwest, crossterm or ratatui.
 
 pub mod approval;
+pub mod backfill;
 pub mod bake;
 pub mod condition;
 pub mod gate;

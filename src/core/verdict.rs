@@ -66,7 +66,7 @@ pub enum StageView {
     Live {
         name: String,
         /// Verified healthy time of this stage entry (SEMANTICS.md §1).
-        bake: BakeView,
+        bake: Box<BakeView>,
         is_last: bool,
     },
 }
@@ -233,14 +233,16 @@ mod tests {
     fn live_at(last: bool, verified: u64) -> StageView {
         StageView::Live {
             name: "5%".into(),
-            bake: BakeView {
+            bake: Box::new(BakeView {
                 verified: Duration::from_secs(verified),
                 bake: Duration::from_secs(60),
                 paused: None,
                 breached: false,
                 restarted: None,
                 unobserved: None,
-            },
+                unobserved_why: None,
+                backfilled: None,
+            }),
             is_last: last,
         }
     }

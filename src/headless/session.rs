@@ -24,7 +24,7 @@ pub(super) struct Session {
 
 impl Session {
     /// Read the journal (never taking it), build the state read-only and start polling.
-    /// The effects of starting are dropped: a read-only state asks for none that matter here.
+    /// Of the effects of starting, only the history of an unobserved gap is performed.
     pub fn start(setup: Setup) -> Result<Session> {
         let ctx = runtime::context(&setup);
         let path = setup.journal.clone();
@@ -50,7 +50,13 @@ impl Session {
         let (tx, rx) = mpsc::channel::<Msg>(1024);
         let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
         let pollers = spawn_pollers(&state.setup.sources, &client, tx.clone());
-        let _ = app::start(&mut state, now);
+        // The history of an unobserved gap is read as the cockpit reads it; the rest of the
+        // start's effects are a read-only state's, which matter nowhere here.
+        for effect in app::start(&mut state, now) {
+            if let Effect::History(ask) = effect {
+                runtime::history::spawn(*ask, &state.setup, &client, tx.clone());
+            }
+        }
         Ok(Session {
             state,
             rx,
@@ -67,8 +73,10 @@ impl Session {
         app::update(&mut self.state, msg, Utc::now())
     }
 
-    /// Every source has answered at least once (success or failure).
+    /// Every source has answered at least once (success or failure), and the history asked
+    /// for at start has come back.
     pub fn all_answered(&self) -> bool {
         self.state.sources.iter().all(|h| h.last_poll.is_some())
+            && !self.state.bake.as_ref().is_some_and(|b| b.is_asking())
     }
 }

@@ -2,6 +2,7 @@
 //! here or in `sources`; `app::update` never does.
 
 mod dispatch;
+pub mod history;
 mod input;
 mod journal_writer;
 mod notify;
@@ -130,6 +131,9 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
                     }
                 }
                 Effect::Notify(notice) => notify::announce(&state, &notice, &http, &tx),
+                Effect::History(ask) => {
+                    tasks.push(history::spawn(*ask, &state.setup, &client, tx.clone()));
+                }
                 Effect::Quit => quit = true,
             }
         }

@@ -29,6 +29,8 @@ mod verify;
 #[cfg(test)]
 mod action_tests;
 #[cfg(test)]
+mod backfill_tests;
+#[cfg(test)]
 pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;

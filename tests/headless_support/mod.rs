@@ -184,6 +184,7 @@ impl Release {
             paused: None,
             breached: false,
             restarted: None,
+            backfilled: None,
         });
         append(&self.journal(), &r);
     }

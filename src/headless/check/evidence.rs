@@ -34,9 +34,17 @@
 //!                     "bake_breached": boolean,           a breach holds it at zero now
 //!                     "bake_restarted": null | { "from": string, "to": string | null },
 //!                                                         the breach that restarted it
-//!                     "bake_not_observed": null | { "from": string, "to": string } },
+//!                     "bake_not_observed": null | { "from": string, "to": string },
 //!                                                         a gap no cockpit observed, not
 //!                                                         counted
+//!                     "bake_not_observed_why": null | string,
+//!                                                         why history did not verify it
+//!                                                         ("checking prometheus history",
+//!                                                         "no data for … 14:03:00–14:04:00")
+//!                     "bake_backfilled": null | { "span": { "from": string, "to": string },
+//!                         "source": string, "step_ms": integer } },
+//!                                                         a gap verified from Prometheus
+//!                                                         history and counted
 //!   "observed_traffic": number | null,         percent, when a source reports it
 //!   "stages": [ { "name": string, "traffic": number,
 //!                 "state": "pending" | "baking" | "ready" | "breached" | "done" |
@@ -127,6 +135,8 @@ pub struct StageJson {
     pub bake_breached: bool,
     pub bake_restarted: Option<Span>,
     pub bake_not_observed: Option<Span>,
+    pub bake_not_observed_why: Option<String>,
+    pub bake_backfilled: Option<crate::core::backfill::Backfill>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -283,6 +293,8 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             bake_breached: bake.is_some_and(|b| b.breached),
             bake_restarted: bake.and_then(|b| b.restarted),
             bake_not_observed: bake.and_then(|b| b.unobserved),
+            bake_not_observed_why: bake.and_then(|b| b.unobserved.and(b.unobserved_why.clone())),
+            bake_backfilled: bake.and_then(|b| b.backfilled.clone()),
         }
     });
     Evidence {

@@ -65,6 +65,7 @@ fn state_with_silent(silent: &str) -> (State, DateTime<Utc>) {
         paused: None,
         breached: false,
         restarted: None,
+        backfilled: None,
     });
     crate::app::resume_from_journal(&mut state, &[mark], now);
     for (id, spec) in state.setup.sources.clone().iter().enumerate() {

@@ -121,6 +121,12 @@ fn bake_line(st: &StageJson) -> String {
     }
     if let Some(u) = &st.bake_not_observed {
         line.push_str(&format!(" · not observed {}: not counted", u.words()));
+        if let Some(why) = &st.bake_not_observed_why {
+            line.push_str(&format!(" ({why})"));
+        }
+    }
+    if let Some(b) = &st.bake_backfilled {
+        line.push_str(&format!(" · {}", b.words()));
     }
     line
 }

@@ -3,7 +3,7 @@
 //! aggregated (`aggregate`); several series with neither is unknown, never "the first one".
 
 use super::Polled;
-use super::client::{Body, Request, SourceClient};
+use super::client::{Body, Fetched, Request, SourceClient};
 use super::error::{SourceError, quote};
 use super::http::parse_json;
 use crate::core::reading::{Reading, SignalId};
@@ -12,6 +12,7 @@ use futures_util::future::join_all;
 use serde_json::Value;
 
 mod pick;
+pub mod range;
 mod victoria;
 pub use pick::pick;
 
@@ -100,20 +101,30 @@ async fn query(
     spec: &SourceSpec,
     q: &str,
 ) -> Result<QueryResult, SourceError> {
-    let url = format!("{}/api/v1/query", spec.url.trim_end_matches('/'));
-    let params = [("query", q)];
+    let fetched = api(client, spec, "query", &[("query", q)]).await?;
+    parse_response(fetched.status, &fetched.body)
+}
+
+/// Call `/api/v1/<path>` of the source with `params`: in the URL, or as a form with
+/// `method = "POST"` (for queries too long for a URL), with the source's headers and timeout.
+async fn api(
+    client: &SourceClient,
+    spec: &SourceSpec,
+    path: &str,
+    params: &[(&str, &str)],
+) -> Result<Fetched, SourceError> {
+    let url = format!("{}/api/v1/{path}", spec.url.trim_end_matches('/'));
     let post = spec.method.eq_ignore_ascii_case("POST");
-    let fetched = client
+    client
         .fetch(Request {
             method: if post { "POST" } else { "GET" },
             url: &url,
-            query: if post { &[] } else { &params },
+            query: if post { &[] } else { params },
             headers: &spec.headers,
-            body: post.then_some(Body::Form(&params)),
+            body: post.then_some(Body::Form(params)),
             timeout: spec.timeout,
         })
-        .await?;
-    parse_response(fetched.status, &fetched.body)
+        .await
 }
 
 /// Read a query API answer. Prometheus sends its error envelope with 4xx/5xx statuses, so the
