@@ -11,7 +11,7 @@ pub mod screen;
 mod signals;
 mod terminal;
 
-pub use signals::forward as forward_signals;
+pub use signals::Signals;
 
 /// The dispatch path (journal writer, request runner) for `benches/dispatch`; not an API.
 #[doc(hidden)]
@@ -79,10 +79,12 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     app::resume_from_journal(&mut state, &records, now);
     let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
 
+    // Caught before the terminal is taken: a SIGTERM from then on restores it.
+    let signals = Signals::register().wrap_err("catching SIGINT, SIGTERM and SIGHUP")?;
     let mut guard = terminal::TerminalGuard::enter().wrap_err("taking over the terminal")?;
     let pollers = sources::spawn_pollers(&state.setup.sources, &client, tx.clone());
     let input = tokio::spawn(input::forward(tx.clone()));
-    let sigs = tokio::spawn(signals::forward(tx.clone()));
+    let sigs = tokio::spawn(signals.forward(tx.clone()));
     let ticks = tokio::spawn(tick(tx.clone()));
     let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
 

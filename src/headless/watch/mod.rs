@@ -25,6 +25,8 @@ pub struct WatchOptions {
 /// Watch until a signal asks to stop (or stdout is closed). Never writes the journal.
 pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -> Result<()> {
     let mut session = Session::start(setup)?;
+    // Caught before the first line: a caller that stops us once it reads it gets a clean exit.
+    let signals = crate::runtime::Signals::register()?;
     let mut tail = Tail::new(session.journal.clone(), session.journal_len);
     let mut printer = Printer {
         out,
@@ -62,7 +64,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
         return Ok(());
     }
 
-    let sigs = tokio::spawn(crate::runtime::forward_signals(session.tx.clone()));
+    let sigs = tokio::spawn(signals.forward(session.tx.clone()));
     let ticks = tokio::spawn(crate::runtime::tick(session.tx.clone()));
     let ctx = session.state.context.clone();
     let same = move |r: &Record| {
