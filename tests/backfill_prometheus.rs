@@ -12,7 +12,7 @@ mod headless_support;
 mod shared;
 
 use chrono::{DateTime, Utc};
-use headless_support::{Release, run};
+use headless_support::{Release, json_of};
 use serde_json::Value;
 use shared::{free_port, get, on_exit, on_path, require, scratch_dir, spawn};
 use std::io::{Read, Write};
@@ -162,29 +162,12 @@ fn unobserved(secs: u64) {
 
 /// `gonogo check` over the release, with `extra` arguments.
 fn check_with(release: &Release, extra: &[&str]) -> std::process::Output {
-    let config = release.config();
-    let mut args = vec![
-        "check",
-        "--config",
-        config.to_str().unwrap(),
-        "--wait",
-        "30s",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
+    release.check("30s", extra)
 }
 
 /// `gonogo check --format json` over the release; its `stage` object.
 fn check(release: &Release) -> Value {
-    let out = check_with(release, &["--format", "json"]);
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    v["stage"].clone()
+    json_of(&check_with(release, &["--format", "json"]))["stage"].clone()
 }
 
 fn time(v: &Value) -> DateTime<Utc> {

@@ -3,7 +3,7 @@
 
 mod headless_support;
 
-use headless_support::{Answers, Release, Server, config, run};
+use headless_support::{Answers, Release, Server, config, json_of, run};
 use serde_json::Value;
 use std::process::Output;
 use std::time::Duration;
@@ -12,26 +12,11 @@ const HOUR: Duration = Duration::from_secs(3600);
 const MINUTE: Duration = Duration::from_secs(60);
 
 fn check(release: &Release, extra: &[&str]) -> Output {
-    let config = release.config();
-    let mut args = vec![
-        "check",
-        "--config",
-        config.to_str().unwrap(),
-        "--wait",
-        "20s",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
+    release.check("20s", extra)
 }
 
 fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    json_of(out)
 }
 
 fn code(out: &Output) -> i32 {

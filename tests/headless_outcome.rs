@@ -6,7 +6,7 @@ mod headless_support;
 
 use chrono::Utc;
 use gonogo::core::record::Event;
-use headless_support::{Answers, Release, Server, append, config, record, run};
+use headless_support::{Answers, Release, Server, append, config, json_of, record};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -14,24 +14,8 @@ const HOUR: Duration = Duration::from_secs(3600);
 const MINUTE: Duration = Duration::from_secs(60);
 
 fn check_json(release: &Release) -> (i32, Value) {
-    let config = release.config();
-    let out = run(&[
-        "check",
-        "--config",
-        config.to_str().unwrap(),
-        "--wait",
-        "20s",
-        "--format",
-        "json",
-    ]);
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().expect("exited"), v)
+    let out = release.check("20s", &["--format", "json"]);
+    (out.status.code().expect("exited"), json_of(&out))
 }
 
 #[test]

@@ -163,6 +163,20 @@ impl Release {
         self.dir.path().join("journal.jsonl")
     }
 
+    /// `gonogo check` over this release, waiting up to `wait` for data, with `extra` arguments.
+    pub fn check(&self, wait: &str, extra: &[&str]) -> Output {
+        let config = self.config();
+        let mut args = vec![
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--wait",
+            wait,
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+
     /// Journal that `stage` (with its share) was entered `ago` before now, as a cockpit does;
     /// the entry's time.
     pub fn entered(&self, stage: &str, traffic: f64, ago: Duration) -> DateTime<Utc> {
@@ -246,4 +260,15 @@ pub fn run(args: &[&str]) -> Output {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A command's standard output as JSON; a failure shows what it printed instead.
+pub fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
 }
