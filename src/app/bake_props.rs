@@ -8,11 +8,11 @@
 //! counts verified healthy time: a one-second step counts when the data was fresh, under its
 //! threshold and the live share matched the stage at both ends, within one process's life.
 
-use super::testkit::{setup, t};
+use super::testkit::{context, setup, t};
 use super::{Effect, Key, Msg, State, position_from_journal, resume_from_journal, start, update};
 use crate::core::condition::Persistence;
 use crate::core::reading::{Observation, Outcome, Reading};
-use crate::core::record::{Context, Record};
+use crate::core::record::Record;
 use crate::core::verdict::VerdictKind;
 use chrono::FixedOffset;
 use rand::rngs::SmallRng;
@@ -107,16 +107,6 @@ struct Run {
     oracle: Oracle,
     mode: Mode,
     gos: u32,
-}
-
-fn context() -> Context {
-    Context {
-        operator: "ana".into(),
-        host: "laptop".into(),
-        release: "checkout".into(),
-        version: "2.0".into(),
-        environment: "prod".into(),
-    }
 }
 
 /// A cockpit started at `now` from `journal`, as the runtime starts one.

@@ -118,17 +118,22 @@ pub fn setup() -> Setup {
     }
 }
 
+/// Who and what release the test states' records belong to.
+pub fn context() -> Context {
+    Context {
+        operator: "ana".into(),
+        host: "laptop".into(),
+        release: "checkout".into(),
+        version: "2.0".into(),
+        environment: "prod".into(),
+    }
+}
+
 pub fn state(read_only: bool) -> State {
     State::new(
         setup(),
         None,
-        Context {
-            operator: "ana".into(),
-            host: "laptop".into(),
-            release: "checkout".into(),
-            version: "2.0".into(),
-            environment: "prod".into(),
-        },
+        context(),
         FixedOffset::east_opt(3600).unwrap(),
         read_only,
         t(0),
