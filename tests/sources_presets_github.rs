@@ -181,22 +181,27 @@ fn text(s: &str) -> Reading {
     Reading::Text(s.into())
 }
 
+/// The ready-made github-checks config against the recorder at `url`, polled every 200 ms,
+/// with `extra` environment overrides.
+fn checks_setup(url: &str, extra: &[(&str, String)]) -> gonogo::setup::Setup {
+    let mut env = vec![
+        ("GONOGO_SOURCES__CHECKS__URL", url.to_string()),
+        ("GONOGO_SOURCES__ALL_CHECKS__URL", url.to_string()),
+        ("GONOGO_SOURCES__CHECKS__INTERVAL", "200ms".into()),
+        ("GONOGO_SOURCES__ALL_CHECKS__INTERVAL", "200ms".into()),
+        rollback_check(url),
+    ];
+    env.extend(extra.iter().cloned());
+    load_provider("github-checks", &env)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn github_checks_pass_fail_and_wait_with_the_failing_check_named_and_linked() {
     let server = Recorder::default();
     let url = server.serve().await;
     server.answer(RUNS, "github-check-runs-published.json");
     server.answer(STATUS, "github-status-published.json");
-    let setup = load_provider(
-        "github-checks",
-        &[
-            ("GONOGO_SOURCES__CHECKS__URL", url.clone()),
-            ("GONOGO_SOURCES__ALL_CHECKS__URL", url.clone()),
-            ("GONOGO_SOURCES__CHECKS__INTERVAL", "200ms".into()),
-            ("GONOGO_SOURCES__ALL_CHECKS__INTERVAL", "200ms".into()),
-            rollback_check(&url),
-        ],
-    );
+    let setup = checks_setup(&url, &[]);
     let spec = |name: &str| {
         setup
             .sources
@@ -309,19 +314,14 @@ async fn github_checks_none_is_unknown_and_a_refusal_shows_githubs_message() {
     let url = server.serve().await;
     server.answer(RUNS, "github-check-runs-none.json");
     server.answer(STATUS, "github-status-none.json");
-    let setup = load_provider(
-        "github-checks",
+    let setup = checks_setup(
+        &url,
         &[
-            ("GONOGO_SOURCES__CHECKS__URL", url.clone()),
-            ("GONOGO_SOURCES__ALL_CHECKS__URL", url.clone()),
-            ("GONOGO_SOURCES__CHECKS__INTERVAL", "200ms".into()),
-            ("GONOGO_SOURCES__ALL_CHECKS__INTERVAL", "200ms".into()),
             // Both required checks are in the published examples: the required reading can pass.
             (
                 "GONOGO_SOURCES__CHECKS__REQUIRED__0",
                 "mighty_readme".into(),
             ),
-            rollback_check(&url),
         ],
     );
     let mut c = Cockpit::start(setup);
