@@ -107,26 +107,7 @@ fn start() -> Option<String> {
 /// A release whose one stop condition reads `query` from the shared Prometheus.
 fn config(prometheus: &str, query: &str) -> String {
     format!(
-        r#"
-[release]
-name = "{name}"
-version = "{version}"
-environment = "{env}"
-
-[cockpit]
-journal = "journal.jsonl"
-operator = "ci"
-
-[[stages]]
-name = "canary"
-traffic = 10
-bake = "10m"
-
-[[stages]]
-name = "full"
-traffic = 100
-bake = "10m"
-
+        r#"{head}
 [sources.prometheus]
 kind = "prometheus"
 url = "{prometheus}"
@@ -141,9 +122,7 @@ max = 0.02
 unit = "%"
 scale = 100
 "#,
-        name = headless_support::RELEASE,
-        version = headless_support::VERSION,
-        env = headless_support::ENVIRONMENT,
+        head = headless_support::release_head(),
     )
 }
 

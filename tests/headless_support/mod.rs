@@ -90,9 +90,9 @@ pub const RELEASE: &str = "shop";
 pub const VERSION: &str = "1.4.0";
 pub const ENVIRONMENT: &str = "test";
 
-/// A release of two stages (canary 10%, full 100%, 10 minutes each), one condition (error
-/// rate at most 2%, at once), one gate (CI green) and a verified rollback path.
-pub fn config(url: &str, source_timeout: &str, source_interval: &str) -> String {
+/// The release, journal and plan every headless test config starts with: two stages
+/// (canary 10%, full 100%, 10 minutes each).
+pub fn release_head() -> String {
     format!(
         r#"
 [release]
@@ -113,7 +113,15 @@ bake = "10m"
 name = "full"
 traffic = 100
 bake = "10m"
+"#
+    )
+}
 
+/// A release of two stages (canary 10%, full 100%, 10 minutes each), one condition (error
+/// rate at most 2%, at once), one gate (CI green) and a verified rollback path.
+pub fn config(url: &str, source_timeout: &str, source_interval: &str) -> String {
+    format!(
+        r#"{head}
 [sources.app]
 kind = "http"
 url = "{url}/metrics"
@@ -139,7 +147,8 @@ expect = ["success"]
 [actions.rollback]
 url = "{url}/hooks/rollback"
 check = {{ url = "{url}/rollback/check", interval = "1s", timeout = "500ms" }}
-"#
+"#,
+        head = release_head()
     )
 }
 
