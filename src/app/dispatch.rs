@@ -15,9 +15,22 @@ use chrono::{DateTime, Utc};
 /// An action request for the effects runner: journal `requested` (and the override), then
 /// send it with `vars` filled into its templates.
 ///
-/// ```compile_fail
-/// // Only a confirmed Approve-Risk prompt makes a dispatch; other code cannot build one.
-/// let d = gonogo::app::Dispatch { id: String::new() };
+/// Only a confirmed Approve-Risk prompt makes one; other code cannot build one (E0451:
+/// the fields are private):
+///
+/// ```compile_fail,E0451
+/// use gonogo::actions::Vars;
+/// use gonogo::app::Dispatch;
+/// use gonogo::core::action::Action;
+/// use gonogo::core::record::{Context, Event, Record};
+/// let requested = Record::new(chrono::Utc::now(), Event::ActionRequested, Context::default());
+/// let forged = Dispatch {
+///     id: "gonogo-promote-1".into(),
+///     action: Action::Promote,
+///     vars: Vars::new(),
+///     requested,
+///     override_record: None,
+/// };
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dispatch {
