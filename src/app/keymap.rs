@@ -297,7 +297,7 @@ impl Command {
     pub fn offered(self, state: &State) -> bool {
         match self {
             C::Promote | C::Rollback | C::Verify => !state.read_only,
-            C::CustomActions => !state.read_only && !state.custom_actions().is_empty(),
+            C::CustomActions => !state.read_only && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
             _ => true,
         }
@@ -318,11 +318,16 @@ impl Command {
             C::Verify => !state.read_only && unresolved,
             C::Promote => actions && !last && configured(Action::Promote) && !unresolved,
             C::Rollback => actions && configured(Action::Rollback),
-            C::CustomActions => actions && !state.custom_actions().is_empty(),
+            C::CustomActions => actions && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
             _ => true,
         }
     }
+}
+
+/// Whether the config has an action other than promote and rollback.
+fn has_custom(state: &State) -> bool {
+    state.setup.actions.iter().any(|a| a.name.is_custom())
 }
 
 /// The cockpit's keys the footer shows now: each key with its label.
