@@ -188,7 +188,7 @@ pub enum BodyKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionSpec {
     /// `promote`, `rollback`, or the custom action's key.
-    pub name: String,
+    pub name: crate::core::action::Action,
     pub method: String,
     /// May hold `{{var}}` placeholders.
     pub url: String,

@@ -71,7 +71,7 @@ async fn main() {
             .setup
             .actions
             .iter()
-            .find(|a| a.name == d.action)
+            .find(|a| a.name == *d.action())
             .cloned()
             .expect("the action is configured");
         tokio::spawn(dispatch(

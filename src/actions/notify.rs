@@ -7,7 +7,7 @@ use std::time::Duration;
 /// A notification as an action request (never idempotent, never journaled).
 pub fn notify_action(spec: &NotifySpec) -> ActionSpec {
     ActionSpec {
-        name: format!("notify {}", spec.name),
+        name: format!("notify {}", spec.name).into(),
         method: spec.method.clone(),
         url: spec.url.expose().to_string(),
         headers: spec.headers.clone(),
@@ -43,7 +43,9 @@ pub async fn announce(
     let id = format!("gonogo-notify-{}", chrono::Utc::now().timestamp_millis());
     match send(client, &request, &id, false, spec.timeout, &policy).await {
         (Outcome::Succeeded { .. }, _) => Ok(()),
-        (Outcome::Failed { reason, .. }, _) | (Outcome::Unknown { reason, .. }, _) => Err(reason),
+        (Outcome::Failed { reason, .. }, _)
+        | (Outcome::Unknown { reason, .. }, _)
+        | (Outcome::NotSent { reason }, _) => Err(reason),
     }
 }
 

@@ -1,4 +1,5 @@
-//! What became of a webhook: it worked, it was refused or never arrived, or nobody can tell.
+//! What became of a webhook: it worked, it was refused or never arrived, or nobody can tell;
+//! or it was never sent. The runner reports this type to the cockpit as it is.
 
 use crate::core::record::Event;
 use std::time::Duration;
@@ -30,13 +31,16 @@ pub enum Outcome {
         what_to_check: String,
         excerpt: String,
     },
+    /// Never sent: the journal could not record the request, or the request could not be
+    /// built. The action did not happen.
+    NotSent { reason: String },
 }
 
 impl Outcome {
     pub fn event(&self) -> Event {
         match self {
             Outcome::Succeeded { .. } => Event::ActionSucceeded,
-            Outcome::Failed { .. } => Event::ActionFailed,
+            Outcome::Failed { .. } | Outcome::NotSent { .. } => Event::ActionFailed,
             Outcome::Unknown { .. } => Event::ActionOutcomeUnknown,
         }
     }
@@ -45,6 +49,7 @@ impl Outcome {
         match self {
             Outcome::Succeeded { status, .. } => Some(*status),
             Outcome::Failed { status, .. } | Outcome::Unknown { status, .. } => *status,
+            Outcome::NotSent { .. } => None,
         }
     }
 
@@ -53,6 +58,7 @@ impl Outcome {
             Outcome::Succeeded { latency, .. }
             | Outcome::Failed { latency, .. }
             | Outcome::Unknown { latency, .. } => *latency,
+            Outcome::NotSent { .. } => Duration::ZERO,
         }
     }
 
@@ -61,6 +67,7 @@ impl Outcome {
             Outcome::Succeeded { excerpt, .. }
             | Outcome::Failed { excerpt, .. }
             | Outcome::Unknown { excerpt, .. } => excerpt,
+            Outcome::NotSent { .. } => "",
         }
     }
 
@@ -81,6 +88,7 @@ impl Outcome {
                 what_to_check,
                 ..
             } => format!("outcome unknown: {reason} ({ms} ms); {what_to_check}{body}"),
+            Outcome::NotSent { reason } => format!("not sent: {reason}"),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The values an action's templates may use.
 
+use crate::core::action::Action;
 use crate::setup::ReleaseInfo;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -60,7 +61,7 @@ impl Vars {
             .with("reason", "a sample reason")
             .with("operator", "operator")
             .with("verdict", "GO")
-            .with("action", "promote")
+            .with("action", Action::Promote.as_str())
             .with("action_id", "00000000-0000-0000-0000-000000000000")
             .with("commit", "0000000")
     }
@@ -84,6 +85,15 @@ impl Vars {
     /// The names set, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.0.keys().map(String::as_str)
+    }
+}
+
+/// `vars["name"]`, `null` for a name not set (as `serde_json::Value` indexes).
+impl std::ops::Index<&str> for Vars {
+    type Output = Value;
+    fn index(&self, name: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(name).unwrap_or(&NULL)
     }
 }
 

@@ -201,11 +201,11 @@ fn a_promoted_stage_starts_at_zero_and_waits_for_the_traffic_to_move() {
     let id = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Dispatch(d) => Some(d.id.clone()),
+            Effect::Dispatch(d) => Some(d.id().to_string()),
             _ => None,
         })
         .unwrap();
-    let outcome = crate::app::ActionOutcome::Succeeded {
+    let outcome = crate::actions::Outcome::Succeeded {
         status: 200,
         latency: Duration::from_millis(40),
         excerpt: "ok".into(),

@@ -1,8 +1,9 @@
 //! The readiness checklist: items an operator ticks in the cockpit, each tick journaled with
 //! who and when, and read back from the journal on start.
 
+use super::keymap::Command;
 use super::position::same_release;
-use super::{Effect, Key, LogLevel, Overlay, State};
+use super::{Effect, LogLevel, Overlay, State};
 use crate::core::gate::Tick;
 use crate::core::record::{Context, Event, Record};
 use chrono::{DateTime, Utc};
@@ -56,28 +57,28 @@ impl State {
 
     pub(super) fn checklist_key(
         &mut self,
-        key: Key,
+        command: Option<Command>,
         cursor: usize,
         now: DateTime<Utc>,
         fx: &mut Vec<Effect>,
     ) {
         let last = self.setup.checklist.len().saturating_sub(1);
         self.dirty = true;
-        match key {
-            Key::Esc | Key::Char('c') | Key::Char('q') | Key::Ctrl('c') => {
+        match command {
+            Some(Command::Close) => {
                 self.overlay = Overlay::None;
             }
-            Key::Up | Key::Char('k') => {
+            Some(Command::Up) => {
                 self.overlay = Overlay::Checklist {
                     cursor: cursor.saturating_sub(1),
                 }
             }
-            Key::Down | Key::Char('j') | Key::Tab => {
+            Some(Command::Down) => {
                 self.overlay = Overlay::Checklist {
                     cursor: (cursor + 1).min(last),
                 }
             }
-            Key::Char(' ') | Key::Enter | Key::Char('x') => self.toggle(cursor, now, fx),
+            Some(Command::Tick) => self.toggle(cursor, now, fx),
             _ => self.dirty = false,
         }
     }
@@ -116,7 +117,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::app::testkit::{state, t};
-    use crate::app::{Msg, start, update};
+    use crate::app::{Key, Msg, start, update};
     use crate::core::gate::{GateCheck, GateSpec, GateState, Tier};
     use crate::core::verdict::VerdictKind;
 

@@ -1,17 +1,19 @@
 //! `a`: the custom actions from the config (pause, resume, …). One opens its Approve-Risk
 //! prompt straight away; several are offered in a short menu first.
 
-use super::{Key, LogLevel, Overlay, State};
+use super::keymap::Command;
+use super::{LogLevel, Overlay, State};
+use crate::core::action::Action;
 use chrono::{DateTime, Utc};
 
 impl State {
-    /// The names of the actions that are neither promote nor rollback, in config order.
-    pub fn custom_actions(&self) -> Vec<String> {
+    /// The actions that are neither promote nor rollback, in config order.
+    pub fn custom_actions(&self) -> Vec<Action> {
         self.setup
             .actions
             .iter()
             .map(|a| a.name.clone())
-            .filter(|n| n != "promote" && n != "rollback")
+            .filter(Action::is_custom)
             .collect()
     }
 
@@ -34,24 +36,27 @@ impl State {
         }
     }
 
-    pub(super) fn actions_menu_key(&mut self, key: Key, cursor: usize, now: DateTime<Utc>) {
+    pub(super) fn actions_menu_key(
+        &mut self,
+        command: Option<Command>,
+        cursor: usize,
+        now: DateTime<Utc>,
+    ) {
         let names = self.custom_actions();
         self.dirty = true;
-        match key {
-            Key::Esc | Key::Char('q') | Key::Char('a') | Key::Ctrl('c') | Key::Ctrl('g') => {
-                self.overlay = Overlay::None
-            }
-            Key::Up | Key::Char('k') => {
+        match command {
+            Some(Command::Close) => self.overlay = Overlay::None,
+            Some(Command::Up) => {
                 self.overlay = Overlay::Actions {
                     cursor: cursor.saturating_sub(1),
                 }
             }
-            Key::Down | Key::Char('j') | Key::Tab => {
+            Some(Command::Down) => {
                 self.overlay = Overlay::Actions {
                     cursor: (cursor + 1).min(names.len().saturating_sub(1)),
                 }
             }
-            Key::Enter => {
+            Some(Command::Choose) => {
                 self.overlay = Overlay::None;
                 if let Some(name) = names.get(cursor) {
                     self.open_action(name, now);
@@ -64,8 +69,9 @@ impl State {
 
 #[cfg(test)]
 mod tests {
+    use crate::actions::Outcome as ActionOutcome;
     use crate::app::testkit::{poll, state, t};
-    use crate::app::{ActionOutcome, Effect, Key, Msg, Overlay, start, update};
+    use crate::app::{Effect, Key, Msg, Overlay, start, update};
     use crate::core::record::Event;
     use crate::setup::{ActionSpec, BodyKind};
     use std::time::Duration;
@@ -109,9 +115,9 @@ mod tests {
         let Some(Effect::Dispatch(d)) = fx.iter().find(|e| matches!(e, Effect::Dispatch(_))) else {
             panic!("no dispatch: {fx:?}")
         };
-        assert_eq!(d.action, "resume");
-        assert_eq!(d.requested.action.as_deref(), Some("resume"));
-        let id = d.id.clone();
+        assert_eq!(d.action(), "resume");
+        assert_eq!(d.requested().action.as_deref(), Some("resume"));
+        let id = d.id().to_string();
         let before = s.position;
         let ok = ActionOutcome::Succeeded {
             status: 200,

@@ -7,15 +7,20 @@ mod bake_journal;
 mod bake_props;
 mod baking;
 mod checklist;
+mod dispatch;
 mod eval;
 mod follow;
+pub mod keymap;
+#[cfg(test)]
+mod keymap_tests;
 mod menu;
 pub mod msg;
 mod notice;
+mod outcome;
 mod position;
 mod resume;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 mod unresolved;
@@ -25,10 +30,11 @@ mod update;
 mod usable;
 mod verify;
 
-pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, Toast};
+pub use approve::{ActionKind, ApproveModal, InFlight, Toast};
 pub use backfill::{HistoryAnswer, HistoryAsk};
 pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
 pub use checklist::checklist_from_journal;
+pub use dispatch::Dispatch;
 pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use msg::{Effect, Key, Msg};
 pub use notice::{Notice, message as notice_message};

@@ -1,7 +1,8 @@
 //! Everything that can happen to the cockpit arrives as a `Msg`; everything it wants done
 //! leaves as an `Effect`.
 
-use super::approve::{ActionOutcome, Dispatch};
+use super::Dispatch;
+use crate::actions::Outcome;
 use crate::core::reading::Observation;
 use crate::core::record::Record;
 
@@ -44,7 +45,7 @@ pub enum Msg {
     /// A dispatched action ended (or was never sent).
     ActionDone {
         id: String,
-        outcome: ActionOutcome,
+        outcome: Outcome,
     },
     /// The history of an unobserved gap, as asked for by `Effect::History`.
     History(Box<super::HistoryAnswer>),

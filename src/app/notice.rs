@@ -84,8 +84,8 @@ impl State {
                 Effect::Journal(r) if r.event == Event::BakeCheckpoint => {}
                 Effect::Journal(r) => notices.push(notice(r)),
                 Effect::Dispatch(d) => {
-                    notices.extend(d.override_record.as_ref().map(notice));
-                    notices.push(notice(&d.requested));
+                    notices.extend(d.override_record().map(notice));
+                    notices.push(notice(d.requested()));
                 }
                 _ => {}
             }

@@ -5,6 +5,7 @@
 use super::position::{same_release, stage_of};
 use super::unresolved::{Unresolved, WhyUnknown};
 use super::{ActionKind, State};
+use crate::core::action::Action;
 use crate::core::plan::Plan;
 use crate::core::record::{Context, Event, Record};
 use crate::setup::ActionSpec;
@@ -34,17 +35,17 @@ pub(super) fn current_attempt<'a>(records: &'a [Record], ctx: &Context) -> Vec<&
 /// is the live stage when it was written, so a promote goes to the one after it.
 pub(super) fn kind_of(r: &Record, plan: &Plan, actions: &[ActionSpec]) -> Option<ActionKind> {
     let from = stage_of(r, plan);
-    match r.action.as_deref()? {
-        "promote" => {
+    match r.action.as_ref()? {
+        Action::Promote => {
             let to = from.map_or(0, |f| f + 1);
             (to < plan.stages.len()).then_some(ActionKind::Promote { from, to })
         }
-        "rollback" => Some(ActionKind::Rollback { from }),
+        Action::Rollback => Some(ActionKind::Rollback { from }),
         // A custom action the config no longer has still blocks, under its journaled name.
         name => Some(ActionKind::Custom(
             actions
                 .iter()
-                .position(|a| a.name == name)
+                .position(|a| a.name == *name)
                 .unwrap_or(usize::MAX),
         )),
     }
@@ -53,7 +54,7 @@ pub(super) fn kind_of(r: &Record, plan: &Plan, actions: &[ActionSpec]) -> Option
 /// What to check, when the journal does not say.
 pub(super) fn default_check(kind: ActionKind, actions: &[ActionSpec]) -> String {
     let name = kind.name(actions);
-    match super::approve::action_target(actions, name) {
+    match super::approve::action_target(actions, &Action::from(name)) {
         Some(host) => format!("check {host} for the {name} before confirming again"),
         None => format!("check the target of the {name} action for it before confirming again"),
     }

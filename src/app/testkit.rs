@@ -181,3 +181,27 @@ pub fn records(fx: &[super::Effect]) -> Vec<crate::core::record::Record> {
         })
         .collect()
 }
+
+/// A dispatch as only a confirmed Approve-Risk prompt makes one: `key` (`p` or `r`) opens the
+/// prompt, then a valid confirmation.
+pub fn confirmed_dispatch(key: char) -> super::Dispatch {
+    let mut s = state(false);
+    super::start(&mut s, t(0));
+    let keys = [super::Key::Char(key), super::Key::Ctrl('u')]
+        .into_iter()
+        .chain(
+            "Approve-Risk: metrics look clean"
+                .chars()
+                .map(super::Key::Char),
+        );
+    for k in keys {
+        super::update(&mut s, Msg::Key(k), t(1));
+    }
+    super::update(&mut s, Msg::Key(super::Key::Enter), t(1))
+        .into_iter()
+        .find_map(|e| match e {
+            super::Effect::Dispatch(d) => Some(*d),
+            _ => None,
+        })
+        .expect("a confirmed prompt dispatches")
+}

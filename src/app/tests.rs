@@ -3,6 +3,7 @@
 
 use super::testkit::{poll, run, state, t};
 use super::*;
+use crate::actions::Outcome as ActionOutcome;
 use crate::core::condition::CondState;
 use crate::core::reading::{Observation, Outcome};
 use crate::core::record::Event;
@@ -191,12 +192,15 @@ fn promote_needs_the_full_approve_risk_phrase_and_q_is_just_a_letter() {
     typed(&mut s, " of breath", 100);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
     let d = dispatch(&fx).expect("a valid confirmation dispatches");
-    assert_eq!(d.action, "promote");
-    assert_eq!(d.requested.event, Event::ActionRequested);
-    assert_eq!(d.requested.reason.as_deref(), Some("short of breath"));
-    assert!(d.override_record.is_none(), "promote on GO is no override");
-    assert_eq!(d.vars["to_traffic"], serde_json::json!(5));
-    assert_eq!(d.vars["from_traffic"], serde_json::json!(1));
+    assert_eq!(d.action(), "promote");
+    assert_eq!(d.requested().event, Event::ActionRequested);
+    assert_eq!(d.requested().reason.as_deref(), Some("short of breath"));
+    assert!(
+        d.override_record().is_none(),
+        "promote on GO is no override"
+    );
+    assert_eq!(d.vars()["to_traffic"], serde_json::json!(5));
+    assert_eq!(d.vars()["from_traffic"], serde_json::json!(1));
     assert_eq!(s.overlay, Overlay::None);
     assert!(s.in_flight.is_some());
 }
@@ -227,7 +231,7 @@ fn a_successful_promote_enters_the_next_stage_without_false_drift() {
     update(&mut s, Msg::Key(Key::Char('p')), t(100));
     typed(&mut s, "Approve-Risk: metrics look clean", 100);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
-    let id = dispatch(&fx).unwrap().id.clone();
+    let id = dispatch(&fx).unwrap().id().to_string();
     let outcome = ActionOutcome::Succeeded {
         status: 200,
         latency: Duration::from_millis(40),
@@ -255,10 +259,13 @@ fn an_unknown_outcome_is_journaled_and_the_release_does_not_move() {
     update(&mut s, Msg::Key(Key::Char('p')), t(100));
     typed(&mut s, "Approve-Risk: metrics look clean", 100);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
-    let id = dispatch(&fx).unwrap().id.clone();
+    let id = dispatch(&fx).unwrap().id().to_string();
     let outcome = ActionOutcome::Unknown {
         reason: "HTTP 503 after the request was sent".into(),
         what_to_check: "check hooks.example:8080".into(),
+        status: None,
+        latency: Duration::ZERO,
+        excerpt: String::new(),
     };
     let fx = update(&mut s, Msg::ActionDone { id, outcome }, t(101));
     assert_eq!(journaled(&fx), vec![Event::ActionOutcomeUnknown]);
@@ -280,7 +287,7 @@ fn promoting_while_not_go_is_an_override_with_the_failing_reasons() {
     typed(&mut s, "Approve-Risk: hotfix must ship now", 2);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(2));
     let d = dispatch(&fx).unwrap();
-    let o = d.override_record.as_ref().expect("override journaled");
+    let o = d.override_record().expect("override journaled");
     assert_eq!(o.event, Event::Override);
     assert_eq!(o.verdict.as_deref(), Some("HOLD"));
     assert_eq!(
@@ -308,7 +315,7 @@ fn a_verdict_that_changed_since_the_prompt_opened_is_asked_again() {
     );
     assert!(m.is_override);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
-    assert!(dispatch(&fx).unwrap().override_record.is_some());
+    assert!(dispatch(&fx).unwrap().override_record().is_some());
 }
 
 #[test]
@@ -333,10 +340,10 @@ fn rollback_is_the_fast_path_and_esc_cancels() {
     let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
     let d = dispatch(&fx).expect("pasted reason confirms");
     assert_eq!(
-        d.requested.reason.as_deref(),
+        d.requested().reason.as_deref(),
         Some("errors at 5% rolling back")
     );
-    let id = d.id.clone();
+    let id = d.id().to_string();
     let ok = ActionOutcome::Succeeded {
         status: 200,
         latency: Duration::from_millis(5),

@@ -147,7 +147,7 @@ impl State {
             resolution.describe(&self.context.operator)
         );
         let mut record = self.record(Event::ActionResolved, now);
-        record.action = Some(name);
+        record.action = Some(name.into());
         record.action_id = Some(u.id.clone());
         record.reason = reason;
         record.resolution = Some(resolution.clone());

@@ -3,6 +3,7 @@
 
 use super::testkit::{poll, state, t};
 use super::*;
+use crate::actions::Outcome as ActionOutcome;
 use crate::core::record::{Event, Record, ResolvedBy};
 use crate::core::verdict::VerdictKind;
 
@@ -16,7 +17,7 @@ fn records(fx: &[Effect]) -> Vec<Record> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Journal(r) => Some((**r).clone()),
-            Effect::Dispatch(d) => Some(d.requested.clone()),
+            Effect::Dispatch(d) => Some(d.requested().clone()),
             _ => None,
         })
         .collect()
@@ -67,6 +68,9 @@ fn unknown(s: &mut State, key: char, secs: i64) -> Vec<Record> {
     let outcome = ActionOutcome::Unknown {
         reason: "timed out after 5s".into(),
         what_to_check: "check hooks.example:8080 for the action before confirming again".into(),
+        status: None,
+        latency: std::time::Duration::ZERO,
+        excerpt: String::new(),
     };
     journal.extend(records(&update(
         s,

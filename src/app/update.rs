@@ -1,7 +1,9 @@
 //! `update`: the only place the state changes. Pure: no I/O, time passed in.
 
 use super::eval::{Changes, refresh};
+use super::keymap::{self, Command, Scope};
 use super::{Effect, Key, LogLevel, Msg, Overlay, State};
+use crate::core::action::Action;
 use crate::core::condition::CondState;
 use crate::core::reading::{Observation, Outcome, Reading};
 use crate::core::record::Event;
@@ -93,49 +95,44 @@ fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     fx.push(Effect::Quit);
 }
 
+/// A key runs the command the keymap binds it to where it is pressed: the overlay that has
+/// the keyboard, or the cockpit.
 fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+    let command = keymap::command(Scope::of(&state.overlay), key);
     match &state.overlay {
-        Overlay::Approve(_) => return state.approve_key(key, now, fx),
-        Overlay::Verify(_) => return state.verify_key(key, now, fx),
-        Overlay::Help => {
-            // The help overlay takes every key; any of these closes it.
-            if matches!(key, Key::Esc | Key::Char('?') | Key::Char('q') | Key::Enter) {
-                state.overlay = Overlay::None;
-                state.dirty = true;
-            } else if key == Key::Ctrl('c') {
-                ask_quit(state, now, fx);
-            }
-            return;
-        }
-        Overlay::ConfirmQuit => {
-            state.overlay = Overlay::None;
-            state.dirty = true;
-            if matches!(key, Key::Char('y') | Key::Char('Y')) {
-                quit(state, now, fx);
-            }
-            return;
-        }
+        Overlay::Approve(_) => return state.approve_key(command, key, now, fx),
+        Overlay::Verify(_) => return state.verify_key(command, key, now, fx),
         Overlay::Actions { cursor } => {
             let cursor = *cursor;
-            return state.actions_menu_key(key, cursor, now);
+            return state.actions_menu_key(command, cursor, now);
         }
         Overlay::Checklist { cursor } => {
             let cursor = *cursor;
-            return state.checklist_key(key, cursor, now, fx);
+            return state.checklist_key(command, cursor, now, fx);
         }
-        Overlay::None => {}
+        Overlay::None | Overlay::Help | Overlay::ConfirmQuit => {}
     }
-    match key {
-        Key::Char('q') | Key::Ctrl('c') => ask_quit(state, now, fx),
-        Key::Char('?') => {
+    match command {
+        Some(Command::Quit) => ask_quit(state, now, fx),
+        Some(Command::QuitNow) => {
+            state.overlay = Overlay::None;
+            state.dirty = true;
+            quit(state, now, fx);
+        }
+        Some(Command::Close) => {
+            state.overlay = Overlay::None;
+            state.dirty = true;
+        }
+        Some(Command::Help) => {
             state.overlay = Overlay::Help;
             state.dirty = true;
         }
-        Key::Char('p') => state.open_action("promote", now),
-        Key::Char('r') => state.open_action("rollback", now),
-        Key::Char('c') => state.open_checklist(now),
-        Key::Char('a') => state.open_custom(now),
-        Key::Char('v') => state.open_verify(now),
+        Some(Command::Promote) => state.open_action(&Action::Promote, now),
+        Some(Command::Rollback) => state.open_action(&Action::Rollback, now),
+        Some(Command::Checklist) => state.open_checklist(now),
+        Some(Command::CustomActions) => state.open_custom(now),
+        Some(Command::Verify) => state.open_verify(now),
+        // The overlays' own commands are theirs, above.
         _ => {}
     }
 }

@@ -2,6 +2,7 @@
 //! it took effect, or it did not — with a typed reason in the Approve-Risk grammar
 //! (`Verified: <reason>`). Journaled with who and why; "took effect" moves the release.
 
+use super::keymap::Command;
 use super::{Effect, Key, LogLevel, Overlay, State};
 use crate::core::approval::parse_verified;
 use crate::core::record::{Resolution, ResolvedBy};
@@ -42,27 +43,36 @@ impl State {
         self.dirty = true;
     }
 
-    /// Every key while the prompt is open goes here.
-    pub(super) fn verify_key(&mut self, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+    /// Every key while the prompt is open comes here, as the keymap reads it for the prompt.
+    pub(super) fn verify_key(
+        &mut self,
+        command: Option<Command>,
+        key: Key,
+        now: DateTime<Utc>,
+        fx: &mut Vec<Effect>,
+    ) {
         let Overlay::Verify(modal) = &mut self.overlay else {
             return;
         };
         self.dirty = true;
-        match key {
-            Key::Esc | Key::Ctrl('c') | Key::Ctrl('g') => {
+        match command {
+            Some(Command::Cancel) => {
                 self.overlay = Overlay::None;
                 self.log(now, LogLevel::Info, "verification cancelled");
             }
-            Key::Tab | Key::Down => {
+            Some(Command::Down) => {
                 modal.took_effect = Some(modal.took_effect != Some(true));
                 modal.notice = None;
             }
-            Key::Up => {
+            Some(Command::Up) => {
                 modal.took_effect = Some(modal.took_effect == Some(false));
                 modal.notice = None;
             }
-            Key::Enter => self.verify_confirm(now, fx),
-            key => super::approve::edit(&mut modal.input, &mut modal.notice, key),
+            Some(Command::Confirm) => self.verify_confirm(now, fx),
+            Some(command) => {
+                super::approve::edit(&mut modal.input, &mut modal.notice, command, key)
+            }
+            None => {}
         }
     }
 

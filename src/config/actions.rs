@@ -5,6 +5,7 @@ use super::decode::decode;
 use super::path::KeyPath;
 use super::schema;
 use super::sources::{ROLLBACK_CHECK, timing};
+use crate::core::action::Action;
 use crate::setup::{ActionSpec, BodyKind, SourceKind, SourceSpec};
 use crate::tls::TlsSpec;
 use std::sync::Arc;
@@ -28,16 +29,17 @@ pub fn build_all(
     let mut out = Vec::new();
     for (name, value) in items {
         let at = KeyPath::root().key("actions").key(name);
+        let action = Action::from(name.as_str());
         let Some(raw) = decode::<schema::Action>(value, &at, &mut ctx.report) else {
             out.push(None);
-            if name == "rollback" {
+            if action == Action::Rollback {
                 rollback = RollbackCheck::NoCheck;
             }
             continue;
         };
         let tls = ctx.tls(&at.key("tls"), raw.tls.as_ref(), raw.url.as_deref());
-        match (&raw.check, name.as_str()) {
-            (Some(check), "rollback") => {
+        match (&raw.check, &action) {
+            (Some(check), Action::Rollback) => {
                 // The check mostly goes where the action goes: it has the action's TLS
                 // settings unless it has its own.
                 let tls = match &check.tls {
@@ -51,14 +53,14 @@ pub fn build_all(
                     check_source(ctx, &at.key("check"), check, tls).map(Box::new),
                 )
             }
-            (None, "rollback") => rollback = RollbackCheck::NoCheck,
+            (None, Action::Rollback) => rollback = RollbackCheck::NoCheck,
             (Some(_), _) => ctx.report.problem(
                 &at.key("check"),
                 "only the rollback action has a check request",
             ),
             (None, _) => {}
         }
-        out.push(build(ctx, &at, name, raw, tls));
+        out.push(build(ctx, &at, action, raw, tls));
     }
     (out, rollback)
 }
@@ -66,7 +68,7 @@ pub fn build_all(
 fn build(
     ctx: &mut Ctx,
     at: &KeyPath,
-    name: &str,
+    name: Action,
     raw: schema::Action,
     tls: Option<Arc<TlsSpec>>,
 ) -> Option<ActionSpec> {
@@ -108,7 +110,7 @@ fn build(
         None => Some(DEFAULT_TIMEOUT),
     };
     let spec = ActionSpec {
-        name: name.to_string(),
+        name,
         method,
         url: url?,
         headers,

@@ -2,6 +2,7 @@
 //! Approve-Risk grammar. Plain data in, plain data out, `now` passed in.
 //! Nothing here may depend on tokio, reqwest, crossterm or ratatui.
 
+pub mod action;
 pub mod approval;
 pub mod backfill;
 pub mod bake;

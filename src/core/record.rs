@@ -87,7 +87,7 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<super::action::Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,7 @@
 //! Records before an attempt's first stage (a cockpit start, checklist ticks) belong to the
 //! attempt running then, or to the first one.
 
+use crate::core::action::Action;
 use crate::core::record::{Event, Record};
 use std::collections::BTreeMap;
 
@@ -33,7 +34,7 @@ pub struct Attempt<'a> {
 /// A rollback: the `rolled_back` record, or a succeeded `rollback` action.
 pub fn is_rollback(r: &Record) -> bool {
     r.event == Event::RolledBack
-        || (r.event == Event::ActionSucceeded && r.action.as_deref() == Some("rollback"))
+        || (r.event == Event::ActionSucceeded && r.action == Some(Action::Rollback))
 }
 
 /// The rule for records without an attempt id, fed one release's records in time order.

@@ -2,8 +2,8 @@
 //! the retry rules of SEMANTICS.md §5, and report the outcome as `Msg::ActionDone`.
 
 use super::journal_writer::JournalHandle;
-use crate::actions::{self, Outcome, RetryPolicy, Vars};
-use crate::app::{ActionOutcome, Dispatch, Msg};
+use crate::actions::{self, Outcome, RetryPolicy};
+use crate::app::{Dispatch, Msg};
 use crate::setup::ActionSpec;
 use tokio::sync::mpsc::Sender;
 
@@ -14,7 +14,7 @@ pub async fn run(
     journal: JournalHandle,
     tx: Sender<Msg>,
 ) {
-    let id = d.id.clone();
+    let id = d.id().to_string();
     let outcome = perform(d, &spec, &client, &journal).await;
     let _ = tx.send(Msg::ActionDone { id, outcome }).await;
 }
@@ -24,96 +24,50 @@ async fn perform(
     spec: &ActionSpec,
     client: &reqwest::Client,
     journal: &JournalHandle,
-) -> ActionOutcome {
-    let mut vars = Vars::new();
-    for (name, value) in d.vars {
-        vars.set(name, value);
-    }
-    let request = match actions::build_request(spec, &vars) {
+) -> Outcome {
+    let request = match actions::build_request(spec, d.vars()) {
         Ok(r) => r,
         Err(e) => {
-            return ActionOutcome::NotSent {
+            return Outcome::NotSent {
                 reason: format!("the {} request could not be built: {e}", spec.name),
             };
         }
     };
-    if let Some(o) = d.override_record
-        && let Err(e) = journal.append_synced(o).await
+    if let Some(o) = d.override_record()
+        && let Err(e) = journal.append_synced(o.clone()).await
     {
-        return ActionOutcome::NotSent {
+        return Outcome::NotSent {
             reason: format!("journal write failed: {e}"),
         };
     }
-    let mut requested = d.requested;
+    let mut requested = d.requested().clone();
     requested.request = Some(actions::summary(&request));
     if let Err(e) = journal.append_synced(requested).await {
-        return ActionOutcome::NotSent {
+        return Outcome::NotSent {
             reason: format!("journal write failed: {e}"),
         };
     }
-    tracing::info!(action = %spec.name, id = %d.id, "sending");
+    tracing::info!(action = %spec.name, id = %d.id(), "sending");
     let (outcome, attempts) = actions::send(
         client,
         &request,
-        &d.id,
+        d.id(),
         spec.idempotent,
         spec.timeout,
         &RetryPolicy::default(),
     )
     .await;
-    tracing::info!(action = %spec.name, id = %d.id, attempts, "done");
-    match outcome {
-        Outcome::Succeeded {
-            status,
-            latency,
-            excerpt,
-        } => ActionOutcome::Succeeded {
-            status,
-            latency,
-            excerpt,
-        },
-        Outcome::Failed {
-            status,
-            reason,
-            excerpt,
-            ..
-        } => ActionOutcome::Failed {
-            status,
-            reason,
-            excerpt,
-        },
-        Outcome::Unknown {
-            reason,
-            what_to_check,
-            status,
-            excerpt,
-            ..
-        } => ActionOutcome::Unknown {
-            reason: match status {
-                Some(s) => format!(
-                    "{reason} (HTTP {s}{})",
-                    if excerpt.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {excerpt}")
-                    }
-                ),
-                None => reason,
-            },
-            what_to_check,
-        },
-    }
+    tracing::info!(action = %spec.name, id = %d.id(), attempts, "done");
+    outcome
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{Dispatch, Msg};
-    use crate::core::record::{Context, Event, Record};
+    use crate::app::Msg;
     use crate::journal::Journal;
     use crate::runtime::journal_writer::JournalWriter;
     use crate::setup::BodyKind;
-    use std::collections::BTreeMap;
     use std::path::PathBuf;
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
@@ -159,21 +113,9 @@ mod tests {
             timeout: Duration::from_secs(5),
             tls: None,
         };
-        let mut requested = Record::new(
-            chrono::Utc::now(),
-            Event::ActionRequested,
-            Context::default(),
-        );
-        requested.action_id = Some("id-1".into());
-        let mut vars = BTreeMap::new();
-        vars.insert("reason".into(), serde_json::json!("metrics \"clean\""));
-        let d = Dispatch {
-            id: "id-1".into(),
-            action: "promote".into(),
-            vars,
-            requested,
-            override_record: None,
-        };
+        // Made as only a confirmed Approve-Risk prompt makes one.
+        let d = crate::app::testkit::confirmed_dispatch('p');
+        let id = d.id().to_string();
         run(
             d,
             spec,
@@ -186,13 +128,13 @@ mod tests {
             panic!("no outcome")
         };
         assert!(
-            matches!(outcome, ActionOutcome::Succeeded { status: 200, .. }),
+            matches!(outcome, Outcome::Succeeded { status: 200, .. }),
             "{outcome:?}"
         );
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 1);
         assert!(
-            seen[0].contains("\"action_requested\"") && seen[0].contains("\"id-1\""),
+            seen[0].contains("\"action_requested\"") && seen[0].contains(&format!("\"{id}\"")),
             "the target saw the request before its record was on disk: {:?}",
             seen[0]
         );
@@ -217,17 +159,7 @@ mod tests {
             timeout: Duration::from_secs(5),
             tls: None,
         };
-        let d = Dispatch {
-            id: "id-2".into(),
-            action: "rollback".into(),
-            vars: BTreeMap::new(),
-            requested: Record::new(
-                chrono::Utc::now(),
-                Event::ActionRequested,
-                Context::default(),
-            ),
-            override_record: None,
-        };
+        let d = crate::app::testkit::confirmed_dispatch('r');
         let (tx, mut rx) = tokio::sync::mpsc::channel(16);
         // A handle with no journal behind it, as in read-only mode.
         let handle = JournalHandle::detached();
@@ -235,10 +167,7 @@ mod tests {
         let Some(Msg::ActionDone { outcome, .. }) = rx.recv().await else {
             panic!("no outcome")
         };
-        assert!(
-            matches!(outcome, ActionOutcome::NotSent { .. }),
-            "{outcome:?}"
-        );
+        assert!(matches!(outcome, Outcome::NotSent { .. }), "{outcome:?}");
         assert!(
             seen.lock().unwrap().is_empty(),
             "the target must see nothing"

@@ -111,7 +111,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
                         .setup
                         .actions
                         .iter()
-                        .find(|a| a.name == d.action)
+                        .find(|a| a.name == *d.action())
                         .cloned();
                     match (spec, &writer) {
                         (Some(spec), Some(w)) => {
@@ -125,10 +125,11 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
                             )));
                         }
                         _ => {
-                            let outcome = app::ActionOutcome::NotSent {
+                            let outcome = crate::actions::Outcome::NotSent {
                                 reason: "no such action, or no journal to record it".into(),
                             };
-                            effects_later.push(Msg::ActionDone { id: d.id, outcome });
+                            let id = d.id().to_string();
+                            effects_later.push(Msg::ActionDone { id, outcome });
                         }
                     }
                 }

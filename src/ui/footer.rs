@@ -1,7 +1,7 @@
 //! The footer: the keys that work now, and the action in flight.
 
 use super::theme::Theme;
-use crate::app::State;
+use crate::app::{State, keymap};
 use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -36,29 +36,8 @@ pub fn in_flight(state: &State, t: &Theme) -> Option<Span<'static>> {
 impl Widget for &Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, t) = (self.state, self.theme);
-        let configured = |name: &str| state.setup.actions.iter().any(|a| a.name == name);
-        // No action keys while one is in flight: a second one would be refused.
-        let actions = !state.read_only && state.in_flight.is_none();
-        let live = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
-        let last = live.is_some_and(|s| s + 1 >= state.setup.plan.stages.len());
-        // While an action's outcome is unknown, promote is no recommendation (it stays an
-        // override in its prompt); recording what was verified is.
-        let unresolved = !state.unresolved.is_empty();
-        let keys = [
-            ("v", "verify", !state.read_only && unresolved),
-            (
-                "p",
-                "promote",
-                actions && !last && configured("promote") && !unresolved,
-            ),
-            ("r", "rollback", actions && configured("rollback")),
-            ("a", "actions", actions && custom_actions(state) > 0),
-            ("c", "checklist", !state.setup.checklist.is_empty()),
-            ("?", "help", true),
-            ("q", "quit", true),
-        ];
         let mut spans = vec![Span::raw(" ")];
-        for (key, what, _) in keys.into_iter().filter(|k| k.2) {
+        for (key, what) in keymap::footer(state) {
             spans.push(Span::styled(format!(" {key} "), t.key));
             spans.push(Span::raw(format!(" {what}  ")));
         }
@@ -71,14 +50,4 @@ impl Widget for &Footer<'_> {
         }
         super::fast::set_line(buf, area.x, area.y, &Line::from(spans), area.width);
     }
-}
-
-/// How many custom actions (neither promote nor rollback) the config has.
-fn custom_actions(state: &State) -> usize {
-    state
-        .setup
-        .actions
-        .iter()
-        .filter(|a| a.name != "promote" && a.name != "rollback")
-        .count()
 }

@@ -2,7 +2,7 @@
 
 use super::draw::{modal_block, modal_box};
 use super::theme::{Theme, pad};
-use crate::app::State;
+use crate::app::{State, keymap};
 use crate::core::verdict::VerdictKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -45,41 +45,16 @@ impl Help<'_> {
                 Span::raw(t.text(b.1).into_owned()),
             ])
         };
-        let read_only = self.state.read_only;
-        if !read_only {
-            lines.push(key_pair(
-                ("p", "promote to the next stage"),
-                ("r", "roll back"),
-            ));
-            lines.push(key_pair(("v", "settle an unknown outcome"), ("", "")));
+        let blank = (String::new(), String::new());
+        for row in keymap::help_rows(self.state) {
+            let left = &row[0];
+            let right = row.get(1).unwrap_or(&blank);
+            lines.push(key_pair((&left.0, &left.1), (&right.0, &right.1)));
         }
-        let custom = !read_only && !self.state.custom_actions().is_empty();
-        match (custom, self.state.setup.checklist.is_empty()) {
-            (true, false) => lines.push(key_pair(
-                ("a", "custom actions (pause, resume, …)"),
-                ("c", "readiness checklist"),
-            )),
-            (true, true) => lines.push(key_pair(
-                ("a", "custom actions (pause, resume, …)"),
-                ("", ""),
-            )),
-            (false, false) => lines.push(key_pair(
-                ("c", "readiness checklist (Space ticks)"),
-                ("", ""),
-            )),
-            (false, true) => {}
-        }
-        lines.push(key_pair(
-            ("?", "this help; Esc, ? or q closes it"),
-            ("q", "quit (Ctrl-C too)"),
-        ));
-        let notes: &[&str] = if read_only {
+        let notes: &[&str] = if self.state.read_only {
             &["read-only: actions are disabled in this cockpit"]
         } else {
-            &[
-                "In the prompt: Enter confirms; Esc, Ctrl-C or Ctrl-G cancel;",
-                "Ctrl-U clears it; pasting works (line breaks become spaces).",
-            ]
+            &keymap::PROMPT_HELP
         };
         for note in notes {
             lines.push(Line::raw(format!("  {}", t.text(note))));

@@ -24,7 +24,7 @@ impl Widget for &ActionsMenu<'_> {
             let pointer = if here { t.sym.prompt } else { " " };
             let mut line = Line::from(vec![
                 Span::styled(format!("{pointer} "), t.key),
-                Span::raw(name),
+                Span::raw(String::from(name)),
             ]);
             if here {
                 line = line.patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD));

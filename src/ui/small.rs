@@ -5,6 +5,7 @@ use super::header::Header;
 use super::theme::Theme;
 use super::{MIN_HEIGHT, MIN_WIDTH};
 use crate::app::State;
+use crate::app::keymap::Command;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -39,9 +40,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// The keys that still work here: rolling back does, even on a small screen.
 fn keys(state: &State) -> String {
-    let rollback = !state.read_only
-        && state.in_flight.is_none()
-        && state.setup.actions.iter().any(|a| a.name == "rollback");
+    let rollback = Command::Rollback.works_now(state);
     let r = if rollback { " r roll back " } else { "" };
     format!("{r} ? help  q quit")
 }

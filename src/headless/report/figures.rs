@@ -152,7 +152,7 @@ pub struct OverrideRow {
     pub environment: String,
     pub operator: String,
     pub host: String,
-    pub action: Option<String>,
+    pub action: Option<crate::core::action::Action>,
     pub stage: Option<String>,
     pub verdict: Option<String>,
     pub reason: Option<String>,

@@ -1,0 +1,178 @@
+//! Enter in the Approve-Risk prompt: the one place an action is dispatched. `Dispatch` has
+//! private fields and no constructor outside this module, so nothing else in the program can
+//! make one: an action leaves the cockpit only through a confirmed prompt.
+
+use super::approve::{ActionKind, ApproveModal, InFlight};
+use super::{Effect, LogLevel, Overlay, State};
+use crate::actions::Vars;
+use crate::core::action::Action;
+use crate::core::approval::parse_approval;
+use crate::core::reading::format_number;
+use crate::core::record::{Event, Record};
+use crate::core::verdict::VerdictKind;
+use chrono::{DateTime, Utc};
+
+/// An action request for the effects runner: journal `requested` (and the override), then
+/// send it with `vars` filled into its templates.
+///
+/// Only a confirmed Approve-Risk prompt makes one; other code cannot build one (E0451:
+/// the fields are private):
+///
+/// ```compile_fail,E0451
+/// use gonogo::actions::Vars;
+/// use gonogo::app::Dispatch;
+/// use gonogo::core::action::Action;
+/// use gonogo::core::record::{Context, Event, Record};
+/// let requested = Record::new(chrono::Utc::now(), Event::ActionRequested, Context::default());
+/// let forged = Dispatch {
+///     id: "gonogo-promote-1".into(),
+///     action: Action::Promote,
+///     vars: Vars::new(),
+///     requested,
+///     override_record: None,
+/// };
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dispatch {
+    id: String,
+    action: Action,
+    vars: Vars,
+    requested: Record,
+    override_record: Option<Record>,
+}
+
+impl Dispatch {
+    /// The action id: the `Idempotency-Key` and the records' `action_id`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn action(&self) -> &Action {
+        &self.action
+    }
+
+    /// The values its templates may use: the standard names of `actions::STANDARD`.
+    pub fn vars(&self) -> &Vars {
+        &self.vars
+    }
+
+    /// Journaled and flushed before the request is sent; the runner adds the request summary.
+    pub fn requested(&self) -> &Record {
+        &self.requested
+    }
+
+    /// A promote while the verdict is not GO: journaled before `requested`.
+    pub fn override_record(&self) -> Option<&Record> {
+        self.override_record.as_ref()
+    }
+}
+
+impl State {
+    /// Enter in the prompt: dispatch when the text parses and the verdict is the one the
+    /// operator read; otherwise say why not, or ask again.
+    pub(super) fn confirm(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        let Overlay::Approve(modal) = &mut self.overlay else {
+            return;
+        };
+        let reason = match parse_approval(&modal.input) {
+            Ok(r) => r,
+            Err(e) => {
+                modal.notice = Some(e.to_string());
+                return;
+            }
+        };
+        // Enter re-evaluates: if the verdict moved since the operator read it, ask again.
+        let verdict = &self.eval.verdict;
+        if verdict.kind != modal.verdict {
+            modal.notice = Some(format!(
+                "the verdict changed from {} to {}: read it again, then press Enter to confirm",
+                modal.verdict.label(),
+                verdict.kind.label()
+            ));
+            modal.verdict = verdict.kind;
+            modal.reasons = verdict.reasons.iter().map(|r| r.text.clone()).collect();
+            modal.is_override =
+                matches!(modal.kind, ActionKind::Promote { .. }) && verdict.kind != VerdictKind::Go;
+            return;
+        }
+        let modal = (**modal).clone();
+        self.overlay = Overlay::None;
+        self.action_counter += 1;
+        let name = modal.kind.name(&self.setup.actions);
+        let action = Action::from(name);
+        let id = format!(
+            "gonogo-{name}-{}-{}",
+            now.format("%Y%m%dT%H%M%S%.3fZ"),
+            self.action_counter
+        );
+        let vars = self.vars(&modal, &id, &reason);
+        let mut requested = self.record(Event::ActionRequested, now);
+        requested.action = Some(action.clone());
+        requested.action_id = Some(id.clone());
+        requested.reason = Some(reason.clone());
+        let override_record = modal.is_override.then(|| {
+            let mut r = self.record(Event::Override, now);
+            r.action = Some(action.clone());
+            r.action_id = Some(id.clone());
+            r.reason = Some(reason.clone());
+            r.detail = Some(format!(
+                "{action} while the verdict is {}",
+                modal.verdict.label()
+            ));
+            r
+        });
+        self.in_flight = Some(InFlight {
+            id: id.clone(),
+            kind: modal.kind,
+            started: now,
+        });
+        self.log(
+            now,
+            LogLevel::Info,
+            format!(
+                "{action} requested → {}{}",
+                modal.target,
+                if modal.is_override { " (override)" } else { "" }
+            ),
+        );
+        fx.push(Effect::Dispatch(Box::new(Dispatch {
+            id,
+            action,
+            vars,
+            requested,
+            override_record,
+        })));
+    }
+
+    /// The values the action's templates see: the release, the stages it moves between, and
+    /// who asked for it, why, on what verdict.
+    fn vars(&self, modal: &ApproveModal, id: &str, reason: &str) -> Vars {
+        let stages = &self.setup.plan.stages;
+        let stage = |i: Option<usize>| i.map(|i| &stages[i]);
+        let (from, to) = match modal.kind {
+            ActionKind::Promote { from, to } => (stage(from), stage(Some(to))),
+            ActionKind::Rollback { from } => (stage(from), None),
+            // A custom action (pause, resume) acts on the live stage and moves nothing.
+            ActionKind::Custom(_) => {
+                let live = self.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+                (stage(live), stage(live))
+            }
+        };
+        let mut v = Vars::from_release(&self.setup.release);
+        for (side, stage) in [("from", from), ("to", to)] {
+            let traffic = stage.map_or(0.0, |s| s.traffic);
+            v.set(format!("{side}_stage"), stage.map(|s| s.name.as_str()));
+            // A whole share becomes an integer (`Vars::set`), so `{{to_traffic}}` renders as 5,
+            // not 5.0; the same share as text, for APIs that want a string (Unleash's rollout,
+            // workflow inputs).
+            v.set(format!("{side}_traffic"), traffic);
+            v.set(format!("{side}_percent"), format_number(traffic));
+        }
+        v.set("reason", reason);
+        v.set("operator", self.context.operator.as_str());
+        v.set("verdict", modal.verdict.label());
+        v.set("action", modal.kind.name(&self.setup.actions));
+        v.set("action_id", id);
+        v
+    }
+}

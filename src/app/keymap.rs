@@ -1,0 +1,369 @@
+//! Every key the cockpit answers, in one table: the key, where it applies, the command it
+//! runs, and the words the help overlay, the footer and the README's key table show for it.
+//! `update` looks keys up here; `ui::help`, `ui::footer` and a README check read the same rows,
+//! so a key and its description cannot drift apart.
+
+use super::{Key, Overlay, State};
+
+/// Where a key applies: the dashboard, or the overlay that has the keyboard (an open overlay
+/// takes every key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Cockpit,
+    Help,
+    /// Quit was asked for while an action is in flight.
+    ConfirmQuit,
+    /// The Approve-Risk prompt.
+    Prompt,
+    /// Recording what was verified about an action whose outcome is unknown.
+    Verify,
+    ActionsMenu,
+    Checklist,
+}
+
+impl Scope {
+    pub fn of(overlay: &Overlay) -> Scope {
+        match overlay {
+            Overlay::None => Scope::Cockpit,
+            Overlay::Help => Scope::Help,
+            Overlay::ConfirmQuit => Scope::ConfirmQuit,
+            Overlay::Approve(_) => Scope::Prompt,
+            Overlay::Verify(_) => Scope::Verify,
+            Overlay::Actions { .. } => Scope::ActionsMenu,
+            Overlay::Checklist { .. } => Scope::Checklist,
+        }
+    }
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Quit, asking first while an action is in flight.
+    Quit,
+    Help,
+    Promote,
+    Rollback,
+    CustomActions,
+    Checklist,
+    Verify,
+    /// Quit, as confirmed.
+    QuitNow,
+    /// Close the overlay.
+    Close,
+    /// Close a prompt without doing anything, and say so.
+    Cancel,
+    Confirm,
+    /// Type the letter into the prompt.
+    Type,
+    /// Erase the last letter typed.
+    Erase,
+    /// Clear what was typed.
+    Clear,
+    Up,
+    Down,
+    /// Open the highlighted custom action's prompt.
+    Choose,
+    /// Tick or untick the highlighted checklist item.
+    Tick,
+}
+
+/// The keys a binding answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keys {
+    These(&'static [Key]),
+    /// Any letter: typing.
+    AnyLetter,
+    /// Any key the bindings before it in its scope leave.
+    AnyOther,
+}
+
+impl Keys {
+    fn matches(self, key: Key) -> bool {
+        match self {
+            Keys::These(keys) => keys.contains(&key),
+            Keys::AnyLetter => matches!(key, Key::Char(_)),
+            Keys::AnyOther => true,
+        }
+    }
+}
+
+/// How the help overlay lists a cockpit key: two to a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpLine {
+    /// Keys with the same row number share a row, in table order.
+    pub row: u8,
+    pub words: &'static str,
+    /// Added to the words when the key has its row to itself.
+    pub alone: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    /// Where it applies: the cockpit, or one or more overlays.
+    pub scopes: &'static [Scope],
+    pub keys: Keys,
+    pub command: Command,
+    pub help: Option<HelpLine>,
+    /// Its label in the footer, which shows it while it works.
+    pub footer: Option<&'static str>,
+    /// What it does, in the README's key table.
+    pub readme: Option<&'static str>,
+}
+
+const fn bind(scopes: &'static [Scope], keys: &'static [Key], command: Command) -> Binding {
+    Binding {
+        scopes,
+        keys: Keys::These(keys),
+        command,
+        help: None,
+        footer: None,
+        readme: None,
+    }
+}
+
+/// A cockpit key with its help line, footer label and README row.
+const fn cockpit(
+    keys: &'static [Key],
+    command: Command,
+    help: HelpLine,
+    footer: &'static str,
+    readme: &'static str,
+) -> Binding {
+    Binding {
+        help: Some(help),
+        footer: Some(footer),
+        readme: Some(readme),
+        ..bind(&[Scope::Cockpit], keys, command)
+    }
+}
+
+const fn help(row: u8, words: &'static str) -> HelpLine {
+    HelpLine {
+        row,
+        words,
+        alone: "",
+    }
+}
+
+use Command as C;
+use Key::{Backspace, Char, Ctrl, Down, Enter, Esc, Tab, Up};
+use Scope as S;
+
+const PROMPTS: &[Scope] = &[S::Prompt, S::Verify];
+
+/// The keymap. Within a scope the first binding that matches a key wins; the cockpit's keys are
+/// in the order the footer and the README list them.
+pub const KEYMAP: &[Binding] = &[
+    cockpit(
+        &[Char('v')],
+        C::Verify,
+        help(1, "settle an unknown outcome"),
+        "verify",
+        "settle an action whose outcome is unknown: pick \"it took effect\" or \"it did not take \
+         effect\" (Tab, ↑/↓), type `Verified: <reason>` (10 non-blank characters at least), \
+         Enter; journaled with who and why",
+    ),
+    cockpit(
+        &[Char('p')],
+        C::Promote,
+        help(0, "promote to the next stage"),
+        "promote",
+        "promote to the next stage (opens the Approve-Risk prompt)",
+    ),
+    cockpit(
+        &[Char('r')],
+        C::Rollback,
+        help(0, "roll back"),
+        "rollback",
+        "roll back (opens the prompt with `Approve-Risk: ` already typed)",
+    ),
+    cockpit(
+        &[Char('a')],
+        C::CustomActions,
+        help(2, "custom actions (pause, resume, …)"),
+        "actions",
+        "custom actions from the config (`[actions.pause]`, `[actions.resume]`, …), each through \
+         the same prompt",
+    ),
+    cockpit(
+        &[Char('c')],
+        C::Checklist,
+        HelpLine {
+            alone: " (Space ticks)",
+            ..help(2, "readiness checklist")
+        },
+        "checklist",
+        "readiness checklist: ↑/↓ to move, Space ticks or unticks (journaled with who and when)",
+    ),
+    cockpit(
+        &[Char('?')],
+        C::Help,
+        help(3, "this help; Esc, ? or q closes it"),
+        "help",
+        "help: keys, verdicts, symbols",
+    ),
+    cockpit(
+        &[Char('q'), Ctrl('c')],
+        C::Quit,
+        help(3, "quit (Ctrl-C too)"),
+        "quit",
+        "quit (asks first while an action is in flight)",
+    ),
+    bind(&[S::Help], &[Esc, Char('?'), Char('q'), Enter], C::Close),
+    bind(&[S::Help], &[Ctrl('c')], C::Quit),
+    bind(&[S::ConfirmQuit], &[Char('y'), Char('Y')], C::QuitNow),
+    Binding {
+        keys: Keys::AnyOther,
+        ..bind(&[S::ConfirmQuit], &[], C::Close)
+    },
+    // Both prompts, Approve-Risk and Verified, are typed into the same way.
+    Binding {
+        readme: Some("cancel"),
+        ..bind(PROMPTS, &[Esc, Ctrl('c'), Ctrl('g')], C::Cancel)
+    },
+    bind(PROMPTS, &[Enter], C::Confirm),
+    Binding {
+        keys: Keys::AnyLetter,
+        ..bind(PROMPTS, &[], C::Type)
+    },
+    bind(PROMPTS, &[Backspace], C::Erase),
+    bind(PROMPTS, &[Ctrl('u')], C::Clear),
+    bind(&[S::Verify], &[Tab, Down], C::Down),
+    bind(&[S::Verify], &[Up], C::Up),
+    bind(
+        &[S::ActionsMenu],
+        &[Esc, Char('q'), Char('a'), Ctrl('c'), Ctrl('g')],
+        C::Close,
+    ),
+    bind(&[S::ActionsMenu], &[Up, Char('k')], C::Up),
+    bind(&[S::ActionsMenu], &[Down, Char('j'), Tab], C::Down),
+    bind(&[S::ActionsMenu], &[Enter], C::Choose),
+    bind(
+        &[S::Checklist],
+        &[Esc, Char('c'), Char('q'), Ctrl('c')],
+        C::Close,
+    ),
+    bind(&[S::Checklist], &[Up, Char('k')], C::Up),
+    bind(&[S::Checklist], &[Down, Char('j'), Tab], C::Down),
+    bind(&[S::Checklist], &[Char(' '), Enter, Char('x')], C::Tick),
+];
+
+/// What the help overlay says of the prompt's keys, under the cockpit's.
+pub const PROMPT_HELP: [&str; 2] = [
+    "In the prompt: Enter confirms; Esc, Ctrl-C or Ctrl-G cancel;",
+    "Ctrl-U clears it; pasting works (line breaks become spaces).",
+];
+
+/// The command `key` runs where `scope` applies, if any.
+pub fn command(scope: Scope, key: Key) -> Option<Command> {
+    KEYMAP
+        .iter()
+        .find(|b| b.scopes.contains(&scope) && b.keys.matches(key))
+        .map(|b| b.command)
+}
+
+/// How a key is written: `p`, `Space`, `Ctrl-C`, `Esc`, `↑`.
+pub fn key_name(key: Key) -> String {
+    match key {
+        Key::Char(' ') => "Space".into(),
+        Key::Char(c) => c.to_string(),
+        Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+        Key::Enter => "Enter".into(),
+        Key::Esc => "Esc".into(),
+        Key::Backspace => "Backspace".into(),
+        Key::Tab => "Tab".into(),
+        Key::Up => "↑".into(),
+        Key::Down => "↓".into(),
+        Key::PageUp => "PageUp".into(),
+        Key::PageDown => "PageDown".into(),
+        Key::Home => "Home".into(),
+        Key::End => "End".into(),
+    }
+}
+
+impl Binding {
+    /// The key it is shown as: its first.
+    pub fn label(&self) -> String {
+        match self.keys {
+            Keys::These(keys) => keys.first().map_or_else(String::new, |&k| key_name(k)),
+            Keys::AnyLetter => "a letter".into(),
+            Keys::AnyOther => "any other key".into(),
+        }
+    }
+}
+
+impl Command {
+    /// Whether the help overlay lists this cockpit key: the key exists in this cockpit.
+    pub fn offered(self, state: &State) -> bool {
+        match self {
+            C::Promote | C::Rollback | C::Verify => !state.read_only,
+            C::CustomActions => !state.read_only && has_custom(state),
+            C::Checklist => !state.setup.checklist.is_empty(),
+            _ => true,
+        }
+    }
+
+    /// Whether the footer shows this cockpit key: it works now, and is worth pressing.
+    pub fn works_now(self, state: &State) -> bool {
+        use crate::core::action::Action;
+        let configured = |name: Action| state.setup.actions.iter().any(|a| a.name == name);
+        // No action keys while one is in flight: a second one would be refused.
+        let actions = !state.read_only && state.in_flight.is_none();
+        let live = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+        let last = live.is_some_and(|s| s + 1 >= state.setup.plan.stages.len());
+        // While an action's outcome is unknown, promote is no recommendation (it stays an
+        // override in its prompt); recording what was verified is.
+        let unresolved = !state.unresolved.is_empty();
+        match self {
+            C::Verify => !state.read_only && unresolved,
+            C::Promote => actions && !last && configured(Action::Promote) && !unresolved,
+            C::Rollback => actions && configured(Action::Rollback),
+            C::CustomActions => actions && has_custom(state),
+            C::Checklist => !state.setup.checklist.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+/// Whether the config has an action other than promote and rollback.
+fn has_custom(state: &State) -> bool {
+    state.setup.actions.iter().any(|a| a.name.is_custom())
+}
+
+/// The cockpit's keys the footer shows now: each key with its label.
+pub fn footer(state: &State) -> impl Iterator<Item = (String, &'static str)> + '_ {
+    KEYMAP
+        .iter()
+        .filter(|b| b.scopes == [Scope::Cockpit] && b.command.works_now(state))
+        .filter_map(|b| Some((b.label(), b.footer?)))
+}
+
+/// The help overlay's key rows for this cockpit: each a left and, if any, a right entry of a
+/// key and its words.
+pub fn help_rows(state: &State) -> Vec<Vec<(String, String)>> {
+    let offered: Vec<(&Binding, HelpLine)> = KEYMAP
+        .iter()
+        .filter(|b| b.scopes == [Scope::Cockpit] && b.command.offered(state))
+        .filter_map(|b| Some((b, b.help?)))
+        .collect();
+    let mut rows: Vec<u8> = offered.iter().map(|(_, h)| h.row).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows.into_iter()
+        .map(|row| {
+            let on_row: Vec<_> = offered.iter().filter(|(_, h)| h.row == row).collect();
+            let alone = on_row.len() == 1;
+            on_row
+                .into_iter()
+                .map(|(b, h)| {
+                    let words = if alone {
+                        format!("{}{}", h.words, h.alone)
+                    } else {
+                        h.words.to_string()
+                    };
+                    (b.label(), words)
+                })
+                .collect()
+        })
+        .collect()
+}
