@@ -205,7 +205,7 @@ impl State {
             };
             if let Some((level, text)) = log {
                 r.detail = Some(text.clone());
-                self.log(now, level, text);
+                self.log_as(now, level, r.event.into(), text);
             }
             fx.push(Effect::Journal(Box::new(r)));
         }

@@ -5,11 +5,8 @@ use super::keymap::Command;
 use super::position::same_release;
 use super::{Effect, LogLevel, Overlay, State};
 use crate::core::gate::Tick;
-use crate::core::record::{Context, Event, Record};
+use crate::core::record::{Context, Event, Record, TICKED, UNTICKED};
 use chrono::{DateTime, Utc};
-
-pub const TICKED: &str = "ticked";
-pub const UNTICKED: &str = "unticked";
 
 /// The ticks the journal records for this release's checklist items (matched by their text).
 pub fn checklist_from_journal(

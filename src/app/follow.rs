@@ -5,21 +5,13 @@ use super::checklist::tick_of;
 use super::position::{same_release, stage_of};
 use super::resume::{default_check, kind_of, unknown_of};
 use super::unresolved::{Unresolved, WhyUnknown};
-use super::{InFlight, LogEntry, LogLevel, State};
+use super::{InFlight, LogEntry, State};
+use crate::core::describe::{self, Told, Voice};
 use crate::core::plan::Position;
 use crate::core::record::{Event, Record};
 use chrono::{DateTime, Utc};
 
 impl State {
-    fn log_followed(&mut self, now: DateTime<Utc>, level: LogLevel, text: String, event: Event) {
-        self.push_log(LogEntry {
-            at: now,
-            level,
-            text,
-            from_journal: Some(event),
-        });
-    }
-
     /// The operator's cockpit journaled an action's outcome as unknown, or stopped with it in
     /// flight: mirrored, so this cockpit's verdict says the same.
     fn follow_unknown(&mut self, r: &Record) {
@@ -56,114 +48,83 @@ impl State {
     pub(super) fn follow(&mut self, records: &[Record], now: DateTime<Utc>) {
         let ctx = self.context.clone();
         for r in records.iter().filter(|r| same_release(r, &ctx)) {
-            let who = r.context.operator.clone();
-            let action = r.action.clone().unwrap_or_else(|| "action".into());
-            match r.event {
-                Event::StageEntered => {
-                    if let Some(stage) = stage_of(r, &self.setup.plan) {
-                        self.position = Some(Position {
-                            stage,
-                            entered_at: r.ts,
-                            rolled_back: false,
-                        });
-                        self.moved_at = Some(r.ts);
-                        let label = self.setup.plan.stages[stage].label();
-                        self.log_followed(
-                            now,
-                            LogLevel::Info,
-                            format!("stage {label} entered ({who})"),
-                            r.event,
-                        );
-                    }
-                }
-                Event::RolledBack => {
-                    if let Some(p) = self.position.as_mut() {
-                        p.rolled_back = true;
-                    }
-                    self.moved_at = Some(r.ts);
-                    self.log_followed(now, LogLevel::Warn, format!("rolled back ({who})"), r.event);
-                }
-                Event::ChecklistTicked => {
-                    if let Some((i, tick)) = tick_of(r, &self.setup.checklist) {
-                        let word = if tick.is_some() { "ticked" } else { "unticked" };
-                        let item = self.setup.checklist[i].clone();
-                        self.checklist[i] = tick;
-                        self.log_followed(
-                            now,
-                            LogLevel::Info,
-                            format!("checklist: {word} \"{item}\" ({who})"),
-                            r.event,
-                        );
-                    }
-                }
-                Event::ActionRequested => {
-                    let reason = r.reason.clone().unwrap_or_default();
-                    if let (Some(id), Some(kind)) = (
-                        r.action_id.clone(),
-                        kind_of(r, &self.setup.plan, &self.setup.actions),
-                    ) {
-                        self.in_flight = Some(InFlight {
-                            id,
-                            kind,
-                            started: r.ts,
-                        });
-                    }
-                    self.log_followed(
-                        now,
-                        LogLevel::Info,
-                        format!("{who}: {action} requested: \"{reason}\""),
-                        r.event,
-                    );
-                }
-                Event::ActionSucceeded | Event::ActionFailed | Event::ActionOutcomeUnknown => {
-                    let level = match r.event {
-                        Event::ActionSucceeded => LogLevel::Good,
-                        _ => LogLevel::Error,
-                    };
-                    if r.event == Event::ActionOutcomeUnknown {
-                        self.follow_unknown(r);
-                    } else if self.in_flight.as_ref().map(|f| &f.id) == r.action_id.as_ref() {
-                        self.in_flight = None;
-                    }
-                    let outcome = r.outcome.clone().unwrap_or_default();
-                    self.log_followed(now, level, format!("{who}: {action} {outcome}"), r.event);
-                }
-                Event::ActionResolved => {
-                    self.unresolved
-                        .retain(|u| Some(&u.id) != r.action_id.as_ref());
-                    let text = r.resolution.as_ref().map_or_else(
-                        || format!("{who}: {action} settled"),
-                        |res| format!("{action} {}", res.describe(&who)),
-                    );
-                    self.log_followed(now, LogLevel::Info, text, r.event);
-                }
-                Event::CockpitStarted | Event::CockpitStopped => {
-                    if r.event == Event::CockpitStopped && r.action_id.is_some() {
-                        self.follow_unknown(r);
-                    }
-                    let word = if r.event == Event::CockpitStarted {
-                        "started"
-                    } else {
-                        "stopped"
-                    };
-                    let text = format!("cockpit of {who}@{} {word}", r.context.host);
-                    self.log_followed(now, LogLevel::Info, text, r.event);
-                }
-                Event::Override => {
-                    let verdict = r.verdict.clone().unwrap_or_default();
-                    self.log_followed(
-                        now,
-                        LogLevel::Warn,
-                        format!("{who}: OVERRIDE of {verdict} for {action}"),
-                        r.event,
-                    );
-                }
-                // The observer sees drift and breaches itself, and keeps its own bake: read from
-                // the journal at its start, and verified from what it has watched since.
-                Event::DriftBegan | Event::DriftEnded | Event::BakeCheckpoint => {}
-                _ => {}
+            if let Some(told) = self.follow_one(r) {
+                self.push_log(LogEntry {
+                    at: now,
+                    level: told.level,
+                    kind: told.kind,
+                    text: told.text,
+                    from_journal: Some(r.event),
+                });
             }
         }
+    }
+
+    /// Move as the record says the operator's cockpit moved; what to log of it, if anything.
+    fn follow_one(&mut self, r: &Record) -> Option<Told> {
+        // The entered stage as this cockpit's plan labels it.
+        let mut label = None;
+        match r.event {
+            Event::StageEntered => {
+                let stage = stage_of(r, &self.setup.plan)?;
+                self.position = Some(Position {
+                    stage,
+                    entered_at: r.ts,
+                    rolled_back: false,
+                });
+                self.moved_at = Some(r.ts);
+                label = Some(self.setup.plan.stages[stage].label());
+            }
+            Event::RolledBack => {
+                if let Some(p) = self.position.as_mut() {
+                    p.rolled_back = true;
+                }
+                self.moved_at = Some(r.ts);
+            }
+            Event::ChecklistTicked => {
+                let (i, tick) = tick_of(r, &self.setup.checklist)?;
+                self.checklist[i] = tick;
+            }
+            Event::ActionRequested => {
+                if let (Some(id), Some(kind)) = (
+                    r.action_id.clone(),
+                    kind_of(r, &self.setup.plan, &self.setup.actions),
+                ) {
+                    self.in_flight = Some(InFlight {
+                        id,
+                        kind,
+                        started: r.ts,
+                    });
+                }
+            }
+            Event::ActionSucceeded | Event::ActionFailed | Event::ActionOutcomeUnknown => {
+                if r.event == Event::ActionOutcomeUnknown {
+                    self.follow_unknown(r);
+                } else if self.in_flight.as_ref().map(|f| &f.id) == r.action_id.as_ref() {
+                    self.in_flight = None;
+                }
+            }
+            Event::ActionResolved => {
+                self.unresolved
+                    .retain(|u| Some(&u.id) != r.action_id.as_ref());
+            }
+            Event::CockpitStarted | Event::CockpitStopped => {
+                if r.event == Event::CockpitStopped && r.action_id.is_some() {
+                    self.follow_unknown(r);
+                }
+            }
+            Event::Override => {}
+            // The observer sees drift and breaches itself, and keeps its own bake: read from
+            // the journal at its start, and verified from what it has watched since.
+            Event::DriftBegan | Event::DriftEnded | Event::BakeCheckpoint => {}
+            Event::BreachBegan | Event::BreachEnded | Event::JournalRepaired => {}
+        }
+        describe::tell(
+            r,
+            Voice::Followed {
+                stage: label.as_deref(),
+            },
+        )
     }
 }
 

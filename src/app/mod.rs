@@ -44,6 +44,8 @@ pub use unresolved::{Unresolved, WhyUnknown};
 pub use update::{start, update};
 pub use verify::VerifyModal;
 
+pub use crate::core::event::{Kind, LogLevel};
+
 use crate::core::condition::ConditionTrack;
 use crate::core::plan::Position;
 use crate::core::reading::Reading;
@@ -68,18 +70,12 @@ pub struct SourceHealth {
     pub last_seq: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogLevel {
-    Info,
-    Good,
-    Warn,
-    Error,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {
     pub at: DateTime<Utc>,
     pub level: LogLevel,
+    /// What the entry is about, for outputs that a machine reads (`watch --format json`).
+    pub kind: Kind,
     pub text: String,
     /// Set when the entry tells of a record another cockpit journaled.
     pub from_journal: Option<crate::core::record::Event>,
@@ -264,10 +260,23 @@ impl State {
         r
     }
 
+    /// Log a note: an entry of no particular kind.
     pub(crate) fn log(&mut self, at: DateTime<Utc>, level: LogLevel, text: impl Into<String>) {
+        self.log_as(at, level, Kind::Note, text);
+    }
+
+    /// Log an entry of the kind given.
+    pub(crate) fn log_as(
+        &mut self,
+        at: DateTime<Utc>,
+        level: LogLevel,
+        kind: Kind,
+        text: impl Into<String>,
+    ) {
         self.push_log(LogEntry {
             at,
             level,
+            kind,
             text: text.into(),
             from_journal: None,
         });

@@ -1,6 +1,7 @@
 //! Announcements for the notification webhooks, made from what is journaled.
 
 use super::{Effect, State};
+use crate::core::describe::{self, Voice};
 use crate::core::record::{Event, Record};
 
 /// One announcement: what happened, in a sentence, with the event it came from.
@@ -13,54 +14,8 @@ pub struct Notice {
 
 /// The sentence a chat channel reads for a journal record.
 pub fn message(r: &Record) -> String {
-    let who = &r.context.operator;
-    let stage = r.stage.as_deref().unwrap_or("no stage");
-    let action = r.action.as_deref().unwrap_or("action");
-    let detail = r.detail.as_deref().unwrap_or("");
-    let what = match r.event {
-        Event::StageEntered => format!("stage {stage} entered ({detail})"),
-        Event::BreachBegan | Event::BreachEnded | Event::DriftBegan | Event::DriftEnded => {
-            detail.to_string()
-        }
-        Event::BakeCheckpoint => format!("stage {stage}: {detail}"),
-        Event::RolledBack => format!("rolled back from {stage}"),
-        Event::ActionRequested => format!(
-            "{action} requested by {who}: \"{}\"",
-            r.reason.as_deref().unwrap_or("")
-        ),
-        Event::ActionSucceeded | Event::ActionFailed | Event::ActionOutcomeUnknown => format!(
-            "{action} {} ({who})",
-            r.outcome.as_deref().unwrap_or("finished")
-        ),
-        Event::Override => format!(
-            "OVERRIDE by {who}: {action} while the verdict is {} — \"{}\"",
-            r.verdict.as_deref().unwrap_or("?"),
-            r.reason.as_deref().unwrap_or("")
-        ),
-        Event::ChecklistTicked => format!(
-            "checklist: {} \"{detail}\" ({who})",
-            r.outcome.as_deref().unwrap_or("ticked")
-        ),
-        Event::ActionResolved => format!(
-            "{action} {}",
-            r.resolution
-                .as_ref()
-                .map_or_else(|| "settled".to_string(), |res| res.describe(who))
-        ),
-        Event::CockpitStarted => format!("cockpit started by {who} on {}", r.context.host),
-        Event::CockpitStopped => match &r.action_id {
-            Some(id) => format!(
-                "cockpit stopped by {who} on {} with {action} {id} in flight: its outcome is unknown",
-                r.context.host
-            ),
-            None => format!("cockpit stopped by {who} on {}", r.context.host),
-        },
-        Event::JournalRepaired => format!("journal repaired by {who}: {detail}"),
-    };
-    format!(
-        "{} {} ({}): {what}",
-        r.context.release, r.context.version, r.context.environment
-    )
+    // A notice tells of every record.
+    describe::tell(r, Voice::Notice).map_or_else(String::new, |t| t.text)
 }
 
 fn notice(r: &Record) -> Notice {

@@ -1,6 +1,6 @@
 //! Where the release stands: read back from the journal, or adopted from what a source reports.
 
-use super::{Effect, LogLevel, State};
+use super::{Effect, Kind, LogLevel, State};
 use crate::core::plan::{Plan, Position};
 use crate::core::reading::format_number;
 use crate::core::record::{Context, Event, Record};
@@ -80,7 +80,7 @@ impl State {
         record.traffic = Some(stage.traffic);
         record.detail = Some(why.to_string());
         fx.push(Effect::Journal(Box::new(record)));
-        self.log(at, LogLevel::Info, text);
+        self.log_as(at, LogLevel::Info, Kind::StageEntered, text);
     }
 
     /// A source reported the live traffic share.
@@ -88,9 +88,10 @@ impl State {
         match self.observed {
             Some((old, _)) if old == share => {}
             Some((old, _)) => {
-                self.log(
+                self.log_as(
                     at,
                     LogLevel::Info,
+                    Kind::Traffic,
                     format!(
                         "live traffic changed {}% → {}%",
                         format_number(old),

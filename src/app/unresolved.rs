@@ -3,7 +3,7 @@
 //! verdict is NO-GO UNTIL VERIFIED with the action, when it was sent, and what to check.
 //! Absence of a change proves nothing: a deploy pipeline may act minutes later.
 
-use super::{ActionKind, Effect, LogLevel, State};
+use super::{ActionKind, Effect, Kind, LogLevel, State};
 use crate::core::reading::format_number;
 use crate::core::record::{Event, Resolution, ResolvedBy};
 use crate::core::verdict::{Reason, Verdict, VerdictKind};
@@ -205,7 +205,8 @@ impl State {
                 let from_text = from.map_or("no live stage".to_string(), |i| {
                     format!("{}%", format_number(self.setup.plan.stages[i].traffic))
                 });
-                self.log(at, LogLevel::Warn, format!("rolled back from {from_text}"));
+                let text = format!("rolled back from {from_text}");
+                self.log_as(at, LogLevel::Warn, Kind::RolledBack, text);
             }
         }
     }

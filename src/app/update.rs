@@ -2,7 +2,7 @@
 
 use super::eval::{Changes, refresh};
 use super::keymap::{self, Command, Scope};
-use super::{Effect, Key, LogLevel, Msg, Overlay, State};
+use super::{Effect, Key, Kind, LogLevel, Msg, Overlay, State};
 use crate::core::action::Action;
 use crate::core::condition::CondState;
 use crate::core::reading::{Observation, Outcome, Reading};
@@ -42,7 +42,12 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             state.journal_error = Some(e);
         }
         Msg::Shutdown(signal) => {
-            state.log(now, LogLevel::Warn, format!("{signal} received, stopping"));
+            state.log_as(
+                now,
+                LogLevel::Warn,
+                Kind::Stopping,
+                format!("{signal} received, stopping"),
+            );
             quit(state, now, &mut fx);
         }
     }
@@ -64,9 +69,10 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
 /// tracked, take the first stage as entered now (journaled, so a restart resumes from here).
 pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let mut fx = vec![Effect::Journal(Box::new(state.started_record(now)))];
-    state.log(
+    state.log_as(
         now,
         LogLevel::Info,
+        Kind::Started,
         format!(
             "cockpit started{}",
             if state.read_only { " (read-only)" } else { "" }
@@ -167,7 +173,8 @@ fn on_observation(state: &mut State, o: Observation, fx: &mut Vec<Effect>) {
             health.last_error = Some(err.clone());
             health.unusable = false;
             if changed {
-                state.log(o.at, LogLevel::Warn, format!("source {name}: {err}"));
+                let text = format!("source {name}: {err}");
+                state.log_as(o.at, LogLevel::Warn, Kind::SourceDown, text);
             }
             let readings: Vec<_> = state.setup.sources[o.source]
                 .signals
@@ -252,7 +259,7 @@ fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mu
         let mut record = state.record(event, now);
         record.detail = Some(text.clone());
         fx.push(Effect::Journal(Box::new(record)));
-        state.log(now, level, text);
+        state.log_as(now, level, event.into(), text);
     }
     state.journal_bake_news(changes.bake.clone(), now, fx);
     if verdict_changed {
@@ -270,6 +277,6 @@ fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mu
             .map(|r| format!(": {}", r.text))
             .unwrap_or_default();
         let text = format!("verdict {}{why}", next.verdict.kind.label());
-        state.log(now, level, text);
+        state.log_as(now, level, Kind::Verdict, text);
     }
 }

@@ -4,7 +4,7 @@
 //! such value is unknown with its source named, as when the source is down.
 
 use super::update::apply_readings;
-use super::{Effect, LogLevel, State};
+use super::{Effect, Kind, LogLevel, State};
 use crate::core::gate::GateCheck;
 use crate::core::reading::{Reading, SignalId, SourceId, clip};
 use chrono::{DateTime, Utc};
@@ -36,7 +36,8 @@ pub(super) fn answered(
                 } else {
                     "answering again"
                 };
-                state.log(at, LogLevel::Good, format!("source {name}: {again}"));
+                let text = format!("source {name}: {again}");
+                state.log_as(at, LogLevel::Good, Kind::SourceUp, text);
             }
         }
         Some(why) => {
@@ -45,7 +46,8 @@ pub(super) fn answered(
             health.last_error = Some(why.clone());
             health.unusable = true;
             if changed {
-                state.log(at, LogLevel::Warn, format!("source {name}: {why}"));
+                let text = format!("source {name}: {why}");
+                state.log_as(at, LogLevel::Warn, Kind::SourceDown, text);
             }
         }
     }

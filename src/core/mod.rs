@@ -7,6 +7,8 @@ pub mod approval;
 pub mod backfill;
 pub mod bake;
 pub mod condition;
+pub mod describe;
+pub mod event;
 pub mod gate;
 pub mod plan;
 pub mod reading;

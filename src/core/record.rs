@@ -40,6 +40,10 @@ pub struct Context {
     pub environment: String,
 }
 
+/// The `outcome` of a `checklist_ticked` record: the item was ticked, or unticked.
+pub const TICKED: &str = "ticked";
+pub const UNTICKED: &str = "unticked";
+
 /// Who or what settled an action whose outcome was unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -139,24 +143,6 @@ impl Record {
             bake: None,
             drift: None,
             prev: String::new(),
-        }
-    }
-}
-
-impl Resolution {
-    /// "took effect: live traffic 5% at 14:03:10Z", "did not take effect, verified by ana:
-    /// \"argo history shows no sync\"".
-    pub fn describe(&self, operator: &str) -> String {
-        let what = if self.took_effect {
-            "took effect"
-        } else {
-            "did not take effect"
-        };
-        match self.by {
-            ResolvedBy::Evidence => format!("{what}: {}", self.evidence),
-            ResolvedBy::Operator => {
-                format!("{what}, verified by {operator}: \"{}\"", self.evidence)
-            }
         }
     }
 }

@@ -1,55 +1,12 @@
 //! `gonogo audit show`: the journal as lines a person reads.
 
-use crate::core::reading::format_number;
+use crate::core::describe;
 use crate::core::record::Record;
 use chrono::{DateTime, Utc};
 
 /// One readable line per record: time, event, who, what, and the outcome or detail.
 pub fn format_record(r: &Record) -> String {
-    let event = serde_json::to_value(r.event)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-        .replace('_', " ");
-    let mut parts = vec![
-        r.ts.format("%Y-%m-%d %H:%M:%SZ").to_string(),
-        format!("{event:<22}"),
-        format!("{}@{}", r.context.operator, r.context.host),
-        format!(
-            "{} {} {}",
-            r.context.release, r.context.version, r.context.environment
-        ),
-    ];
-    if let Some(stage) = &r.stage {
-        match r.traffic {
-            Some(t) if !stage.ends_with('%') => {
-                parts.push(format!("stage {stage} ({}%)", format_number(t)))
-            }
-            _ => parts.push(format!("stage {stage}")),
-        }
-    }
-    if let Some(a) = &r.action {
-        parts.push(format!("action {a}"));
-    }
-    if let Some(v) = &r.verdict {
-        parts.push(format!("verdict {v}"));
-    }
-    if let Some(reason) = &r.reason {
-        parts.push(format!("reason \"{reason}\""));
-    }
-    if let Some(req) = &r.request {
-        parts.push(req.clone());
-    }
-    if let Some(o) = &r.outcome {
-        parts.push(o.clone());
-    }
-    if let Some(d) = &r.detail {
-        parts.push(d.clone());
-    }
-    if let Some(res) = &r.resolution {
-        parts.push(res.describe(&r.context.operator));
-    }
-    parts.join("  ")
+    describe::audit_line(r)
 }
 
 /// Parse `--since`: an RFC 3339 time, or a duration back from now ("2h", "30m").

@@ -1,7 +1,6 @@
 //! One release's story, read from its journal records: when it started, how far it got, how
 //! it ended, how long each stage lasted, and how long a breach took to be rolled back.
 
-use crate::core::reading::format_number;
 use crate::core::record::{Event, Record};
 use crate::journal::{Attempt, is_rollback};
 use chrono::{DateTime, Utc};
@@ -48,12 +47,7 @@ pub struct StageSpent {
 impl StageSpent {
     /// "canary (1%)", or "5%" when the name is the share.
     pub fn label(&self) -> String {
-        match self.traffic {
-            Some(t) if !self.stage.ends_with('%') => {
-                format!("{} ({}%)", self.stage, format_number(t))
-            }
-            _ => self.stage.clone(),
-        }
+        crate::core::describe::stage_words(&self.stage, self.traffic)
     }
 }
 

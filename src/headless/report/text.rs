@@ -138,12 +138,7 @@ pub fn render(f: &Figures) -> String {
             .iter()
             .map(|s| {
                 vec![
-                    match s.traffic {
-                        Some(t) if !s.stage.ends_with('%') => {
-                            format!("{} ({}%)", s.stage, format_number(t))
-                        }
-                        _ => s.stage.clone(),
-                    },
+                    crate::core::describe::stage_words(&s.stage, s.traffic),
                     s.count.to_string(),
                     human(s.median_seconds),
                     human(s.mean_seconds),

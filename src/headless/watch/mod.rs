@@ -9,7 +9,7 @@ pub use line::Line;
 
 use super::Format;
 use super::session::Session;
-use crate::app::{Effect, Msg};
+use crate::app::{Effect, Kind, LogLevel, Msg};
 use crate::core::record::Record;
 use crate::journal::Tail;
 use crate::setup::Setup;
@@ -36,8 +36,8 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
     let verdict = s.eval.verdict.kind.label();
     let start = Line {
         ts: Utc::now(),
-        level: "info",
-        kind: "started",
+        level: LogLevel::Info,
+        kind: Kind::Started,
         text: format!(
             "watching {} {} in {} (read-only, journal {})",
             s.setup.release.name,
@@ -55,7 +55,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
         .state
         .log
         .drain(..)
-        .filter(|e| !e.text.starts_with("cockpit started"))
+        .filter(|e| e.kind != Kind::Started)
         .collect();
     let mut first = vec![start];
     first.extend(start_entries.iter().map(|e| Line::from_log(e, verdict)));
@@ -100,7 +100,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
             .filter(|e| e.from_journal.is_none());
         for e in entries.collect::<Vec<_>>() {
             let mut line = Line::from_log(&e, verdict.label());
-            if line.kind == "verdict" && verdict != before {
+            if line.kind == Kind::Verdict && verdict != before {
                 line.reasons = reasons(&session);
             }
             lines.push(line);
@@ -129,8 +129,8 @@ fn verdict_line(session: &Session, now: chrono::DateTime<Utc>) -> Line {
         .unwrap_or_default();
     Line {
         ts: now,
-        level: "info",
-        kind: "verdict",
+        level: LogLevel::Info,
+        kind: Kind::Verdict,
         text: format!("verdict {}{why}", v.kind.label()),
         verdict: v.kind.label().to_string(),
         reasons: reasons(session),
