@@ -6,6 +6,7 @@ mod bake_journal;
 #[cfg(test)]
 mod bake_props;
 mod baking;
+mod boot;
 mod checklist;
 mod eval;
 mod follow;
@@ -28,6 +29,7 @@ mod verify;
 pub use approve::{ActionKind, ActionOutcome, ApproveModal, Dispatch, InFlight, Toast};
 pub use backfill::{HistoryAnswer, HistoryAsk};
 pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
+pub use boot::{Boot, context, stage_journal};
 pub use checklist::checklist_from_journal;
 pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use msg::{Effect, Key, Msg};

@@ -22,7 +22,6 @@ pub mod bench_support {
 pub use terminal::restore as restore_terminal;
 
 use crate::app::{self, Effect, Msg, State};
-use crate::core::record::Context;
 use crate::journal::{self, Journal};
 use crate::setup::Setup;
 use crate::sources::{self, SourceClient};
@@ -41,19 +40,9 @@ pub struct Options {
     pub ascii: bool,
 }
 
-pub fn context(setup: &Setup) -> Context {
-    Context {
-        operator: setup.operator.clone(),
-        host: crate::host::name(),
-        release: setup.release.name.clone(),
-        version: setup.release.version.clone(),
-        environment: setup.release.environment.clone(),
-    }
-}
-
 /// Run the full-screen cockpit until the operator quits or a signal arrives.
 pub async fn run(setup: Setup, options: Options) -> Result<()> {
-    let ctx = context(&setup);
+    let ctx = app::context(&setup);
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
     let (writer_journal, records) = if options.read_only {
@@ -66,17 +55,20 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         let (j, records) = Journal::open(&setup.journal)?;
         (Some(j), records)
     };
-    let position = app::position_from_journal(&records, &ctx, &setup.plan);
     let now = Utc::now();
     let offset = Local::now().offset().fix();
     let theme = Theme::new(options.color, options.ascii || setup.ascii);
 
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
-    let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
-    let mut state = State::new(setup, position, ctx, offset, options.read_only, now);
-    state.checklist = ticks;
-    app::resume_from_journal(&mut state, &records, now);
+    let boot = app::Boot {
+        setup,
+        context: ctx,
+        journal: &records,
+        local_offset: offset,
+        read_only: options.read_only,
+    };
+    let (mut state, mut effects) = boot.start(now);
     let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
 
     // Caught before the terminal is taken: a SIGTERM from then on restores it.
@@ -94,7 +86,6 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let mut effects_later: Vec<Msg> = Vec::new();
     let mut quit = false;
     let mut failed = None;
-    let mut effects = app::start(&mut state, now);
     let mut pacer = pace::Pacer::new(Instant::now());
     // The operator is waiting for what a key, paste or resize changed: drawn at once.
     let mut urgent = false;
