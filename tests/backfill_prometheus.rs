@@ -278,7 +278,7 @@ async fn an_operator_cockpit_journals_the_gap_it_verified() {
     for effect in effects {
         if let Effect::History(ask) = effect {
             asked += 1;
-            gonogo::runtime::history::spawn(*ask, &state.setup, &client, tx.clone());
+            gonogo::history::spawn(*ask, &state.setup, &client, tx.clone());
         }
     }
     assert_eq!(asked, 1, "one history read asked for at start");

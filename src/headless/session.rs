@@ -1,8 +1,8 @@
 //! A headless session: the app state fed by the real pollers, read-only, with no terminal.
 
 use crate::app::{self, Effect, Msg, State};
+use crate::history;
 use crate::journal;
-use crate::runtime;
 use crate::setup::Setup;
 use crate::sources::{Pollers, SourceClient, spawn_pollers};
 use chrono::{Local, Offset, Utc};
@@ -57,7 +57,7 @@ impl Session {
         // start's effects are a read-only state's, which matter nowhere here.
         for effect in effects {
             if let Effect::History(ask) = effect {
-                runtime::history::spawn(*ask, &state.setup, &client, tx.clone());
+                history::spawn(*ask, &state.setup, &client, tx.clone());
             }
         }
         Ok(Session {

@@ -1,17 +1,14 @@
-//! The runtime: terminal, event loop, effects runner, signals. Everything that waits lives
-//! here or in `sources`; `app::update` never does.
+//! The runtime: terminal, event loop and effects runner. Everything that waits lives here, in
+//! `sources` or in the tasks the cockpit shares with the headless commands (`signals`,
+//! `clock`, `history`); `app::update` never does.
 
 mod dispatch;
-pub mod history;
 mod input;
 mod journal_writer;
 mod notify;
 mod pace;
 pub mod screen;
-mod signals;
 mod terminal;
-
-pub use signals::Signals;
 
 /// The dispatch path (journal writer, request runner) for `benches/dispatch`; not an API.
 #[doc(hidden)]
@@ -22,8 +19,10 @@ pub mod bench_support {
 pub use terminal::restore as restore_terminal;
 
 use crate::app::{self, Effect, Msg, State};
+use crate::history;
 use crate::journal::{self, Journal};
 use crate::setup::Setup;
+use crate::signals::Signals;
 use crate::sources::{self, SourceClient};
 use crate::ui::{self, Theme};
 use chrono::{Local, Offset, Utc};
@@ -77,7 +76,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let pollers = sources::spawn_pollers(&state.setup.sources, &client, tx.clone());
     let input = tokio::spawn(input::forward(tx.clone()));
     let sigs = tokio::spawn(signals.forward(tx.clone()));
-    let ticks = tokio::spawn(tick(tx.clone()));
+    let ticks = tokio::spawn(crate::clock::tick(tx.clone()));
     let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
 
     // Redirects are not followed for actions: a secret header must not travel to another host.
@@ -235,18 +234,6 @@ async fn follow_journal(mut tail: journal::Tail, tx: mpsc::Sender<Msg>) {
         };
         tail = back;
         if !records.is_empty() && tx.send(Msg::Journal(records)).await.is_err() {
-            return;
-        }
-    }
-}
-
-/// One tick at every wall-clock second, so countdowns change on the second.
-pub async fn tick(tx: mpsc::Sender<Msg>) {
-    loop {
-        let nanos = Utc::now().timestamp_subsec_nanos() as u64;
-        let to_next = Duration::from_nanos(1_000_000_000 - nanos.min(999_999_999));
-        tokio::time::sleep(to_next + Duration::from_millis(2)).await;
-        if tx.send(Msg::Tick).await.is_err() {
             return;
         }
     }
