@@ -3,6 +3,7 @@
 //! `clock`, `history`); `app::update` never does.
 
 mod dispatch;
+mod effects;
 mod input;
 mod journal_writer;
 mod notify;
@@ -18,8 +19,7 @@ pub mod bench_support {
 }
 pub use terminal::restore as restore_terminal;
 
-use crate::app::{self, Effect, Msg, State};
-use crate::history;
+use crate::app::{self, Msg, State};
 use crate::journal::{self, Journal};
 use crate::setup::Setup;
 use crate::signals::Signals;
@@ -81,53 +81,15 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
 
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
-    let mut tasks = Vec::new();
+    let mut runner = effects::Runner::new(writer, http, client, tx.clone());
     let mut effects_later: Vec<Msg> = Vec::new();
-    let mut quit = false;
     let mut failed = None;
     let mut pacer = pace::Pacer::new(Instant::now());
     // The operator is waiting for what a key, paste or resize changed: drawn at once.
     let mut urgent = false;
     loop {
         for effect in effects.drain(..) {
-            match effect {
-                Effect::Journal(record) => {
-                    if let Some(w) = &writer {
-                        w.append(*record);
-                    }
-                }
-                Effect::Dispatch(d) => {
-                    let spec = state
-                        .setup
-                        .actions
-                        .iter()
-                        .find(|a| a.name == d.action)
-                        .cloned();
-                    match (spec, &writer) {
-                        (Some(spec), Some(w)) => {
-                            tasks.retain(|t: &tokio::task::JoinHandle<()>| !t.is_finished());
-                            tasks.push(tokio::spawn(dispatch::run(
-                                *d,
-                                spec,
-                                http.clone(),
-                                w.handle(),
-                                tx.clone(),
-                            )));
-                        }
-                        _ => {
-                            let outcome = app::ActionOutcome::NotSent {
-                                reason: "no such action, or no journal to record it".into(),
-                            };
-                            effects_later.push(Msg::ActionDone { id: d.id, outcome });
-                        }
-                    }
-                }
-                Effect::Notify(notice) => notify::announce(&state, &notice, &http, &tx),
-                Effect::History(ask) => {
-                    tasks.push(history::spawn(*ask, &state.setup, &client, tx.clone()));
-                }
-                Effect::Quit => quit = true,
-            }
+            runner.run(effect, &state, &mut effects_later);
         }
         for msg in effects_later.drain(..) {
             effects.extend(app::update(&mut state, msg, Utc::now()));
@@ -135,7 +97,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         if !effects.is_empty() {
             continue;
         }
-        if quit {
+        if runner.quit {
             break;
         }
         // Draw now if the frame budget allows (or input is waiting to be seen); otherwise
@@ -184,26 +146,13 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     }
 
     // However the loop ended, the stop is journaled (with an action still in flight named).
-    if !state.quitting
-        && let Some(w) = &writer
-    {
-        state.quitting = true;
-        w.append(state.stopped_record(Utc::now()));
-    }
+    runner.stop(&mut state);
     drop(pollers);
-    // Quitting was confirmed: an action still in flight is abandoned, its request record is
-    // already on disk.
-    for t in tasks {
-        t.abort();
-    }
     input.abort();
     sigs.abort();
     ticks.abort();
     if let Some(f) = follower {
         f.abort();
-    }
-    if let Some(w) = writer {
-        w.finish();
     }
     drop(guard);
     failed.map_or(Ok(()), Err)
