@@ -88,3 +88,37 @@ pub fn stage_journal(
     });
     vec![entry, mark]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::testkit::{context, setup, t};
+
+    #[test]
+    fn a_start_takes_up_the_stage_and_the_checklist_the_journal_records() {
+        let mut setup = setup();
+        setup.checklist = vec!["Release notes written".into(), "On-call informed".into()];
+        let half = Duration::from_secs(30);
+        let mut journal = stage_journal(&setup, &context(), 1, t(0), t(30), half);
+        let mut tick = Record::new(t(10), Event::ChecklistTicked, context());
+        tick.detail = Some("On-call informed".into());
+        journal.push(tick);
+        let boot = Boot {
+            setup,
+            context: context(),
+            journal: &journal,
+            local_offset: FixedOffset::east_opt(0).unwrap(),
+            read_only: false,
+        };
+        let s = boot.state(t(31));
+        let position = s.position.map(|p| (p.stage, p.entered_at, p.rolled_back));
+        assert_eq!(position, Some((1, t(0), false)));
+        let ticked: Vec<_> = s
+            .checklist
+            .iter()
+            .map(|c| c.as_ref().map(|t| t.at))
+            .collect();
+        assert_eq!(ticked, [None, Some(t(10))]);
+        assert_eq!(s.eval.bake.map(|b| b.verified), Some(half));
+    }
+}
