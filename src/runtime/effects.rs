@@ -53,7 +53,7 @@ impl Runner {
 
     /// Perform one effect. A message that answers it at once (an action that cannot be sent)
     /// goes to `effects_later`, for the loop to feed back after the rest of the batch.
-    pub fn run(&mut self, effect: Effect, state: &State, effects_later: &mut Vec<Msg>) {
+    pub fn perform(&mut self, effect: Effect, state: &State, effects_later: &mut Vec<Msg>) {
         let Runner {
             writer,
             http,

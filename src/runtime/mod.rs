@@ -89,7 +89,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let mut urgent = false;
     loop {
         for effect in effects.drain(..) {
-            runner.run(effect, &state, &mut effects_later);
+            runner.perform(effect, &state, &mut effects_later);
         }
         for msg in effects_later.drain(..) {
             effects.extend(app::update(&mut state, msg, Utc::now()));
