@@ -7,15 +7,18 @@
 
 pub mod actions;
 pub mod app;
+pub mod clock;
 pub mod config;
 pub mod core;
 pub mod demo;
 pub mod headless;
+pub mod history;
 pub mod host;
 pub mod journal;
 pub mod runtime;
 pub mod secret;
 pub mod setup;
+pub mod signals;
 pub mod sources;
 pub mod tls;
 pub mod ui;

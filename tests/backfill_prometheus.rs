@@ -254,7 +254,7 @@ fn a_gap_without_history_is_not_counted_and_says_why() {
 /// runtime's runner): the verified gap is added, and journaled on a checkpoint that says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_cockpit_journals_the_gap_it_verified() {
-    use gonogo::app::{Effect, Msg, State};
+    use gonogo::app::{Effect, Msg};
     let Some(prom) = prometheus() else { return };
     let release = Release::new(&config(prom, r#"gap_error_ratio{case="healthy"}"#));
     let killed = Utc::now();
@@ -262,20 +262,23 @@ async fn an_operator_cockpit_journals_the_gap_it_verified() {
     killed_cockpit(&release, killed);
     let setup = gonogo::config::load_file(&release.config()).unwrap_or_else(|e| panic!("{e}"));
     let records = gonogo::journal::read(&release.journal()).unwrap();
-    let ctx = gonogo::runtime::context(&setup);
-    let position = gonogo::app::position_from_journal(&records, &ctx, &setup.plan);
     let now = Utc::now();
-    let utc = chrono::FixedOffset::east_opt(0).unwrap();
-    let mut state = State::new(setup, position, ctx, utc, false, now);
-    gonogo::app::resume_from_journal(&mut state, &records, now);
+    let boot = gonogo::app::Boot {
+        context: gonogo::app::context(&setup),
+        setup,
+        journal: &records,
+        local_offset: chrono::FixedOffset::east_opt(0).unwrap(),
+        read_only: false,
+    };
+    let (mut state, effects) = boot.start(now);
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let client = gonogo::sources::SourceClient::new().unwrap();
     let _pollers = gonogo::sources::spawn_pollers(&state.setup.sources, &client, tx.clone());
     let mut asked = 0;
-    for effect in gonogo::app::start(&mut state, now) {
+    for effect in effects {
         if let Effect::History(ask) = effect {
             asked += 1;
-            gonogo::runtime::history::spawn(*ask, &state.setup, &client, tx.clone());
+            gonogo::history::spawn(*ask, &state.setup, &client, tx.clone());
         }
     }
     assert_eq!(asked, 1, "one history read asked for at start");

@@ -2,7 +2,7 @@
 //! deciding the verdict as the canary bakes, regresses and is rolled back.
 
 use chrono::{FixedOffset, Utc};
-use gonogo::app::{Msg, State, start, update};
+use gonogo::app::{Boot, Msg, State, update};
 use gonogo::core::condition::CondState;
 use gonogo::core::reading::{Outcome, Reading};
 use gonogo::core::record::Context;
@@ -38,8 +38,14 @@ impl Cockpit {
             ..Default::default()
         };
         let utc = FixedOffset::east_opt(0).unwrap();
-        let mut state = State::new(setup, None, context, utc, false, Utc::now());
-        start(&mut state, Utc::now());
+        let boot = Boot {
+            setup,
+            context,
+            journal: &[],
+            local_offset: utc,
+            read_only: false,
+        };
+        let (state, _) = boot.start(Utc::now());
         let verdicts = vec![state.eval.verdict.kind];
         Cockpit {
             state,

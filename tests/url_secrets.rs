@@ -4,7 +4,7 @@
 //! webhook sent to a server on 127.0.0.1, the outcome in the event log.
 
 use chrono::{FixedOffset, Utc};
-use gonogo::app::{Effect, Key, Msg, State, start, update};
+use gonogo::app::{Boot, Effect, Key, Msg, State, update};
 use gonogo::config;
 use gonogo::core::record::Context;
 use gonogo::journal::Journal;
@@ -133,8 +133,14 @@ async fn a_url_that_got_in_anyway_is_never_drawn_logged_or_journaled_with_its_se
         ..Default::default()
     };
     let utc = FixedOffset::east_opt(0).unwrap();
-    let mut state = State::new(setup, None, context, utc, false, Utc::now());
-    let mut effects = start(&mut state, Utc::now());
+    let boot = Boot {
+        setup,
+        context,
+        journal: &[],
+        local_offset: utc,
+        read_only: false,
+    };
+    let (mut state, mut effects) = boot.start(Utc::now());
 
     // The Approve-Risk prompt names the target host, not who signs in to it.
     effects.extend(update(&mut state, Msg::Key(Key::Char('r')), Utc::now()));

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use gonogo::app::{self, Msg, State};
-use gonogo::core::plan::Position;
 use gonogo::core::reading::{Observation, Outcome, Reading, SignalId};
 use gonogo::core::record::Context;
 use gonogo::setup::{Extract, Setup};
@@ -63,7 +62,8 @@ pub fn scale_setup(sources: usize, per_source: usize) -> Setup {
         .unwrap_or_else(|e| panic!("the scale config does not load: {e}"))
 }
 
-/// A cockpit on `setup`, started at `t(start)` at stage `stage` entered at `t(entered)`.
+/// A cockpit on `setup`, started at `t(start)` at stage `stage` entered at `t(entered)`, with
+/// nothing of its bake verified yet.
 pub fn cockpit(setup: Setup, start: i64, stage: usize, entered: i64) -> Cockpit {
     let context = Context {
         operator: "ana".into(),
@@ -72,15 +72,17 @@ pub fn cockpit(setup: Setup, start: i64, stage: usize, entered: i64) -> Cockpit 
         version: setup.release.version.clone(),
         environment: setup.release.environment.clone(),
     };
-    let position = Position {
-        stage,
-        entered_at: t(entered),
-        rolled_back: false,
-    };
-    let offset = FixedOffset::east_opt(3600).unwrap();
+    let none = Duration::ZERO;
+    let journal = app::stage_journal(&setup, &context, stage, t(entered), t(start), none);
     let seq = vec![0; setup.sources.len()];
-    let mut state = State::new(setup, Some(position), context, offset, false, t(start));
-    app::start(&mut state, t(start));
+    let boot = app::Boot {
+        setup,
+        context,
+        journal: &journal,
+        local_offset: FixedOffset::east_opt(3600).unwrap(),
+        read_only: false,
+    };
+    let (state, _) = boot.start(t(start));
     Cockpit { state, seq }
 }
 

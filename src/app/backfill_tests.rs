@@ -3,7 +3,7 @@
 
 use super::{HistoryAnswer, HistoryAsk};
 use crate::app::testkit::{self, records, run, t};
-use crate::app::{Effect, Msg, State, position_from_journal, resume_from_journal, start, update};
+use crate::app::{Boot, Effect, Msg, State, update};
 use crate::core::bake::{BakeView, Span};
 use crate::core::reading::Reading;
 use crate::core::record::{Context, Event, Record};
@@ -33,12 +33,14 @@ fn context() -> Context {
 
 /// A cockpit over `journal`, started at `at` as the runtime starts one.
 fn started(setup: &crate::setup::Setup, journal: &[Record], at: i64) -> (State, Vec<Effect>) {
-    let position = position_from_journal(journal, &context(), &setup.plan);
-    let utc = FixedOffset::east_opt(0).unwrap();
-    let mut s = State::new(setup.clone(), position, context(), utc, false, t(at));
-    resume_from_journal(&mut s, journal, t(at));
-    let fx = start(&mut s, t(at));
-    (s, fx)
+    let boot = Boot {
+        setup: setup.clone(),
+        context: context(),
+        journal,
+        local_offset: FixedOffset::east_opt(0).unwrap(),
+        read_only: false,
+    };
+    boot.start(t(at))
 }
 
 fn asked(fx: &[Effect]) -> Option<HistoryAsk> {

@@ -9,7 +9,7 @@
 //! threshold and the live share matched the stage at both ends, within one process's life.
 
 use super::testkit::{context, setup, t};
-use super::{Effect, Key, Msg, State, position_from_journal, resume_from_journal, start, update};
+use super::{Boot, Effect, Key, Msg, State, update};
 use crate::core::condition::Persistence;
 use crate::core::reading::{Observation, Outcome, Reading};
 use crate::core::record::Record;
@@ -113,11 +113,14 @@ struct Run {
 fn cockpit(journal: &mut Vec<Record>, now: i64) -> State {
     let mut setup = setup();
     setup.conditions[0].persistence = Persistence::Samples(CONFIRM);
-    let position = position_from_journal(journal, &context(), &setup.plan);
-    let offset = FixedOffset::east_opt(0).unwrap();
-    let mut s = State::new(setup, position, context(), offset, false, t(now));
-    resume_from_journal(&mut s, journal, t(now));
-    let fx = start(&mut s, t(now));
+    let boot = Boot {
+        setup,
+        context: context(),
+        journal,
+        local_offset: FixedOffset::east_opt(0).unwrap(),
+        read_only: false,
+    };
+    let (s, fx) = boot.start(t(now));
     journal.extend(records(fx));
     s
 }

@@ -1,7 +1,7 @@
 //! The bake as an operator sees it through `update`: items 1–3 of issue 10, and the journal.
 
 use crate::app::testkit::{poll, records, run, state, t};
-use crate::app::{Effect, Key, Msg, State, position_from_journal, start, update};
+use crate::app::{Boot, Effect, Key, Msg, State, start, update};
 use crate::core::bake::PauseCause;
 use crate::core::plan::StageState;
 use crate::core::reading::{Observation, Outcome};
@@ -125,19 +125,15 @@ fn drift_pauses_the_bake_and_is_journaled_once_each_way() {
 /// A fresh state from the journal the run so far produced, started at `at`, as the runtime
 /// builds one.
 fn restarted(journal: &[Record], at: i64) -> (State, Vec<Effect>) {
-    let mut s = state(false);
-    let position = position_from_journal(journal, &s.context, &s.setup.plan);
-    s = State::new(
-        s.setup.clone(),
-        position,
-        s.context.clone(),
-        s.local_offset,
-        false,
-        t(at),
-    );
-    crate::app::resume_from_journal(&mut s, journal, t(at));
-    let fx = start(&mut s, t(at));
-    (s, fx)
+    let s = state(false);
+    let boot = Boot {
+        setup: s.setup,
+        context: s.context,
+        journal,
+        local_offset: s.local_offset,
+        read_only: false,
+    };
+    boot.start(t(at))
 }
 
 #[test]

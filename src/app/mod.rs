@@ -6,6 +6,7 @@ mod bake_journal;
 #[cfg(test)]
 mod bake_props;
 mod baking;
+mod boot;
 mod checklist;
 mod dispatch;
 mod eval;
@@ -33,6 +34,7 @@ mod verify;
 pub use approve::{ActionKind, ApproveModal, InFlight, Toast};
 pub use backfill::{HistoryAnswer, HistoryAsk};
 pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
+pub use boot::{Boot, context, stage_journal};
 pub use checklist::checklist_from_journal;
 pub use dispatch::Dispatch;
 pub use eval::{Evaluation, SourceStatus, SourceView};

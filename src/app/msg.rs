@@ -5,6 +5,7 @@ use super::Dispatch;
 use crate::actions::Outcome;
 use crate::core::reading::Observation;
 use crate::core::record::Record;
+use crate::sources::Update;
 
 /// A key press, already translated from the terminal's event type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,15 @@ pub enum Msg {
     History(Box<super::HistoryAnswer>),
     /// SIGTERM, SIGHUP or SIGINT: stop cleanly.
     Shutdown(&'static str),
+}
+
+/// A poller's update, as the app takes it in: the edge between the sources and the app.
+impl From<Update> for Msg {
+    fn from(update: Update) -> Msg {
+        match update {
+            Update::Observed(o) => Msg::Observation(o),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

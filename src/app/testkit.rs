@@ -1,6 +1,6 @@
 //! A small release for the app's tests: three stages, one condition, observed traffic.
 
-use super::{Msg, State};
+use super::{Boot, Msg, State};
 use crate::core::condition::{ConditionSpec, Persistence, Threshold, Unit};
 use crate::core::gate::{GateCheck, GateSpec, Tier};
 use crate::core::plan::{Plan, Stage};
@@ -130,14 +130,14 @@ pub fn context() -> Context {
 }
 
 pub fn state(read_only: bool) -> State {
-    State::new(
-        setup(),
-        None,
-        context(),
-        FixedOffset::east_opt(3600).unwrap(),
+    let boot = Boot {
+        setup: setup(),
+        context: context(),
+        journal: &[],
+        local_offset: FixedOffset::east_opt(3600).unwrap(),
         read_only,
-        t(0),
-    )
+    };
+    boot.state(t(0))
 }
 
 /// One poll of both sources at `secs`: the error rate and the live traffic share.

@@ -494,14 +494,14 @@ fn reusing_what_still_holds_shows_exactly_what_a_full_evaluation_shows() {
             warn: None,
         },
     );
-    let mut s = State::new(
+    let boot = Boot {
         setup,
-        None,
-        testkit::state(false).context.clone(),
-        chrono::FixedOffset::east_opt(0).unwrap(),
-        false,
-        t(0),
-    );
+        context: testkit::context(),
+        journal: &[],
+        local_offset: chrono::FixedOffset::east_opt(0).unwrap(),
+        read_only: false,
+    };
+    let mut s = boot.state(t(0));
 
     let mut rng = SmallRng::seed_from_u64(11);
     let mut now = t(0);

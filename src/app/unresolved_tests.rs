@@ -245,10 +245,15 @@ fn an_action_in_flight_when_the_cockpit_was_killed_is_unknown_at_the_next_start(
     journal.extend(records(&update(&mut s, Msg::Key(Key::Enter), t(101))));
     assert_eq!(journal.last().unwrap().event, Event::ActionRequested);
     // kill -9: nothing more is written. The next start reads the journal back.
-    let mut next = state(false);
-    next.position = position_from_journal(&journal, &next.context, &next.setup.plan);
-    next.resume(&journal);
-    let fx = start(&mut next, t(300));
+    let fresh = state(false);
+    let boot = Boot {
+        setup: fresh.setup,
+        context: fresh.context,
+        journal: &journal,
+        local_offset: fresh.local_offset,
+        read_only: false,
+    };
+    let (next, fx) = boot.start(t(300));
     let unknown = records(&fx)
         .into_iter()
         .find(|r| r.event == Event::ActionOutcomeUnknown)

@@ -1,8 +1,8 @@
 //! A headless session: the app state fed by the real pollers, read-only, with no terminal.
 
 use crate::app::{self, Effect, Msg, State};
+use crate::history;
 use crate::journal;
-use crate::runtime;
 use crate::setup::Setup;
 use crate::sources::{Pollers, SourceClient, spawn_pollers};
 use chrono::{Local, Offset, Utc};
@@ -26,13 +26,11 @@ impl Session {
     /// Read the journal (never taking it), build the state read-only and start polling.
     /// Of the effects of starting, only the history of an unobserved gap is performed.
     pub fn start(setup: Setup) -> Result<Session> {
-        let ctx = runtime::context(&setup);
+        let ctx = app::context(&setup);
         let path = setup.journal.clone();
         // A tail goes on where the records read end: a record being written meanwhile is read
         // by the tail once whole, never lost and never read twice.
         let (records, journal_len) = journal::read_with_end(&path)?;
-        let position = app::position_from_journal(&records, &ctx, &setup.plan);
-        let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
         let attempt = records
             .iter()
             .rev()
@@ -44,17 +42,22 @@ impl Session {
             .find_map(|r| r.attempt.clone());
         let now = Utc::now();
         let offset = Local::now().offset().fix();
-        let mut state = State::new(setup, position, ctx, offset, true, now);
-        state.checklist = ticks;
-        app::resume_from_journal(&mut state, &records, now);
+        let boot = app::Boot {
+            setup,
+            context: ctx,
+            journal: &records,
+            local_offset: offset,
+            read_only: true,
+        };
+        let (state, effects) = boot.start(now);
         let (tx, rx) = mpsc::channel::<Msg>(1024);
         let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
         let pollers = spawn_pollers(&state.setup.sources, &client, tx.clone());
         // The history of an unobserved gap is read as the cockpit reads it; the rest of the
         // start's effects are a read-only state's, which matter nowhere here.
-        for effect in app::start(&mut state, now) {
+        for effect in effects {
             if let Effect::History(ask) = effect {
-                runtime::history::spawn(*ask, &state.setup, &client, tx.clone());
+                history::spawn(*ask, &state.setup, &client, tx.clone());
             }
         }
         Ok(Session {

@@ -1,17 +1,15 @@
-//! The runtime: terminal, event loop, effects runner, signals. Everything that waits lives
-//! here or in `sources`; `app::update` never does.
+//! The runtime: terminal, event loop and effects runner. Everything that waits lives here, in
+//! `sources` or in the tasks the cockpit shares with the headless commands (`signals`,
+//! `clock`, `history`); `app::update` never does.
 
 mod dispatch;
-pub mod history;
+mod effects;
 mod input;
 mod journal_writer;
 mod notify;
 mod pace;
 pub mod screen;
-mod signals;
 mod terminal;
-
-pub use signals::Signals;
 
 /// The dispatch path (journal writer, request runner) for `benches/dispatch`; not an API.
 #[doc(hidden)]
@@ -21,10 +19,10 @@ pub mod bench_support {
 }
 pub use terminal::restore as restore_terminal;
 
-use crate::app::{self, Effect, Msg, State};
-use crate::core::record::Context;
+use crate::app::{self, Msg, State};
 use crate::journal::{self, Journal};
 use crate::setup::Setup;
+use crate::signals::Signals;
 use crate::sources::{self, SourceClient};
 use crate::ui::{self, Theme};
 use chrono::{Local, Offset, Utc};
@@ -41,19 +39,9 @@ pub struct Options {
     pub ascii: bool,
 }
 
-pub fn context(setup: &Setup) -> Context {
-    Context {
-        operator: setup.operator.clone(),
-        host: crate::host::name(),
-        release: setup.release.name.clone(),
-        version: setup.release.version.clone(),
-        environment: setup.release.environment.clone(),
-    }
-}
-
 /// Run the full-screen cockpit until the operator quits or a signal arrives.
 pub async fn run(setup: Setup, options: Options) -> Result<()> {
-    let ctx = context(&setup);
+    let ctx = app::context(&setup);
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
     let (writer_journal, records) = if options.read_only {
@@ -66,17 +54,20 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         let (j, records) = Journal::open(&setup.journal)?;
         (Some(j), records)
     };
-    let position = app::position_from_journal(&records, &ctx, &setup.plan);
     let now = Utc::now();
     let offset = Local::now().offset().fix();
     let theme = Theme::new(options.color, options.ascii || setup.ascii);
 
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
-    let ticks = app::checklist_from_journal(&records, &ctx, &setup.checklist);
-    let mut state = State::new(setup, position, ctx, offset, options.read_only, now);
-    state.checklist = ticks;
-    app::resume_from_journal(&mut state, &records, now);
+    let boot = app::Boot {
+        setup,
+        context: ctx,
+        journal: &records,
+        local_offset: offset,
+        read_only: options.read_only,
+    };
+    let (mut state, mut effects) = boot.start(now);
     let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
 
     // Caught before the terminal is taken: a SIGTERM from then on restores it.
@@ -85,60 +76,20 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let pollers = sources::spawn_pollers(&state.setup.sources, &client, tx.clone());
     let input = tokio::spawn(input::forward(tx.clone()));
     let sigs = tokio::spawn(signals.forward(tx.clone()));
-    let ticks = tokio::spawn(tick(tx.clone()));
+    let ticks = tokio::spawn(crate::clock::tick(tx.clone()));
     let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
 
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
-    let mut tasks = Vec::new();
+    let mut runner = effects::Runner::new(writer, http, client, tx.clone());
     let mut effects_later: Vec<Msg> = Vec::new();
-    let mut quit = false;
     let mut failed = None;
-    let mut effects = app::start(&mut state, now);
     let mut pacer = pace::Pacer::new(Instant::now());
     // The operator is waiting for what a key, paste or resize changed: drawn at once.
     let mut urgent = false;
     loop {
         for effect in effects.drain(..) {
-            match effect {
-                Effect::Journal(record) => {
-                    if let Some(w) = &writer {
-                        w.append(*record);
-                    }
-                }
-                Effect::Dispatch(d) => {
-                    let spec = state
-                        .setup
-                        .actions
-                        .iter()
-                        .find(|a| a.name == *d.action())
-                        .cloned();
-                    match (spec, &writer) {
-                        (Some(spec), Some(w)) => {
-                            tasks.retain(|t: &tokio::task::JoinHandle<()>| !t.is_finished());
-                            tasks.push(tokio::spawn(dispatch::run(
-                                *d,
-                                spec,
-                                http.clone(),
-                                w.handle(),
-                                tx.clone(),
-                            )));
-                        }
-                        _ => {
-                            let outcome = crate::actions::Outcome::NotSent {
-                                reason: "no such action, or no journal to record it".into(),
-                            };
-                            let id = d.id().to_string();
-                            effects_later.push(Msg::ActionDone { id, outcome });
-                        }
-                    }
-                }
-                Effect::Notify(notice) => notify::announce(&state, &notice, &http, &tx),
-                Effect::History(ask) => {
-                    tasks.push(history::spawn(*ask, &state.setup, &client, tx.clone()));
-                }
-                Effect::Quit => quit = true,
-            }
+            runner.perform(effect, &state, &mut effects_later);
         }
         for msg in effects_later.drain(..) {
             effects.extend(app::update(&mut state, msg, Utc::now()));
@@ -146,7 +97,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         if !effects.is_empty() {
             continue;
         }
-        if quit {
+        if runner.quit {
             break;
         }
         // Draw now if the frame budget allows (or input is waiting to be seen); otherwise
@@ -195,26 +146,13 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     }
 
     // However the loop ended, the stop is journaled (with an action still in flight named).
-    if !state.quitting
-        && let Some(w) = &writer
-    {
-        state.quitting = true;
-        w.append(state.stopped_record(Utc::now()));
-    }
+    runner.stop(&mut state);
     drop(pollers);
-    // Quitting was confirmed: an action still in flight is abandoned, its request record is
-    // already on disk.
-    for t in tasks {
-        t.abort();
-    }
     input.abort();
     sigs.abort();
     ticks.abort();
     if let Some(f) = follower {
         f.abort();
-    }
-    if let Some(w) = writer {
-        w.finish();
     }
     drop(guard);
     failed.map_or(Ok(()), Err)
@@ -245,18 +183,6 @@ async fn follow_journal(mut tail: journal::Tail, tx: mpsc::Sender<Msg>) {
         };
         tail = back;
         if !records.is_empty() && tx.send(Msg::Journal(records)).await.is_err() {
-            return;
-        }
-    }
-}
-
-/// One tick at every wall-clock second, so countdowns change on the second.
-pub async fn tick(tx: mpsc::Sender<Msg>) {
-    loop {
-        let nanos = Utc::now().timestamp_subsec_nanos() as u64;
-        let to_next = Duration::from_nanos(1_000_000_000 - nanos.min(999_999_999));
-        tokio::time::sleep(to_next + Duration::from_millis(2)).await;
-        if tx.send(Msg::Tick).await.is_err() {
             return;
         }
     }

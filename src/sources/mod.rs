@@ -1,5 +1,5 @@
 //! Sources: where readings come from. One shared HTTP client, one provider per file, and a
-//! poller task per source that turns each poll into a `Msg::Observation`.
+//! poller task per source that turns each poll into an [`Update`].
 //!
 //! Providers are chosen by `SourceKind`: `prometheus` runs one instant query per distinct query,
 //! `http` fetches one JSON document and reads each signal by JSON Pointer or jq program, and
@@ -19,7 +19,7 @@ pub mod query;
 
 pub use client::{DEFAULT_BODY_LIMIT, DEFAULT_PER_HOST, SourceClient};
 pub use error::SourceError;
-pub use poller::{BACKOFF_CAP, Pollers, backoff, spawn_pollers};
+pub use poller::{BACKOFF_CAP, Pollers, Update, backoff, spawn_pollers};
 
 use crate::core::reading::{Outcome, Reading, SignalId};
 use crate::setup::{SourceKind, SourceSpec};

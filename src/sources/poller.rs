@@ -7,7 +7,6 @@
 //! the interval with the first success.
 
 use super::{SourceClient, poll};
-use crate::app::Msg;
 use crate::core::reading::{Observation, Outcome, SourceId};
 use crate::setup::SourceSpec;
 use chrono::Utc;
@@ -17,6 +16,14 @@ use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+
+/// What a poller tells whoever runs it. The app's message is made of it at the edge
+/// (`impl From<Update> for app::Msg`), so sources know nothing of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// A poll ended: its readings or why it failed, with when and how long it took.
+    Observed(Observation),
+}
 
 /// The running poll tasks; dropping this stops them all.
 #[derive(Debug)]
@@ -42,9 +49,12 @@ impl Drop for Pollers {
     }
 }
 
-/// Start polling every source on the current tokio runtime. Observations go to `tx`; a task
-/// ends when the receiver is gone.
-pub fn spawn_pollers(sources: &[SourceSpec], client: &SourceClient, tx: Sender<Msg>) -> Pollers {
+/// Start polling every source on the current tokio runtime. Each poll goes to `tx` as an
+/// [`Update`], in the receiver's own message type; a task ends when the receiver is gone.
+pub fn spawn_pollers<M>(sources: &[SourceSpec], client: &SourceClient, tx: Sender<M>) -> Pollers
+where
+    M: From<Update> + Send + 'static,
+{
     let epoch = Instant::now();
     let tasks = sources
         .iter()
@@ -54,11 +64,11 @@ pub fn spawn_pollers(sources: &[SourceSpec], client: &SourceClient, tx: Sender<M
     Pollers { tasks }
 }
 
-async fn run(
+async fn run<M: From<Update>>(
     id: SourceId,
     spec: SourceSpec,
     client: SourceClient,
-    tx: Sender<Msg>,
+    tx: Sender<M>,
     epoch: Instant,
 ) {
     let mut rng = SmallRng::from_os_rng();
@@ -87,7 +97,7 @@ async fn run(
             latency,
             outcome: polled.outcome,
         };
-        if tx.send(Msg::Observation(observation)).await.is_err() {
+        if tx.send(Update::Observed(observation).into()).await.is_err() {
             return;
         }
         let wait = backoff(spec.interval, failures);

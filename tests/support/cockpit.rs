@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use chrono::{FixedOffset, Utc};
-use gonogo::app::{Msg, State, start, update};
+use gonogo::app::{Boot, Msg, State, update};
 use gonogo::core::condition::{CondState, ConditionStatus};
 use gonogo::core::gate::{GateResult, GateState};
 use gonogo::core::reading::Observation;
@@ -43,8 +43,14 @@ impl Cockpit {
             ..Default::default()
         };
         let utc = FixedOffset::east_opt(0).unwrap();
-        let mut state = State::new(setup, None, context, utc, false, Utc::now());
-        start(&mut state, Utc::now());
+        let boot = Boot {
+            setup,
+            context,
+            journal: &[],
+            local_offset: utc,
+            read_only: false,
+        };
+        let (state, _) = boot.start(Utc::now());
         Cockpit {
             state,
             rx,

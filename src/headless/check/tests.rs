@@ -1,11 +1,9 @@
 //! The evidence of a state: verdicts, and sources that never answered.
 use super::evidence::*;
 use crate::app::State;
-use crate::app::{Msg, update};
-use crate::core::bake::{BakeMark, PauseCause};
-use crate::core::plan::Position;
+use crate::app::{Boot, Msg, stage_journal, update};
+use crate::core::bake::PauseCause;
 use crate::core::reading::{Observation, Outcome, Reading};
-use crate::core::record::{Event, Record};
 use crate::core::verdict::VerdictKind;
 use chrono::{DateTime, Utc};
 use chrono::{FixedOffset, TimeDelta};
@@ -45,29 +43,20 @@ check = { url = "http://127.0.0.1:9/check" }
 fn state_with_silent(silent: &str) -> (State, DateTime<Utc>) {
     let setup = crate::config::load_str(CONFIG, "test.toml").unwrap();
     let now = Utc::now();
-    let position = Position {
-        stage: 0,
-        entered_at: now - TimeDelta::hours(1),
-        rolled_back: false,
-    };
-    let utc = FixedOffset::east_opt(0).unwrap();
-    let mut state = State::new(setup, Some(position), Default::default(), utc, true, now);
+    let context = Default::default();
     // The journal proves the whole bake, checkpointed a second ago.
-    let mut mark = Record::new(
-        now - TimeDelta::seconds(1),
-        Event::BakeCheckpoint,
-        Default::default(),
-    );
-    mark.bake = Some(BakeMark {
-        entered_at: position.entered_at,
-        verified_secs: 60,
-        bake_secs: 60,
-        paused: None,
-        breached: false,
-        restarted: None,
-        backfilled: None,
-    });
-    crate::app::resume_from_journal(&mut state, &[mark], now);
+    let entered = now - TimeDelta::hours(1);
+    let checkpoint = now - TimeDelta::seconds(1);
+    let minute = Duration::from_secs(60);
+    let journal = stage_journal(&setup, &context, 0, entered, checkpoint, minute);
+    let boot = Boot {
+        setup,
+        context,
+        journal: &journal,
+        local_offset: FixedOffset::east_opt(0).unwrap(),
+        read_only: true,
+    };
+    let mut state = boot.state(now);
     for (id, spec) in state.setup.sources.clone().iter().enumerate() {
         if spec.name == silent {
             continue;

@@ -26,7 +26,7 @@ pub struct WatchOptions {
 pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -> Result<()> {
     let mut session = Session::start(setup)?;
     // Caught before the first line: a caller that stops us once it reads it gets a clean exit.
-    let signals = crate::runtime::Signals::register()?;
+    let signals = crate::signals::Signals::register()?;
     let mut tail = Tail::new(session.journal.clone(), session.journal_len);
     let mut printer = Printer {
         out,
@@ -65,7 +65,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
     }
 
     let sigs = tokio::spawn(signals.forward(session.tx.clone()));
-    let ticks = tokio::spawn(crate::runtime::tick(session.tx.clone()));
+    let ticks = tokio::spawn(crate::clock::tick(session.tx.clone()));
     let ctx = session.state.context.clone();
     let same = move |r: &Record| {
         r.context.release == ctx.release

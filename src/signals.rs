@@ -1,5 +1,5 @@
-//! SIGINT, SIGTERM and SIGHUP become a clean shutdown message: the loop quits, the journal
-//! is flushed, the terminal restored.
+//! SIGINT, SIGTERM and SIGHUP become a clean shutdown message, for the cockpit (the loop quits,
+//! the journal is flushed, the terminal restored) and the headless commands alike.
 
 use crate::app::Msg;
 use tokio::signal::unix::{Signal, SignalKind, signal};

@@ -1,5 +1,6 @@
 //! Performing `Effect::History`: the range queries over an unobserved gap, all at once through
-//! the sources' shared client, answered as one `Msg::History`. Nothing waits for it.
+//! the sources' shared client, answered as one `Msg::History`. Nothing waits for it. The
+//! cockpit's effects runner and the headless commands' start both read history here.
 
 use crate::app::{HistoryAnswer, HistoryAsk, Msg};
 use crate::setup::Setup;

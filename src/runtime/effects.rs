@@ -1,0 +1,123 @@
+//! The effects runner: what each `Effect` that `app::update` returns does in the world.
+//!
+//! - `Journal`: appended by the journal's writer thread, in order (an observer has no writer
+//!   and writes nothing).
+//! - `Dispatch`: its request journaled (flushed), then the webhook sent, in a task; the
+//!   outcome comes back as `Msg::ActionDone`. Without the action or a journal nothing is sent.
+//! - `Notify`: the notification webhooks, fire and forget; a failure comes back for the log.
+//! - `History`: the range queries over an unobserved gap, in a task; answered as `Msg::History`.
+//! - `Quit`: the loop ends once the effects before it have run.
+//!
+//! Nothing here waits: the loop goes on drawing and taking messages meanwhile.
+
+use super::journal_writer::JournalWriter;
+use super::{dispatch, notify};
+use crate::app::{Effect, Msg, State};
+use crate::history;
+use crate::sources::SourceClient;
+use chrono::Utc;
+use tokio::sync::mpsc::Sender;
+use tokio::task::JoinHandle;
+
+pub struct Runner {
+    /// None for an observer: the operator's cockpit owns the journal.
+    writer: Option<JournalWriter>,
+    /// For actions and notifications: redirects are not followed, so a secret header never
+    /// travels to another host.
+    http: reqwest::Client,
+    /// The sources' shared client, for history.
+    client: SourceClient,
+    tx: Sender<Msg>,
+    /// Actions and history reads still running.
+    tasks: Vec<JoinHandle<()>>,
+    /// An `Effect::Quit` has been run.
+    pub quit: bool,
+}
+
+impl Runner {
+    pub fn new(
+        writer: Option<JournalWriter>,
+        http: reqwest::Client,
+        client: SourceClient,
+        tx: Sender<Msg>,
+    ) -> Runner {
+        Runner {
+            writer,
+            http,
+            client,
+            tx,
+            tasks: Vec::new(),
+            quit: false,
+        }
+    }
+
+    /// Perform one effect. A message that answers it at once (an action that cannot be sent)
+    /// goes to `effects_later`, for the loop to feed back after the rest of the batch.
+    pub fn perform(&mut self, effect: Effect, state: &State, effects_later: &mut Vec<Msg>) {
+        let Runner {
+            writer,
+            http,
+            client,
+            tx,
+            tasks,
+            quit,
+        } = self;
+        match effect {
+            Effect::Journal(record) => {
+                if let Some(w) = &writer {
+                    w.append(*record);
+                }
+            }
+            Effect::Dispatch(d) => {
+                let spec = state
+                    .setup
+                    .actions
+                    .iter()
+                    .find(|a| a.name == *d.action())
+                    .cloned();
+                match (spec, &writer) {
+                    (Some(spec), Some(w)) => {
+                        tasks.retain(|t: &tokio::task::JoinHandle<()>| !t.is_finished());
+                        tasks.push(tokio::spawn(dispatch::run(
+                            *d,
+                            spec,
+                            http.clone(),
+                            w.handle(),
+                            tx.clone(),
+                        )));
+                    }
+                    _ => {
+                        let outcome = crate::actions::Outcome::NotSent {
+                            reason: "no such action, or no journal to record it".into(),
+                        };
+                        let id = d.id().to_string();
+                        effects_later.push(Msg::ActionDone { id, outcome });
+                    }
+                }
+            }
+            Effect::Notify(notice) => notify::announce(state, &notice, http, tx),
+            Effect::History(ask) => {
+                tasks.push(history::spawn(*ask, &state.setup, client, tx.clone()));
+            }
+            Effect::Quit => *quit = true,
+        }
+    }
+
+    /// However the loop ended, journal the stop (naming an action still in flight), abandon
+    /// what still runs (an action's request record is already on disk), and write everything
+    /// queued before returning.
+    pub fn stop(self, state: &mut State) {
+        if !state.quitting
+            && let Some(w) = &self.writer
+        {
+            state.quitting = true;
+            w.append(state.stopped_record(Utc::now()));
+        }
+        for t in self.tasks {
+            t.abort();
+        }
+        if let Some(w) = self.writer {
+            w.finish();
+        }
+    }
+}
