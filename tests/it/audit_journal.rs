@@ -2,14 +2,13 @@
 //! device, a FIFO, a directory or a huge line is a clear error, exit 1, no backtrace), and a
 //! torn last line is set aside and journaled so the chain goes on.
 
-mod headless_support;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support::headless;
+use crate::support::tmux;
 
 use chrono::Utc;
 use gonogo::core::record::Event;
 use gonogo::journal::Journal;
-use headless_support::{record, run};
+use headless::{record, run};
 use std::io::Write;
 use std::path::Path;
 use std::process::Output;
@@ -185,9 +184,8 @@ fn the_cockpit_refuses_a_torn_journal_names_the_repair_and_starts_after_it() {
     if !tmux_available() {
         return;
     }
-    let server = headless_support::Server::start(headless_support::Answers::default());
-    let release =
-        headless_support::Release::new(&headless_support::config(&server.url, "500ms", "1s"));
+    let server = headless::Server::start(headless::Answers::default());
+    let release = headless::Release::new(&headless::config(&server.url, "500ms", "1s"));
     let journal = release.journal();
     write(&journal, &[Event::CockpitStarted, Event::StageEntered]);
     let mut f = std::fs::OpenOptions::new()
@@ -198,7 +196,7 @@ fn the_cockpit_refuses_a_torn_journal_names_the_repair_and_starts_after_it() {
     drop(f);
     let cockpit = format!(
         "'{}' --config '{}'",
-        headless_support::BIN,
+        headless::BIN,
         release.config().display()
     );
 

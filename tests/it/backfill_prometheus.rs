@@ -6,13 +6,11 @@
 //! breach during it restarts the bake; a condition with no history leaves it not counted, and
 //! says why.
 
-#[path = "headless_support/mod.rs"]
-mod headless_support;
-#[path = "support/shared.rs"]
-mod shared;
+use crate::support::headless;
+use crate::support::shared;
 
 use chrono::{DateTime, Utc};
-use headless_support::{Release, json_of};
+use headless::{Release, json_of};
 use serde_json::Value;
 use shared::{free_port, get, on_exit, on_path, require, scratch_dir, spawn};
 use std::io::{Read, Write};
@@ -122,7 +120,7 @@ max = 0.02
 unit = "%"
 scale = 100
 "#,
-        head = headless_support::release_head(),
+        head = headless::release_head(),
     )
 }
 

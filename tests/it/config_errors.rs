@@ -8,11 +8,7 @@ use gonogo::core::gate::{GateCheck, Tier};
 use gonogo::setup::{BodyKind, Extract, Setup, SourceKind};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Duration;
-
-/// Tests that read or change the process environment take this lock.
-static PROCESS_ENV: Mutex<()> = Mutex::new(());
 
 fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs
@@ -42,8 +38,8 @@ fn errors_of(text: &str, env: &[(&str, &str)]) -> String {
     }
 }
 
-/// The smallest valid release config (shared with tests/url_secrets.rs).
-const MINIMAL: &str = include_str!("fixtures/minimal.toml");
+/// The smallest valid release config (shared with url_secrets.rs).
+const MINIMAL: &str = include_str!("../fixtures/minimal.toml");
 
 #[test]
 fn every_broken_fixture_reports_exactly_its_expected_errors() {
@@ -164,7 +160,7 @@ fn secret_values_never_reach_a_message() {
 
 #[test]
 fn demo_loads_with_its_stages_sources_signals_and_gates() {
-    let text = include_str!("../config/demo.toml").replace("{{demo_url}}", "http://127.0.0.1:9");
+    let text = include_str!("../../config/demo.toml").replace("{{demo_url}}", "http://127.0.0.1:9");
     let setup = config::load_str(&text, "demo.toml").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(setup.release.name, "checkout-api");
     assert_eq!(setup.release.commit.as_deref(), Some("9f2c1ab"));
@@ -529,7 +525,11 @@ fn overrides_from_the_environment_win_and_are_named_in_errors() {
 
 #[test]
 fn load_file_applies_process_overrides_and_reads_secret_files_beside_it() {
-    let _guard = PROCESS_ENV.lock().unwrap_or_else(|e| e.into_inner());
+    if !crate::support::alone::alone(
+        "config_errors::load_file_applies_process_overrides_and_reads_secret_files_beside_it",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("prom-token"), "s3cret\n").unwrap();
     let text = MINIMAL.replace(
@@ -538,8 +538,8 @@ fn load_file_applies_process_overrides_and_reads_secret_files_beside_it() {
     );
     let path = dir.path().join("release.toml");
     std::fs::write(&path, text).unwrap();
-    // SAFETY: every test in this binary that touches the process environment holds
-    // PROCESS_ENV, and nothing else here reads these variables.
+    // SAFETY: this test runs alone in its process (see `alone`): nothing else reads the
+    // environment meanwhile.
     unsafe { std::env::set_var("GONOGO_RELEASE__VERSION", "2.15.0") };
     let loaded = config::load_file(&path);
     unsafe { std::env::remove_var("GONOGO_RELEASE__VERSION") };
@@ -565,7 +565,7 @@ fn load_file_applies_process_overrides_and_reads_secret_files_beside_it() {
 
 #[test]
 fn example_documents_a_config_that_loads() {
-    let text = include_str!("../config/example.toml");
+    let text = include_str!("../../config/example.toml");
     let env = [
         ("PROMETHEUS_TOKEN", "prom-token"),
         ("GITHUB_TOKEN", "ghp-token"),

@@ -14,7 +14,6 @@ use std::time::Duration;
 use tokio::sync::mpsc::Receiver;
 use tokio::time::Instant;
 
-#[path = "demo_simulator/setup.rs"]
 mod setup;
 use setup::demo_setup;
 

@@ -1,9 +1,9 @@
 //! `gonogo check`, the real binary against a server on 127.0.0.1: every exit code, the JSON
 //! evidence, and a source that does not answer in time failing closed.
 
-mod headless_support;
+use crate::support::headless;
 
-use headless_support::{Answers, Release, Server, config, json_of, run};
+use headless::{Answers, Release, Server, config, json_of, run};
 use serde_json::Value;
 use std::process::Output;
 use std::time::Duration;
@@ -251,14 +251,14 @@ fn the_demo_check_runs_against_the_simulator_in_one_command() {
 fn the_journal_s_attempt_id_is_shown_in_json_and_text() {
     let server = Server::start(Answers::default());
     let release = healthy_release(&server);
-    let mut entered = headless_support::record(
+    let mut entered = headless::record(
         chrono::Utc::now() - chrono::Duration::hours(1),
         gonogo::core::record::Event::StageEntered,
     );
     entered.stage = Some("canary".into());
     entered.traffic = Some(10.0);
     entered.attempt = Some("shop-att-7".into());
-    headless_support::append(&release.journal(), &entered);
+    headless::append(&release.journal(), &entered);
     let out = check(&release, &["--format", "json"]);
     let v = json(&out);
     assert_eq!(v["release"]["attempt"], "shop-att-7", "{v:#}");

@@ -2,11 +2,11 @@
 //! unknown (NO-GO UNTIL VERIFIED naming it), and a record's stage is its name and share
 //! together.
 
-mod headless_support;
+use crate::support::headless;
 
 use chrono::Utc;
 use gonogo::core::record::Event;
-use headless_support::{Answers, Release, Server, append, config, json_of, record};
+use headless::{Answers, Release, Server, append, config, json_of, record};
 use serde_json::Value;
 use std::time::Duration;
 

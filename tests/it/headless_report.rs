@@ -1,9 +1,9 @@
 //! `gonogo report` over hand-written journals with known answers (see
 //! tests/fixtures/journals/README.md for how each figure comes about).
 
-mod headless_support;
+use crate::support::headless;
 
-use headless_support::run;
+use headless::run;
 use serde_json::Value;
 
 const ANA: &str = concat!(

@@ -1,11 +1,11 @@
 //! `gonogo watch --plain` and the default command with stdout not a terminal: the real binary
 //! against a server on 127.0.0.1 whose answers change, its stdout a pipe.
 
-mod headless_support;
+use crate::support::headless;
 
 use chrono::{DateTime, Utc};
 use gonogo::core::record::Event;
-use headless_support::{Answers, BIN, Release, Server, append, config, record};
+use headless::{Answers, BIN, Release, Server, append, config, record};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};

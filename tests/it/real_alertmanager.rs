@@ -2,12 +2,9 @@
 //! alert the matchers do not select does not, and a silence turns the blocking alert into a
 //! silenced one, shown as such, and the release may go on.
 
-#[path = "support/cockpit.rs"]
-mod cockpit;
-#[path = "support/peers.rs"]
-mod peers;
-#[path = "support/shared.rs"]
-mod shared;
+use crate::support::cockpit;
+use crate::support::peers;
+use crate::support::shared;
 
 use axum::Router;
 use axum::routing::get;

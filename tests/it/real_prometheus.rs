@@ -3,14 +3,10 @@
 //! to ROLLBACK ADVISED and back. Series are picked by label and aggregated by the cockpit, and
 //! several series without a choice are unknown.
 
-#[path = "support/canary.rs"]
-mod canary;
-#[path = "support/cockpit.rs"]
-mod cockpit;
-#[path = "support/peers.rs"]
-mod peers;
-#[path = "support/shared.rs"]
-mod shared;
+use crate::support::canary;
+use crate::support::cockpit;
+use crate::support::peers;
+use crate::support::shared;
 
 use axum::Router;
 use axum::routing::get;

@@ -5,12 +5,8 @@
 //! sees it, as does `gonogo check`; a bad token or flag is a failure; and the recorded fixtures
 //! still have the live answer's shape.
 
-#[path = "support/cockpit.rs"]
-mod cockpit;
-#[path = "support/shared.rs"]
-mod shared;
-#[path = "support/unleash_server.rs"]
-mod unleash_server;
+use crate::support::cockpit;
+use crate::support::unleash_server;
 
 use cockpit::{Cockpit, gate_is};
 use gonogo::actions::{Outcome, RetryPolicy, Vars, build_request, send};

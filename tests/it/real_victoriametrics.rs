@@ -4,12 +4,9 @@
 //! differently from Prometheus (scalars as one-series vectors, NaN dropped, its error status
 //! and message) is read the same way: a value, or unknown with a reason.
 
-#[path = "support/canary.rs"]
-mod canary;
-#[path = "support/cockpit.rs"]
-mod cockpit;
-#[path = "support/shared.rs"]
-mod shared;
+use crate::support::canary;
+use crate::support::cockpit;
+use crate::support::shared;
 
 use canary::{BROKEN, Behaviour, HEALTHY};
 use cockpit::{Cockpit, ok, verdict_is};

@@ -4,11 +4,9 @@
 //! source panel shows the error, and once the server behaves again the cockpit recovers
 //! without a restart.
 
-#[path = "support/cockpit.rs"]
-mod cockpit;
+use crate::support::cockpit;
 
-#[path = "support/flaky.rs"]
-mod flaky;
+use crate::support::flaky;
 
 use cockpit::{Cockpit, ok, unknown_because, verdict_is};
 use flaky::{API, API_RATE, Answer, CANARY, CAP, PROM, Server, serve, serve_on, setup};

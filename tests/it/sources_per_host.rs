@@ -2,11 +2,9 @@
 //! answers (each cut off at 4s) beside a healthy source polled every second. Real pollers
 //! against two servers on 127.0.0.1, their messages fed to `app::update`.
 
-#[path = "support/cockpit.rs"]
-mod cockpit;
+use crate::support::cockpit;
 
-#[path = "support/flaky.rs"]
-mod flaky;
+use crate::support::flaky;
 
 use cockpit::{Cockpit, ok};
 use flaky::{API, API_RATE, Answer, PROM, Server, serve};

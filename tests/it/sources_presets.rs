@@ -5,10 +5,8 @@
 //! shows as the answers change, what was asked of the server (path, query, credentials), and
 //! that a refusal shows the provider's own message and leaves the reading unknown.
 
-#[path = "support/cockpit.rs"]
-mod cockpit;
-#[path = "support/providers.rs"]
-mod providers;
+use crate::support::cockpit;
+use crate::support::providers;
 
 use axum::http::StatusCode;
 use cockpit::{Cockpit, gate_is, verdict_is};

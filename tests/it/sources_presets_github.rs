@@ -4,10 +4,8 @@
 //! what the cockpit shows as the answers change, what was asked (path, query, headers), and
 //! that GitHub's refusals show its message while the reading stays unknown.
 
-#[path = "support/cockpit.rs"]
-mod cockpit;
-#[path = "support/providers.rs"]
-mod providers;
+use crate::support::cockpit;
+use crate::support::providers;
 
 use axum::http::StatusCode;
 use cockpit::{Cockpit, gate_is, verdict_is};

@@ -1,8 +1,7 @@
 //! Every ready-made provider config in config/providers/ loads, with the variables its secret
 //! references need, and reads its provider with the kind its file is named after.
 
-#[path = "support/providers.rs"]
-mod providers;
+use crate::support::providers;
 
 use gonogo::config;
 use gonogo::setup::{Extract, SourceKind};

@@ -2,11 +2,8 @@
 //! come from a CA made in the test: a private CA, client certificates (mTLS) and a server name
 //! override, for a source, the rollback check and an action, all configured in TOML.
 
-mod tls {
-    pub mod pki;
-}
-#[path = "support/shared.rs"]
-mod shared;
+use crate::support::pki;
+use crate::support::shared;
 
 use gonogo::actions::{
     Outcome as Sent, RetryPolicy, Vars, announce, build_request, notice_vars, send, summary,
@@ -15,12 +12,12 @@ use gonogo::config;
 use gonogo::core::reading::{Outcome, Reading};
 use gonogo::setup::Setup;
 use gonogo::sources::{SourceClient, poll};
+use pki::{Ca, Leaf, serve, write};
 use shared::RELEASE;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
-use tls::pki::{Ca, Leaf, serve, write};
 
 const TOKEN: &str = "deploy-token-s3cr3t";
 

@@ -1,17 +1,14 @@
 //! Bad TLS settings are reported when the config is loaded, each naming the file, the line,
 //! the key, the value and what was expected, and never the key's contents.
 
-mod tls {
-    pub mod pki;
-}
-#[path = "support/shared.rs"]
-mod shared;
+use crate::support::pki;
+use crate::support::shared;
 
 use gonogo::config;
+use pki::{Ca, write};
 use shared::RELEASE;
 use std::collections::HashMap;
 use std::path::Path;
-use tls::pki::{Ca, write};
 
 /// A release with one http source, `api`, whose url and tls follow.
 fn head() -> String {

@@ -2,8 +2,7 @@
 //! start earns nothing, a breach that ends by itself restarts the bake, and a rollout moved by
 //! hand outside the cockpit (drift) pauses the bake and is journaled both ways.
 
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support::tmux;
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};

@@ -3,8 +3,7 @@
 //!
 //! Needs tmux. Outside CI a missing tmux skips these tests loudly; under CI=true it fails.
 
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support::tmux;
 
 use std::time::Duration;
 use tmux::{Session as Tmux, tmux_available, verify_chain as verify};

@@ -4,8 +4,7 @@
 //!
 //! Needs tmux. Outside CI a missing tmux skips these tests loudly; under CI=true it fails.
 
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support::tmux;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

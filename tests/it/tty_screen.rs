@@ -4,8 +4,7 @@
 //!
 //! Needs tmux. Outside CI a missing tmux skips the test loudly; under CI=true it fails.
 
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support::tmux;
 
 use std::time::Duration;
 use tmux::{Session, padded, tmux_available};

@@ -24,7 +24,7 @@ fn config_with(rollback_url: &str) -> String {
 url = "{rollback_url}"
 check = {{ url = "http://127.0.0.1:9/check" }}
 "#,
-        include_str!("fixtures/minimal.toml")
+        include_str!("../fixtures/minimal.toml")
     )
 }
 

@@ -1,8 +1,6 @@
 //! How the canary behaves in the real metrics backends' tests: healthy, or broken enough that
 //! its error ratio and p95 latency breach their conditions.
 
-#![allow(dead_code)]
-
 /// What the canary does right now; the counters grow by it.
 #[derive(Clone, Copy)]
 pub struct Behaviour {

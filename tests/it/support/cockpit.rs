@@ -1,8 +1,6 @@
 //! The app fed by the real pollers, as the runtime does it (without a terminal or journal):
 //! what an operator would see, asserted with a generous deadline instead of sleeps.
 
-#![allow(dead_code)]
-
 use chrono::{FixedOffset, Utc};
 use gonogo::app::{Msg, State, start, update};
 use gonogo::core::condition::{CondState, ConditionStatus};

@@ -2,8 +2,6 @@
 //! error page, a broken body, …), and a small release reading it: one http source and one
 //! prometheus source, a condition on each, one stage baking for an hour.
 
-#![allow(dead_code)]
-
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;

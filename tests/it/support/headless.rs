@@ -1,8 +1,6 @@
 //! What the headless tests share: a small release server on 127.0.0.1 whose answers a test
 //! changes while the real binary polls it, a config pointing at it, and journal writing.
 
-#![allow(dead_code)]
-
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};

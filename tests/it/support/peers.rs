@@ -5,8 +5,6 @@
 //! (scripts/test installs them). Without them a test says so loudly and skips, except under
 //! `CI=true`, where a missing binary fails the test.
 
-#![allow(dead_code)]
-
 use super::shared::{free_port, on_path, require};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -35,10 +33,6 @@ pub struct Peer {
 }
 
 impl Peer {
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
-    }
-
     /// The last lines the server wrote, for a failure message.
     pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();

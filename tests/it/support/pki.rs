@@ -2,7 +2,6 @@
 //! that presents one of them (and, for mTLS, requires a client certificate from a CA).
 
 // Each test file uses part of it.
-#![allow(dead_code)]
 
 use axum::Router;
 use axum::http::HeaderMap;

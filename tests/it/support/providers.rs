@@ -2,8 +2,6 @@
 //! pointed at a local server through `GONOGO_*` overrides; and a server that answers with
 //! recorded bodies in the providers' documented shapes and remembers what it was asked.
 
-#![allow(dead_code)]
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};

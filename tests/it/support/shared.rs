@@ -1,9 +1,7 @@
-//! Servers started once per test binary: the first test that needs one starts it (the tests of
-//! a binary run in parallel and share it), and a watchdog stops it and removes its directory
-//! when the test process ends, however it ends. Nothing waits in a sleep: readiness is polled
+//! Servers started once for all the integration tests: the first test that needs one starts it
+//! (the tests run in parallel in one process and share it), and a watchdog stops it and
+//! removes its directory when the test process ends, however it ends. Nothing waits in a sleep: readiness is polled
 //! with a generous deadline.
-
-#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

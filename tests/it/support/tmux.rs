@@ -3,8 +3,6 @@
 //! own tmux server, on a socket named after the test, the process and a counter, so parallel
 //! tests and other checkouts do not collide. Needs tmux: outside CI a missing tmux skips loudly.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};

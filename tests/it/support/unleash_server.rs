@@ -1,10 +1,8 @@
-//! One real Unleash per test binary: a PostgreSQL cluster made with `initdb` in a scratch
-//! directory (run as the `postgres` user when the tests run as root, which PostgreSQL refuses),
+//! One real Unleash for all the integration tests: a PostgreSQL cluster made with `initdb` in a
+//! scratch directory (run as the `postgres` user when the tests run as root, which PostgreSQL refuses),
 //! and unleash-server from target/real-servers/unleash (scripts/test runs `npm ci` there from
 //! tests/real_servers/unleash/), with an admin API token given at start. Each test makes its
 //! own flags, so the tests share the server without stepping on each other.
-
-#![allow(dead_code)]
 
 use super::shared::{self, free_port, get, on_exit, on_path, require, scratch_dir, spawn};
 use serde_json::{Value, json};
