@@ -15,7 +15,7 @@ mod notice;
 mod position;
 mod resume;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 mod unresolved;
