@@ -1,7 +1,7 @@
 //! One real Unleash for all the integration tests: a PostgreSQL cluster made with `initdb` in a
-//! scratch directory (run as the `postgres` user when the tests run as root, which PostgreSQL refuses),
-//! and unleash-server from target/real-servers/unleash (scripts/test runs `npm ci` there from
-//! tests/real_servers/unleash/), with an admin API token given at start. Each test makes its
+//! scratch directory (run as the `postgres` user when the tests run as root, which PostgreSQL
+//! refuses), and unleash-server from target/real-servers/unleash (scripts/test runs `npm ci` there
+//! from tests/real_servers/unleash/), with an admin API token given at start. Each test makes its
 //! own flags, so the tests share the server without stepping on each other.
 
 use super::shared::{self, free_port, get, on_exit, on_path, require, scratch_dir, spawn};
