@@ -1,16 +1,12 @@
-//! A small release for the app's tests: three stages, one condition, observed traffic.
+//! A small release for the app's tests (testkit.toml: three stages, one condition, observed
+//! traffic), loaded by the config loader, and the states and polls the tests start from.
 
 use super::{Boot, Msg, State};
-use crate::core::condition::{ConditionSpec, Persistence, Threshold, Unit};
-use crate::core::gate::{GateCheck, GateSpec, Tier};
-use crate::core::plan::{Plan, Stage};
+use crate::core::gate::GateCheck;
 use crate::core::reading::{Observation, Outcome, Reading};
 use crate::core::record::Context;
-use crate::setup::{
-    ActionSpec, BodyKind, Extract, ReleaseInfo, Setup, SignalSpec, SourceKind, SourceSpec,
-};
+use crate::setup::Setup;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub const ERROR_RATE: usize = 0;
@@ -20,102 +16,44 @@ pub fn t(secs: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(1_700_000_000 + secs, 0).unwrap()
 }
 
-fn source(name: &str, kind: SourceKind, signals: Vec<(usize, Extract)>) -> SourceSpec {
-    SourceSpec {
-        name: name.into(),
-        kind,
-        url: format!("http://127.0.0.1:9/{name}"),
-        method: "GET".into(),
-        headers: vec![],
-        body: None,
-        interval: Duration::from_secs(5),
-        timeout: Duration::from_secs(2),
-        stale_after: Duration::from_secs(15),
-        signals,
-        tls: None,
+/// A release from config text, through the loader `gonogo` runs (so every check on it runs
+/// too), its sources numbered in `order` of their names: the loader numbers them by name, the
+/// states of the tests by the order their files declare them in.
+pub fn from_toml(text: &str, origin: &str, order: &[&str]) -> Setup {
+    let mut setup = crate::config::load_str(text, origin).unwrap_or_else(|e| panic!("{e}"));
+    let rank = |name: &str| {
+        let at = order.iter().position(|n| *n == name);
+        at.unwrap_or_else(|| panic!("source {name} is not in {order:?}"))
+    };
+    assert_eq!(order.len(), setup.sources.len(), "{order:?}");
+    let new_id: Vec<usize> = setup.sources.iter().map(|s| rank(&s.name)).collect();
+    setup.sources.sort_by_key(|s| rank(&s.name));
+    for signal in &mut setup.signals {
+        signal.source = new_id[signal.source];
     }
-}
-
-fn action(name: &str) -> ActionSpec {
-    ActionSpec {
-        name: name.into(),
-        method: "POST".into(),
-        url: format!("http://hooks.example:8080/{name}?x=1"),
-        headers: vec![],
-        body: Some("{}".into()),
-        body_kind: BodyKind::Json,
-        idempotent: false,
-        timeout: Duration::from_secs(5),
-        tls: None,
+    for gate in &mut setup.gates {
+        if let GateCheck::Reachable { source, .. } = &mut gate.check {
+            *source = new_id[*source];
+        }
     }
+    setup
 }
 
 pub fn setup() -> Setup {
-    let stage = |traffic: f64| Stage {
-        name: format!("{traffic}%"),
-        traffic,
-        bake: Duration::from_secs(60),
-        overrides: BTreeMap::new(),
-    };
-    let rate = Extract::PromQuery("rate".into());
-    let share = Extract::Pointer("/rollout".into());
-    Setup {
-        release: ReleaseInfo {
-            name: "checkout".into(),
-            version: "2.0".into(),
-            environment: "prod".into(),
-            commit: None,
-        },
-        plan: Plan {
-            stages: vec![stage(1.0), stage(5.0), stage(100.0)],
-        },
-        sources: vec![
-            source(
-                "prom",
-                SourceKind::Prometheus,
-                vec![(ERROR_RATE, rate.clone())],
-            ),
-            source("flags", SourceKind::Http, vec![(TRAFFIC, share.clone())]),
-        ],
-        signals: vec![
-            SignalSpec {
-                source: 0,
-                extract: rate,
-            },
-            SignalSpec {
-                source: 1,
-                extract: share,
-            },
-        ],
-        conditions: vec![ConditionSpec {
-            id: "error_rate".into(),
-            label: "Error rate".into(),
-            value: ERROR_RATE,
-            threshold: Threshold {
-                max: Some(0.02),
-                min: None,
-                warn: None,
-            },
-            relative: None,
-            persistence: Persistence::Immediate,
-            unit: Unit::default(),
-            stale_after: Duration::from_secs(15),
-        }],
-        gates: vec![GateSpec {
-            id: "monitors".into(),
-            name: "Monitors live".into(),
-            tier: Tier::Must,
-            check: GateCheck::MonitorsLive,
-            verify: None,
-        }],
-        observed_traffic: Some(TRAFFIC),
-        checklist: vec![],
-        notify: vec![],
-        actions: vec![action("promote"), action("rollback")],
-        journal: "/dev/null".into(),
-        operator: "ana".into(),
-        ascii: false,
+    let mut setup = from_toml(
+        include_str!("testkit.toml"),
+        "src/app/testkit.toml",
+        &["prom", "flags"],
+    );
+    // What no config says: the release has no rollback path gate (the loader adds one that
+    // fails, as its rollback action has no check), and its monitors gate an id and no hint of
+    // its own.
+    setup.gates.retain(|g| g.check == GateCheck::MonitorsLive);
+    for gate in &mut setup.gates {
+        gate.id = "monitors".into();
+        gate.verify = None;
     }
+    setup
 }
 
 /// Who and what release the test states' records belong to.

@@ -1,0 +1,37 @@
+//! Every integration test in one binary: one module per area, and `support` for what they
+//! share (servers, the real binary in tmux, configs). One binary links once, and the real
+//! servers (Prometheus, VictoriaMetrics, Unleash) start once for all of them, on first use.
+//!
+//! Run one area with `cargo test --test it tty_` (a name filter), or one test by its path.
+
+mod support;
+
+mod action_examples;
+mod actions_webhooks;
+mod audit_journal;
+mod backfill_prometheus;
+mod config_errors;
+mod demo_simulator;
+mod headless_check;
+mod headless_outcome;
+mod headless_report;
+mod headless_watch;
+mod readme_examples;
+mod real_alertmanager;
+mod real_prometheus;
+mod real_unleash;
+mod real_victoriametrics;
+mod sources_failures;
+mod sources_http;
+mod sources_per_host;
+mod sources_presets;
+mod sources_presets_github;
+mod sources_provider_configs;
+mod sources_scheduling;
+mod tls;
+mod tls_config;
+mod tty_bake;
+mod tty_demo;
+mod tty_outcome;
+mod tty_screen;
+mod url_secrets;

@@ -1,0 +1,254 @@
+//! One real Unleash for all the integration tests: a PostgreSQL cluster made with `initdb` in a
+//! scratch directory (run as the `postgres` user when the tests run as root, which PostgreSQL
+//! refuses), and unleash-server from target/real-servers/unleash (scripts/test runs `npm ci` there
+//! from tests/real_servers/unleash/), with an admin API token given at start. Each test makes its
+//! own flags, so the tests share the server without stepping on each other.
+
+use super::shared::{self, free_port, get, on_exit, on_path, require, scratch_dir, spawn};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const TEST: &str = "real_unleash";
+/// An admin token for all projects and environments, created by `INIT_ADMIN_API_TOKENS`.
+pub const TOKEN: &str = "*:*.gonogo-real-unleash-admin";
+
+pub struct Unleash {
+    pub url: String,
+    client: reqwest::Client,
+}
+
+static UNLEASH: OnceLock<Option<Unleash>> = OnceLock::new();
+
+/// The shared server, started by the first caller; `None` (said loudly) when what it needs is
+/// not installed, outside CI.
+pub fn unleash() -> Option<&'static Unleash> {
+    UNLEASH.get_or_init(start).as_ref()
+}
+
+fn server_js() -> PathBuf {
+    let dir = std::env::var_os("GONOGO_UNLEASH_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/real-servers/unleash"),
+        PathBuf::from,
+    );
+    dir.join("node_modules/unleash-server/dist/server.js")
+}
+
+/// initdb and postgres: on PATH, or in Debian's /usr/lib/postgresql/<version>/bin (newest).
+fn postgres_bin() -> Option<PathBuf> {
+    if let Some(initdb) = on_path("initdb") {
+        let real = std::fs::canonicalize(initdb).ok()?;
+        return real.parent().map(Path::to_path_buf);
+    }
+    let mut dirs: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let version = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").is_file().then_some((version, bin))
+        })
+        .collect();
+    dirs.sort();
+    dirs.pop().map(|(_, bin)| bin)
+}
+
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// `program` as the postgres user when running as root.
+fn as_postgres(program: &Path) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn start() -> Option<Unleash> {
+    let node = require(
+        on_path("node"),
+        TEST,
+        "no `node` on PATH (unleash-server needs Node.js 20 or newer; scripts/test installs it)",
+    )?;
+    let js = server_js();
+    let js = require(
+        js.is_file().then_some(js.clone()),
+        TEST,
+        &format!(
+            "{} is missing; scripts/test installs unleash-server there (npm ci)",
+            js.display()
+        ),
+    )?;
+    let pg = require(
+        postgres_bin(),
+        TEST,
+        "no PostgreSQL server (initdb, postgres); install the Debian package `postgresql`",
+    )?;
+    let started = std::time::Instant::now();
+    let dir = scratch_dir("gonogo-unleash-");
+    let data = dir.join("pg");
+    // Stop the cluster (immediate shutdown) and remove everything once this process is gone.
+    on_exit(&format!(
+        "kill -QUIT $(head -1 '{data}/postmaster.pid' 2>/dev/null) 2>/dev/null; sleep 1; rm -rf '{dir}'",
+        data = data.display(),
+        dir = dir.display()
+    ));
+
+    let init = as_postgres(&pg.join("initdb"))
+        .arg("-D")
+        .arg(&data)
+        .args(["-U", "unleash", "--auth=trust", "-E", "UTF8", "--no-sync"])
+        .output()
+        .expect("initdb");
+    assert!(
+        init.status.success(),
+        "initdb failed: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let pg_port = free_port();
+    let pg_log = dir.join("postgres.log");
+    let mut postgres = as_postgres(&pg.join("postgres"));
+    postgres
+        .arg("-D")
+        .arg(&data)
+        .args(["-p", &pg_port.to_string(), "-k"])
+        .arg(&dir)
+        .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+        .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+    let mut postgres = spawn(postgres, &pg_log);
+    let pid_file = data.join("postmaster.pid");
+    shared::wait_for("postgres", &mut postgres, &pg_log, || {
+        // The eighth line of postmaster.pid says "ready" once connections are accepted.
+        std::fs::read_to_string(&pid_file)
+            .is_ok_and(|t| t.lines().nth(7).is_some_and(|l| l.trim() == "ready"))
+    });
+
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let log = dir.join("unleash.log");
+    let mut cmd = Command::new(node);
+    cmd.arg(&js)
+        .current_dir(&dir)
+        .env(
+            "DATABASE_URL",
+            format!("postgres://unleash@127.0.0.1:{pg_port}/postgres"),
+        )
+        .env("DATABASE_SSL", "false")
+        .env("HTTP_HOST", "127.0.0.1")
+        .env("HTTP_PORT", port.to_string())
+        .env("UNLEASH_URL", format!("http://{addr}"))
+        .env("INIT_ADMIN_API_TOKENS", TOKEN)
+        .env("CHECK_VERSION", "false")
+        .env("SEND_TELEMETRY", "false")
+        .env("LOG_LEVEL", "warn")
+        .env("TZ", "UTC");
+    let mut server = spawn(cmd, &log);
+    on_exit(&format!("kill {} 2>/dev/null", server.id()));
+    let probe = "/api/admin/projects/default/features";
+    shared::wait_for("unleash-server", &mut server, &log, || {
+        // The token is stored once the migrations are done, after /health answers.
+        get(&addr, "/health", &[]).is_some_and(|(s, _)| s == 200)
+            && get(&addr, probe, &[("Authorization", TOKEN)]).is_some_and(|(s, _)| s == 200)
+    });
+    let line = format!(
+        "{TEST}: PostgreSQL and unleash-server ready in {:.1}s\n",
+        started.elapsed().as_secs_f64()
+    );
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    // The child handles are dropped, not killed: the server lives until the watchdog stops it.
+    Some(Unleash {
+        url: format!("http://{addr}"),
+        // No pooled connections: each test has its own runtime, and a connection made on
+        // one that has ended cannot be used from another.
+        client: reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap(),
+    })
+}
+
+impl Unleash {
+    pub fn env_path(&self, flag: &str, env: &str) -> String {
+        format!("/api/admin/projects/default/features/{flag}/environments/{env}")
+    }
+
+    /// An admin API call that must succeed; its JSON answer (null when empty).
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .client
+            .request(method.clone(), format!("{}{path}", self.url))
+            .header("Authorization", TOKEN)
+            .timeout(Duration::from_secs(30));
+        if let Some(b) = body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(b.to_string());
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert!(status.is_success(), "{method} {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// A release flag on in development (where Unleash gives it a 100% rollout) and in
+    /// production with a flexibleRollout at `rollout`; returns the production strategy's id,
+    /// read from the environment's answer.
+    pub async fn new_flag(&self, flag: &str, rollout: &str) -> String {
+        let features = "/api/admin/projects/default/features";
+        self.call(
+            "POST",
+            features,
+            Some(json!({"name": flag, "type": "release"})),
+        )
+        .await;
+        self.switch(flag, "development", true).await;
+        let prod = self.env_path(flag, "production");
+        self.call(
+            "POST",
+            &format!("{prod}/strategies"),
+            Some(json!({
+                "name": "flexibleRollout", "constraints": [],
+                "parameters": {"rollout": rollout, "stickiness": "default", "groupId": flag}
+            })),
+        )
+        .await;
+        self.switch(flag, "production", true).await;
+        let answer = self.env(flag, "production").await;
+        answer["strategies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "flexibleRollout")
+            .and_then(|s| s["id"].as_str())
+            .unwrap()
+            .to_string()
+    }
+
+    pub async fn env(&self, flag: &str, env: &str) -> Value {
+        self.call("GET", &self.env_path(flag, env), None).await
+    }
+
+    pub async fn switch(&self, flag: &str, env: &str, on: bool) {
+        let path = format!(
+            "{}/{}",
+            self.env_path(flag, env),
+            if on { "on" } else { "off" }
+        );
+        self.call("POST", &path, None).await;
+    }
+
+    pub async fn set_rollout(&self, flag: &str, env: &str, strategy: &str, rollout: &str) {
+        let path = format!("{}/strategies/{strategy}", self.env_path(flag, env));
+        let patch = json!([{"op": "replace", "path": "/parameters/rollout", "value": rollout}]);
+        self.call("PATCH", &path, Some(patch)).await;
+    }
+}
