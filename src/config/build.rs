@@ -163,12 +163,7 @@ fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool) {
     let operator = raw
         .operator
         .filter(|o| !o.trim().is_empty())
-        .or_else(|| {
-            env.var("USER")
-                .filter(|u| !u.is_empty())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "unknown".to_string());
+        .unwrap_or_else(|| crate::host::operator(env.var("USER")));
     (journal, operator, raw.ascii.unwrap_or(false))
 }
 
