@@ -230,14 +230,10 @@ fn journal_path(at: JournalAt) -> Result<std::path::PathBuf, ExitCode> {
     journal_and_operator(at).map(|(path, _)| path)
 }
 
-/// The journal `at` names, and who acts on it: the config's operator, else `$USER`.
+/// The journal `at` names, and who acts on it: the config's operator, else `$USER`, else the
+/// OS account.
 fn journal_and_operator(at: JournalAt) -> Result<(std::path::PathBuf, String), ExitCode> {
-    let user = || {
-        std::env::var("USER")
-            .ok()
-            .filter(|u| !u.is_empty())
-            .unwrap_or_else(|| "unknown".into())
-    };
+    let user = || gonogo::host::operator(std::env::var("USER").ok().as_deref());
     Ok(match (at.journal, at.config) {
         (Some(j), None) => (j, user()),
         (j, Some(c)) => {

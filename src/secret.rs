@@ -1,21 +1,35 @@
 //! Secrets read from environment variables or files. They print as `[redacted]` in every
 //! `Debug` and `Display`, so they cannot reach a log line, the screen or the journal by accident.
+//!
+//! The value is held by `secrecy`, which wipes it from memory when it is dropped. The wrapper
+//! keeps what `secrecy` does not do: print `[redacted]` (its `Debug` shows
+//! `SecretBox<str>([REDACTED])` and it has no `Display`) and compare, which tests of a `Setup`
+//! holding header values need.
 
+use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+#[derive(Clone)]
+pub struct Secret(SecretString);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(SecretString::from(value.into()))
     }
 
     /// The value itself, for the one place that needs it: building the HTTP request.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -30,9 +30,7 @@ const SECTIONS: &[&str] = &[
 /// The setup, when every part of it was built; errors are in `ctx.report` either way.
 pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     for key in doc.keys().filter(|k| !SECTIONS.contains(&k.as_str())) {
-        let hint = super::decode::closest(key, SECTIONS)
-            .map(|k| format!(" (did you mean `{k}`?)"))
-            .unwrap_or_default();
+        let hint = super::decode::did_you_mean(key, SECTIONS);
         let expected = format!("one of: {}", SECTIONS.join(", "));
         ctx.report.error(
             &KeyPath::root().key(key),
@@ -165,12 +163,7 @@ fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool) {
     let operator = raw
         .operator
         .filter(|o| !o.trim().is_empty())
-        .or_else(|| {
-            env.var("USER")
-                .filter(|u| !u.is_empty())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "unknown".to_string());
+        .unwrap_or_else(|| crate::host::operator(env.var("USER")));
     (journal, operator, raw.ascii.unwrap_or(false))
 }
 

@@ -3,8 +3,9 @@
 
 use super::checks::{Ctx, quoted};
 use super::decode::decode;
+use super::gates::tier;
 use super::path::KeyPath;
-use crate::core::gate::{GateCheck, GateSpec, Tier};
+use crate::core::gate::{GateCheck, GateSpec};
 use crate::core::window::{Blackout, Calendar, Period, Weekly, parse_weekday};
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::Deserialize;
@@ -38,15 +39,6 @@ struct RawPeriod {
 struct RawItem {
     item: Option<String>,
     tier: Option<String>,
-}
-
-pub(super) fn tier(ctx: &mut Ctx, at: &KeyPath, value: Option<&str>) -> Option<Tier> {
-    ctx.choice(at, value, &["must", "should", "optional"], "must")
-        .map(|t| match t {
-            "should" => Tier::Should,
-            "optional" => Tier::Optional,
-            _ => Tier::Must,
-        })
 }
 
 /// The release-window gate, when `[calendar]` is present.

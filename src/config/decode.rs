@@ -45,9 +45,7 @@ pub fn decode<T: DeserializeOwned>(value: &Value, at: &KeyPath, report: &mut Rep
                 report.error(&full, NEVER_SKIP, None, None)
             }
             Some(key) => {
-                let hint = closest(&key, &unknown.allowed)
-                    .map(|k| format!(" (did you mean `{k}`?)"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(&key, &unknown.allowed);
                 let expected = match unknown.allowed.len() {
                     0 => None,
                     _ => Some(format!("one of: {}", unknown.allowed.join(", "))),
@@ -131,28 +129,20 @@ fn plain_expectation(serde: &str) -> String {
 }
 
 /// A known key within two edits of `key`, for "did you mean".
-pub fn closest<'a, S: AsRef<str>>(key: &str, allowed: &'a [S]) -> Option<&'a str> {
+fn closest<'a, S: AsRef<str>>(key: &str, allowed: &'a [S]) -> Option<&'a str> {
     allowed
         .iter()
-        .map(|a| (edit_distance(key, a.as_ref()), a.as_ref()))
+        .map(|a| (strsim::levenshtein(key, a.as_ref()), a.as_ref()))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+/// ` (did you mean `label`?)` after "unknown key", or nothing when no known key is close.
+pub fn did_you_mean<S: AsRef<str>>(key: &str, allowed: &[S]) -> String {
+    closest(key, allowed)
+        .map(|k| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
 }
 
 /// A value as it would be written in the file, cut to a readable length.
@@ -252,8 +242,10 @@ mod tests {
         );
     }
 
+    /// The distance "did you mean" counts: edits of characters, as `closest` relies on.
     #[test]
     fn edit_distance_counts_edits() {
+        use strsim::levenshtein as edit_distance;
         assert_eq!(edit_distance("treshold", "threshold"), 1);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);

@@ -9,6 +9,7 @@ use super::sources::SourceTable;
 use crate::core::gate::{GateCheck, GateSpec, Tier};
 use crate::core::reading::SourceId;
 use std::time::Duration;
+use strum::VariantNames;
 
 pub const MONITORS_LIVE: &str = "Monitors live";
 pub const ROLLBACK_VERIFIED: &str = "Rollback path verified";
@@ -93,6 +94,12 @@ pub fn build_all(
     out
 }
 
+/// A gate's `tier`: one of `Tier::VARIANTS`, `must` when absent.
+pub(super) fn tier(ctx: &mut Ctx, at: &KeyPath, value: Option<&str>) -> Option<Tier> {
+    let name = ctx.choice(at, value, Tier::VARIANTS, Tier::Must.into())?;
+    name.parse().ok()
+}
+
 fn build(
     ctx: &mut Ctx,
     at: &KeyPath,
@@ -102,18 +109,7 @@ fn build(
 ) -> Option<GateSpec> {
     let raw: schema::Gate = decode(value, at, &mut ctx.report)?;
     let name = ctx.required(&at.key("name"), raw.name, "a name such as \"CI green\"");
-    let tier = ctx
-        .choice(
-            &at.key("tier"),
-            raw.tier.as_deref(),
-            &["must", "should", "optional"],
-            "must",
-        )
-        .map(|t| match t {
-            "should" => Tier::Should,
-            "optional" => Tier::Optional,
-            _ => Tier::Must,
-        });
+    let tier = tier(ctx, &at.key("tier"), raw.tier.as_deref());
     let kind = ctx.choice(
         &at.key("kind"),
         raw.kind.as_deref(),

@@ -2,9 +2,16 @@
 //!
 //! The `config` crate collects the overrides (`GONOGO_RELEASE__VERSION=2.15.0` becomes
 //! `release.version`), but the merge into the document is done here, on a `toml::Table`,
-//! because `config` lowercases every key and forgets where values came from: header names
-//! must keep their case, and an error must point at the file's line or at the variable that
-//! set the value. Keys from the environment match the file's keys regardless of case.
+//! because `config`'s own merge (a builder with a file source and an `Environment` source,
+//! checked against 0.15) would change what the file says:
+//! - it lowercases the variable's key, so `GONOGO_SOURCES__API__HEADERS__X-TRACE` would add a
+//!   header `x-trace` beside the file's `X-Trace` instead of replacing it; here keys from the
+//!   environment match the file's keys regardless of case and keep the file's spelling;
+//! - it reads `stages.0.traffic` as a key `"0"`, which turns the whole `[[stages]]` array into
+//!   a table rather than setting the first stage's traffic;
+//! - with parsing on, it reads `inf` and `NaN` as numbers (`infer` below keeps them text);
+//! - its values remember a source name only, and an error must point at the file's line or
+//!   at the variable that set the value.
 
 use super::error::{ConfigErrors, EnvValue, Report};
 use super::path::KeyPath;

@@ -277,6 +277,9 @@ impl<'de> Deserialize<'de> for TextOrSecret {
 }
 
 /// A humane duration: `"30s"`, `"10m"`, `"1h30m"`.
+///
+/// Parsed by `humantime` here rather than through `humantime-serde`, whose visitor expects only
+/// "a duration" and does not trim: its errors would lose the examples of `DURATION_EXPECTED`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dur(pub Duration);
 

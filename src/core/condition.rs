@@ -133,7 +133,10 @@ pub struct ConditionTrack {
     pub breached: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `Into<&str>` is its name in `check`'s JSON (`breached`). `label` is the word on screen
+/// (`BREACH`), written out because it is not the variant's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum CondState {
     Ok,
     Warn,

@@ -5,7 +5,12 @@ use super::{short_duration, since};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Written `must`, `should`, `optional` in the config, in `check`'s JSON and on screen: strum
+/// derives the names, their list (`Tier::VARIANTS`) and the parse (`"must".parse()`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr, strum::VariantNames,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Tier {
     /// Blocks GO.
     Must,
@@ -17,11 +22,7 @@ pub enum Tier {
 
 impl Tier {
     pub fn label(self) -> &'static str {
-        match self {
-            Tier::Must => "must",
-            Tier::Should => "should",
-            Tier::Optional => "optional",
-        }
+        self.into()
     }
 }
 
@@ -62,7 +63,10 @@ pub struct GateSpec {
     pub verify: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `Into<&str>` is its name in `check`'s JSON (`holds`). `label` is the word on screen (`OK`),
+/// written out because it is not the variant's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum GateState {
     Holds,
     Fails,

@@ -51,8 +51,11 @@ impl Plan {
     }
 }
 
-/// Display state of one stage in the pipeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Display state of one stage in the pipeline. `Into<&str>` is its name in `check`'s JSON
+/// (`rolled_back`). `label` is the word on screen (`rolled back`), written out because it is
+/// not the variant's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum StageState {
     Pending,
     Baking,

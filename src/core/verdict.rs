@@ -6,9 +6,13 @@ use super::condition::{CondState, ConditionStatus};
 use super::gate::{GateResult, GateState, Tier};
 use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// `Into<&str>` is its `verdict_code` in `check`'s JSON (`rollback_advised`). `label` is the
+/// verdict on screen (`ROLLBACK ADVISED`), written out because it is not the variant's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum VerdictKind {
     RollbackAdvised,
+    #[strum(serialize = "no_go")]
     NoGoUntilVerified,
     Hold,
     Go,

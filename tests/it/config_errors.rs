@@ -378,7 +378,8 @@ fn defaults_fill_what_the_file_leaves_out() {
         no_xdg.journal,
         PathBuf::from("/home/op/.local/state/gonogo/journal.jsonl")
     );
-    assert_eq!(no_xdg.operator, "unknown");
+    // Without $USER, the account the process runs as.
+    assert_eq!(no_xdg.operator, whoami::username().unwrap());
 
     // A short interval shortens the default timeout rather than tripping over it.
     let fast = MINIMAL.replace(

@@ -71,9 +71,6 @@
 
 use crate::app::{SourceStatus, State};
 use crate::core::bake::{PauseCause, Span};
-use crate::core::condition::CondState;
-use crate::core::gate::{GateState, Tier};
-use crate::core::plan::StageState;
 use crate::core::reading::format_number;
 use crate::core::verdict::{Reason, VerdictKind};
 use crate::headless::Exit;
@@ -193,44 +190,6 @@ pub struct SourceJson {
     pub error: Option<String>,
 }
 
-pub fn verdict_code(kind: VerdictKind) -> &'static str {
-    match kind {
-        VerdictKind::Go => "go",
-        VerdictKind::Complete => "complete",
-        VerdictKind::Hold => "hold",
-        VerdictKind::NoGoUntilVerified => "no_go",
-        VerdictKind::RollbackAdvised => "rollback_advised",
-    }
-}
-
-fn cond_state(s: CondState) -> &'static str {
-    match s {
-        CondState::Ok => "ok",
-        CondState::Warn => "warn",
-        CondState::Breached => "breached",
-        CondState::Unknown => "unknown",
-    }
-}
-
-fn gate_state(s: GateState) -> &'static str {
-    match s {
-        GateState::Holds => "holds",
-        GateState::Fails => "fails",
-        GateState::Unknown => "unknown",
-    }
-}
-
-fn tier(t: Tier) -> &'static str {
-    t.label()
-}
-
-fn stage_state(s: StageState) -> &'static str {
-    match s {
-        StageState::RolledBack => "rolled_back",
-        other => other.label(),
-    }
-}
-
 fn reason(r: &Reason) -> ReasonJson {
     ReasonJson {
         text: r.text.clone(),
@@ -310,7 +269,7 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             attempt: None,
         },
         verdict: kind.label().to_string(),
-        verdict_code: verdict_code(kind),
+        verdict_code: kind.into(),
         exit_code: Exit::of(kind).code(),
         reasons,
         warnings: eval.verdict.warnings.iter().map(reason).collect(),
@@ -324,7 +283,7 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             .map(|(s, st)| StageRow {
                 name: s.name.clone(),
                 traffic: s.traffic,
-                state: stage_state(*st),
+                state: (*st).into(),
             })
             .collect(),
         conditions: setup
@@ -334,7 +293,7 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             .map(|(spec, s)| ConditionJson {
                 id: spec.id.clone(),
                 label: spec.label.clone(),
-                state: cond_state(s.state),
+                state: s.state.into(),
                 value: s.value,
                 value_text: s.value.map(|v| spec.unit.show(v)),
                 threshold: ThresholdJson {
@@ -354,8 +313,8 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             .map(|(spec, g)| GateJson {
                 id: spec.id.clone(),
                 name: g.name.clone(),
-                tier: tier(g.tier),
-                state: gate_state(g.state),
+                tier: g.tier.into(),
+                state: g.state.into(),
                 evidence: g.evidence.clone(),
                 verify: g.verify.clone(),
             })
@@ -368,6 +327,8 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             .map(|((spec, h), view)| SourceJson {
                 name: spec.name.clone(),
                 kind: spec.kind.label(),
+                // Words of `check`, not the status's names: still waiting after --wait is a
+                // timeout.
                 state: match view.status {
                     SourceStatus::Waiting => "timeout",
                     SourceStatus::Ok => "ok",

@@ -146,3 +146,55 @@ fn the_bake_shows_its_verified_time_and_why_it_is_paused() {
     assert_eq!(paused.cause, PauseCause::NoData);
     assert_eq!(paused.text, "no fresh data from app");
 }
+
+/// The names schema 1 promises: renaming a variant must not rename it in the JSON.
+#[test]
+fn json_names_are_the_schemas() {
+    use crate::core::condition::CondState as C;
+    use crate::core::gate::{GateState as G, Tier as T};
+    use crate::core::plan::StageState as S;
+    use VerdictKind as V;
+    fn names<E: Into<&'static str>, const N: usize>(all: [E; N]) -> [&'static str; N] {
+        all.map(Into::into)
+    }
+    assert_eq!(
+        names([
+            V::Go,
+            V::Complete,
+            V::Hold,
+            V::NoGoUntilVerified,
+            V::RollbackAdvised
+        ]),
+        ["go", "complete", "hold", "no_go", "rollback_advised"]
+    );
+    assert_eq!(
+        names([
+            S::Pending,
+            S::Baking,
+            S::Ready,
+            S::Breached,
+            S::Done,
+            S::RolledBack
+        ]),
+        [
+            "pending",
+            "baking",
+            "ready",
+            "breached",
+            "done",
+            "rolled_back"
+        ]
+    );
+    assert_eq!(
+        names([C::Ok, C::Warn, C::Breached, C::Unknown]),
+        ["ok", "warn", "breached", "unknown"]
+    );
+    assert_eq!(
+        names([G::Holds, G::Fails, G::Unknown]),
+        ["holds", "fails", "unknown"]
+    );
+    assert_eq!(
+        names([T::Must, T::Should, T::Optional]),
+        ["must", "should", "optional"]
+    );
+}
