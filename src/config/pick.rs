@@ -8,7 +8,7 @@ use super::path::KeyPath;
 use super::schema::Pick;
 use super::sources::SourceInfo;
 use crate::setup::{Aggregate, Extract, SourceKind};
-use crate::sources::presets::fields_of;
+use crate::sources::providers::fields::fields_of;
 use crate::sources::query;
 
 /// "a prometheus", "an http", "an unleash": for "source `x` is … source".

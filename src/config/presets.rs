@@ -8,7 +8,7 @@ use super::pick::a_kind;
 use super::schema;
 use crate::actions::{TemplateError, Vars, render_body, render_url};
 use crate::setup::{BodyKind, ReleaseInfo, SourceKind};
-use crate::sources::presets::alertmanager;
+use crate::sources::providers::alertmanager;
 use reqwest::Url;
 
 use SourceKind::*;

@@ -9,12 +9,10 @@
 
 pub mod client;
 pub mod error;
-pub mod http;
 mod map;
 pub mod pick;
 mod poller;
-pub mod presets;
-pub mod prometheus;
+pub mod providers;
 pub mod query;
 
 pub use client::{DEFAULT_BODY_LIMIT, DEFAULT_PER_HOST, SourceClient};
@@ -23,6 +21,7 @@ pub use poller::{BACKOFF_CAP, Pollers, backoff, spawn_pollers};
 
 use crate::core::reading::{Outcome, Reading, SignalId};
 use crate::setup::{SourceKind, SourceSpec};
+use providers::{fields, http, prometheus};
 
 /// The result of one poll: what the app is told, and notes for the log file only.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +62,7 @@ pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
     let mut polled = match spec.kind {
         SourceKind::Prometheus => prometheus::poll(client, &spec).await,
         SourceKind::Http => http::poll(client, &spec).await,
-        _ => presets::poll(client, &spec).await,
+        _ => fields::poll(client, &spec).await,
     };
     map::apply(&mut polled, &maps);
     polled

@@ -2,12 +2,12 @@
 //! queries at once. A vector with several series is narrowed by labels (`select`) or
 //! aggregated (`aggregate`); several series with neither is unknown, never "the first one".
 
-use super::Polled;
-use super::client::{Body, Fetched, Request, SourceClient};
-use super::error::{SourceError, quote};
-use super::http::parse_json;
 use crate::core::reading::{Reading, SignalId};
 use crate::setup::{Aggregate, Extract, SourceSpec};
+use crate::sources::Polled;
+use crate::sources::client::{Body, Fetched, Request, SourceClient};
+use crate::sources::error::parse_json;
+use crate::sources::error::{SourceError, quote};
 use futures_util::future::join_all;
 use serde_json::Value;
 

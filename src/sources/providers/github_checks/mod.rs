@@ -5,8 +5,8 @@
 //! those must be there. Fail closed: no check at all is unknown, a required check not
 //! reported yet is pending, and either request failing fails the poll.
 
-use super::Fields;
 use super::answer::get_json;
+use super::fields::Fields;
 use crate::core::reading::Reading;
 use crate::setup::SourceSpec;
 use crate::sources::client::SourceClient;
@@ -14,7 +14,7 @@ use crate::sources::error::SourceError;
 use reqwest::Url;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "status",
         "success, pending or failure over the commit's check runs and statuses (or the \

@@ -1,12 +1,12 @@
 //! Any JSON endpoint: one request per poll, each signal's value taken at its JSON Pointer or
 //! by its jq program, after checking the answer does not report an error inside a 2xx.
 
-use super::Polled;
-use super::client::{Body, Request, SourceClient};
-use super::error::{SourceError, body_start};
-use super::pick::{pick, reported_error};
 use crate::core::reading::Reading;
 use crate::setup::{Extract, SourceSpec};
+use crate::sources::Polled;
+use crate::sources::client::{Body, Request, SourceClient};
+use crate::sources::error::{SourceError, parse_json};
+use crate::sources::pick::{pick, reported_error};
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -53,7 +53,7 @@ async fn run_jq(
     wanted: Vec<Extract>,
     timeout: Duration,
 ) -> Result<Vec<Option<Reading>>, SourceError> {
-    let words = super::error::duration_words(timeout);
+    let words = crate::sources::error::duration_words(timeout);
     let deadline = tokio::time::Instant::now() + timeout;
     let slot = match tokio::time::timeout_at(deadline, jq_slots().acquire_owned()).await {
         Ok(Ok(slot)) => slot,
@@ -139,31 +139,4 @@ pub async fn fetch_json(client: &SourceClient, spec: &SourceSpec) -> Result<Valu
         return Err(SourceError::status(fetched.status));
     }
     parse_json(&fetched.body)
-}
-
-/// The body as JSON, or why not: an HTML page is "not JSON", a broken document "bad JSON".
-pub fn parse_json(body: &[u8]) -> Result<Value, SourceError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let first = body.iter().find(|b| !b.is_ascii_whitespace());
-        match first {
-            Some(b'{') | Some(b'[') => SourceError::BadJson(e.to_string()),
-            _ => SourceError::NotJson(body_start(body)),
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_is_not_json_and_broken_json_is_bad() {
-        assert_eq!(
-            parse_json(b"<html>Sign in</html>"),
-            Err(SourceError::NotJson("<html>Sign in</html>".into()))
-        );
-        let broken = parse_json(br#"{"status": "succ"#).unwrap_err();
-        assert!(matches!(broken, SourceError::BadJson(_)), "{broken:?}");
-        assert!(broken.to_string().starts_with("bad JSON: EOF"), "{broken}");
-    }
 }

@@ -3,12 +3,12 @@
 //! has not processed yet: an alert not known to be silenced counts as firing). Silenced and
 //! inhibited alerts are counted apart and named as such.
 
-use super::Fields;
+use super::fields::Fields;
 use crate::core::reading::Reading;
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "firing",
         "number of firing alerts (not silenced, not inhibited)",

@@ -6,13 +6,13 @@
 //! server that ignores a filter (an older GitHub Enterprise Server) lists other runs, and
 //! those say nothing.
 
-use super::Fields;
-use super::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
+use super::fields::Fields;
+use super::fields::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
 use crate::core::reading::Reading;
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "status",
         "queued, in_progress, success or failure, over every workflow's newest run",
@@ -42,11 +42,11 @@ fn state(run: &Value) -> (&'static str, u8) {
 /// The filters the URL asks for, as (the run's key, the value it must have): the commit or
 /// the branch, and the event.
 fn filters(url: &str) -> Vec<(&'static str, String)> {
-    let which = match super::query_param(url, "head_sha") {
+    let which = match super::fields::query_param(url, "head_sha") {
         Some(sha) => Some(("head_sha", sha)),
-        None => super::query_param(url, "branch").map(|b| ("head_branch", b)),
+        None => super::fields::query_param(url, "branch").map(|b| ("head_branch", b)),
     };
-    let event = super::query_param(url, "event").map(|e| ("event", e));
+    let event = super::fields::query_param(url, "event").map(|e| ("event", e));
     which.into_iter().chain(event).collect()
 }
 

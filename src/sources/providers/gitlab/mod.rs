@@ -3,13 +3,13 @@
 //! the state, whatever order the answer has: queued, in_progress, success or failure.
 //! Pipelines of another commit or ref (a server that ignored the filter) do not count.
 
-use super::Fields;
-use super::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
+use super::fields::Fields;
+use super::fields::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
 use crate::core::reading::Reading;
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "status",
         "queued, in_progress, success or failure, of the newest pipeline",
@@ -43,7 +43,7 @@ pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
     };
     let asked = ["sha", "ref"]
         .into_iter()
-        .find_map(|key| Some((key, super::query_param(url, key)?)));
+        .find_map(|key| Some((key, super::fields::query_param(url, key)?)));
     let pipelines: Vec<&Value> = match &asked {
         Some((key, want)) => listed.iter().filter(|p| p[key] == want.as_str()).collect(),
         None => listed.iter().collect(),

@@ -3,12 +3,12 @@
 //! on, and the percentage of default-rule (fallthrough) traffic served `true`. The answer
 //! must be the flag asked (`key`) and hold the environment asked.
 
-use super::Fields;
+use super::fields::Fields;
 use crate::core::reading::Reading;
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     ("on", "true or false: targeting is on in the environment"),
     (
         "rollout",
@@ -21,7 +21,7 @@ pub const FIELDS: &[super::FieldDoc] = &[
 const WEIGHT_PER_PERCENT: f64 = 1000.0;
 
 pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
-    let flag = super::last_segment(url).unwrap_or_default();
+    let flag = super::fields::last_segment(url).unwrap_or_default();
     if doc["key"].as_str() != Some(flag.as_str()) {
         let got = match &doc["key"] {
             Value::String(k) => format!("{:?}", crate::sources::error::quote(k, 30)),
@@ -31,7 +31,7 @@ pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
             "not the flag {flag:?}: got {got}"
         )));
     }
-    let asked = super::query_param(url, "env").unwrap_or_default();
+    let asked = super::fields::query_param(url, "env").unwrap_or_default();
     let env = &doc["environments"][asked.as_str()];
     if !env.is_object() {
         return Err(SourceError::Unexpected(format!(

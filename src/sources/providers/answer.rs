@@ -5,8 +5,8 @@
 
 use crate::secret::Secret;
 use crate::sources::client::{Request, SourceClient};
+use crate::sources::error::parse_json;
 use crate::sources::error::{SourceError, quote};
-use crate::sources::http::parse_json;
 use serde_json::Value;
 use std::time::Duration;
 

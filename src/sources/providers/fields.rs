@@ -4,19 +4,13 @@
 //! conditions and gates pick with `field = "…"`. GitHub checks asks two things of the same
 //! commit (check runs and the combined status), both GETs at once, within one timeout.
 
-pub mod alertmanager;
-pub mod answer;
-pub mod github;
-pub mod github_checks;
-pub mod gitlab;
-pub mod launchdarkly;
-pub mod unleash;
-
-use super::Polled;
-use super::client::SourceClient;
-use super::error::SourceError;
+use super::{alertmanager, answer, github_actions as github, github_checks, gitlab};
+use super::{launchdarkly, unleash};
 use crate::core::reading::Reading;
 use crate::setup::{Extract, SourceKind, SourceSpec};
+use crate::sources::Polled;
+use crate::sources::client::SourceClient;
+use crate::sources::error::SourceError;
 use serde_json::Value;
 
 /// What one answer of a preset's API says: its named values, and notes for the log.
