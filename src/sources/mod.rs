@@ -1,11 +1,12 @@
-//! Sources: where readings come from. One shared HTTP client, one provider per file, and a
-//! poller task per source that turns each poll into a `Msg::Observation`.
+//! Sources: where readings come from. One shared HTTP client, one folder per provider
+//! (`providers`, registered in `providers::PROVIDERS`), and a poller task per source that turns
+//! each poll into a `Msg::Observation`.
 //!
-//! Providers are chosen by `SourceKind`: `prometheus` runs one instant query per distinct query,
-//! `http` fetches one JSON document and reads each signal by JSON Pointer or jq program, and
-//! the presets (`presets::*`: Alertmanager, GitHub Actions, GitHub checks, GitLab, Unleash,
-//! LaunchDarkly) read their API's answer into named fields. A source with no signals (a
-//! rollback check endpoint) only has to answer 2xx.
+//! A source's kind is its provider, which says how a poll goes: `prometheus` runs one instant
+//! query per distinct query, `http` fetches one JSON document and reads each signal by JSON
+//! Pointer or jq program, and the others (Alertmanager, GitHub Actions, GitHub checks, GitLab,
+//! Unleash, LaunchDarkly) read their API's answer into named fields. A source with no signals
+//! (a rollback check endpoint) only has to answer 2xx.
 
 pub mod client;
 pub mod error;
@@ -20,8 +21,8 @@ pub use error::SourceError;
 pub use poller::{BACKOFF_CAP, Pollers, backoff, spawn_pollers};
 
 use crate::core::reading::{Outcome, Reading, SignalId};
-use crate::setup::{SourceKind, SourceSpec};
-use providers::{fields, http, prometheus};
+use crate::setup::SourceSpec;
+use providers::{Poll, fields, http};
 
 /// The result of one poll: what the app is told, and notes for the log file only.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,10 +60,9 @@ pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
         return http::check(client, spec).await;
     }
     let (spec, maps) = map::split(spec);
-    let mut polled = match spec.kind {
-        SourceKind::Prometheus => prometheus::poll(client, &spec).await,
-        SourceKind::Http => http::poll(client, &spec).await,
-        _ => fields::poll(client, &spec).await,
+    let mut polled = match spec.kind.provider().poll {
+        Poll::Answer(read) => fields::poll(client, &spec, read).await,
+        Poll::Own(poll) => poll(client, &spec).await,
     };
     map::apply(&mut polled, &maps);
     polled

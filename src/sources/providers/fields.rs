@@ -1,19 +1,18 @@
-//! Presets: the APIs operators already run, read by name. Each is a thin layer over the shared
-//! client: one GET of the URL config built (with the release's commit, flag, environment or
-//! label matchers in it), then a pure function from the JSON answer to named values, which
-//! conditions and gates pick with `field = "…"`. GitHub checks asks two things of the same
-//! commit (check runs and the combined status), both GETs at once, within one timeout.
+//! Named fields: how most providers are read. Each is a thin layer over the shared client: one
+//! GET of the URL config built (with the release's commit, flag, environment or label matchers
+//! in it), then a pure function from the JSON answer to named values, which conditions and
+//! gates pick with `field = "…"`. A provider that asks more than one thing (GitHub checks)
+//! makes its own requests and reads them into fields the same way.
 
-use super::{alertmanager, answer, github_actions as github, github_checks, gitlab};
-use super::{launchdarkly, unleash};
+use super::answer;
 use crate::core::reading::Reading;
-use crate::setup::{Extract, SourceKind, SourceSpec};
+use crate::setup::{Extract, SourceSpec};
 use crate::sources::Polled;
 use crate::sources::client::SourceClient;
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-/// What one answer of a preset's API says: its named values, and notes for the log.
+/// What one answer of a provider's API says: its named values, and notes for the log.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields {
     pub values: Vec<(&'static str, Reading)>,
@@ -32,46 +31,24 @@ impl Fields {
     }
 }
 
-/// A field a preset offers, with what it means (for config errors and the docs).
+/// A field a provider offers, with what it means (for config errors and the docs).
 pub type FieldDoc = (&'static str, &'static str);
 
-/// The fields `kind` offers; empty for kinds that are not presets.
-pub fn fields_of(kind: SourceKind) -> &'static [FieldDoc] {
-    match kind {
-        SourceKind::Alertmanager => alertmanager::FIELDS,
-        SourceKind::GithubActions => github::FIELDS,
-        SourceKind::GithubChecks => github_checks::FIELDS,
-        SourceKind::Gitlab => gitlab::FIELDS,
-        SourceKind::Unleash => unleash::FIELDS,
-        SourceKind::LaunchDarkly => launchdarkly::FIELDS,
-        SourceKind::Prometheus | SourceKind::Http => &[],
-    }
+/// One GET of the source's URL, its answer read by `read` into fields, and the signals' values
+/// taken from them.
+pub async fn poll(
+    client: &SourceClient,
+    spec: &SourceSpec,
+    read: fn(&Value, &str) -> Result<Fields, SourceError>,
+) -> Polled {
+    let fields = answer::get_json(client, &spec.url, &spec.headers, spec.timeout)
+        .await
+        .and_then(|doc| read(&doc, &spec.url));
+    polled(spec, fields)
 }
 
-/// Read a preset's answer into its fields.
-pub fn read(kind: SourceKind, doc: &Value, url: &str) -> Result<Fields, SourceError> {
-    match kind {
-        SourceKind::Alertmanager => alertmanager::read(doc),
-        SourceKind::GithubActions => github::read(doc, url),
-        SourceKind::Gitlab => gitlab::read(doc, url),
-        SourceKind::Unleash => unleash::read(doc, url),
-        SourceKind::LaunchDarkly => launchdarkly::read(doc, url),
-        SourceKind::GithubChecks => Err(SourceError::Unexpected(
-            "github-checks reads two answers".into(),
-        )),
-        SourceKind::Prometheus | SourceKind::Http => {
-            Err(SourceError::Unexpected("not a preset source".into()))
-        }
-    }
-}
-
-pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
-    let fields = match spec.kind {
-        SourceKind::GithubChecks => github_checks::poll(client, spec).await,
-        kind => answer::get_json(client, &spec.url, &spec.headers, spec.timeout)
-            .await
-            .and_then(|doc| read(kind, &doc, &spec.url)),
-    };
+/// Each signal's value from the fields a poll read, or the poll's failure.
+pub fn polled(spec: &SourceSpec, fields: Result<Fields, SourceError>) -> Polled {
     let fields = match fields {
         Ok(f) => f,
         Err(e) => return Polled::failed(e),
@@ -94,7 +71,7 @@ pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
     polled
 }
 
-/// The last path segment of a URL, percent-decoded: the environment a preset asked for.
+/// The last path segment of a URL, percent-decoded: the environment a provider asked for.
 pub(crate) fn last_segment(url: &str) -> Option<String> {
     let parsed = reqwest::Url::parse(url).ok()?;
     let seg = parsed.path_segments()?.rfind(|s| !s.is_empty())?;
@@ -114,7 +91,7 @@ pub(crate) fn query_param(url: &str, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// The state words CI presets report, whatever the provider calls them.
+/// The state words CI providers report, whatever the provider calls them.
 pub mod ci {
     pub const QUEUED: &str = "queued";
     pub const IN_PROGRESS: &str = "in_progress";

@@ -8,9 +8,65 @@
 
 use super::fields::Fields;
 use super::fields::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
+use super::git::{COMMIT, REF, REPO, commit_or_ref, owner_name};
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::Reading;
+use crate::setup::{ReleaseInfo, SourceKind};
 use crate::sources::error::SourceError;
 use serde_json::Value;
+
+/// GitHub Actions: the workflow runs for the release's commit.
+pub static PROVIDER: Provider = Provider {
+    default_url: Some(API),
+    default_headers: HEADERS,
+    ..Provider::fields("github-actions", KEYS, request, FIELDS, Poll::Answer(read))
+};
+
+const KEYS: &[&Key] = &[&REPO, &WORKFLOW, &EVENT, &COMMIT, &REF];
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const GithubActions: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+/// Where GitHub's API lives unless `url` says otherwise (a GitHub Enterprise Server).
+pub const API: &str = "https://api.github.com";
+
+/// GitHub's media type and REST API version, sent unless the source sets its own.
+pub const HEADERS: &[(&str, &str)] = &[
+    ("Accept", "application/vnd.github+json"),
+    ("X-GitHub-Api-Version", "2022-11-28"),
+];
+
+pub static WORKFLOW: Key = Key::text("workflow", "only this workflow's runs: its file name or id");
+
+pub static EVENT: Key = Key::text(
+    "event",
+    "only runs triggered by this event (`push`, `pull_request`, …)",
+);
+
+/// `/repos/{owner}/{name}/actions[/workflows/{workflow}]/runs?head_sha=…[&event=…]&per_page=100`
+/// (or `branch=` for a `ref`).
+fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
+    let repo = owner_name(given);
+    let workflow = given.optional(&WORKFLOW, release);
+    let event = given.optional(&EVENT, release);
+    let which = commit_or_ref(given, release, "head_sha", "branch");
+    let ((owner, name), workflow, (key, value), event) = (repo?, workflow?, which?, event?);
+    let mut api = Api::at(["repos", &owner, &name, "actions"]);
+    if let Some(w) = workflow {
+        api.path.extend(["workflows".into(), w]);
+    }
+    api.path.push("runs".into());
+    api.query(key, value);
+    if let Some(e) = event {
+        api.query("event", e);
+    }
+    api.query("per_page", "100");
+    Some(api)
+}
 
 pub const FIELDS: &[super::fields::FieldDoc] = &[
     (

@@ -5,9 +5,47 @@
 
 use super::fields::Fields;
 use super::fields::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
+use super::git::{COMMIT, REF, commit_or_ref};
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::Reading;
+use crate::setup::{ReleaseInfo, SourceKind};
 use crate::sources::error::SourceError;
 use serde_json::Value;
+
+/// GitLab CI: the pipelines for the release's commit or ref.
+pub static PROVIDER: Provider = Provider {
+    // Unless `url` names a self-managed server.
+    default_url: Some("https://gitlab.com"),
+    ..Provider::fields("gitlab", KEYS, request, FIELDS, Poll::Answer(read))
+};
+
+const KEYS: &[&Key] = &[&PROJECT, &COMMIT, &REF];
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const Gitlab: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+pub static PROJECT: Key = Key::text("project", "the project's id or path");
+
+/// `/api/v4/projects/{project}/pipelines?sha={commit}&order_by=id&sort=desc` (or `ref=`).
+fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
+    let project = given
+        .required(
+            &PROJECT,
+            "the project's id or path, e.g. 278964 or \"acme/checkout\"",
+        )
+        .and_then(|p| given.fill(&PROJECT, &p, release));
+    let which = commit_or_ref(given, release, "sha", "ref");
+    let (project, (key, value)) = (project?, which?);
+    let mut api = Api::at(["api", "v4", "projects", &project, "pipelines"]);
+    api.query(key, value)
+        .query("order_by", "id")
+        .query("sort", "desc");
+    Some(api)
+}
 
 pub const FIELDS: &[super::fields::FieldDoc] = &[
     (

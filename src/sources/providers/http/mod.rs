@@ -1,16 +1,69 @@
 //! Any JSON endpoint: one request per poll, each signal's value taken at its JSON Pointer or
 //! by its jq program, after checking the answer does not report an error inside a 2xx.
 
+use super::keys::Key;
+use super::{Poll, Provider, Values};
+use crate::config::Given;
 use crate::core::reading::Reading;
-use crate::setup::{Extract, SourceSpec};
+use crate::setup::{Extract, SourceKind, SourceSpec};
 use crate::sources::Polled;
 use crate::sources::client::{Body, Request, SourceClient};
 use crate::sources::error::{SourceError, parse_json};
 use crate::sources::pick::{pick, reported_error};
+use futures_util::future::BoxFuture;
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
+
+/// Any JSON endpoint; values picked with JSON Pointer or a jq program.
+pub static PROVIDER: Provider = Provider {
+    name: "http",
+    keys: &[&ERROR_POINTER, &ERROR_JQ],
+    default_url: None,
+    default_headers: &[],
+    refuses_bearer: None,
+    request: super::Request::Template,
+    error_check: Some(error_check),
+    values: Values::Json,
+    poll: Poll::Own(poll_boxed),
+};
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const Http: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+pub static ERROR_POINTER: Key = Key::text(
+    "error_pointer",
+    "where the answer reports an error inside a 2xx, as a JSON Pointer",
+);
+
+pub static ERROR_JQ: Key = Key::text(
+    "error_jq",
+    "where the answer reports an error inside a 2xx, as a jq program",
+);
+
+/// `error_pointer` or `error_jq`: where an answer reports an error inside a 2xx.
+fn error_check(given: &mut Given) -> Option<Extract> {
+    match (given.text(&ERROR_POINTER), given.text(&ERROR_JQ)) {
+        (Some(_), Some(_)) => {
+            given.problem(&ERROR_JQ, "set either error_pointer or error_jq, not both");
+            None
+        }
+        (Some(p), None) => given
+            .pointer(&ERROR_POINTER, p)
+            .then(|| Extract::ErrorAt(Box::new(Extract::Pointer(p.to_string())))),
+        (None, Some(q)) => given
+            .jq(&ERROR_JQ, q)
+            .then(|| Extract::ErrorAt(Box::new(Extract::Jq(q.to_string())))),
+        (None, None) => None,
+    }
+}
+
+fn poll_boxed<'a>(client: &'a SourceClient, spec: &'a SourceSpec) -> BoxFuture<'a, Polled> {
+    Box::pin(poll(client, spec))
+}
 
 pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
     let doc = match fetch_json(client, spec).await {

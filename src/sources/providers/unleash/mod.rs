@@ -5,9 +5,41 @@
 //! ones asked. It lists no segments, so a segmented rollout reads as its bare percentage.
 
 use super::fields::Fields;
+use super::flags::{ENVIRONMENT, FLAG, PROJECT, flag_keys};
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::{Reading, format_number};
+use crate::setup::{ReleaseInfo, SourceKind};
 use crate::sources::error::SourceError;
 use serde_json::Value;
+
+/// Unleash: a feature flag in one environment.
+pub static PROVIDER: Provider =
+    Provider::fields("unleash", KEYS, request, FIELDS, Poll::Answer(read));
+
+const KEYS: &[&Key] = &[&PROJECT, &FLAG, &ENVIRONMENT];
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const Unleash: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+/// `/api/admin/projects/{project}/features/{flag}/environments/{environment}`.
+fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
+    let (project, flag, env) = flag_keys(given, release)?;
+    let path = [
+        "api",
+        "admin",
+        "projects",
+        &project,
+        "features",
+        &flag,
+        "environments",
+        &env,
+    ];
+    Some(Api::at(path))
+}
 
 pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
