@@ -256,8 +256,10 @@ fn api_url(
 
 #[cfg(test)]
 mod tests {
-    /// The keys a source may hold are the common ones and the providers', listed as they always
-    /// were; a stray key names the kinds that read it.
+    use crate::sources::providers::KEY_ORDER;
+
+    /// The keys a source may hold are the common ones and the providers' (in `KEY_ORDER`, whose
+    /// order the providers' tests keep); a stray key names the kinds that read it.
     #[test]
     fn source_keys_are_listed_and_checked_as_before() {
         let text = "[release]\nname = \"a\"\nversion = \"1\"\nenvironment = \"p\"\n\
@@ -268,12 +270,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         let want = [
-            "x.toml:12: sources.a.reop: unknown key (did you mean `repo`?) — expected one of: \
-             kind, url, interval, timeout, stale_after, method, body, headers, auth, \
-             error_pointer, error_jq, matchers, repo, workflow, event, commit, ref, project, \
-             flag, environment, required, tls",
+            format!(
+                "x.toml:12: sources.a.reop: unknown key (did you mean `repo`?) — expected one \
+                 of: kind, url, interval, timeout, stale_after, method, body, headers, auth, \
+                 {}, tls",
+                KEY_ORDER.join(", ")
+            ),
             "x.toml:13: sources.a.flag: only for unleash and launchdarkly sources (source is a \
-             gitlab source)",
+             gitlab source)"
+                .into(),
         ];
         assert_eq!(e, want.join("\n"));
     }

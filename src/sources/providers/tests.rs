@@ -51,6 +51,22 @@ fn every_key_is_in_the_order_list_once_with_one_shape() {
             assert_eq!(self::key(key.name).map(|k| k.shape), Some(key.shape));
         }
     }
+    // The order "unknown key" has always listed them in; a new key goes after these.
+    let listed = [
+        "error_pointer",
+        "error_jq",
+        "matchers",
+        "repo",
+        "workflow",
+        "event",
+        "commit",
+        "ref",
+        "project",
+        "flag",
+        "environment",
+        "required",
+    ];
+    assert_eq!(KEY_ORDER[..listed.len()], listed);
     for (i, name) in KEY_ORDER.iter().enumerate() {
         assert!(
             PROVIDERS.iter().any(|p| p.reads(name)),
