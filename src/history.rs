@@ -5,7 +5,7 @@
 use crate::app::{HistoryAnswer, HistoryAsk, Msg};
 use crate::setup::Setup;
 use crate::sources::SourceClient;
-use crate::sources::prometheus::range;
+use crate::sources::providers::prometheus::range;
 use futures_util::future::join_all;
 use tokio::sync::mpsc::Sender;
 

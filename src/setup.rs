@@ -6,6 +6,7 @@ use crate::core::gate::GateSpec;
 use crate::core::plan::Plan;
 use crate::core::reading::{SignalId, SourceId};
 use crate::secret::Secret;
+use crate::sources::providers::Provider;
 use crate::tls::TlsSpec;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,55 +20,28 @@ pub struct ReleaseInfo {
     pub commit: Option<String>,
 }
 
+/// Which provider a source reads: a handle to its entry in `sources::providers::PROVIDERS`,
+/// by the name config uses for it. Each provider names its own (`SourceKind::Prometheus`,
+/// `SourceKind::Http`, …); being plain data, they work in patterns too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceKind {
-    /// Prometheus HTTP API, instant queries over `/api/v1/query`.
-    Prometheus,
-    /// Any JSON endpoint; values picked with JSON Pointer or a jq program.
-    Http,
-    /// Alertmanager's API v2: the alerts matching the source's label matchers.
-    Alertmanager,
-    /// GitHub Actions: the workflow runs for the release's commit.
-    GithubActions,
-    /// GitHub checks: the check runs and the combined commit status of the release's commit.
-    GithubChecks,
-    /// GitLab CI: the pipelines for the release's commit or ref.
-    Gitlab,
-    /// Unleash: a feature flag in one environment.
-    Unleash,
-    /// LaunchDarkly: a flag in one environment.
-    LaunchDarkly,
-}
+pub struct SourceKind(&'static str);
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 8] = [
-        SourceKind::Prometheus,
-        SourceKind::Http,
-        SourceKind::Alertmanager,
-        SourceKind::GithubActions,
-        SourceKind::GithubChecks,
-        SourceKind::Gitlab,
-        SourceKind::Unleash,
-        SourceKind::LaunchDarkly,
-    ];
+    pub const fn of(provider: &'static Provider) -> Self {
+        SourceKind(provider.name)
+    }
+
+    /// Its entry in the table (every kind is made from one).
+    pub fn provider(self) -> &'static Provider {
+        crate::sources::providers::PROVIDERS
+            .iter()
+            .find(|p| p.name == self.0)
+            .expect("a source kind is made from an entry of PROVIDERS")
+    }
 
     /// The name config uses for the kind (`kind = "github-actions"`).
     pub fn label(self) -> &'static str {
-        match self {
-            SourceKind::Prometheus => "prometheus",
-            SourceKind::Http => "http",
-            SourceKind::Alertmanager => "alertmanager",
-            SourceKind::GithubActions => "github-actions",
-            SourceKind::GithubChecks => "github-checks",
-            SourceKind::Gitlab => "gitlab",
-            SourceKind::Unleash => "unleash",
-            SourceKind::LaunchDarkly => "launchdarkly",
-        }
-    }
-
-    /// A preset reads a known API and names its values (`field = "firing"`).
-    pub fn is_preset(self) -> bool {
-        !matches!(self, SourceKind::Prometheus | SourceKind::Http)
+        self.0
     }
 }
 
@@ -86,7 +60,7 @@ pub enum Extract {
         select: Vec<(String, String)>,
         aggregate: Option<Aggregate>,
     },
-    /// A value a preset source names: `firing`, `status`, `rollout`, …
+    /// A value a provider names: `firing`, `status`, `rollout`, …
     Field(String),
     /// A jq program over an http source's response (see `sources::query`).
     Jq(String),

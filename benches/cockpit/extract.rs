@@ -2,7 +2,8 @@
 
 use crate::fixture::{github_doc, prometheus_body};
 use criterion::{Criterion, criterion_group};
-use gonogo::sources::{http, pick, prometheus};
+use gonogo::sources::providers::prometheus;
+use gonogo::sources::{error::parse_json, pick};
 use std::hint::black_box;
 
 fn extract(c: &mut Criterion) {
@@ -13,7 +14,7 @@ fn extract(c: &mut Criterion) {
     let body = serde_json::to_vec(&doc).unwrap();
     c.bench_function("extract/json_parse_and_pointer", |b| {
         b.iter(|| {
-            let doc = http::parse_json(black_box(&body)).unwrap();
+            let doc = parse_json(black_box(&body)).unwrap();
             pick::pointer(&doc, "/workflow_runs/0/conclusion")
         })
     });

@@ -7,7 +7,7 @@ use gonogo::app::{self, Msg, State};
 use gonogo::core::reading::{Observation, Outcome, Reading, SignalId};
 use gonogo::core::record::Context;
 use gonogo::setup::{Extract, Setup};
-use gonogo::sources::prometheus;
+use gonogo::sources::providers::prometheus;
 use serde_json::{Value, json};
 use std::fmt::Write;
 use std::time::Duration;

@@ -24,7 +24,7 @@ mod path;
 mod pem;
 mod pick;
 mod plan;
-mod presets;
+mod request;
 mod schema;
 mod secret_ref;
 mod signals;
@@ -34,6 +34,7 @@ mod tls;
 
 pub use error::{ConfigError, ConfigErrors};
 pub use gates::{MONITORS_LIVE, ROLLBACK_VERIFIED};
+pub use request::Given;
 pub use sources::ROLLBACK_CHECK;
 
 use crate::setup::Setup;

@@ -1,5 +1,5 @@
 //! How a condition, gate or observed traffic takes its value from its source: `query` (with
-//! `select` or `aggregate`) for prometheus, `pointer` or `jq` for http, `field` for a preset;
+//! `select` or `aggregate`) for prometheus, `pointer` or `jq` for http, `field` for the others;
 //! `map` for any of them. Keys that do not fit the source's kind are reported, saying which
 //! to use instead.
 
@@ -8,7 +8,8 @@ use super::path::KeyPath;
 use super::schema::Pick;
 use super::sources::SourceInfo;
 use crate::setup::{Aggregate, Extract, SourceKind};
-use crate::sources::presets::fields_of;
+use crate::sources::providers::Values;
+use crate::sources::providers::fields::FieldDoc;
 use crate::sources::query;
 
 /// "a prometheus", "an http", "an unleash": for "source `x` is … source".
@@ -21,15 +22,6 @@ pub fn a_kind(kind: SourceKind) -> String {
         "a"
     };
     format!("{article} {label}")
-}
-
-/// The keys a kind reads its value with, as "`query`" or "`pointer` or `jq`".
-fn keys_of(kind: SourceKind) -> (&'static [&'static str], &'static str) {
-    match kind {
-        SourceKind::Prometheus => (&["query", "select", "aggregate"], "`query`"),
-        SourceKind::Http => (&["pointer", "jq"], "`pointer` or `jq`"),
-        _ => (&["field"], "`field`"),
-    }
 }
 
 impl Ctx<'_> {
@@ -56,7 +48,8 @@ impl Ctx<'_> {
     ) -> Option<Extract> {
         let (name, info) = source;
         let kind = info.kind?;
-        let (own, wanted) = keys_of(kind);
+        let values = kind.provider().values;
+        let (own, wanted) = values.keys();
         let given = [
             ("query", pick.query.is_some()),
             ("pointer", pick.pointer.is_some()),
@@ -74,12 +67,10 @@ impl Ctx<'_> {
             );
             self.report.problem(&at.key(key), problem);
         }
-        let value = match kind {
-            SourceKind::Prometheus => {
-                self.prom(at, name, pick.query, pick.select, pick.aggregate, stray)
-            }
-            SourceKind::Http => self.json_pick(at, name, pick.pointer, pick.jq, stray),
-            preset => self.field(at, name, preset, pick.field, stray),
+        let value = match values {
+            Values::Query => self.prom(at, name, pick.query, pick.select, pick.aggregate, stray),
+            Values::Json => self.json_pick(at, name, pick.pointer, pick.jq, stray),
+            Values::Fields(fields) => self.field(at, name, kind, fields, pick.field, stray),
         }?;
         Some(match pick.map {
             Some(map) if !map.is_empty() => Extract::Mapped(
@@ -190,10 +181,11 @@ impl Ctx<'_> {
         at: &KeyPath,
         name: &str,
         kind: SourceKind,
+        fields: &[FieldDoc],
         field: Option<String>,
         stray: bool,
     ) -> Option<Extract> {
-        let fields: Vec<&str> = fields_of(kind).iter().map(|(f, _)| *f).collect();
+        let fields: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         let expected = format!(
             "one of the fields of {} source: {} (source `{name}`)",
             a_kind(kind),

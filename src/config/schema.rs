@@ -2,6 +2,7 @@
 //! every rule between fields, is checked while building, so that one run reports all problems
 //! instead of stopping at the first missing key.
 
+use crate::sources::providers::keys::{KeyValue, Keys, Shape};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Unexpected, Visitor};
 use std::collections::BTreeMap;
@@ -44,8 +45,8 @@ pub struct Override {
     pub warn: Option<f64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A `[sources.<name>]` table: the keys every source has, and those its provider reads.
+#[derive(Debug, Default)]
 pub struct Source {
     pub kind: Option<String>,
     pub url: Option<String>,
@@ -56,31 +57,79 @@ pub struct Source {
     pub body: Option<String>,
     pub headers: Option<Headers>,
     pub auth: Option<Auth>,
-    /// http: where the answer reports an error inside a 2xx.
-    pub error_pointer: Option<String>,
-    pub error_jq: Option<String>,
-    /// alertmanager: label matchers, `severity="critical"`.
-    pub matchers: Option<Vec<String>>,
-    /// github-actions, github-checks: `owner/name`.
-    pub repo: Option<String>,
-    /// github-actions: a workflow's file name or id.
-    pub workflow: Option<String>,
-    /// github-actions: only runs triggered by this event (`push`, `pull_request`, …).
-    pub event: Option<String>,
-    /// github-actions, github-checks, gitlab: the commit (default: the release's).
-    pub commit: Option<String>,
-    /// github-actions, github-checks, gitlab: a branch or tag instead of a commit.
-    #[serde(rename = "ref")]
-    pub git_ref: Option<String>,
-    /// gitlab: id or path; unleash, launchdarkly: project key.
-    pub project: Option<String>,
-    /// unleash, launchdarkly: the flag's name or key.
-    pub flag: Option<String>,
-    /// unleash, launchdarkly: the environment (default: the release's).
-    pub environment: Option<String>,
-    /// github-checks: only these checks count, and each must be there.
-    pub required: Option<Vec<String>>,
     pub tls: Option<Tls>,
+    /// The keys providers read (`repo`, `matchers`, …), each by the shape its provider declares.
+    pub keys: Keys,
+}
+
+/// The keys every source table has, in the order "unknown key" lists them: these, the
+/// provider keys, then `tls`.
+const SOURCE_KEYS: [&str; 9] = [
+    "kind",
+    "url",
+    "interval",
+    "timeout",
+    "stale_after",
+    "method",
+    "body",
+    "headers",
+    "auth",
+];
+
+/// Every key a source table may hold, for "unknown key — expected one of: …".
+fn source_keys() -> &'static [&'static str] {
+    static ALL: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let providers = crate::sources::providers::KEY_ORDER.iter().copied();
+        SOURCE_KEYS
+            .into_iter()
+            .chain(providers)
+            .chain(["tls"])
+            .collect()
+    });
+    &ALL
+}
+
+/// By hand rather than derived, as the provider keys are not fields: they come from the
+/// providers' table. Key by key in the table's order, so errors come as a derived one's would.
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Source;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("struct Source")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut s = Source::default();
+                while let Some(name) = map.next_key::<String>()? {
+                    match name.as_str() {
+                        "kind" => s.kind = Some(map.next_value()?),
+                        "url" => s.url = Some(map.next_value()?),
+                        "interval" => s.interval = Some(map.next_value()?),
+                        "timeout" => s.timeout = Some(map.next_value()?),
+                        "stale_after" => s.stale_after = Some(map.next_value()?),
+                        "method" => s.method = Some(map.next_value()?),
+                        "body" => s.body = Some(map.next_value()?),
+                        "headers" => s.headers = Some(map.next_value()?),
+                        "auth" => s.auth = Some(map.next_value()?),
+                        "tls" => s.tls = Some(map.next_value()?),
+                        other => {
+                            let Some(key) = crate::sources::providers::key(other) else {
+                                return Err(de::Error::unknown_field(other, source_keys()));
+                            };
+                            let value = match key.shape {
+                                Shape::Text => KeyValue::Text(map.next_value()?),
+                                Shape::Texts => KeyValue::Texts(map.next_value()?),
+                            };
+                            s.keys.insert(key, value);
+                        }
+                    }
+                }
+                Ok(s)
+            }
+        }
+        d.deserialize_struct("Source", &[], V)
+    }
 }
 
 /// `tls = { ca = "ca.pem", cert = "client.pem", key = { file = "client.key" },

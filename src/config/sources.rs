@@ -3,7 +3,7 @@
 use super::checks::{Ctx, dur, quoted};
 use super::decode::decode;
 use super::path::KeyPath;
-use super::{pick, presets, schema};
+use super::{request, schema};
 use crate::core::reading::SourceId;
 use crate::secret::Secret;
 use crate::setup::{Extract, ReleaseInfo, SourceKind, SourceSpec};
@@ -132,7 +132,7 @@ pub fn build(
             .choice(&at.key("kind"), Some(k), &labels, "")
             .and_then(|k| SourceKind::ALL.into_iter().find(|s| s.label() == k)),
     };
-    let default_url = kind.and_then(presets::default_url);
+    let default_url = kind.and_then(|k| k.provider().default_url);
     let url = match (raw.url.clone(), default_url) {
         (None, Some(d)) => Some(d.to_string()),
         (given, _) => ctx.url(&at.key("url"), given),
@@ -145,27 +145,9 @@ pub fn build(
         raw.stale_after.map(|d| d.0),
     );
     if let Some(k) = kind {
-        presets::stray_keys(ctx, &at, k, &raw);
-        if k != SourceKind::Http {
-            let why = if k == SourceKind::Prometheus {
-                "only for http sources (a prometheus source runs GET queries)".to_string()
-            } else {
-                format!(
-                    "only for http sources ({} source sends GET requests)",
-                    pick::a_kind(k)
-                )
-            };
-            for (key, given) in [
-                ("method", raw.method.is_some()),
-                ("body", raw.body.is_some()),
-            ] {
-                if given {
-                    ctx.report.problem(&at.key(key), why.clone());
-                }
-            }
-        }
+        request::stray_keys(ctx, &at, k, &raw);
     }
-    let error_check = error_check(ctx, &at, &raw);
+    let error_check = request::error_check(ctx, &at, &raw.keys);
     if let Some(info) = table.get_mut(name) {
         info.kind = kind;
         info.stale_after = stale_after;
@@ -191,16 +173,9 @@ pub fn build(
         return None;
     }
     let (kind, url, release) = (kind?, url?, release?);
-    let body = match (&raw.body, kind) {
-        (Some(b), SourceKind::Http) => Some(presets::http_body(ctx, &at, b, release)?),
-        (other, _) => other.clone(),
-    };
-    let url = match kind {
-        SourceKind::Http => presets::http_url(ctx, &at, &url, release)?,
-        SourceKind::Prometheus => url,
-        preset => presets::preset_url(ctx, &at, preset, &url, &raw, release)?,
-    };
-    for (h, v) in presets::default_headers(kind) {
+    let body = request::body(ctx, &at, kind, raw.body.as_ref(), release)?;
+    let url = request::url(ctx, &at, kind, url, &raw.keys, release)?;
+    for (h, v) in kind.provider().default_headers {
         if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)) {
             headers.push((h.to_string(), Secret::new(*v)));
         }
@@ -218,26 +193,6 @@ pub fn build(
         signals: Vec::new(),
         tls,
     })
-}
-
-/// `error_pointer` or `error_jq`: where an http answer reports an error inside a 2xx.
-fn error_check(ctx: &mut Ctx, at: &KeyPath, raw: &schema::Source) -> Option<Extract> {
-    match (&raw.error_pointer, &raw.error_jq) {
-        (Some(_), Some(_)) => {
-            ctx.report.problem(
-                &at.key("error_jq"),
-                "set either error_pointer or error_jq, not both",
-            );
-            None
-        }
-        (Some(p), None) => ctx
-            .pointer(&at.key("error_pointer"), p)
-            .then(|| Extract::ErrorAt(Box::new(Extract::Pointer(p.clone())))),
-        (None, Some(q)) => ctx
-            .jq(&at.key("error_jq"), q)
-            .then(|| Extract::ErrorAt(Box::new(Extract::Jq(q.clone())))),
-        (None, None) => None,
-    }
 }
 
 impl Ctx<'_> {

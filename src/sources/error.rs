@@ -1,6 +1,7 @@
 //! Why a poll failed, in the few words the sources panel has room for. Never a header value,
 //! never a URL (either may carry a secret).
 
+use serde_json::Value;
 use std::fmt;
 use std::time::Duration;
 
@@ -209,6 +210,17 @@ pub fn body_start(body: &[u8]) -> String {
     quote(&text, 32)
 }
 
+/// The body as JSON, or why not: an HTML page is "not JSON", a broken document "bad JSON".
+pub fn parse_json(body: &[u8]) -> Result<Value, SourceError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        match first {
+            Some(b'{') | Some(b'[') => SourceError::BadJson(e.to_string()),
+            _ => SourceError::NotJson(body_start(body)),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,5 +279,16 @@ mod tests {
             "<!DOCTYPE html> <html> <head><t…"
         );
         assert_eq!(body_start(b"  \n"), "empty body");
+    }
+
+    #[test]
+    fn html_is_not_json_and_broken_json_is_bad() {
+        assert_eq!(
+            parse_json(b"<html>Sign in</html>"),
+            Err(SourceError::NotJson("<html>Sign in</html>".into()))
+        );
+        let broken = parse_json(br#"{"status": "succ"#).unwrap_err();
+        assert!(matches!(broken, SourceError::BadJson(_)), "{broken:?}");
+        assert!(broken.to_string().starts_with("bad JSON: EOF"), "{broken}");
     }
 }

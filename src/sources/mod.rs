@@ -1,20 +1,19 @@
-//! Sources: where readings come from. One shared HTTP client, one provider per file, and a
-//! poller task per source that turns each poll into an [`Update`].
+//! Sources: where readings come from. One shared HTTP client, one folder per provider
+//! (`providers`, registered in `providers::PROVIDERS`), and a poller task per source that turns
+//! each poll into an [`Update`].
 //!
-//! Providers are chosen by `SourceKind`: `prometheus` runs one instant query per distinct query,
-//! `http` fetches one JSON document and reads each signal by JSON Pointer or jq program, and
-//! the presets (`presets::*`: Alertmanager, GitHub Actions, GitHub checks, GitLab, Unleash,
-//! LaunchDarkly) read their API's answer into named fields. A source with no signals (a
-//! rollback check endpoint) only has to answer 2xx.
+//! A source's kind is its provider, which says how a poll goes: `prometheus` runs one instant
+//! query per distinct query, `http` fetches one JSON document and reads each signal by JSON
+//! Pointer or jq program, and the others (Alertmanager, GitHub Actions, GitHub checks, GitLab,
+//! Unleash, LaunchDarkly) read their API's answer into named fields. A source with no signals
+//! (a rollback check endpoint) only has to answer 2xx.
 
 pub mod client;
 pub mod error;
-pub mod http;
 mod map;
 pub mod pick;
 mod poller;
-pub mod presets;
-pub mod prometheus;
+pub mod providers;
 pub mod query;
 
 pub use client::{DEFAULT_BODY_LIMIT, DEFAULT_PER_HOST, SourceClient};
@@ -22,7 +21,8 @@ pub use error::SourceError;
 pub use poller::{BACKOFF_CAP, Pollers, Update, backoff, spawn_pollers};
 
 use crate::core::reading::{Outcome, Reading, SignalId};
-use crate::setup::{SourceKind, SourceSpec};
+use crate::setup::SourceSpec;
+use providers::{Poll, fields, http};
 
 /// The result of one poll: what the app is told, and notes for the log file only.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,10 +60,9 @@ pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
         return http::check(client, spec).await;
     }
     let (spec, maps) = map::split(spec);
-    let mut polled = match spec.kind {
-        SourceKind::Prometheus => prometheus::poll(client, &spec).await,
-        SourceKind::Http => http::poll(client, &spec).await,
-        _ => presets::poll(client, &spec).await,
+    let mut polled = match spec.kind.provider().poll {
+        Poll::Answer(read) => fields::poll(client, &spec, read).await,
+        Poll::Own(poll) => poll(client, &spec).await,
     };
     map::apply(&mut polled, &maps);
     polled

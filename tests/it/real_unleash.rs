@@ -241,7 +241,7 @@ async fn the_recorded_fixtures_have_the_live_answers_shape() {
         "unleash-disabled.json",
     ] {
         let path = format!(
-            "{}/tests/fixtures/providers/{name}",
+            "{}/src/sources/providers/unleash/fixtures/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         let recorded: Value =

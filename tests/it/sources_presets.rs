@@ -1,7 +1,7 @@
 //! Each ready-made provider config, as shipped in config/providers/ (GitHub's in
 //! sources_presets_github.rs), against a local server
 //! answering with bodies copied from the provider's published examples (GitHub, GitLab,
-//! LaunchDarkly: tests/fixtures/providers/README.md names each one's source): what the cockpit
+//! LaunchDarkly: each provider's fixtures/README.md names each one's source): what the cockpit
 //! shows as the answers change, what was asked of the server (path, query, credentials), and
 //! that a refusal shows the provider's own message and leaves the reading unknown.
 

@@ -1,6 +1,6 @@
 //! The ready-made GitHub configs (config/providers/github-actions.toml and github-checks.toml)
 //! against a local server answering with bodies copied from GitHub's published REST API
-//! description (tests/fixtures/providers/README.md names each example and what was changed):
+//! description (the GitHub providers' fixtures/README.md name each example and what changed):
 //! what the cockpit shows as the answers change, what was asked (path, query, headers), and
 //! that GitHub's refusals show its message while the reading stays unknown.
 

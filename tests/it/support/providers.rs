@@ -44,11 +44,14 @@ pub fn load_provider(stem: &str, overrides: &[(&str, String)]) -> Setup {
         .unwrap_or_else(|e| panic!("{stem}.toml does not load:\n{e}"))
 }
 
-/// A recorded body from tests/fixtures/providers.
+/// A recorded body from a provider's fixtures (src/sources/providers/*/fixtures).
 pub fn recorded(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/providers")
-        .join(name);
+    let providers = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/sources/providers");
+    let path = std::fs::read_dir(&providers)
+        .unwrap()
+        .map(|dir| dir.unwrap().path().join("fixtures").join(name))
+        .find(|path| path.exists())
+        .unwrap_or_else(|| panic!("{name} is in no provider's fixtures"));
     std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()))
 }
 

@@ -1,12 +1,12 @@
-//! One GET of a preset's API, and what its error answers say. A provider that refuses a
+//! One GET of a provider's API, and what its error answers say. A provider that refuses a
 //! request says why in its body (GitHub `{"message", "documentation_url"}`, GitLab
 //! `{"message"}` or `{"error"}`, LaunchDarkly `{"code", "message"}`); that text goes into
 //! the source's error, so the operator reads "Bad credentials", not only "HTTP 401".
 
 use crate::secret::Secret;
 use crate::sources::client::{Request, SourceClient};
+use crate::sources::error::parse_json;
 use crate::sources::error::{SourceError, quote};
-use crate::sources::http::parse_json;
 use serde_json::Value;
 use std::time::Duration;
 

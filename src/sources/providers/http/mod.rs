@@ -1,16 +1,69 @@
 //! Any JSON endpoint: one request per poll, each signal's value taken at its JSON Pointer or
 //! by its jq program, after checking the answer does not report an error inside a 2xx.
 
-use super::Polled;
-use super::client::{Body, Request, SourceClient};
-use super::error::{SourceError, body_start};
-use super::pick::{pick, reported_error};
+use super::keys::Key;
+use super::{Poll, Provider, Values};
+use crate::config::Given;
 use crate::core::reading::Reading;
-use crate::setup::{Extract, SourceSpec};
+use crate::setup::{Extract, SourceKind, SourceSpec};
+use crate::sources::Polled;
+use crate::sources::client::{Body, Request, SourceClient};
+use crate::sources::error::{SourceError, parse_json};
+use crate::sources::pick::{pick, reported_error};
+use futures_util::future::BoxFuture;
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
+
+/// Any JSON endpoint; values picked with JSON Pointer or a jq program.
+pub static PROVIDER: Provider = Provider {
+    name: "http",
+    keys: &[&ERROR_POINTER, &ERROR_JQ],
+    default_url: None,
+    default_headers: &[],
+    refuses_bearer: None,
+    request: super::Request::Template,
+    error_check: Some(error_check),
+    values: Values::Json,
+    poll: Poll::Own(poll_boxed),
+};
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const Http: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+pub static ERROR_POINTER: Key = Key::text(
+    "error_pointer",
+    "where the answer reports an error inside a 2xx, as a JSON Pointer",
+);
+
+pub static ERROR_JQ: Key = Key::text(
+    "error_jq",
+    "where the answer reports an error inside a 2xx, as a jq program",
+);
+
+/// `error_pointer` or `error_jq`: where an answer reports an error inside a 2xx.
+fn error_check(given: &mut Given) -> Option<Extract> {
+    match (given.text(&ERROR_POINTER), given.text(&ERROR_JQ)) {
+        (Some(_), Some(_)) => {
+            given.problem(&ERROR_JQ, "set either error_pointer or error_jq, not both");
+            None
+        }
+        (Some(p), None) => given
+            .pointer(&ERROR_POINTER, p)
+            .then(|| Extract::ErrorAt(Box::new(Extract::Pointer(p.to_string())))),
+        (None, Some(q)) => given
+            .jq(&ERROR_JQ, q)
+            .then(|| Extract::ErrorAt(Box::new(Extract::Jq(q.to_string())))),
+        (None, None) => None,
+    }
+}
+
+fn poll_boxed<'a>(client: &'a SourceClient, spec: &'a SourceSpec) -> BoxFuture<'a, Polled> {
+    Box::pin(poll(client, spec))
+}
 
 pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
     let doc = match fetch_json(client, spec).await {
@@ -53,7 +106,7 @@ async fn run_jq(
     wanted: Vec<Extract>,
     timeout: Duration,
 ) -> Result<Vec<Option<Reading>>, SourceError> {
-    let words = super::error::duration_words(timeout);
+    let words = crate::sources::error::duration_words(timeout);
     let deadline = tokio::time::Instant::now() + timeout;
     let slot = match tokio::time::timeout_at(deadline, jq_slots().acquire_owned()).await {
         Ok(Ok(slot)) => slot,
@@ -139,31 +192,4 @@ pub async fn fetch_json(client: &SourceClient, spec: &SourceSpec) -> Result<Valu
         return Err(SourceError::status(fetched.status));
     }
     parse_json(&fetched.body)
-}
-
-/// The body as JSON, or why not: an HTML page is "not JSON", a broken document "bad JSON".
-pub fn parse_json(body: &[u8]) -> Result<Value, SourceError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let first = body.iter().find(|b| !b.is_ascii_whitespace());
-        match first {
-            Some(b'{') | Some(b'[') => SourceError::BadJson(e.to_string()),
-            _ => SourceError::NotJson(body_start(body)),
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_is_not_json_and_broken_json_is_bad() {
-        assert_eq!(
-            parse_json(b"<html>Sign in</html>"),
-            Err(SourceError::NotJson("<html>Sign in</html>".into()))
-        );
-        let broken = parse_json(br#"{"status": "succ"#).unwrap_err();
-        assert!(matches!(broken, SourceError::BadJson(_)), "{broken:?}");
-        assert!(broken.to_string().starts_with("bad JSON: EOF"), "{broken}");
-    }
 }

@@ -3,12 +3,35 @@
 //! has not processed yet: an alert not known to be silenced counts as firing). Silenced and
 //! inhibited alerts are counted apart and named as such.
 
-use super::Fields;
+use super::fields::Fields;
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::Reading;
+use crate::setup::{ReleaseInfo, SourceKind};
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+/// Alertmanager's API v2: the alerts matching the source's label matchers.
+pub static PROVIDER: Provider = Provider::fields(
+    "alertmanager",
+    &[&MATCHERS],
+    request,
+    FIELDS,
+    Poll::Answer(read),
+);
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const Alertmanager: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+pub static MATCHERS: Key = Key::texts(
+    "matchers",
+    "label matchers the alerts must match, `severity=\"critical\"`",
+);
+
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "firing",
         "number of firing alerts (not silenced, not inhibited)",
@@ -23,14 +46,54 @@ pub const FIELDS: &[super::FieldDoc] = &[
 ];
 
 /// The query parameters for `/api/v2/alerts`: every state, so suppressed alerts are seen too.
-pub const STATES: [(&str, &str); 4] = [
+const STATES: [(&str, &str); 4] = [
     ("active", "true"),
     ("silenced", "true"),
     ("inhibited", "true"),
     ("unprocessed", "true"),
 ];
 
-pub fn read(doc: &Value) -> Result<Fields, SourceError> {
+/// `/api/v2/alerts?active=true&…&filter=<matcher>…`.
+fn request(given: &mut Given, _release: &ReleaseInfo) -> Option<Api> {
+    let mut api = Api::at(["api", "v2", "alerts"]);
+    for (k, v) in STATES {
+        api.query(k, v);
+    }
+    for (i, m) in given
+        .texts(&MATCHERS)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if matcher_ok(m) {
+            api.query("filter", m.trim());
+        } else {
+            let expected = "a label matcher such as severity=\"critical\" (=, !=, =~ or !~)";
+            given.invalid_item(&MATCHERS, i, m, expected);
+        }
+    }
+    Some(api)
+}
+
+/// `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"` (the value may be unquoted).
+fn matcher_ok(m: &str) -> bool {
+    let m = m.trim();
+    let name_end = m
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(m.len());
+    let (name, rest) = m.split_at(name_end);
+    let starts_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let rest = rest.trim_start();
+    let value = ["=~", "!~", "!=", "="]
+        .iter()
+        .find_map(|op| rest.strip_prefix(op));
+    starts_ok && value.is_some_and(|v| !v.trim().is_empty())
+}
+
+pub fn read(doc: &Value, _url: &str) -> Result<Fields, SourceError> {
     let Some(alerts) = doc.as_array() else {
         return Err(SourceError::Unexpected(
             "alerts: expected a list of alerts".into(),
@@ -111,6 +174,24 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const URL: &str = "https://alertmanager.example/api/v2/alerts?active=true";
+
+    #[test]
+    fn matchers() {
+        for ok in [
+            "severity=\"critical\"",
+            "service = \"checkout\"",
+            "alertname=~\"Checkout.*\"",
+            "env!=staging",
+            "team!~\"a|b\"",
+        ] {
+            assert!(matcher_ok(ok), "{ok}");
+        }
+        for bad in ["severity", "=\"x\"", "9x=\"y\"", "a=", "a ~ b"] {
+            assert!(!matcher_ok(bad), "{bad}");
+        }
+    }
+
     fn alert(name: &str, state: &str, silenced: &[&str], inhibited: &[&str]) -> Value {
         json!({
             "labels": {"alertname": name, "severity": "critical", "service": "checkout"},
@@ -131,7 +212,7 @@ mod tests {
 
     #[test]
     fn nothing_firing() {
-        let f = read(&json!([])).unwrap();
+        let f = read(&json!([]), URL).unwrap();
         assert_eq!(f.get("firing"), Some(&Reading::Number(0.0)));
         assert_eq!(text(&f, "names"), "none");
         assert_eq!(text(&f, "suppressed"), "none");
@@ -146,7 +227,7 @@ mod tests {
             alert("DiskFull", "suppressed", &["silence-1"], &[]),
             alert("PodRestarts", "suppressed", &[], &["b1c2"]),
         ]);
-        let f = read(&doc).unwrap();
+        let f = read(&doc, URL).unwrap();
         assert_eq!(f.get("firing"), Some(&Reading::Number(3.0)));
         assert_eq!(text(&f, "names"), "CheckoutErrors ×2, HighLatency");
         assert_eq!(f.get("silenced"), Some(&Reading::Number(1.0)));
@@ -159,13 +240,13 @@ mod tests {
 
     #[test]
     fn suppressed_without_a_reason_counts_as_firing() {
-        let f = read(&json!([alert("Odd", "suppressed", &[], &[])])).unwrap();
+        let f = read(&json!([alert("Odd", "suppressed", &[], &[])]), URL).unwrap();
         assert_eq!(f.get("firing"), Some(&Reading::Number(1.0)));
     }
 
     #[test]
     fn not_a_list_is_unexpected() {
-        let e = read(&json!({"alerts": []})).unwrap_err();
+        let e = read(&json!({"alerts": []}), URL).unwrap_err();
         assert_eq!(
             e.to_string(),
             "unexpected response: alerts: expected a list of alerts"

@@ -5,16 +5,73 @@
 //! those must be there. Fail closed: no check at all is unknown, a required check not
 //! reported yet is pending, and either request failing fails the poll.
 
-use super::Fields;
 use super::answer::get_json;
+use super::fields::{self, Fields};
+use super::git::{COMMIT, REF, REPO, commit_or_ref, owner_name};
+use super::github_actions::{API, HEADERS};
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::Reading;
-use crate::setup::SourceSpec;
+use crate::setup::{ReleaseInfo, SourceKind, SourceSpec};
+use crate::sources::Polled;
 use crate::sources::client::SourceClient;
 use crate::sources::error::SourceError;
+use futures_util::future::BoxFuture;
 use reqwest::Url;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+/// GitHub checks: the check runs and the combined commit status of the release's commit.
+pub static PROVIDER: Provider = Provider {
+    default_url: Some(API),
+    default_headers: HEADERS,
+    ..Provider::fields("github-checks", KEYS, request, FIELDS, Poll::Own(poll))
+};
+
+const KEYS: &[&Key] = &[&REPO, &COMMIT, &REF, &REQUIRED];
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const GithubChecks: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+pub static REQUIRED: Key = Key::texts(
+    "required",
+    "only these checks count, and each must be there",
+);
+
+/// `/repos/{owner}/{name}/commits/{commit or ref}/check-runs?per_page=100`, with the required
+/// names in the fragment (never sent: the poll reads them back from the URL).
+fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
+    let repo = owner_name(given);
+    let which = commit_or_ref(given, release, "commit", "ref");
+    let required = required_checks(given);
+    let ((owner, name), (_, git_ref), required) = (repo?, which?, required?);
+    let mut api = Api::at(["repos", &owner, &name, "commits", &git_ref, "check-runs"]);
+    api.query("per_page", "100");
+    if !required.is_empty() {
+        let mut names = form_urlencoded::Serializer::new(String::new());
+        names.extend_pairs(required.iter().map(|r| ("required", r)));
+        api.fragment = Some(names.finish());
+    }
+    Some(api)
+}
+
+/// `required = ["build", "ci/jenkins"]`: check names, none empty (an empty list: all count).
+fn required_checks(given: &mut Given) -> Option<Vec<String>> {
+    let required = given.texts(&REQUIRED).unwrap_or_default();
+    let mut ok = true;
+    for (i, name) in required.iter().enumerate() {
+        if name.trim().is_empty() {
+            let expected = "a check run's name or a status context, e.g. \"build\"";
+            given.invalid_item(&REQUIRED, i, name, expected);
+            ok = false;
+        }
+    }
+    ok.then(|| required.to_vec())
+}
+
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "status",
         "success, pending or failure over the commit's check runs and statuses (or the \
@@ -47,7 +104,12 @@ struct Check {
     link: Option<String>,
 }
 
-pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Result<Fields, SourceError> {
+fn poll<'a>(client: &'a SourceClient, spec: &'a SourceSpec) -> BoxFuture<'a, Polled> {
+    Box::pin(async move { fields::polled(spec, fetch(client, spec).await) })
+}
+
+/// Both answers, asked at once, within the source's timeout.
+async fn fetch(client: &SourceClient, spec: &SourceSpec) -> Result<Fields, SourceError> {
     let (runs_url, status_url, required) = urls(&spec.url)?;
     let (runs, status) = tokio::join!(
         get_json(client, &runs_url, &spec.headers, spec.timeout),

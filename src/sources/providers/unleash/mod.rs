@@ -4,12 +4,44 @@
 //! The answer names the flag (`name`) and the environment (`environment`); both must be the
 //! ones asked. It lists no segments, so a segmented rollout reads as its bare percentage.
 
-use super::Fields;
+use super::fields::Fields;
+use super::flags::{ENVIRONMENT, FLAG, PROJECT, flag_keys};
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::{Reading, format_number};
+use crate::setup::{ReleaseInfo, SourceKind};
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+/// Unleash: a feature flag in one environment.
+pub static PROVIDER: Provider =
+    Provider::fields("unleash", KEYS, request, FIELDS, Poll::Answer(read));
+
+const KEYS: &[&Key] = &[&PROJECT, &FLAG, &ENVIRONMENT];
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const Unleash: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+/// `/api/admin/projects/{project}/features/{flag}/environments/{environment}`.
+fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
+    let (project, flag, env) = flag_keys(given, release)?;
+    let path = [
+        "api",
+        "admin",
+        "projects",
+        &project,
+        "features",
+        &flag,
+        "environments",
+        &env,
+    ];
+    Some(Api::at(path))
+}
+
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "enabled",
         "true or false: the flag is on in the environment",
@@ -71,7 +103,7 @@ pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
 
 /// The flag and the environment a URL `…/features/{flag}/environments/{environment}` asks for.
 fn asked(url: &str) -> (String, String) {
-    let env = super::last_segment(url).unwrap_or_default();
+    let env = super::fields::last_segment(url).unwrap_or_default();
     let flag = reqwest::Url::parse(url)
         .ok()
         .and_then(|u| {
@@ -181,7 +213,7 @@ mod tests {
     const URL: &str = "https://unleash.example/api/admin/projects/default/features/checkout-v2/environments/production";
 
     fn env(enabled: bool, strategies: Value) -> Value {
-        // The shape unleash-server answers (see tests/fixtures/providers/unleash-recorded.md).
+        // The shape unleash-server answers (see fixtures/unleash-recorded.md).
         json!({
             "name": "checkout-v2", "environment": "production", "enabled": enabled,
             "strategies": strategies
@@ -301,17 +333,11 @@ mod tests {
 
     #[test]
     fn the_recorded_answers_read() {
-        let recorded = |name: &str| -> Value {
-            let path = format!(
-                "{}/tests/fixtures/providers/{name}",
-                env!("CARGO_MANIFEST_DIR")
-            );
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-        };
-        let five = recorded("unleash-rollout-5.json");
+        let recorded = |text: &str| -> Value { serde_json::from_str(text).unwrap() };
+        let five = recorded(include_str!("fixtures/unleash-rollout-5.json"));
         assert_eq!(field(&five, "enabled"), Reading::Bool(true));
         assert_eq!(field(&five, "rollout"), Reading::Number(5.0));
-        let off = recorded("unleash-disabled.json");
+        let off = recorded(include_str!("fixtures/unleash-disabled.json"));
         assert_eq!(field(&off, "enabled"), Reading::Bool(false));
         assert_eq!(field(&off, "rollout"), Reading::Number(0.0));
     }

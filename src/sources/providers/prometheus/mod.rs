@@ -2,19 +2,42 @@
 //! queries at once. A vector with several series is narrowed by labels (`select`) or
 //! aggregated (`aggregate`); several series with neither is unknown, never "the first one".
 
-use super::Polled;
-use super::client::{Body, Fetched, Request, SourceClient};
-use super::error::{SourceError, quote};
-use super::http::parse_json;
+use super::{Poll, Provider, Values};
 use crate::core::reading::{Reading, SignalId};
-use crate::setup::{Aggregate, Extract, SourceSpec};
-use futures_util::future::join_all;
+use crate::setup::{Aggregate, Extract, SourceKind, SourceSpec};
+use crate::sources::Polled;
+use crate::sources::client::{Body, Fetched, Request, SourceClient};
+use crate::sources::error::{SourceError, parse_json, quote};
+use futures_util::future::{BoxFuture, join_all};
 use serde_json::Value;
 
 mod pick;
 pub mod range;
 mod victoria;
 pub use pick::pick;
+
+/// Prometheus HTTP API (and VictoriaMetrics, Thanos, Mimir: the same query API), instant
+/// queries over `/api/v1/query`.
+pub static PROVIDER: Provider = Provider {
+    name: "prometheus",
+    keys: &[],
+    default_url: None,
+    default_headers: &[],
+    refuses_bearer: None,
+    request: super::Request::Base,
+    error_check: None,
+    values: Values::Query,
+    poll: Poll::Own(poll_boxed),
+};
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const Prometheus: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+fn poll_boxed<'a>(client: &'a SourceClient, spec: &'a SourceSpec) -> BoxFuture<'a, Polled> {
+    Box::pin(poll(client, spec))
+}
 
 /// One series of an instant vector: its labels (sorted by name) and its value.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,12 +3,50 @@
 //! on, and the percentage of default-rule (fallthrough) traffic served `true`. The answer
 //! must be the flag asked (`key`) and hold the environment asked.
 
-use super::Fields;
+use super::fields::Fields;
+use super::flags::{ENVIRONMENT, FLAG, PROJECT, flag_keys};
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::Reading;
+use crate::setup::{ReleaseInfo, SourceKind};
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+/// LaunchDarkly: a flag in one environment.
+pub static PROVIDER: Provider = Provider {
+    default_url: Some(API),
+    default_headers: HEADERS,
+    refuses_bearer: Some(BEARER),
+    ..Provider::fields("launchdarkly", KEYS, request, FIELDS, Poll::Answer(read))
+};
+
+const KEYS: &[&Key] = &[&PROJECT, &FLAG, &ENVIRONMENT];
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const LaunchDarkly: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+/// Where LaunchDarkly's API lives unless `url` says otherwise (a relay).
+const API: &str = "https://app.launchdarkly.com";
+
+/// LaunchDarkly's API version, sent unless the source sets its own (without it, the version
+/// the access token was created with answers).
+const HEADERS: &[(&str, &str)] = &[("LD-API-Version", "20240415")];
+
+const BEARER: &str = "LaunchDarkly takes the access token itself as the Authorization value, \
+                      without \"Bearer\": use headers = { Authorization = { env = \"…\" } }";
+
+/// `/api/v2/flags/{project}/{flag}?env={environment}`.
+fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
+    let (project, flag, env) = flag_keys(given, release)?;
+    let mut api = Api::at(["api", "v2", "flags", &project, &flag]);
+    api.query("env", env);
+    Some(api)
+}
+
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     ("on", "true or false: targeting is on in the environment"),
     (
         "rollout",
@@ -21,7 +59,7 @@ pub const FIELDS: &[super::FieldDoc] = &[
 const WEIGHT_PER_PERCENT: f64 = 1000.0;
 
 pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
-    let flag = super::last_segment(url).unwrap_or_default();
+    let flag = super::fields::last_segment(url).unwrap_or_default();
     if doc["key"].as_str() != Some(flag.as_str()) {
         let got = match &doc["key"] {
             Value::String(k) => format!("{:?}", crate::sources::error::quote(k, 30)),
@@ -31,7 +69,7 @@ pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
             "not the flag {flag:?}: got {got}"
         )));
     }
-    let asked = super::query_param(url, "env").unwrap_or_default();
+    let asked = super::fields::query_param(url, "env").unwrap_or_default();
     let env = &doc["environments"][asked.as_str()];
     if !env.is_object() {
         return Err(SourceError::Unexpected(format!(

@@ -3,13 +3,51 @@
 //! the state, whatever order the answer has: queued, in_progress, success or failure.
 //! Pipelines of another commit or ref (a server that ignored the filter) do not count.
 
-use super::Fields;
-use super::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
+use super::fields::Fields;
+use super::fields::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
+use super::git::{COMMIT, REF, commit_or_ref};
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::Reading;
+use crate::setup::{ReleaseInfo, SourceKind};
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+/// GitLab CI: the pipelines for the release's commit or ref.
+pub static PROVIDER: Provider = Provider {
+    // Unless `url` names a self-managed server.
+    default_url: Some("https://gitlab.com"),
+    ..Provider::fields("gitlab", KEYS, request, FIELDS, Poll::Answer(read))
+};
+
+const KEYS: &[&Key] = &[&PROJECT, &COMMIT, &REF];
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const Gitlab: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+pub static PROJECT: Key = Key::text("project", "the project's id or path");
+
+/// `/api/v4/projects/{project}/pipelines?sha={commit}&order_by=id&sort=desc` (or `ref=`).
+fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
+    let project = given
+        .required(
+            &PROJECT,
+            "the project's id or path, e.g. 278964 or \"acme/checkout\"",
+        )
+        .and_then(|p| given.fill(&PROJECT, &p, release));
+    let which = commit_or_ref(given, release, "sha", "ref");
+    let (project, (key, value)) = (project?, which?);
+    let mut api = Api::at(["api", "v4", "projects", &project, "pipelines"]);
+    api.query(key, value)
+        .query("order_by", "id")
+        .query("sort", "desc");
+    Some(api)
+}
+
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "status",
         "queued, in_progress, success or failure, of the newest pipeline",
@@ -43,7 +81,7 @@ pub fn read(doc: &Value, url: &str) -> Result<Fields, SourceError> {
     };
     let asked = ["sha", "ref"]
         .into_iter()
-        .find_map(|key| Some((key, super::query_param(url, key)?)));
+        .find_map(|key| Some((key, super::fields::query_param(url, key)?)));
     let pipelines: Vec<&Value> = match &asked {
         Some((key, want)) => listed.iter().filter(|p| p[key] == want.as_str()).collect(),
         None => listed.iter().collect(),

@@ -3,12 +3,12 @@
 //! Each step's series are narrowed by `select` or combined by `aggregate` exactly as an instant
 //! query's vector is (`pick`), so a step gives the value a poll at that instant would have.
 
-use super::super::client::SourceClient;
-use super::super::error::SourceError;
-use super::super::http::parse_json;
 use super::{QueryResult, Series, labels_of, parse_response, pick, query_of, sample};
 use crate::core::backfill::Points;
 use crate::setup::{Extract, SourceSpec};
+use crate::sources::client::SourceClient;
+use crate::sources::error::SourceError;
+use crate::sources::error::parse_json;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::time::Duration;
 

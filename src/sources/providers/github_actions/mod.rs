@@ -6,13 +6,69 @@
 //! server that ignores a filter (an older GitHub Enterprise Server) lists other runs, and
 //! those say nothing.
 
-use super::Fields;
-use super::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
+use super::fields::Fields;
+use super::fields::ci::{FAILURE, IN_PROGRESS, QUEUED, SUCCESS};
+use super::git::{COMMIT, REF, REPO, commit_or_ref, owner_name};
+use super::keys::Key;
+use super::{Api, Poll, Provider};
+use crate::config::Given;
 use crate::core::reading::Reading;
+use crate::setup::{ReleaseInfo, SourceKind};
 use crate::sources::error::SourceError;
 use serde_json::Value;
 
-pub const FIELDS: &[super::FieldDoc] = &[
+/// GitHub Actions: the workflow runs for the release's commit.
+pub static PROVIDER: Provider = Provider {
+    default_url: Some(API),
+    default_headers: HEADERS,
+    ..Provider::fields("github-actions", KEYS, request, FIELDS, Poll::Answer(read))
+};
+
+const KEYS: &[&Key] = &[&REPO, &WORKFLOW, &EVENT, &COMMIT, &REF];
+
+impl SourceKind {
+    #[allow(non_upper_case_globals)] // named as the kind it is, like an enum's variant
+    pub const GithubActions: SourceKind = SourceKind::of(&PROVIDER);
+}
+
+/// Where GitHub's API lives unless `url` says otherwise (a GitHub Enterprise Server).
+pub const API: &str = "https://api.github.com";
+
+/// GitHub's media type and REST API version, sent unless the source sets its own.
+pub const HEADERS: &[(&str, &str)] = &[
+    ("Accept", "application/vnd.github+json"),
+    ("X-GitHub-Api-Version", "2022-11-28"),
+];
+
+pub static WORKFLOW: Key = Key::text("workflow", "only this workflow's runs: its file name or id");
+
+pub static EVENT: Key = Key::text(
+    "event",
+    "only runs triggered by this event (`push`, `pull_request`, …)",
+);
+
+/// `/repos/{owner}/{name}/actions[/workflows/{workflow}]/runs?head_sha=…[&event=…]&per_page=100`
+/// (or `branch=` for a `ref`).
+fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
+    let repo = owner_name(given);
+    let workflow = given.optional(&WORKFLOW, release);
+    let event = given.optional(&EVENT, release);
+    let which = commit_or_ref(given, release, "head_sha", "branch");
+    let ((owner, name), workflow, (key, value), event) = (repo?, workflow?, which?, event?);
+    let mut api = Api::at(["repos", &owner, &name, "actions"]);
+    if let Some(w) = workflow {
+        api.path.extend(["workflows".into(), w]);
+    }
+    api.path.push("runs".into());
+    api.query(key, value);
+    if let Some(e) = event {
+        api.query("event", e);
+    }
+    api.query("per_page", "100");
+    Some(api)
+}
+
+pub const FIELDS: &[super::fields::FieldDoc] = &[
     (
         "status",
         "queued, in_progress, success or failure, over every workflow's newest run",
@@ -42,11 +98,11 @@ fn state(run: &Value) -> (&'static str, u8) {
 /// The filters the URL asks for, as (the run's key, the value it must have): the commit or
 /// the branch, and the event.
 fn filters(url: &str) -> Vec<(&'static str, String)> {
-    let which = match super::query_param(url, "head_sha") {
+    let which = match super::fields::query_param(url, "head_sha") {
         Some(sha) => Some(("head_sha", sha)),
-        None => super::query_param(url, "branch").map(|b| ("head_branch", b)),
+        None => super::fields::query_param(url, "branch").map(|b| ("head_branch", b)),
     };
-    let event = super::query_param(url, "event").map(|e| ("event", e));
+    let event = super::fields::query_param(url, "event").map(|e| ("event", e));
     which.into_iter().chain(event).collect()
 }
 
