@@ -72,8 +72,20 @@ pub enum Extract {
     ErrorAt(Box<Extract>),
 }
 
-/// How several Prometheus series become one value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How several Prometheus series become one value: written `sum`, `max`, `min`, `avg` in the
+/// config and in log lines (names and list from strum).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Aggregate {
     Sum,
     Max,
@@ -82,20 +94,8 @@ pub enum Aggregate {
 }
 
 impl Aggregate {
-    pub const ALL: [Aggregate; 4] = [
-        Aggregate::Sum,
-        Aggregate::Max,
-        Aggregate::Min,
-        Aggregate::Avg,
-    ];
-
     pub fn label(self) -> &'static str {
-        match self {
-            Aggregate::Sum => "sum",
-            Aggregate::Max => "max",
-            Aggregate::Min => "min",
-            Aggregate::Avg => "avg",
-        }
+        self.into()
     }
 }
 

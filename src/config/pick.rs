@@ -93,9 +93,9 @@ impl Ctx<'_> {
         let aggregate = match aggregate {
             None => Some(None),
             Some(a) => {
-                let labels: Vec<&str> = Aggregate::ALL.iter().map(|a| a.label()).collect();
-                self.choice(&at.key("aggregate"), Some(&a), &labels, "")
-                    .and_then(|l| Aggregate::ALL.into_iter().find(|a| a.label() == l))
+                use strum::VariantNames;
+                self.choice(&at.key("aggregate"), Some(&a), Aggregate::VARIANTS, "")
+                    .and_then(|l| l.parse::<Aggregate>().ok())
                     .map(Some)
             }
         };

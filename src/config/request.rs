@@ -138,7 +138,9 @@ pub fn error_check(ctx: &mut Ctx, at: &KeyPath, keys: &Keys) -> Option<Extract> 
         .find_map(|check| check(&mut given))
 }
 
-/// The release's values for placeholders; `commit` only when the release has one.
+/// The release's values for placeholders; `commit` only when the release has one. Not
+/// `Vars::from_release`, which gives actions a `null` commit: a source URL cannot be built
+/// without one, so the name is left out and the template error says to set `release.commit`.
 fn vars(release: &ReleaseInfo) -> Vars {
     let v = Vars::new()
         .with("release", release.name.as_str())

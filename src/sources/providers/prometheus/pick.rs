@@ -217,7 +217,7 @@ mod tests {
             r#"{"status":"success","data":{"resultType":"vector","result":[
                 {"metric":{"pod":"a"},"value":[1,"1"]},{"metric":{"pod":"b"},"value":[1,"NaN"]}]}}"#,
         );
-        for how in Aggregate::ALL {
+        for how in <Aggregate as strum::IntoEnumIterator>::iter() {
             assert!(
                 matches!(pick(&r, &[], Some(how)), Reading::Number(n) if n.is_nan()),
                 "{how:?}"
