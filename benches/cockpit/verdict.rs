@@ -14,7 +14,7 @@ fn verdict(c: &mut Criterion) {
         .conditions
         .iter()
         .map(|c| c.label.as_str())
-        .zip(&state.eval.conditions)
+        .zip(&state.release.eval.conditions)
         .collect();
     let stage = StageView::Live {
         name: "10%".into(),
@@ -25,7 +25,7 @@ fn verdict(c: &mut Criterion) {
         b.iter(|| {
             decide(black_box(&VerdictInputs {
                 conditions: &labelled,
-                gates: &state.eval.gates,
+                gates: &state.release.eval.gates,
                 stage: stage.clone(),
                 now: t(0),
             }))

@@ -41,7 +41,7 @@ async fn main() {
     for action in &mut go.setup.actions {
         action.url = action.url.replace("http://127.0.0.1:9", &base);
     }
-    let verdict = format!("{:?}", go.eval.verdict.kind);
+    let verdict = format!("{:?}", go.release.eval.verdict.kind);
     let now = fixture::t(300);
 
     // The journal on disk (the target directory, not a tmpfs), written by the real thread.

@@ -107,7 +107,7 @@ impl State {
     pub(super) fn toast(&mut self, now: DateTime<Utc>, level: LogLevel, text: impl Into<String>) {
         let text = text.into();
         self.log(now, level, text.clone());
-        self.toast = Some(Toast {
+        self.screen.toast = Some(Toast {
             level,
             text,
             until: now + TOAST_FOR,
@@ -120,11 +120,11 @@ impl State {
 
     /// `p` or `r`: open the modal if an action may be asked for at all.
     pub(super) fn open_action(&mut self, want: &Action, now: DateTime<Utc>) {
-        if self.read_only {
+        if self.session.read_only {
             self.toast(now, LogLevel::Warn, "read-only: actions are disabled");
             return;
         }
-        if let Some(f) = &self.in_flight {
+        if let Some(f) = &self.session.in_flight {
             let text = format!(
                 "{} is in flight; wait for its outcome",
                 f.kind.name(&self.setup.actions)
@@ -140,7 +140,11 @@ impl State {
             );
             return;
         };
-        let live = self.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+        let live = self
+            .release
+            .position
+            .filter(|p| !p.rolled_back)
+            .map(|p| p.stage);
         let kind = match want {
             Action::Promote => {
                 let to = live.map_or(0, |s| s + 1);
@@ -156,16 +160,16 @@ impl State {
                 None => return,
             },
         };
-        let verdict = &self.eval.verdict;
+        let verdict = &self.release.eval.verdict;
         let breached: Vec<String> = self
             .setup
             .conditions
             .iter()
-            .zip(&self.eval.conditions)
+            .zip(&self.release.eval.conditions)
             .filter(|(_, s)| s.state == crate::core::condition::CondState::Breached)
             .map(|(c, s)| format!("{}: {}", c.label, s.why.clone().unwrap_or_default()))
             .collect();
-        self.overlay = Overlay::Approve(Box::new(ApproveModal {
+        self.screen.overlay = Overlay::Approve(Box::new(ApproveModal {
             kind,
             target,
             // The fast path: a rollback starts with the prefix typed; the reason is still the
@@ -181,7 +185,7 @@ impl State {
             context: (!breached.is_empty()).then(|| breached.join("; ")),
             notice: None,
         }));
-        self.dirty = true;
+        self.screen.dirty = true;
     }
 
     /// Every key while the modal is open comes here, as the keymap reads it for the prompt:
@@ -193,13 +197,13 @@ impl State {
         now: DateTime<Utc>,
         fx: &mut Vec<Effect>,
     ) {
-        let Overlay::Approve(modal) = &mut self.overlay else {
+        let Overlay::Approve(modal) = &mut self.screen.overlay else {
             return;
         };
-        self.dirty = true;
+        self.screen.dirty = true;
         match command {
             Some(Command::Cancel) => {
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.log(now, LogLevel::Info, "action cancelled");
             }
             Some(Command::Confirm) => self.confirm(now, fx),
@@ -209,10 +213,10 @@ impl State {
     }
 
     pub(super) fn approve_paste(&mut self, text: &str) {
-        if let Overlay::Approve(modal) = &mut self.overlay {
+        if let Overlay::Approve(modal) = &mut self.screen.overlay {
             modal.input.push_str(&clean_paste(text));
             modal.notice = None;
-            self.dirty = true;
+            self.screen.dirty = true;
         }
     }
 }

@@ -94,7 +94,7 @@ fn source_names(setup: &Setup, signals: &[SignalId]) -> String {
 /// At start: ask for the history of the resumed bake's unobserved gap, when it can verify it;
 /// otherwise the screen says why the gap is not counted.
 pub(super) fn ask(state: &mut State, now: DateTime<Utc>) -> Option<Effect> {
-    let bake = state.bake.as_ref()?;
+    let bake = state.release.bake.as_ref()?;
     let gap = bake.unobserved?;
     let to = gap.to?;
     // A breach going on when observing stopped restarts the bake once it ends: nothing of the
@@ -105,7 +105,7 @@ pub(super) fn ask(state: &mut State, now: DateTime<Utc>) -> Option<Effect> {
     let (signals, sources) = match wanted(&state.setup) {
         Ok(w) => w,
         Err(why) => {
-            state.bake.as_mut()?.unobserved_why = Some(why);
+            state.release.bake.as_mut()?.unobserved_why = Some(why);
             return None;
         }
     };
@@ -115,7 +115,7 @@ pub(super) fn ask(state: &mut State, now: DateTime<Utc>) -> Option<Effect> {
         .min()?;
     let (step, widened) = backfill::step_for(interval, gap.from, to);
     let names = source_names(&state.setup, &signals);
-    state.bake.as_mut()?.asked(&names);
+    state.release.bake.as_mut()?.asked(&names);
     let widened_words = if widened {
         format!(", step widened to {}", humantime::format_duration(step))
     } else {
@@ -150,7 +150,7 @@ pub(super) fn answered(
     now: DateTime<Utc>,
     fx: &mut Vec<Effect>,
 ) {
-    let Some(bake) = state.bake.as_ref() else {
+    let Some(bake) = state.release.bake.as_ref() else {
         return;
     };
     // An answer for a gap this bake is not waiting for (another stage entry) changes nothing.
@@ -179,7 +179,9 @@ pub(super) fn answered(
     let finding = backfill::judge(&gap, &answer.signals);
     let asked: Vec<SignalId> = answer.signals.iter().map(|(s, _)| *s).collect();
     let names = source_names(setup, &asked);
-    let Some(b) = state.bake.as_mut() else { return };
+    let Some(b) = state.release.bake.as_mut() else {
+        return;
+    };
     let due = b.backfill(answer.gap, &finding, &names, answer.step);
     let span = answer.gap.words();
     let (level, text) = match (&finding, due) {
@@ -208,14 +210,18 @@ pub(super) fn answered(
     };
     state.log(now, level, text);
     if let Some(due) = due {
-        let b = state.bake.as_mut().expect("the bake just took the answer");
+        let b = state
+            .release
+            .bake
+            .as_mut()
+            .expect("the bake just took the answer");
         let mut mark = b.mark();
         if due == MarkDue::Backfilled {
             mark.backfilled = b.backfilled.clone();
         }
         state.journal_bake_news(vec![News::Mark(mark, due)], now, fx);
     }
-    state.dirty = true;
+    state.screen.dirty = true;
 }
 
 #[cfg(test)]

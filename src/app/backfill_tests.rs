@@ -28,7 +28,7 @@ fn setup(traffic_in_prometheus: bool) -> crate::setup::Setup {
 }
 
 fn context() -> Context {
-    testkit::state(false).context
+    testkit::state(false).session.context
 }
 
 /// A cockpit over `journal`, started at `at` as the runtime starts one.
@@ -85,7 +85,7 @@ fn history(ask: &HistoryAsk, rate: impl Fn(i64) -> Option<f64>) -> Msg {
 }
 
 fn bake(s: &State) -> BakeView {
-    s.eval.bake.clone().unwrap()
+    s.release.eval.bake.clone().unwrap()
 }
 
 #[test]
@@ -167,11 +167,12 @@ fn a_breach_in_history_restarts_the_bake_and_counts_nothing_of_the_gap() {
     assert_eq!((mark.verified_secs, mark.restarted), (10, Some(restarted)));
     assert!(mark.backfilled.is_none());
     assert!(
-        s.log
+        s.screen
+            .log
             .iter()
             .any(|l| l.text.contains("breach in prom history"))
     );
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Hold);
 }
 
 #[test]
@@ -244,6 +245,10 @@ fn a_long_gap_widens_the_step_to_stay_within_prometheus_points_and_says_so() {
     let (from, to) = (ask.gap.from, ask.gap.to.unwrap());
     let points = (to - from).num_milliseconds() as u128 / ask.step.as_millis() + 1;
     assert!(points <= 11_000, "{points} points");
-    let said = s.log.iter().any(|l| l.text.contains("step widened to"));
+    let said = s
+        .screen
+        .log
+        .iter()
+        .any(|l| l.text.contains("step widened to"));
     assert!(said, "the event log says the step was widened");
 }

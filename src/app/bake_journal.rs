@@ -69,9 +69,9 @@ pub fn drift_from_journal(records: &[Record], ctx: &Context) -> Option<DriftMark
 /// drift and the bake.
 pub fn resume_from_journal(state: &mut State, records: &[Record], now: DateTime<Utc>) {
     state.resume(records);
-    let ctx = state.context.clone();
-    state.drift = drift_from_journal(records, &ctx);
-    state.bake = state.position.and_then(|p| {
+    let ctx = state.session.context.clone();
+    state.release.drift = drift_from_journal(records, &ctx);
+    state.release.bake = state.release.position.and_then(|p| {
         let resumed = bake_from_journal(records, &ctx, Some(p), now)?;
         let bake = state.setup.plan.stages.get(p.stage)?.bake;
         Some(Bake::resume(p.stage, p.entered_at, bake, resumed))

@@ -153,7 +153,7 @@ impl Run {
     fn send(&mut self, msg: Msg) {
         let fx = update(&mut self.state, msg, t(self.now));
         self.journal.extend(records(fx));
-        let kind = self.state.eval.verdict.kind;
+        let kind = self.state.release.eval.verdict.kind;
         if matches!(kind, VerdictKind::Go | VerdictKind::Complete) {
             self.gos += 1;
             assert!(
@@ -162,7 +162,7 @@ impl Run {
                 kind.label(),
                 self.now,
                 self.oracle.earned,
-                self.state.eval.bake,
+                self.state.release.eval.bake,
                 self.mode
             );
         }

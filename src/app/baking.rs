@@ -29,7 +29,7 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
     // the unknown and the confirming, remembered by index; a breach decides at once.
     let mut unknown: Vec<usize> = Vec::new();
     let mut confirming: Vec<usize> = Vec::new();
-    for (i, c) in state.eval.conditions.iter().enumerate() {
+    for (i, c) in state.release.eval.conditions.iter().enumerate() {
         match c.state {
             CondState::Breached => return Health::Breached,
             CondState::Unknown => unknown.push(i),
@@ -88,16 +88,16 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
 /// after the conditions are judged and before the verdict.
 pub(super) fn advance(state: &mut State, view: &StageView, now: DateTime<Utc>) -> Vec<News> {
     let mut news = Vec::new();
-    match state.position.filter(|p| !p.rolled_back) {
-        None => state.bake = None,
+    match state.release.position.filter(|p| !p.rolled_back) {
+        None => state.release.bake = None,
         Some(p) => {
             let same = |b: &Bake| b.stage == p.stage && b.entered_at == p.entered_at;
-            if !state.bake.as_ref().is_some_and(same) {
+            if !state.release.bake.as_ref().is_some_and(same) {
                 let bake = state.setup.plan.stages[p.stage].bake;
-                state.bake = Some(Bake::new(p.stage, p.entered_at, bake));
+                state.release.bake = Some(Bake::new(p.stage, p.entered_at, bake));
             }
             let health = health(state, view, now);
-            if let Some(b) = state.bake.as_mut()
+            if let Some(b) = state.release.bake.as_mut()
                 && let Some(due) = b.update(now, &health)
             {
                 news.push(News::Mark(b.mark(), due));
@@ -116,10 +116,10 @@ fn drift(state: &mut State, view: &StageView, now: DateTime<Utc>, news: &mut Vec
         // Unknown is not agreement: an open drift stays open.
         StageView::Unknown { .. } | StageView::NotStarted => return,
     };
-    if drifting == state.drift.is_some() {
+    if drifting == state.release.drift.is_some() {
         return;
     }
-    let (Some(p), Observed::Share(share)) = (state.position, observed(state, now)) else {
+    let (Some(p), Observed::Share(share)) = (state.release.position, observed(state, now)) else {
         return;
     };
     let stage = &state.setup.plan.stages[p.stage];
@@ -130,10 +130,10 @@ fn drift(state: &mut State, view: &StageView, now: DateTime<Utc>, news: &mut Vec
         observed_traffic: share,
     };
     if drifting {
-        state.drift = Some(mark.clone());
+        state.release.drift = Some(mark.clone());
         news.push(News::DriftBegan(mark));
     } else {
-        state.drift = None;
+        state.release.drift = None;
         news.push(News::DriftEnded(mark));
     }
 }
@@ -213,7 +213,7 @@ impl State {
 
     /// A checkpoint of the live bake as it stands, for a clean stop: nothing earned is lost.
     pub(super) fn bake_checkpoint(&mut self, now: DateTime<Utc>) -> Option<Effect> {
-        let mark = self.bake.as_mut()?.mark();
+        let mark = self.release.bake.as_mut()?.mark();
         let mut r = self.record(Event::BakeCheckpoint, now);
         r.detail = Some(format!("{} at stop", mark_words(&mark, MarkDue::Progress)));
         r.bake = Some(mark);

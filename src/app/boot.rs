@@ -46,7 +46,7 @@ impl Boot<'_> {
         let position = position_from_journal(journal, &context, &setup.plan);
         let ticks = checklist_from_journal(journal, &context, &setup.checklist);
         let mut state = State::new(setup, position, context, local_offset, read_only, now);
-        state.checklist = ticks;
+        state.release.checklist = ticks;
         resume_from_journal(&mut state, journal, now);
         state
     }
@@ -111,14 +111,18 @@ mod tests {
             read_only: false,
         };
         let s = boot.state(t(31));
-        let position = s.position.map(|p| (p.stage, p.entered_at, p.rolled_back));
+        let position = s
+            .release
+            .position
+            .map(|p| (p.stage, p.entered_at, p.rolled_back));
         assert_eq!(position, Some((1, t(0), false)));
         let ticked: Vec<_> = s
+            .release
             .checklist
             .iter()
             .map(|c| c.as_ref().map(|t| t.at))
             .collect();
         assert_eq!(ticked, [None, Some(t(10))]);
-        assert_eq!(s.eval.bake.map(|b| b.verified), Some(half));
+        assert_eq!(s.release.eval.bake.map(|b| b.verified), Some(half));
     }
 }

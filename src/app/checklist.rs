@@ -48,8 +48,8 @@ impl State {
             self.toast(now, LogLevel::Info, "no readiness checklist is configured");
             return;
         }
-        self.overlay = Overlay::Checklist { cursor: 0 };
-        self.dirty = true;
+        self.screen.overlay = Overlay::Checklist { cursor: 0 };
+        self.screen.dirty = true;
     }
 
     pub(super) fn checklist_key(
@@ -60,28 +60,28 @@ impl State {
         fx: &mut Vec<Effect>,
     ) {
         let last = self.setup.checklist.len().saturating_sub(1);
-        self.dirty = true;
+        self.screen.dirty = true;
         match command {
             Some(Command::Close) => {
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
             }
             Some(Command::Up) => {
-                self.overlay = Overlay::Checklist {
+                self.screen.overlay = Overlay::Checklist {
                     cursor: cursor.saturating_sub(1),
                 }
             }
             Some(Command::Down) => {
-                self.overlay = Overlay::Checklist {
+                self.screen.overlay = Overlay::Checklist {
                     cursor: (cursor + 1).min(last),
                 }
             }
             Some(Command::Tick) => self.toggle(cursor, now, fx),
-            _ => self.dirty = false,
+            _ => self.screen.dirty = false,
         }
     }
 
     fn toggle(&mut self, i: usize, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-        if self.read_only {
+        if self.session.read_only {
             self.toast(
                 now,
                 LogLevel::Warn,
@@ -92,9 +92,9 @@ impl State {
         let Some(item) = self.setup.checklist.get(i).cloned() else {
             return;
         };
-        let ticked = self.checklist[i].is_none();
-        self.checklist[i] = ticked.then(|| Tick {
-            operator: self.context.operator.clone(),
+        let ticked = self.release.checklist[i].is_none();
+        self.release.checklist[i] = ticked.then(|| Tick {
+            operator: self.session.context.operator.clone(),
             at: now,
         });
         let mut record = self.record(Event::ChecklistTicked, now);
@@ -105,7 +105,10 @@ impl State {
         self.log(
             now,
             LogLevel::Info,
-            format!("checklist: {word} \"{item}\" ({})", self.context.operator),
+            format!(
+                "checklist: {word} \"{item}\" ({})",
+                self.session.context.operator
+            ),
         );
     }
 }
@@ -121,7 +124,7 @@ mod tests {
     fn with_checklist(read_only: bool) -> State {
         let mut s = state(read_only);
         s.setup.checklist = vec!["Release notes written".into(), "On-call informed".into()];
-        s.checklist = vec![None, None];
+        s.release.checklist = vec![None, None];
         for (i, tier) in [(0, Tier::Must), (1, Tier::Should)] {
             s.setup.gates.push(GateSpec {
                 id: format!("checklist-{i}"),
@@ -139,9 +142,9 @@ mod tests {
         let mut s = with_checklist(false);
         start(&mut s, t(0));
         crate::app::testkit::run(&mut s, 1, 70, 0.001, 1.0);
-        assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+        assert_eq!(s.release.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
         assert_eq!(
-            s.eval.verdict.reasons[0].text,
+            s.release.eval.verdict.reasons[0].text,
             "Release notes written: not ticked"
         );
         update(&mut s, Msg::Key(Key::Char('c')), t(70));
@@ -153,13 +156,14 @@ mod tests {
         assert_eq!(r.detail.as_deref(), Some("Release notes written"));
         assert_eq!(r.context.operator, "ana");
         assert_eq!(
-            s.eval.verdict.kind,
+            s.release.eval.verdict.kind,
             VerdictKind::Go,
             "the should item only warns"
         );
-        assert_eq!(s.eval.verdict.warnings.len(), 1);
+        assert_eq!(s.release.eval.verdict.warnings.len(), 1);
         assert_eq!(
-            s.eval
+            s.release
+                .eval
                 .gates
                 .iter()
                 .filter(|g| g.state == GateState::Holds)
@@ -178,7 +182,11 @@ mod tests {
         other.detail = Some("Release notes written".into());
         let mut untick = other.clone();
         untick.outcome = Some(UNTICKED.into());
-        let ticks = checklist_from_journal(&[tick, other, untick], &s.context, &s.setup.checklist);
+        let ticks = checklist_from_journal(
+            &[tick, other, untick],
+            &s.session.context,
+            &s.setup.checklist,
+        );
         assert_eq!(ticks[0], None);
         assert_eq!(ticks[1].as_ref().map(|t| t.at), Some(t(5)));
     }
@@ -189,6 +197,6 @@ mod tests {
         update(&mut s, Msg::Key(Key::Char('c')), t(1));
         let fx = update(&mut s, Msg::Key(Key::Enter), t(1));
         assert!(fx.is_empty());
-        assert_eq!(s.checklist[0], None);
+        assert_eq!(s.release.checklist[0], None);
     }
 }

@@ -71,7 +71,7 @@ impl State {
     /// Enter in the prompt: dispatch when the text parses and the verdict is the one the
     /// operator read; otherwise say why not, or ask again.
     pub(super) fn confirm(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-        let Overlay::Approve(modal) = &mut self.overlay else {
+        let Overlay::Approve(modal) = &mut self.screen.overlay else {
             return;
         };
         let reason = match parse_approval(&modal.input) {
@@ -82,7 +82,7 @@ impl State {
             }
         };
         // Enter re-evaluates: if the verdict moved since the operator read it, ask again.
-        let verdict = &self.eval.verdict;
+        let verdict = &self.release.eval.verdict;
         if verdict.kind != modal.verdict {
             modal.notice = Some(format!(
                 "the verdict changed from {} to {}: read it again, then press Enter to confirm",
@@ -96,14 +96,14 @@ impl State {
             return;
         }
         let modal = (**modal).clone();
-        self.overlay = Overlay::None;
-        self.action_counter += 1;
+        self.screen.overlay = Overlay::None;
+        self.session.action_counter += 1;
         let name = modal.kind.name(&self.setup.actions);
         let action = Action::from(name);
         let id = format!(
             "gonogo-{name}-{}-{}",
             now.format("%Y%m%dT%H%M%S%.3fZ"),
-            self.action_counter
+            self.session.action_counter
         );
         let vars = self.vars(&modal, &id, &reason);
         let mut requested = self.record(Event::ActionRequested, now);
@@ -121,7 +121,7 @@ impl State {
             ));
             r
         });
-        self.in_flight = Some(InFlight {
+        self.session.in_flight = Some(InFlight {
             id: id.clone(),
             kind: modal.kind,
             started: now,
@@ -154,7 +154,11 @@ impl State {
             ActionKind::Rollback { from } => (stage(from), None),
             // A custom action (pause, resume) acts on the live stage and moves nothing.
             ActionKind::Custom(_) => {
-                let live = self.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+                let live = self
+                    .release
+                    .position
+                    .filter(|p| !p.rolled_back)
+                    .map(|p| p.stage);
                 (stage(live), stage(live))
             }
         };
@@ -169,7 +173,7 @@ impl State {
             v.set(format!("{side}_percent"), format_number(traffic));
         }
         v.set("reason", reason);
-        v.set("operator", self.context.operator.as_str());
+        v.set("operator", self.session.context.operator.as_str());
         v.set("verdict", modal.verdict.label());
         v.set("action", modal.kind.name(&self.setup.actions));
         v.set("action_id", id);

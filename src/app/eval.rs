@@ -95,17 +95,22 @@ struct GateWorld<'a> {
 
 impl GateContext for GateWorld<'_> {
     fn signal(&self, id: SignalId) -> Option<(DateTime<Utc>, &Reading)> {
-        self.state.signals.get(id)?.as_ref().map(|(t, r)| (*t, r))
+        self.state
+            .release
+            .signals
+            .get(id)?
+            .as_ref()
+            .map(|(t, r)| (*t, r))
     }
     fn source_name(&self, id: SourceId) -> &str {
         &self.state.setup.sources[id].name
     }
     fn source_health(&self, id: SourceId) -> (Option<DateTime<Utc>>, Option<&str>) {
-        let h = &self.state.sources[id];
+        let h = &self.state.release.sources[id];
         (h.last_ok, h.last_error.as_deref())
     }
     fn checklist(&self, i: usize) -> Option<&crate::core::gate::Tick> {
-        self.state.checklist.get(i)?.as_ref()
+        self.state.release.checklist.get(i)?.as_ref()
     }
     fn conditions_without_data(&self) -> Vec<String> {
         self.state
@@ -180,9 +185,9 @@ pub(super) fn observed(state: &State, now: DateTime<Utc>) -> Observed {
     let Some(sig) = state.setup.observed_traffic else {
         return Observed::NotConfigured;
     };
-    match &state.signals[sig] {
+    match &state.release.signals[sig] {
         None => Observed::Unknown("no data yet".into()),
-        Some((at, _)) if state.moved_at.is_some_and(|m| *at < m) => Observed::Pending,
+        Some((at, _)) if state.release.moved_at.is_some_and(|m| *at < m) => Observed::Pending,
         Some((at, _)) if since(now, *at) > state.stale_after_of_signal(sig) => Observed::Unknown(
             format!("stale: last value {} ago", short_duration(since(now, *at))),
         ),
@@ -197,7 +202,7 @@ pub(super) fn observed(state: &State, now: DateTime<Utc>) -> Observed {
 fn stage_view(state: &State, now: DateTime<Utc>) -> StageView {
     let plan = &state.setup.plan;
     let observed = observed(state, now);
-    let Some(p) = state.position else {
+    let Some(p) = state.release.position else {
         return match observed {
             Observed::NotConfigured | Observed::Pending => StageView::NotStarted,
             Observed::Unknown(why) => StageView::Unknown {
@@ -249,8 +254,8 @@ fn stage_view(state: &State, now: DateTime<Utc>) -> StageView {
 
 /// The verified bake of the live stage entry, when one is being accumulated.
 fn live_bake(state: &State) -> Option<BakeView> {
-    let p = state.position.filter(|p| !p.rolled_back)?;
-    let b = state.bake.as_ref()?;
+    let p = state.release.position.filter(|p| !p.rolled_back)?;
+    let b = state.release.bake.as_ref()?;
     (b.stage == p.stage && b.entered_at == p.entered_at).then(|| b.view())
 }
 
@@ -311,13 +316,17 @@ pub(super) struct Changes {
     pub bake: Vec<super::baking::News>,
 }
 
-/// Bring `state.eval` up to `now`: exactly what a full evaluation at `now` would give,
+/// Bring `state.release.eval` up to `now`: exactly what a full evaluation at `now` would give,
 /// recomputing only the conditions and sources whose input or time changed.
 pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     let setup = &state.setup;
-    let eval = &mut state.eval;
-    let reuse = &mut state.reuse;
-    let current = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+    let eval = &mut state.release.eval;
+    let reuse = &mut state.release.reuse;
+    let current = state
+        .release
+        .position
+        .filter(|p| !p.rolled_back)
+        .map(|p| p.stage);
 
     // Conditions (all of them again under a new stage's thresholds), then sources.
     let back = reuse.at.is_some_and(|at| now < at);
@@ -334,7 +343,7 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         |i| {
             let spec = &setup.conditions[i];
             spec.judge(
-                &state.tracks[i],
+                &state.release.tracks[i],
                 overrides.and_then(|o| o.get(&spec.id)),
                 now,
             )
@@ -346,7 +355,7 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         back,
         now,
         setup.sources.len(),
-        |i| source_view(&state.sources[i], &setup.sources[i], now),
+        |i| source_view(&state.release.sources[i], &setup.sources[i], now),
     );
     // Nothing to compare with (a first evaluation) is a change, but no condition's transition.
     let judged = judged.map(|c| {
@@ -369,7 +378,7 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         **bake = b;
     }
     let rest = rest(state, current, view, now);
-    let eval = &mut state.eval;
+    let eval = &mut state.release.eval;
     let kind = eval.verdict.kind;
     macro_rules! put {
         ($($field:ident),*) => {$(
@@ -436,7 +445,7 @@ struct Rest {
 
 fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Utc>) -> Rest {
     let setup = &state.setup;
-    let conditions = &state.eval.conditions;
+    let conditions = &state.release.eval.conditions;
     let world = GateWorld { state, conditions };
     let gates: Vec<GateResult> = setup
         .gates
@@ -460,15 +469,16 @@ fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Ut
     let breached = conditions.iter().any(|c| c.state == CondState::Breached);
     let bake = live_bake(state);
     let baked = bake.as_ref().is_some_and(BakeView::is_baked);
-    let local = now.with_timezone(&state.local_offset);
+    let local = now.with_timezone(&state.screen.local_offset);
     Rest {
-        stages: stage_states(&setup.plan, state.position, breached, baked),
+        stages: stage_states(&setup.plan, state.release.position, breached, baked),
         current,
         bake_left: bake.as_ref().map(BakeView::left),
         bake,
         gates,
         verdict,
         observed: state
+            .release
             .observed
             .map(|(share, _)| format!("{}%", format_number(share))),
         // Written out rather than through strftime: this runs on every message.
@@ -500,7 +510,12 @@ mod tests {
     /// The ages shown for each source at second `at`.
     fn ages(s: &mut State, at: i64) -> Vec<String> {
         update(s, Msg::Tick, t(at));
-        s.eval.sources.iter().map(|v| v.age.clone()).collect()
+        s.release
+            .eval
+            .sources
+            .iter()
+            .map(|v| v.age.clone())
+            .collect()
     }
 
     #[test]
@@ -516,9 +531,9 @@ mod tests {
         }
         assert_eq!(ages(&mut s, 8), ["8s", "8s"]);
         assert_eq!(ages(&mut s, 11), ["11s", "11s"]);
-        assert_eq!(s.eval.sources[0].status, SourceStatus::Ok);
+        assert_eq!(s.release.eval.sources[0].status, SourceStatus::Ok);
         assert_eq!(ages(&mut s, 16), ["16s", "16s"]);
-        assert_eq!(s.eval.sources[0].status, SourceStatus::Stale);
+        assert_eq!(s.release.eval.sources[0].status, SourceStatus::Stale);
     }
 
     #[test]

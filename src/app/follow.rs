@@ -18,7 +18,7 @@ impl State {
         let Some(id) = r.action_id.clone() else {
             return;
         };
-        let flight = self.in_flight.take_if(|f| f.id == id);
+        let flight = self.session.in_flight.take_if(|f| f.id == id);
         let Some(kind) = flight
             .as_ref()
             .map(|f| f.kind)
@@ -46,10 +46,10 @@ impl State {
     }
 
     pub(super) fn follow(&mut self, records: &[Record], now: DateTime<Utc>) {
-        let ctx = self.context.clone();
+        let ctx = self.session.context.clone();
         for r in records.iter().filter(|r| same_release(r, &ctx)) {
             if let Some(told) = self.follow_one(r) {
-                self.push_log(LogEntry {
+                self.screen.push_log(LogEntry {
                     at: now,
                     level: told.level,
                     kind: told.kind,
@@ -67,30 +67,30 @@ impl State {
         match r.event {
             Event::StageEntered => {
                 let stage = stage_of(r, &self.setup.plan)?;
-                self.position = Some(Position {
+                self.release.position = Some(Position {
                     stage,
                     entered_at: r.ts,
                     rolled_back: false,
                 });
-                self.moved_at = Some(r.ts);
+                self.release.moved_at = Some(r.ts);
                 label = Some(self.setup.plan.stages[stage].label());
             }
             Event::RolledBack => {
-                if let Some(p) = self.position.as_mut() {
+                if let Some(p) = self.release.position.as_mut() {
                     p.rolled_back = true;
                 }
-                self.moved_at = Some(r.ts);
+                self.release.moved_at = Some(r.ts);
             }
             Event::ChecklistTicked => {
                 let (i, tick) = tick_of(r, &self.setup.checklist)?;
-                self.checklist[i] = tick;
+                self.release.checklist[i] = tick;
             }
             Event::ActionRequested => {
                 if let (Some(id), Some(kind)) = (
                     r.action_id.clone(),
                     kind_of(r, &self.setup.plan, &self.setup.actions),
                 ) {
-                    self.in_flight = Some(InFlight {
+                    self.session.in_flight = Some(InFlight {
                         id,
                         kind,
                         started: r.ts,
@@ -100,12 +100,13 @@ impl State {
             Event::ActionSucceeded | Event::ActionFailed | Event::ActionOutcomeUnknown => {
                 if r.event == Event::ActionOutcomeUnknown {
                     self.follow_unknown(r);
-                } else if self.in_flight.as_ref().map(|f| &f.id) == r.action_id.as_ref() {
-                    self.in_flight = None;
+                } else if self.session.in_flight.as_ref().map(|f| &f.id) == r.action_id.as_ref() {
+                    self.session.in_flight = None;
                 }
             }
             Event::ActionResolved => {
-                self.unresolved
+                self.release
+                    .unresolved
                     .retain(|u| Some(&u.id) != r.action_id.as_ref());
             }
             Event::CockpitStarted | Event::CockpitStopped => {
@@ -154,15 +155,16 @@ mod tests {
         entered.stage = Some("5%".into());
         entered.traffic = Some(5.0);
         update(&mut observer, Msg::Journal(vec![entered]), t(71));
-        assert_eq!(observer.position.unwrap().stage, 1);
-        assert_eq!(observer.position.unwrap().entered_at, t(70));
+        assert_eq!(observer.release.position.unwrap().stage, 1);
+        assert_eq!(observer.release.position.unwrap().entered_at, t(70));
         assert_eq!(
-            observer.eval.verdict.kind,
+            observer.release.eval.verdict.kind,
             VerdictKind::Hold,
             "no false drift from the old 1%"
         );
         assert!(
             observer
+                .screen
                 .log
                 .iter()
                 .any(|l| l.text == "stage 5% entered (ana)")
@@ -170,8 +172,11 @@ mod tests {
 
         let rolled = operator.record(Event::RolledBack, t(80));
         update(&mut observer, Msg::Journal(vec![rolled]), t(81));
-        assert!(observer.position.unwrap().rolled_back);
-        assert_eq!(observer.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+        assert!(observer.release.position.unwrap().rolled_back);
+        assert_eq!(
+            observer.release.eval.verdict.kind,
+            VerdictKind::NoGoUntilVerified
+        );
     }
 
     #[test]
@@ -182,6 +187,6 @@ mod tests {
         other.context.version = "1.9".into();
         other.stage = Some("100%".into());
         update(&mut observer, Msg::Journal(vec![other]), t(6));
-        assert_eq!(observer.position, None);
+        assert_eq!(observer.release.position, None);
     }
 }

@@ -296,8 +296,8 @@ impl Command {
     /// Whether the help overlay lists this cockpit key: the key exists in this cockpit.
     pub fn offered(self, state: &State) -> bool {
         match self {
-            C::Promote | C::Rollback | C::Verify => !state.read_only,
-            C::CustomActions => !state.read_only && has_custom(state),
+            C::Promote | C::Rollback | C::Verify => !state.session.read_only,
+            C::CustomActions => !state.session.read_only && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
             _ => true,
         }
@@ -308,14 +308,18 @@ impl Command {
         use crate::core::action::Action;
         let configured = |name: Action| state.setup.actions.iter().any(|a| a.name == name);
         // No action keys while one is in flight: a second one would be refused.
-        let actions = !state.read_only && state.in_flight.is_none();
-        let live = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+        let actions = !state.session.read_only && state.session.in_flight.is_none();
+        let live = state
+            .release
+            .position
+            .filter(|p| !p.rolled_back)
+            .map(|p| p.stage);
         let last = live.is_some_and(|s| s + 1 >= state.setup.plan.stages.len());
         // While an action's outcome is unknown, promote is no recommendation (it stays an
         // override in its prompt); recording what was verified is.
-        let unresolved = !state.unresolved.is_empty();
+        let unresolved = !state.release.unresolved.is_empty();
         match self {
-            C::Verify => !state.read_only && unresolved,
+            C::Verify => !state.session.read_only && unresolved,
             C::Promote => actions && !last && configured(Action::Promote) && !unresolved,
             C::Rollback => actions && configured(Action::Rollback),
             C::CustomActions => actions && has_custom(state),

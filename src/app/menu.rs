@@ -26,12 +26,12 @@ impl State {
                 "no custom actions are configured ([actions.<name>])",
             ),
             [only] => self.open_action(&only.clone(), now),
-            _ if self.read_only => {
+            _ if self.session.read_only => {
                 self.toast(now, LogLevel::Warn, "read-only: actions are disabled")
             }
             _ => {
-                self.overlay = Overlay::Actions { cursor: 0 };
-                self.dirty = true;
+                self.screen.overlay = Overlay::Actions { cursor: 0 };
+                self.screen.dirty = true;
             }
         }
     }
@@ -43,26 +43,26 @@ impl State {
         now: DateTime<Utc>,
     ) {
         let names = self.custom_actions();
-        self.dirty = true;
+        self.screen.dirty = true;
         match command {
-            Some(Command::Close) => self.overlay = Overlay::None,
+            Some(Command::Close) => self.screen.overlay = Overlay::None,
             Some(Command::Up) => {
-                self.overlay = Overlay::Actions {
+                self.screen.overlay = Overlay::Actions {
                     cursor: cursor.saturating_sub(1),
                 }
             }
             Some(Command::Down) => {
-                self.overlay = Overlay::Actions {
+                self.screen.overlay = Overlay::Actions {
                     cursor: (cursor + 1).min(names.len().saturating_sub(1)),
                 }
             }
             Some(Command::Choose) => {
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 if let Some(name) = names.get(cursor) {
                     self.open_action(name, now);
                 }
             }
-            _ => self.dirty = false,
+            _ => self.screen.dirty = false,
         }
     }
 }
@@ -100,11 +100,11 @@ mod tests {
             update(&mut s, m, t(1));
         }
         update(&mut s, Msg::Key(Key::Char('a')), t(2));
-        assert_eq!(s.overlay, Overlay::Actions { cursor: 0 });
+        assert_eq!(s.screen.overlay, Overlay::Actions { cursor: 0 });
         update(&mut s, Msg::Key(Key::Down), t(2));
         update(&mut s, Msg::Key(Key::Enter), t(2));
-        let Overlay::Approve(m) = &s.overlay else {
-            panic!("{:?}", s.overlay)
+        let Overlay::Approve(m) = &s.screen.overlay else {
+            panic!("{:?}", s.screen.overlay)
         };
         assert_eq!(m.kind.name(&s.setup.actions), "resume");
         assert!(!m.is_override, "a custom action is no promote");
@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(d.action(), "resume");
         assert_eq!(d.requested().action.as_deref(), Some("resume"));
         let id = d.id().to_string();
-        let before = s.position;
+        let before = s.release.position;
         let ok = ActionOutcome::Succeeded {
             status: 200,
             latency: Duration::from_millis(3),
@@ -133,6 +133,6 @@ mod tests {
             })
             .collect();
         assert_eq!(events, vec![Event::ActionSucceeded]);
-        assert_eq!(s.position, before);
+        assert_eq!(s.release.position, before);
     }
 }

@@ -31,7 +31,7 @@ impl State {
         now: DateTime<Utc>,
         fx: &mut Vec<Effect>,
     ) {
-        let Some(flight) = self.in_flight.take().filter(|f| f.id == id) else {
+        let Some(flight) = self.session.in_flight.take().filter(|f| f.id == id) else {
             return;
         };
         let name = flight.kind.name(&self.setup.actions).to_string();
@@ -110,9 +110,11 @@ impl State {
         fx.push(Effect::Journal(Box::new(record)));
         self.toast(now, level, text);
         if let Outcome::Succeeded { .. } = outcome {
-            let why = format!("{name} by {} succeeded", self.context.operator);
+            let why = format!("{name} by {} succeeded", self.session.context.operator);
             let why = match flight.kind {
-                ActionKind::Promote { .. } => format!("promoted by {}", self.context.operator),
+                ActionKind::Promote { .. } => {
+                    format!("promoted by {}", self.session.context.operator)
+                }
                 _ => why,
             };
             self.apply_move(flight.kind, now, &why, fx);

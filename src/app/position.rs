@@ -65,10 +65,10 @@ impl State {
         fx: &mut Vec<Effect>,
     ) {
         // The first stage, or any stage with no attempt open, begins a release attempt.
-        if index == 0 || self.attempt.is_none() {
-            self.attempt = Some(self.new_attempt_id(at));
+        if index == 0 || self.release.attempt.is_none() {
+            self.release.attempt = Some(self.new_attempt_id(at));
         }
-        self.position = Some(Position {
+        self.release.position = Some(Position {
             stage: index,
             entered_at: at,
             rolled_back: false,
@@ -85,7 +85,7 @@ impl State {
 
     /// A source reported the live traffic share.
     pub(super) fn observe_traffic(&mut self, share: f64, at: DateTime<Utc>, fx: &mut Vec<Effect>) {
-        match self.observed {
+        match self.release.observed {
             Some((old, _)) if old == share => {}
             Some((old, _)) => {
                 self.log_as(
@@ -98,12 +98,12 @@ impl State {
                         format_number(share)
                     ),
                 );
-                self.observed = Some((share, at));
+                self.release.observed = Some((share, at));
             }
-            None => self.observed = Some((share, at)),
+            None => self.release.observed = Some((share, at)),
         }
         // With nothing tracked yet, the first observation of a stage's share is its entry.
-        if self.position.is_none()
+        if self.release.position.is_none()
             && let Some(index) = self.setup.plan.stage_for_traffic(share)
         {
             self.enter_stage(index, at, "first observed live", fx);

@@ -162,21 +162,21 @@ impl State {
     /// and the actions whose outcome is unknown. The position comes from the same attempt
     /// (`position_from_journal`).
     pub fn resume(&mut self, records: &[Record]) {
-        self.attempt = open_attempt(records, &self.context);
-        self.unresolved = unresolved_from_journal(
+        self.release.attempt = open_attempt(records, &self.session.context);
+        self.release.unresolved = unresolved_from_journal(
             records,
-            &self.context,
+            &self.session.context,
             &self.setup.plan,
             &self.setup.actions,
         );
-        self.dirty = true;
+        self.screen.dirty = true;
     }
 
     /// A new attempt's id: the minute it began in UTC and four hex digits, e.g.
     /// `20261202T0226Z-3f2a`. Short and readable; the digits come from the exact instant and
     /// who and where, so two cockpits starting in the same minute do not collide.
     pub(super) fn new_attempt_id(&self, at: DateTime<Utc>) -> String {
-        let c = &self.context;
+        let c = &self.session.context;
         let seed = format!(
             "{}|{}|{}|{}|{}|{}|{}",
             at.timestamp_nanos_opt().unwrap_or_default(),
@@ -185,7 +185,7 @@ impl State {
             c.release,
             c.version,
             c.environment,
-            self.action_counter
+            self.session.action_counter
         );
         let digest = Sha256::digest(seed.as_bytes());
         format!(

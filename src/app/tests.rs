@@ -5,7 +5,7 @@ use super::testkit::{poll, run, state, t};
 use super::*;
 use crate::actions::Outcome as ActionOutcome;
 use crate::core::condition::CondState;
-use crate::core::reading::{Observation, Outcome};
+use crate::core::reading::{Observation, Outcome, Reading};
 use crate::core::record::Event;
 use crate::core::verdict::VerdictKind;
 use std::time::Duration;
@@ -43,7 +43,7 @@ fn baked() -> State {
     let mut s = state(false);
     start(&mut s, t(0));
     run(&mut s, 1, 100, 0.001, 1.0);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Go);
     s
 }
 
@@ -53,7 +53,7 @@ fn a_live_release_goes_from_no_go_to_hold_to_go_to_rollback_advised() {
     let fx = start(&mut s, t(0));
     assert_eq!(journaled(&fx), vec![Event::CockpitStarted]);
     assert_eq!(
-        s.eval.verdict.kind,
+        s.release.eval.verdict.kind,
         VerdictKind::NoGoUntilVerified,
         "no data yet"
     );
@@ -64,27 +64,28 @@ fn a_live_release_goes_from_no_go_to_hold_to_go_to_rollback_advised() {
         vec![Event::StageEntered],
         "first observation enters the stage"
     );
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Hold);
     assert_eq!(
-        s.eval.verdict.reasons[0].text,
+        s.release.eval.verdict.reasons[0].text,
         "1% baking: 01:00 left, 00:00 verified of 01:00"
     );
 
     // A minute of verified healthy time: polled every 5 s, updated every second.
     run(&mut s, 2, 60, 0.001, 1.0);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Hold);
     run(&mut s, 61, 61, 0.001, 1.0);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Go);
 
     let fx = feed(&mut s, poll(62, 62, 0.05, 1.0), 62);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::RollbackAdvised);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::RollbackAdvised);
     assert_eq!(
         journaled(&fx),
         vec![Event::BreachBegan, Event::BakeCheckpoint],
         "the breach, and the bake restarting from zero"
     );
     assert!(
-        s.log
+        s.screen
+            .log
             .iter()
             .any(|l| l.text.starts_with("breach began: Error rate"))
     );
@@ -104,17 +105,18 @@ fn a_failing_source_makes_its_conditions_unknown_and_recovery_needs_no_restart()
         }),
         t(101),
     );
-    assert_eq!(s.eval.conditions[0].state, CondState::Unknown);
+    assert_eq!(s.release.eval.conditions[0].state, CondState::Unknown);
     assert_eq!(
-        s.eval.conditions[0].why.as_deref(),
+        s.release.eval.conditions[0].why.as_deref(),
         Some("prom: timeout after 2s")
     );
-    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
-    assert_eq!(s.sources[0].consecutive_failures, 1);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    assert_eq!(s.release.sources[0].consecutive_failures, 1);
     feed(&mut s, poll(105, 105, 0.001, 1.0), 105);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Go);
     assert!(
-        s.log
+        s.screen
+            .log
             .iter()
             .any(|l| l.text == "source prom: answering again")
     );
@@ -124,8 +126,8 @@ fn a_failing_source_makes_its_conditions_unknown_and_recovery_needs_no_restart()
 fn silence_turns_into_stale_and_no_go() {
     let mut s = baked();
     update(&mut s, Msg::Tick, t(130));
-    assert_eq!(s.eval.conditions[0].state, CondState::Unknown);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    assert_eq!(s.release.eval.conditions[0].state, CondState::Unknown);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
 }
 
 #[test]
@@ -133,7 +135,7 @@ fn a_late_answer_from_an_older_poll_is_dropped() {
     let mut s = baked();
     feed(&mut s, poll(1, 99, 0.5, 1.0), 99);
     assert_eq!(
-        s.eval.verdict.kind,
+        s.release.eval.verdict.kind,
         VerdictKind::Go,
         "seq 1 is older than seq 2"
     );
@@ -143,9 +145,9 @@ fn a_late_answer_from_an_older_poll_is_dropped() {
 fn drift_between_tracked_and_live_traffic_is_no_go() {
     let mut s = baked();
     feed(&mut s, poll(101, 101, 0.001, 5.0), 101);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
     assert_eq!(
-        s.eval.verdict.reasons[0].text,
+        s.release.eval.verdict.reasons[0].text,
         "drift: tracked 1%, live traffic 5%"
     );
 }
@@ -169,10 +171,10 @@ fn redraw_is_asked_for_only_when_something_visible_changed() {
 fn promote_needs_the_full_approve_risk_phrase_and_q_is_just_a_letter() {
     let mut s = baked();
     update(&mut s, Msg::Key(Key::Char('p')), t(100));
-    assert!(matches!(s.overlay, Overlay::Approve(_)));
+    assert!(matches!(s.screen.overlay, Overlay::Approve(_)));
     let fx = typed(&mut s, "q", 100);
     assert!(
-        fx.is_empty() && !s.quitting,
+        fx.is_empty() && !s.session.quitting,
         "q inside the prompt is a letter"
     );
     update(&mut s, Msg::Key(Key::Backspace), t(100));
@@ -182,7 +184,7 @@ fn promote_needs_the_full_approve_risk_phrase_and_q_is_just_a_letter() {
         dispatch(&fx).is_none(),
         "Enter does nothing until the text parses"
     );
-    let Overlay::Approve(m) = &s.overlay else {
+    let Overlay::Approve(m) = &s.screen.overlay else {
         panic!("modal closed")
     };
     assert_eq!(
@@ -201,8 +203,8 @@ fn promote_needs_the_full_approve_risk_phrase_and_q_is_just_a_letter() {
     );
     assert_eq!(d.vars()["to_traffic"], serde_json::json!(5));
     assert_eq!(d.vars()["from_traffic"], serde_json::json!(1));
-    assert_eq!(s.overlay, Overlay::None);
-    assert!(s.in_flight.is_some());
+    assert_eq!(s.screen.overlay, Overlay::None);
+    assert!(s.session.in_flight.is_some());
 }
 
 #[test]
@@ -212,17 +214,17 @@ fn a_second_action_is_refused_while_one_is_in_flight() {
     typed(&mut s, "Approve-Risk: metrics look clean", 100);
     update(&mut s, Msg::Key(Key::Enter), t(100));
     update(&mut s, Msg::Key(Key::Char('r')), t(101));
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.screen.overlay, Overlay::None);
     assert_eq!(
-        s.toast.as_ref().map(|t| t.text.as_str()),
+        s.screen.toast.as_ref().map(|t| t.text.as_str()),
         Some("promote is in flight; wait for its outcome")
     );
     // Quit asks first while the action is in flight.
     let fx = update(&mut s, Msg::Key(Key::Char('q')), t(101));
     assert!(fx.is_empty());
-    assert_eq!(s.overlay, Overlay::ConfirmQuit);
+    assert_eq!(s.screen.overlay, Overlay::ConfirmQuit);
     update(&mut s, Msg::Key(Key::Char('n')), t(101));
-    assert!(!s.quitting);
+    assert!(!s.session.quitting);
 }
 
 #[test]
@@ -242,15 +244,15 @@ fn a_successful_promote_enters_the_next_stage_without_false_drift() {
         journaled(&fx),
         vec![Event::ActionSucceeded, Event::StageEntered]
     );
-    assert_eq!(s.position.unwrap().stage, 1);
+    assert_eq!(s.release.position.unwrap().stage, 1);
     assert_eq!(
-        s.eval.verdict.kind,
+        s.release.eval.verdict.kind,
         VerdictKind::Hold,
         "the old 1% reading is not drift"
     );
     feed(&mut s, poll(103, 103, 0.001, 5.0), 103);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
-    assert!(s.in_flight.is_none());
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Hold);
+    assert!(s.session.in_flight.is_none());
 }
 
 #[test]
@@ -269,8 +271,15 @@ fn an_unknown_outcome_is_journaled_and_the_release_does_not_move() {
     };
     let fx = update(&mut s, Msg::ActionDone { id, outcome }, t(101));
     assert_eq!(journaled(&fx), vec![Event::ActionOutcomeUnknown]);
-    assert_eq!(s.position.unwrap().stage, 0);
-    assert!(s.toast.as_ref().unwrap().text.contains("OUTCOME UNKNOWN"));
+    assert_eq!(s.release.position.unwrap().stage, 0);
+    assert!(
+        s.screen
+            .toast
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("OUTCOME UNKNOWN")
+    );
 }
 
 #[test]
@@ -278,9 +287,9 @@ fn promoting_while_not_go_is_an_override_with_the_failing_reasons() {
     let mut s = state(false);
     start(&mut s, t(0));
     feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Hold);
     update(&mut s, Msg::Key(Key::Char('p')), t(2));
-    let Overlay::Approve(m) = &s.overlay else {
+    let Overlay::Approve(m) = &s.screen.overlay else {
         panic!()
     };
     assert!(m.is_override);
@@ -304,7 +313,7 @@ fn a_verdict_that_changed_since_the_prompt_opened_is_asked_again() {
     feed(&mut s, poll(101, 101, 0.05, 1.0), 101);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(101));
     assert!(dispatch(&fx).is_none());
-    let Overlay::Approve(m) = &s.overlay else {
+    let Overlay::Approve(m) = &s.screen.overlay else {
         panic!()
     };
     assert!(
@@ -323,14 +332,14 @@ fn rollback_is_the_fast_path_and_esc_cancels() {
     let mut s = baked();
     feed(&mut s, poll(101, 101, 0.05, 1.0), 101);
     update(&mut s, Msg::Key(Key::Char('r')), t(101));
-    let Overlay::Approve(m) = &s.overlay else {
+    let Overlay::Approve(m) = &s.screen.overlay else {
         panic!()
     };
     assert_eq!(m.input, "Approve-Risk: ");
     assert!(m.context.as_deref().unwrap().starts_with("Error rate:"));
     assert!(!m.is_override);
     update(&mut s, Msg::Key(Key::Esc), t(101));
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.screen.overlay, Overlay::None);
     update(&mut s, Msg::Key(Key::Char('r')), t(101));
     update(
         &mut s,
@@ -354,10 +363,13 @@ fn rollback_is_the_fast_path_and_esc_cancels() {
         journaled(&fx),
         vec![Event::ActionSucceeded, Event::RolledBack]
     );
-    assert!(s.position.unwrap().rolled_back);
+    assert!(s.release.position.unwrap().rolled_back);
     feed(&mut s, poll(104, 104, 0.001, 0.0), 104);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
-    assert_eq!(s.eval.verdict.reasons[0].text, "rolled back from 1%");
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    assert_eq!(
+        s.release.eval.verdict.reasons[0].text,
+        "rolled back from 1%"
+    );
 }
 
 #[test]
@@ -369,13 +381,13 @@ fn read_only_sends_nothing_and_writes_nothing() {
     all.extend(update(&mut s, Msg::Key(Key::Char('r')), t(2)));
     all.extend(typed(&mut s, "Approve-Risk: trying anyway", 2));
     all.extend(update(&mut s, Msg::Key(Key::Enter), t(2)));
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.screen.overlay, Overlay::None);
     assert!(
         all.iter()
             .all(|e| !matches!(e, Effect::Dispatch(_) | Effect::Journal(_)))
     );
     assert_eq!(
-        s.eval.verdict.kind,
+        s.release.eval.verdict.kind,
         VerdictKind::RollbackAdvised,
         "observers still see the verdict"
     );
@@ -549,20 +561,20 @@ fn reusing_what_still_holds_shows_exactly_what_a_full_evaluation_shows() {
         };
         update(&mut s, msg, now);
         let mut full = s.clone();
-        full.reuse.all();
+        full.release.reuse.all();
         eval::refresh(&mut full, now);
-        assert_eq!(s.eval, full.eval, "step {step} at {now}");
+        assert_eq!(s.release.eval, full.release.eval, "step {step} at {now}");
         let why = |c: &crate::core::condition::ConditionStatus, w: &str| {
             c.why.as_deref().is_some_and(|x| x.contains(w))
         };
-        for c in &s.eval.conditions {
+        for c in &s.release.eval.conditions {
             seen[0] |= c.state == CondState::Breached;
             seen[1] |= why(c, "over for");
             seen[2] |= why(c, "stale");
             seen[3] |= c.state == CondState::Warn && c.confirming.is_none();
         }
-        seen[4] |= s.eval.current == Some(1);
-        seen[5] |= s.eval.sources[1].status == SourceStatus::Stale;
+        seen[4] |= s.release.eval.current == Some(1);
+        seen[5] |= s.release.eval.sources[1].status == SourceStatus::Stale;
     }
     // The walk went through every state worth checking.
     assert_eq!(

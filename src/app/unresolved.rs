@@ -48,7 +48,7 @@ pub struct Unresolved {
 impl State {
     /// `at` on the cockpit's local clock, to the second.
     pub(crate) fn local_hms(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.local_offset)
+        at.with_timezone(&self.screen.local_offset)
             .format("%H:%M:%S")
             .to_string()
     }
@@ -92,9 +92,9 @@ impl State {
 
     /// The action `flight` was answered without telling whether it took effect.
     pub(super) fn outcome_unknown(&mut self, u: Unresolved) {
-        self.unresolved.retain(|x| x.id != u.id);
-        self.unresolved.push(u);
-        self.dirty = true;
+        self.release.unresolved.retain(|x| x.id != u.id);
+        self.release.unresolved.push(u);
+        self.screen.dirty = true;
     }
 
     /// The live traffic share was observed at `at`: the evidence that settles an action whose
@@ -114,7 +114,7 @@ impl State {
                     ActionKind::Custom(_) => false,
                 }
         };
-        while let Some(i) = self.unresolved.iter().position(shows) {
+        while let Some(i) = self.release.unresolved.iter().position(shows) {
             let evidence = format!(
                 "live traffic {}% observed at {}",
                 format_number(share),
@@ -139,12 +139,12 @@ impl State {
         now: DateTime<Utc>,
         fx: &mut Vec<Effect>,
     ) {
-        let u = self.unresolved.remove(i);
+        let u = self.release.unresolved.remove(i);
         let name = u.kind.name(&self.setup.actions).to_string();
         let text = format!(
             "{} {}",
             self.action_words(u.kind),
-            resolution.describe(&self.context.operator)
+            resolution.describe(&self.session.context.operator)
         );
         let mut record = self.record(Event::ActionResolved, now);
         record.action = Some(name.into());
@@ -164,7 +164,7 @@ impl State {
                 ResolvedBy::Operator => {
                     format!(
                         "{} took effect, verified by {}",
-                        u.id, self.context.operator
+                        u.id, self.session.context.operator
                     )
                 }
             };
@@ -182,15 +182,19 @@ impl State {
         why: &str,
         fx: &mut Vec<Effect>,
     ) {
-        self.moved_at = Some(at);
-        let live = self.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+        self.release.moved_at = Some(at);
+        let live = self
+            .release
+            .position
+            .filter(|p| !p.rolled_back)
+            .map(|p| p.stage);
         match kind {
             ActionKind::Custom(_) => {}
             ActionKind::Promote { to, .. } if live == Some(to) => {}
             ActionKind::Promote { to, .. } => self.enter_stage(to, at, why, fx),
-            ActionKind::Rollback { .. } if self.position.is_some() && live.is_none() => {}
+            ActionKind::Rollback { .. } if self.release.position.is_some() && live.is_none() => {}
             ActionKind::Rollback { from } => {
-                if let Some(p) = self.position.as_mut() {
+                if let Some(p) = self.release.position.as_mut() {
                     p.rolled_back = true;
                 }
                 let mut r = self.record(Event::RolledBack, at);
@@ -201,7 +205,7 @@ impl State {
                 r.detail = Some(why.to_string());
                 fx.push(Effect::Journal(Box::new(r)));
                 // A rollback ends the release attempt; the next first stage begins another.
-                self.attempt = None;
+                self.release.attempt = None;
                 let from_text = from.map_or("no live stage".to_string(), |i| {
                     format!("{}%", format_number(self.setup.plan.stages[i].traffic))
                 });
@@ -216,12 +220,12 @@ impl State {
 /// naming each, first; a breach still advises rollback, its reasons saying that an action's
 /// outcome is already unknown and what to check before sending again.
 pub(super) fn with_unresolved(state: &State, verdict: Verdict) -> Verdict {
-    if state.unresolved.is_empty() {
+    if state.release.unresolved.is_empty() {
         return verdict;
     }
-    let reasons = state.unresolved.iter().map(|u| Reason {
+    let reasons = state.release.unresolved.iter().map(|u| Reason {
         text: state.unresolved_words(u),
-        verify: Some(if state.read_only {
+        verify: Some(if state.session.read_only {
             format!("{}; the operator's cockpit records what was found", u.check)
         } else {
             format!("{}; then press v to record what you found", u.check)
@@ -257,6 +261,7 @@ impl State {
     /// is journaled as outcome unknown, so followers and reports see it too, and shown.
     pub(super) fn recovered(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
         let stopped: Vec<Unresolved> = self
+            .release
             .unresolved
             .iter()
             .filter(|u| matches!(u.why, WhyUnknown::InFlightAtStop { .. }))

@@ -52,7 +52,7 @@ fn bake_to_go(s: &mut State) -> Vec<Record> {
         }
     }
     update(s, Msg::Tick, t(100));
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Go);
     journal
 }
 
@@ -64,7 +64,7 @@ fn unknown(s: &mut State, key: char, secs: i64) -> Vec<Record> {
     keys(s, "Approve-Risk: metrics clean for the whole bake", secs);
     let fx = update(s, Msg::Key(Key::Enter), t(secs));
     journal.extend(records(&fx));
-    let id = s.in_flight.as_ref().expect("sent").id.clone();
+    let id = s.session.in_flight.as_ref().expect("sent").id.clone();
     let outcome = ActionOutcome::Unknown {
         reason: "timed out after 5s".into(),
         what_to_check: "check hooks.example:8080 for the action before confirming again".into(),
@@ -93,9 +93,9 @@ fn an_unknown_promote_holds_the_verdict_at_no_go_long_after_its_toast() {
     // Long after the toast is gone, with the same healthy data still arriving.
     feed(&mut s, poll(11, 150, 0.001, 1.0), 150);
     update(&mut s, Msg::Tick, t(151));
-    assert!(s.toast.is_none());
-    assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
-    let first = &s.eval.verdict.reasons[0];
+    assert!(s.screen.toast.is_none());
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+    let first = &s.release.eval.verdict.reasons[0];
     assert!(
         first.text.starts_with("promote 1% → 5% sent 23:15:01:")
             && first.text.contains("outcome unknown: timed out after 5s"),
@@ -117,8 +117,8 @@ fn a_breach_still_advises_rollback_and_says_a_rollback_is_already_unknown() {
     let (mut s, _) = at_go();
     unknown(&mut s, 'r', 101);
     feed(&mut s, poll(11, 110, 0.05, 1.0), 110);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::RollbackAdvised);
-    let last = s.eval.verdict.reasons.last().unwrap();
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::RollbackAdvised);
+    let last = s.release.eval.verdict.reasons.last().unwrap();
     assert!(
         last.text
             .starts_with("already unknown: rollback from 1% sent"),
@@ -139,7 +139,7 @@ fn the_observed_traffic_settles_it_and_the_promote_counts_as_done() {
     // The traffic still at 1% proves nothing.
     let fx = feed(&mut s, poll(11, 110, 0.001, 1.0), 110);
     assert_eq!(resolution(&fx), None);
-    assert_eq!(s.unresolved.len(), 1);
+    assert_eq!(s.release.unresolved.len(), 1);
     // The deploy system acted late: the flag now reports 5%.
     let fx = feed(&mut s, poll(12, 120, 0.001, 5.0), 120);
     let r = resolution(&fx).expect("a resolution is journaled");
@@ -155,9 +155,13 @@ fn the_observed_traffic_settles_it_and_the_promote_counts_as_done() {
             .collect::<Vec<_>>(),
         vec![Event::ActionResolved, Event::StageEntered]
     );
-    assert!(s.unresolved.is_empty());
-    assert_eq!(s.position.unwrap().stage, 1);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Hold, "5% bakes now");
+    assert!(s.release.unresolved.is_empty());
+    assert_eq!(s.release.position.unwrap().stage, 1);
+    assert_eq!(
+        s.release.eval.verdict.kind,
+        VerdictKind::Hold,
+        "5% bakes now"
+    );
 }
 
 #[test]
@@ -167,8 +171,8 @@ fn a_rollback_is_settled_when_the_traffic_drops_to_zero() {
     let fx = feed(&mut s, poll(11, 110, 0.001, 0.0), 110);
     assert!(resolution(&fx).is_some());
     assert!(events(&fx).contains(&Event::RolledBack));
-    assert!(s.position.unwrap().rolled_back);
-    assert_eq!(s.attempt, None, "a rollback ends the attempt");
+    assert!(s.release.position.unwrap().rolled_back);
+    assert_eq!(s.release.attempt, None, "a rollback ends the attempt");
 }
 
 /// `v`, pick with Tab (once: took effect; twice: did not), type, Enter.
@@ -192,8 +196,8 @@ fn an_operator_who_checked_records_that_it_took_effect() {
     let res = r.resolution.unwrap();
     assert_eq!((res.by, res.took_effect), (ResolvedBy::Operator, true));
     assert!(events(&fx).contains(&Event::StageEntered));
-    assert_eq!(s.position.unwrap().stage, 1);
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.release.position.unwrap().stage, 1);
+    assert_eq!(s.screen.overlay, Overlay::None);
 }
 
 #[test]
@@ -210,7 +214,7 @@ fn an_operator_who_checked_records_that_it_did_not_and_the_release_stays() {
     update(&mut s, Msg::Key(Key::Esc), t(120));
     let fx = verify(&mut s, 2, "Verified: no", 121);
     assert_eq!(resolution(&fx), None);
-    assert!(matches!(s.overlay, Overlay::Verify(_)));
+    assert!(matches!(s.screen.overlay, Overlay::Verify(_)));
     update(&mut s, Msg::Key(Key::Esc), t(121));
 
     let fx = verify(&mut s, 2, "Verified: argo history shows no sync", 122);
@@ -218,9 +222,9 @@ fn an_operator_who_checked_records_that_it_did_not_and_the_release_stays() {
     let res = r.resolution.unwrap();
     assert_eq!((res.by, res.took_effect), (ResolvedBy::Operator, false));
     assert!(!events(&fx).contains(&Event::StageEntered));
-    assert_eq!(s.position.unwrap().stage, 0);
+    assert_eq!(s.release.position.unwrap().stage, 0);
     feed(&mut s, poll(11, 123, 0.001, 1.0), 123);
-    assert_eq!(s.eval.verdict.kind, VerdictKind::Go);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::Go);
 }
 
 #[test]
@@ -230,11 +234,11 @@ fn a_read_only_observer_cannot_settle_it() {
     journal.extend(unknown(&mut operator, 'p', 101));
     let mut observer = state(true);
     observer.resume(&journal);
-    assert_eq!(observer.unresolved.len(), 1);
+    assert_eq!(observer.release.unresolved.len(), 1);
     let fx = verify(&mut observer, 1, "Verified: argo shows 5% since 14:03", 130);
     assert!(fx.is_empty(), "{fx:?}");
-    assert_eq!(observer.unresolved.len(), 1);
-    assert_eq!(observer.overlay, Overlay::None);
+    assert_eq!(observer.release.unresolved.len(), 1);
+    assert_eq!(observer.screen.overlay, Overlay::None);
 }
 
 #[test]
@@ -248,9 +252,9 @@ fn an_action_in_flight_when_the_cockpit_was_killed_is_unknown_at_the_next_start(
     let fresh = state(false);
     let boot = Boot {
         setup: fresh.setup,
-        context: fresh.context,
+        context: fresh.session.context,
         journal: &journal,
-        local_offset: fresh.local_offset,
+        local_offset: fresh.screen.local_offset,
         read_only: false,
     };
     let (next, fx) = boot.start(t(300));
@@ -259,8 +263,11 @@ fn an_action_in_flight_when_the_cockpit_was_killed_is_unknown_at_the_next_start(
         .find(|r| r.event == Event::ActionOutcomeUnknown)
         .expect("the start journals the outcome as unknown");
     assert_eq!(unknown.action.as_deref(), Some("rollback"));
-    assert_eq!(next.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
-    let first = &next.eval.verdict.reasons[0].text;
+    assert_eq!(
+        next.release.eval.verdict.kind,
+        VerdictKind::NoGoUntilVerified
+    );
+    let first = &next.release.eval.verdict.reasons[0].text;
     assert!(
         first.starts_with("rollback from 1% sent")
             && first.contains("(id gonogo-rollback-")
@@ -271,7 +278,7 @@ fn an_action_in_flight_when_the_cockpit_was_killed_is_unknown_at_the_next_start(
     journal.extend(records(&fx));
     let mut third = state(false);
     third.resume(&journal);
-    assert_eq!(third.unresolved.len(), 1);
+    assert_eq!(third.release.unresolved.len(), 1);
 }
 
 #[test]
@@ -281,7 +288,7 @@ fn quitting_with_an_action_in_flight_journals_it_and_the_next_start_says_so() {
     keys(&mut s, "canary errors over budget", 101);
     journal.extend(records(&update(&mut s, Msg::Key(Key::Enter), t(101))));
     update(&mut s, Msg::Key(Key::Char('q')), t(102));
-    assert_eq!(s.overlay, Overlay::ConfirmQuit);
+    assert_eq!(s.screen.overlay, Overlay::ConfirmQuit);
     let fx = update(&mut s, Msg::Key(Key::Char('y')), t(102));
     let stop = records(&fx).pop().unwrap();
     assert_eq!(stop.event, Event::CockpitStopped);
@@ -294,7 +301,7 @@ fn quitting_with_an_action_in_flight_journals_it_and_the_next_start_says_so() {
     journal.push(stop);
     let mut next = state(false);
     next.resume(&journal);
-    let u = &next.unresolved[0];
+    let u = &next.release.unresolved[0];
     assert_eq!(
         u.why,
         WhyUnknown::InFlightAtStop {
@@ -313,20 +320,24 @@ fn an_observer_mirrors_the_unknown_outcome_and_its_settlement() {
 
     let sent = unknown(&mut operator, 'p', 101);
     update(&mut observer, Msg::Journal(sent), t(107));
-    assert_eq!(observer.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
-    assert_eq!(observer.unresolved[0].sent, t(101));
+    assert_eq!(
+        observer.release.eval.verdict.kind,
+        VerdictKind::NoGoUntilVerified
+    );
+    assert_eq!(observer.release.unresolved[0].sent, t(101));
     assert!(
-        observer.eval.verdict.reasons[0]
+        observer.release.eval.verdict.reasons[0]
             .text
             .starts_with("promote 1% → 5%")
     );
 
     let fx = verify(&mut operator, 1, "Verified: argo shows 5% since 14:03", 130);
     update(&mut observer, Msg::Journal(records(&fx)), t(131));
-    assert!(observer.unresolved.is_empty());
-    assert_eq!(observer.position.unwrap().stage, 1);
+    assert!(observer.release.unresolved.is_empty());
+    assert_eq!(observer.release.position.unwrap().stage, 1);
     assert!(
         observer
+            .screen
             .log
             .iter()
             .any(|l| l.text.contains("took effect, verified by ana"))
@@ -336,7 +347,11 @@ fn an_observer_mirrors_the_unknown_outcome_and_its_settlement() {
 #[test]
 fn every_record_of_an_attempt_carries_its_id_and_a_new_first_stage_begins_another() {
     let (mut s, journal) = at_go();
-    let id = s.attempt.clone().expect("the first stage began an attempt");
+    let id = s
+        .release
+        .attempt
+        .clone()
+        .expect("the first stage began an attempt");
     let entered = journal
         .iter()
         .find(|r| r.event == Event::StageEntered)
@@ -352,9 +367,9 @@ fn every_record_of_an_attempt_carries_its_id_and_a_new_first_stage_begins_anothe
         .find(|r| r.event == Event::RolledBack)
         .unwrap();
     assert_eq!(rolled.attempt.as_ref(), Some(&id));
-    assert_eq!(s.attempt, None);
+    assert_eq!(s.release.attempt, None);
     s.enter_stage(0, t(200), "promoted by ana", &mut Vec::new());
-    let second = s.attempt.clone().unwrap();
+    let second = s.release.attempt.clone().unwrap();
     assert_ne!(second, id);
 }
 
@@ -367,11 +382,11 @@ fn the_position_and_the_unknown_come_from_the_current_attempt_only() {
     journal.extend(records(&update(&mut s, Msg::Key(Key::Enter), t(101))));
     // A new attempt begins.
     let mut fx = Vec::new();
-    s.attempt = None;
+    s.release.attempt = None;
     s.enter_stage(0, t(300), "a new attempt", &mut fx);
     journal.extend(records(&fx));
-    let ctx = s.context.clone();
-    assert_eq!(open_attempt(&journal, &ctx), s.attempt);
+    let ctx = s.session.context.clone();
+    assert_eq!(open_attempt(&journal, &ctx), s.release.attempt);
     assert!(unresolved_from_journal(&journal, &ctx, &s.setup.plan, &s.setup.actions).is_empty());
     let p = position_from_journal(&journal, &ctx, &s.setup.plan).unwrap();
     assert_eq!(p.entered_at, t(300));

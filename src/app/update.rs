@@ -14,12 +14,12 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
         Msg::Tick => {
-            if state.toast.as_ref().is_some_and(|t| t.until <= now) {
-                state.toast = None;
-                state.dirty = true;
+            if state.screen.toast.as_ref().is_some_and(|t| t.until <= now) {
+                state.screen.toast = None;
+                state.screen.dirty = true;
             }
         }
-        Msg::Resize => state.dirty = true,
+        Msg::Resize => state.screen.dirty = true,
         Msg::Key(key) => on_key(state, key, now, &mut fx),
         Msg::Paste(text) => {
             state.approve_paste(&text);
@@ -33,13 +33,13 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::Journal(records) => state.follow(&records, now),
         Msg::History(answer) => super::backfill::answered(state, *answer, now, &mut fx),
         Msg::Journaled(Ok(())) => {
-            if state.journal_error.take().is_some() {
+            if state.session.journal_error.take().is_some() {
                 state.log(now, LogLevel::Good, "journal writable again");
             }
         }
         Msg::Journaled(Err(e)) => {
             state.log(now, LogLevel::Error, format!("journal write failed: {e}"));
-            state.journal_error = Some(e);
+            state.session.journal_error = Some(e);
         }
         Msg::Shutdown(signal) => {
             state.log_as(
@@ -53,12 +53,12 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
     let changes = refresh(state, now);
     if changes.any {
-        state.dirty = true;
+        state.screen.dirty = true;
         // Records of what changed carry the verdict as it is now, after the change.
         transitions(state, &changes, now, &mut fx);
     }
     state.announce(&mut fx);
-    if state.read_only {
+    if state.session.read_only {
         // An observer never writes or announces: the operator's cockpit does.
         fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
     }
@@ -75,27 +75,31 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         Kind::Started,
         format!(
             "cockpit started{}",
-            if state.read_only { " (read-only)" } else { "" }
+            if state.session.read_only {
+                " (read-only)"
+            } else {
+                ""
+            }
         ),
     );
-    if state.position.is_none() && state.setup.observed_traffic.is_none() {
+    if state.release.position.is_none() && state.setup.observed_traffic.is_none() {
         state.enter_stage(0, now, "assumed at the first start of the cockpit", &mut fx);
     }
     state.recovered(now, &mut fx);
     state.announce(&mut fx);
     fx.extend(update(state, Msg::Tick, now));
     fx.extend(super::backfill::ask(state, now));
-    if state.read_only {
+    if state.session.read_only {
         fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
     }
     fx
 }
 
 fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    if state.quitting {
+    if state.session.quitting {
         return;
     }
-    state.quitting = true;
+    state.session.quitting = true;
     fx.extend(state.bake_checkpoint(now));
     fx.push(Effect::Journal(Box::new(state.stopped_record(now))));
     fx.push(Effect::Quit);
@@ -104,8 +108,8 @@ fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
 /// A key runs the command the keymap binds it to where it is pressed: the overlay that has
 /// the keyboard, or the cockpit.
 fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    let command = keymap::command(Scope::of(&state.overlay), key);
-    match &state.overlay {
+    let command = keymap::command(Scope::of(&state.screen.overlay), key);
+    match &state.screen.overlay {
         Overlay::Approve(_) => return state.approve_key(command, key, now, fx),
         Overlay::Verify(_) => return state.verify_key(command, key, now, fx),
         Overlay::Actions { cursor } => {
@@ -121,17 +125,17 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
     match command {
         Some(Command::Quit) => ask_quit(state, now, fx),
         Some(Command::QuitNow) => {
-            state.overlay = Overlay::None;
-            state.dirty = true;
+            state.screen.overlay = Overlay::None;
+            state.screen.dirty = true;
             quit(state, now, fx);
         }
         Some(Command::Close) => {
-            state.overlay = Overlay::None;
-            state.dirty = true;
+            state.screen.overlay = Overlay::None;
+            state.screen.dirty = true;
         }
         Some(Command::Help) => {
-            state.overlay = Overlay::Help;
-            state.dirty = true;
+            state.screen.overlay = Overlay::Help;
+            state.screen.dirty = true;
         }
         Some(Command::Promote) => state.open_action(&Action::Promote, now),
         Some(Command::Rollback) => state.open_action(&Action::Rollback, now),
@@ -146,23 +150,23 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
 /// Quit at once, unless an action is in flight: then ask first.
 fn ask_quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     // An observer mirrors the operator's action in flight, but has nothing to abandon.
-    if state.in_flight.is_some() && !state.read_only {
-        state.overlay = Overlay::ConfirmQuit;
-        state.dirty = true;
+    if state.session.in_flight.is_some() && !state.session.read_only {
+        state.screen.overlay = Overlay::ConfirmQuit;
+        state.screen.dirty = true;
     } else {
         quit(state, now, fx);
     }
 }
 
 fn on_observation(state: &mut State, o: Observation, fx: &mut Vec<Effect>) {
-    let Some(health) = state.sources.get_mut(o.source) else {
+    let Some(health) = state.release.sources.get_mut(o.source) else {
         return;
     };
     if o.seq <= health.last_seq {
         return; // older than what we have: a late answer from a slow poll
     }
     health.last_seq = o.seq;
-    state.reuse.source(o.source);
+    state.release.reuse.source(o.source);
     health.last_poll = Some(o.at);
     health.latency = Some(o.latency);
     let name = state.setup.sources[o.source].name.clone();
@@ -195,32 +199,41 @@ pub(super) fn apply_readings(
     fx: &mut Vec<Effect>,
 ) {
     for (sig, reading) in &readings {
-        if let Some(slot) = state.signals.get_mut(*sig) {
+        if let Some(slot) = state.release.signals.get_mut(*sig) {
             *slot = Some((at, reading.clone()));
         }
     }
     // Baselines first, so a canary read in the same poll is judged against the fresh baseline.
     for (sig, reading) in &readings {
-        let Some(readers) = state.readers.get(*sig) else {
+        let Some(readers) = state.release.readers.get(*sig) else {
             continue;
         };
         for &i in &readers.baselines {
             let spec = &state.setup.conditions[i];
-            spec.observe_baseline(&mut state.tracks[i], at, reading.number());
-            state.reuse.condition(i);
+            spec.observe_baseline(&mut state.release.tracks[i], at, reading.number());
+            state.release.reuse.condition(i);
         }
     }
-    let current = state.position.filter(|p| !p.rolled_back).map(|p| p.stage);
+    let current = state
+        .release
+        .position
+        .filter(|p| !p.rolled_back)
+        .map(|p| p.stage);
     for (sig, reading) in &readings {
-        let Some(readers) = state.readers.get(*sig) else {
+        let Some(readers) = state.release.readers.get(*sig) else {
             continue;
         };
         for &i in &readers.values {
             let spec = &state.setup.conditions[i];
             let over = current.and_then(|c| state.setup.plan.stages[c].overrides.get(&spec.id));
-            let threshold = spec.effective(over, &state.tracks[i]);
-            spec.observe(&mut state.tracks[i], at, reading.number(), threshold);
-            state.reuse.condition(i);
+            let threshold = spec.effective(over, &state.release.tracks[i]);
+            spec.observe(
+                &mut state.release.tracks[i],
+                at,
+                reading.number(),
+                threshold,
+            );
+            state.release.reuse.condition(i);
         }
         if state.setup.observed_traffic == Some(*sig)
             && let Ok(share) = reading.number()
@@ -232,7 +245,7 @@ pub(super) fn apply_readings(
 
 /// Log and journal what changed from the previous evaluation to the current one.
 fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    let next = &state.eval;
+    let next = &state.release.eval;
     let mut events = Vec::new();
     for &(i, old) in &changes.conditions {
         let new = &next.conditions[i];
@@ -263,7 +276,7 @@ fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mu
     }
     state.journal_bake_news(changes.bake.clone(), now, fx);
     if verdict_changed {
-        let next = &state.eval;
+        let next = &state.release.eval;
         let level = match next.verdict.kind {
             VerdictKind::RollbackAdvised => LogLevel::Error,
             VerdictKind::NoGoUntilVerified => LogLevel::Warn,

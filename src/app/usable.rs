@@ -23,7 +23,7 @@ pub(super) fn answered(
 ) {
     let name = state.setup.sources[source].name.clone();
     let (readings, unusable) = screen(state, source, readings);
-    let health = &mut state.sources[source];
+    let health = &mut state.release.sources[source];
     match unusable {
         None => {
             let recovered = health.last_error.take().is_some();
@@ -115,6 +115,7 @@ fn unusable(state: &State, sig: SignalId, reading: &Reading) -> Option<String> {
 fn needs_number(state: &State, sig: SignalId) -> bool {
     state.setup.observed_traffic == Some(sig)
         || state
+            .release
             .readers
             .get(sig)
             .is_some_and(|r| !r.values.is_empty() || !r.baselines.is_empty())
@@ -196,25 +197,31 @@ mod tests {
                 answer(0, 1, 0, vec![(ERROR_RATE, Reading::Number(0.01))]),
                 t(0),
             );
-            assert_eq!(s.eval.sources[0].status, SourceStatus::Ok);
+            assert_eq!(s.release.eval.sources[0].status, SourceStatus::Ok);
             update(&mut s, answer(0, 2, 5, vec![(ERROR_RATE, reading)]), t(5));
-            let (view, health) = (&s.eval.sources[0], &s.sources[0]);
+            let (view, health) = (&s.release.eval.sources[0], &s.release.sources[0]);
             assert_eq!(view.status, SourceStatus::Unusable, "{why}");
             assert_eq!(view.status.label(), "BAD");
             assert_eq!(health.last_error.as_deref(), Some(why));
             assert_eq!(health.consecutive_failures, 1);
-            let c = &s.eval.conditions[0];
+            let c = &s.release.eval.conditions[0];
             assert_eq!(c.state, CondState::Unknown, "fails closed: {why}");
             assert_eq!(c.why.as_deref(), Some(format!("prom: {why}").as_str()));
-            assert_eq!(s.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
+            assert_eq!(s.release.eval.verdict.kind, VerdictKind::NoGoUntilVerified);
             let reason = format!("Error rate unknown: prom: {why}");
             assert!(
-                s.eval.verdict.reasons.iter().any(|r| r.text == reason),
+                s.release
+                    .eval
+                    .verdict
+                    .reasons
+                    .iter()
+                    .any(|r| r.text == reason),
                 "the verdict points at the reason: {:?}",
-                s.eval.verdict.reasons
+                s.release.eval.verdict.reasons
             );
             assert!(
-                s.log
+                s.screen
+                    .log
                     .iter()
                     .any(|l| l.text == format!("source prom: {why}")),
                 "logged: {why}"
@@ -225,11 +232,12 @@ mod tests {
                 answer(0, 3, 10, vec![(ERROR_RATE, Reading::Number(0.01))]),
                 t(10),
             );
-            assert_eq!(s.eval.sources[0].status, SourceStatus::Ok, "{why}");
-            assert_eq!(s.sources[0].last_error, None);
-            assert_eq!(s.eval.conditions[0].state, CondState::Ok);
+            assert_eq!(s.release.eval.sources[0].status, SourceStatus::Ok, "{why}");
+            assert_eq!(s.release.sources[0].last_error, None);
+            assert_eq!(s.release.eval.conditions[0].state, CondState::Ok);
             assert!(
-                s.log
+                s.screen
+                    .log
                     .iter()
                     .any(|l| l.text == "source prom: values usable again")
             );
@@ -245,8 +253,11 @@ mod tests {
             answer(1, 1, 0, vec![(TRAFFIC, Reading::Text("on".into()))]),
             t(0),
         );
-        assert_eq!(s.eval.sources[1].status, SourceStatus::Unusable);
-        assert_eq!(s.sources[1].last_error.as_deref(), Some("not a number: on"));
+        assert_eq!(s.release.eval.sources[1].status, SourceStatus::Unusable);
+        assert_eq!(
+            s.release.sources[1].last_error.as_deref(),
+            Some("not a number: on")
+        );
         let (readings, why) = super::screen(&s, 1, vec![(7, Reading::Text("on".into()))]);
         assert_eq!(why, None, "a value nothing reads as a number");
         assert_eq!(readings, vec![(7, Reading::Text("on".into()))]);

@@ -22,7 +22,7 @@ pub struct VerifyModal {
 
 impl State {
     pub(super) fn open_verify(&mut self, now: DateTime<Utc>) {
-        if self.read_only {
+        if self.session.read_only {
             self.toast(
                 now,
                 LogLevel::Warn,
@@ -30,17 +30,17 @@ impl State {
             );
             return;
         }
-        let Some(u) = self.unresolved.first() else {
+        let Some(u) = self.release.unresolved.first() else {
             self.toast(now, LogLevel::Info, "no action's outcome is unknown");
             return;
         };
-        self.overlay = Overlay::Verify(Box::new(VerifyModal {
+        self.screen.overlay = Overlay::Verify(Box::new(VerifyModal {
             id: u.id.clone(),
             took_effect: None,
             input: String::new(),
             notice: None,
         }));
-        self.dirty = true;
+        self.screen.dirty = true;
     }
 
     /// Every key while the prompt is open comes here, as the keymap reads it for the prompt.
@@ -51,13 +51,13 @@ impl State {
         now: DateTime<Utc>,
         fx: &mut Vec<Effect>,
     ) {
-        let Overlay::Verify(modal) = &mut self.overlay else {
+        let Overlay::Verify(modal) = &mut self.screen.overlay else {
             return;
         };
-        self.dirty = true;
+        self.screen.dirty = true;
         match command {
             Some(Command::Cancel) => {
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.log(now, LogLevel::Info, "verification cancelled");
             }
             Some(Command::Down) => {
@@ -77,15 +77,15 @@ impl State {
     }
 
     pub(super) fn verify_paste(&mut self, text: &str) {
-        if let Overlay::Verify(modal) = &mut self.overlay {
+        if let Overlay::Verify(modal) = &mut self.screen.overlay {
             modal.input.push_str(&super::approve::clean_paste(text));
             modal.notice = None;
-            self.dirty = true;
+            self.screen.dirty = true;
         }
     }
 
     fn verify_confirm(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-        let Overlay::Verify(modal) = &mut self.overlay else {
+        let Overlay::Verify(modal) = &mut self.screen.overlay else {
             return;
         };
         let Some(took_effect) = modal.took_effect else {
@@ -100,9 +100,9 @@ impl State {
             }
         };
         let id = modal.id.clone();
-        self.overlay = Overlay::None;
+        self.screen.overlay = Overlay::None;
         // Settled meanwhile (by evidence, or followed from the journal): nothing left to record.
-        let Some(i) = self.unresolved.iter().position(|u| u.id == id) else {
+        let Some(i) = self.release.unresolved.iter().position(|u| u.id == id) else {
             self.toast(now, LogLevel::Info, "that action was settled meanwhile");
             return;
         };

@@ -79,7 +79,16 @@ impl Session {
     /// Every source has answered at least once (success or failure), and the history asked
     /// for at start has come back.
     pub fn all_answered(&self) -> bool {
-        self.state.sources.iter().all(|h| h.last_poll.is_some())
-            && !self.state.bake.as_ref().is_some_and(|b| b.is_asking())
+        self.state
+            .release
+            .sources
+            .iter()
+            .all(|h| h.last_poll.is_some())
+            && !self
+                .state
+                .release
+                .bake
+                .as_ref()
+                .is_some_and(|b| b.is_asking())
     }
 }

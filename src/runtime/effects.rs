@@ -107,10 +107,10 @@ impl Runner {
     /// what still runs (an action's request record is already on disk), and write everything
     /// queued before returning.
     pub fn stop(self, state: &mut State) {
-        if !state.quitting
+        if !state.session.quitting
             && let Some(w) = &self.writer
         {
-            state.quitting = true;
+            state.session.quitting = true;
             w.append(state.stopped_record(Utc::now()));
         }
         for t in self.tasks {

@@ -102,7 +102,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         }
         // Draw now if the frame budget allows (or input is waiting to be seen); otherwise
         // wait for the budget or the next message, whichever comes first.
-        let wait = if state.dirty {
+        let wait = if state.screen.dirty {
             let now = Instant::now();
             let gap = if urgent {
                 Duration::ZERO

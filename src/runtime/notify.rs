@@ -11,8 +11,8 @@ pub fn announce(state: &State, notice: &Notice, http: &reqwest::Client, tx: &Sen
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     let mut base = Vars::from_release(&state.setup.release);
-    base.set("operator", state.context.operator.as_str());
-    base.set("verdict", state.eval.verdict.kind.label());
+    base.set("operator", state.session.context.operator.as_str());
+    base.set("verdict", state.release.eval.verdict.kind.label());
     let vars = notice_vars(&notice.message, &event, notice.stage.as_deref(), &base);
     let wanted = state
         .setup

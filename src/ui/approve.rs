@@ -80,7 +80,7 @@ pub fn title(state: &State, kind: ActionKind) -> String {
 
 /// Where the terminal cursor goes while the prompt is open.
 pub fn cursor(state: &State, theme: &Theme, area: Rect) -> Option<Position> {
-    let Overlay::Approve(modal) = &state.overlay else {
+    let Overlay::Approve(modal) = &state.screen.overlay else {
         return None;
     };
     let view = ApproveView {
@@ -182,7 +182,7 @@ impl ApproveView<'_> {
             let style = if t.color { t.bad } else { t.alert };
             rows.extend(hanging(t, t.sym.warn, &text, w, style, 0));
         }
-        for u in &self.state.unresolved {
+        for u in &self.state.release.unresolved {
             let text = format!(
                 "OUTCOME UNKNOWN: {} — sending again may do it twice",
                 self.state.unresolved_words(u)

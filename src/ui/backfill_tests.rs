@@ -17,7 +17,7 @@ fn gap() -> Span {
 /// The baking fixture after the history of a one-minute gap came back with `finding`.
 fn after(finding: Finding) -> State {
     let mut state = fixture::baking(false);
-    let b = state.bake.as_mut().unwrap();
+    let b = state.release.bake.as_mut().unwrap();
     b.unobserved = Some(gap());
     b.asked("prometheus");
     b.backfill(gap(), &finding, "prometheus", Duration::from_secs(1));

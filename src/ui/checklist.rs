@@ -31,7 +31,7 @@ impl ChecklistView<'_> {
         let t = self.theme;
         let mut lines = Vec::new();
         for (i, item) in self.state.setup.checklist.iter().enumerate() {
-            let tick = self.state.checklist.get(i).and_then(Option::as_ref);
+            let tick = self.state.release.checklist.get(i).and_then(Option::as_ref);
             let tier = self.tier(i);
             let (style, sym) = t.gate(
                 if tick.is_some() {
@@ -59,7 +59,7 @@ impl ChecklistView<'_> {
             lines.push(line);
         }
         lines.push(Line::default());
-        let hint = if self.state.read_only {
+        let hint = if self.state.session.read_only {
             "read-only: the checklist cannot be changed · Esc closes".to_string()
         } else {
             "↑/↓ move · Space ticks or unticks (journaled) · Esc closes".to_string()

@@ -21,7 +21,7 @@ pub struct Conditions<'a> {
 
 impl Conditions<'_> {
     pub fn rows(state: &State) -> usize {
-        state.eval.conditions.len().max(1)
+        state.release.eval.conditions.len().max(1)
     }
 }
 
@@ -30,7 +30,7 @@ const STATE_W: usize = 9;
 impl Widget for &Conditions<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, t) = (self.state, self.theme);
-        let statuses = &state.eval.conditions;
+        let statuses = &state.release.eval.conditions;
         let specs = &state.setup.conditions;
         let summary = counts(t, statuses.iter().map(|s| s.state));
         let inner = draw::inset(draw::titled(buf, area, t, "Stop conditions", summary));
@@ -92,7 +92,7 @@ impl Widget for &Conditions<'_> {
             } else {
                 " "
             };
-            let history: Vec<f64> = state.tracks.get(i).map_or_else(Vec::new, |tr| {
+            let history: Vec<f64> = state.release.tracks.get(i).map_or_else(Vec::new, |tr| {
                 let v: Vec<f64> = tr.history.values().collect();
                 v[v.len().saturating_sub(spark_w)..].to_vec()
             });

@@ -16,14 +16,14 @@ pub struct Footer<'a> {
 
 /// `at` on the cockpit's local clock, to the second.
 pub fn local_time(state: &State, at: DateTime<Utc>) -> String {
-    at.with_timezone(&state.local_offset)
+    at.with_timezone(&state.screen.local_offset)
         .format("%H:%M:%S")
         .to_string()
 }
 
 /// "⟳ promote in flight since 14:03:12", while an action waits for its outcome.
 pub fn in_flight(state: &State, t: &Theme) -> Option<Span<'static>> {
-    let f = state.in_flight.as_ref()?;
+    let f = state.session.in_flight.as_ref()?;
     let text = format!(
         "{} {} in flight since {}",
         t.sym.busy,
@@ -41,7 +41,7 @@ impl Widget for &Footer<'_> {
             spans.push(Span::styled(format!(" {key} "), t.key));
             spans.push(Span::raw(format!(" {what}  ")));
         }
-        if state.read_only {
+        if state.session.read_only {
             spans.push(Span::raw(" "));
             spans.push(Span::styled("read-only: actions disabled", t.warn));
         } else if let Some(busy) = in_flight(state, t) {

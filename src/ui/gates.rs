@@ -18,7 +18,7 @@ pub struct Gates<'a> {
 
 impl Gates<'_> {
     pub fn rows(state: &State) -> usize {
-        state.eval.gates.len().max(1)
+        state.release.eval.gates.len().max(1)
     }
 }
 
@@ -28,7 +28,7 @@ const TIER_W: usize = 6;
 impl Widget for &Gates<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, t) = (self.state, self.theme);
-        let gates = &state.eval.gates;
+        let gates = &state.release.eval.gates;
         let holding = gates.iter().filter(|g| g.state == GateState::Holds).count();
         let blocking = gates
             .iter()

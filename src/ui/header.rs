@@ -18,13 +18,13 @@ pub struct Header<'a> {
 impl Header<'_> {
     /// Rows below the banner that reasons and warnings would like.
     pub fn reason_lines(state: &State) -> usize {
-        let v = &state.eval.verdict;
+        let v = &state.release.eval.verdict;
         v.reasons.len().saturating_sub(1) + v.warnings.len()
     }
 
     /// Rows the header needs at the least: the title, the banner and a journal failure.
     pub fn base_height(state: &State) -> u16 {
-        2 + u16::from(state.journal_error.is_some())
+        2 + u16::from(state.session.journal_error.is_some())
     }
 }
 
@@ -35,7 +35,7 @@ impl Widget for &Header<'_> {
         title_line(self.state, self.theme, first, buf);
         let Some(banner) = rows.next() else { return };
         let extra: Vec<Rect> = rows.collect();
-        let journal = usize::from(self.state.journal_error.is_some());
+        let journal = usize::from(self.state.session.journal_error.is_some());
         let room = extra.len().saturating_sub(journal);
         let wanted = Header::reason_lines(self.state);
         verdict_banner(
@@ -46,7 +46,7 @@ impl Widget for &Header<'_> {
             buf,
         );
         let mut extra = extra.into_iter();
-        if let Some(err) = &self.state.journal_error
+        if let Some(err) = &self.state.session.journal_error
             && let Some(r) = extra.next()
         {
             let t = self.theme;
@@ -56,7 +56,7 @@ impl Widget for &Header<'_> {
             ]);
             super::fast::set_line(buf, r.x, r.y, &line, r.width);
         }
-        let v = &self.state.eval.verdict;
+        let v = &self.state.release.eval.verdict;
         let reasons = v.reasons.iter().skip(1).map(|r| (r, false));
         let warnings = v.warnings.iter().map(|r| (r, true));
         for ((reason, warning), r) in reasons.chain(warnings).zip(extra) {
@@ -71,11 +71,11 @@ fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
     let rel = &state.setup.release;
     let bold = ratatui::style::Style::new().add_modifier(Modifier::BOLD);
     let mut right = Vec::new();
-    if state.read_only {
+    if state.session.read_only {
         right.push(Span::styled(" READ-ONLY ", t.badge));
         right.push(Span::raw("  "));
     }
-    right.push(Span::raw(t.text(&state.eval.clock).into_owned()));
+    right.push(Span::raw(t.text(&state.release.eval.clock).into_owned()));
     right.push(Span::raw(" "));
     let right = Line::from(right);
     let room = (area.width as usize).saturating_sub(right.width() + 2);
@@ -104,7 +104,7 @@ fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// The verdict on a full-width coloured row, with its first reason.
 fn verdict_banner(state: &State, t: &Theme, area: Rect, hidden: usize, buf: &mut Buffer) {
-    let v = &state.eval.verdict;
+    let v = &state.release.eval.verdict;
     let (style, sym) = t.verdict(v.kind);
     buf.set_style(area, style);
     let word = format!(" {sym} {} ", v.kind.label());

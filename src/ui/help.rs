@@ -51,7 +51,7 @@ impl Help<'_> {
             let right = row.get(1).unwrap_or(&blank);
             lines.push(key_pair((&left.0, &left.1), (&right.0, &right.1)));
         }
-        let notes: &[&str] = if self.state.read_only {
+        let notes: &[&str] = if self.state.session.read_only {
             &["read-only: actions are disabled in this cockpit"]
         } else {
             &keymap::PROMPT_HELP

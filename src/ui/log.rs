@@ -16,7 +16,7 @@ pub struct Log<'a> {
 impl Widget for &Log<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, t) = (self.state, self.theme);
-        let offset = state.local_offset;
+        let offset = state.screen.local_offset;
         let zone = if offset.local_minus_utc() == 0 {
             "times in UTC".to_string()
         } else {
@@ -35,12 +35,13 @@ impl Widget for &Log<'_> {
             ))
         };
         let room = inner.height as usize;
-        if state.log.is_empty() {
+        if state.screen.log.is_empty() {
             draw::lines(buf, inner, &[Line::styled("nothing yet", t.dim)]);
             return;
         }
-        let skip = state.log.len().saturating_sub(room);
+        let skip = state.screen.log.len().saturating_sub(room);
         let lines: Vec<Line> = state
+            .screen
             .log
             .iter()
             .skip(skip)

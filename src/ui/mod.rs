@@ -1,5 +1,5 @@
 //! The screen: a pure function of the `State`. Everything that depends on time was computed by
-//! `update` into `state.eval`; nothing here reads a clock.
+//! `update` into `state.release.eval`; nothing here reads a clock.
 //!
 //! From the top: the header (release, verdict banner with its reasons, clock), the stage
 //! pipeline with the countdown, stop conditions, gates, sources, the event log, and the keys.
@@ -64,11 +64,11 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         dashboard(state, theme, area, buf);
     }
-    if let Some(toast) = &state.toast {
+    if let Some(toast) = &state.screen.toast {
         (&toast::ToastView { toast, theme }).render(area, buf);
     }
     let area = overlay_area(area);
-    match &state.overlay {
+    match &state.screen.overlay {
         Overlay::None => {}
         Overlay::Help => (&help::Help { state, theme }).render(area, buf),
         Overlay::Approve(modal) => (&approve::ApproveView {

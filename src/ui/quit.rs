@@ -18,7 +18,7 @@ pub struct ConfirmQuit<'a> {
 impl ConfirmQuit<'_> {
     fn lines(&self) -> Vec<Line<'static>> {
         let t = self.theme;
-        let what = match &self.state.in_flight {
+        let what = match &self.state.session.in_flight {
             Some(f) => format!(
                 "An action is in flight ({}, sent at {}).",
                 f.kind.name(&self.state.setup.actions),

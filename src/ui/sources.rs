@@ -34,9 +34,9 @@ impl Widget for &Sources<'_> {
         let specs = &state.setup.sources;
         let n = specs
             .len()
-            .min(state.sources.len())
-            .min(state.eval.sources.len());
-        let answering = state.eval.sources[..n]
+            .min(state.release.sources.len())
+            .min(state.release.eval.sources.len());
+        let answering = state.release.eval.sources[..n]
             .iter()
             .filter(|v| v.status == SourceStatus::Ok)
             .count();
@@ -73,13 +73,17 @@ impl Widget for &Sources<'_> {
             ));
         }
         let room = (inner.height as usize).saturating_sub(lines.len());
-        let attention: Vec<bool> = state.eval.sources[..n]
+        let attention: Vec<bool> = state.release.eval.sources[..n]
             .iter()
             .map(|v| v.status != SourceStatus::Ok)
             .collect();
         let (shown, hidden) = draw::pick_rows(&attention, room);
         for i in shown.iter().copied() {
-            let (spec, health, view) = (&specs[i], &state.sources[i], &state.eval.sources[i]);
+            let (spec, health, view) = (
+                &specs[i],
+                &state.release.sources[i],
+                &state.release.eval.sources[i],
+            );
             let (style, sym) = t.source(view.status);
             let age = if view.age == "never" {
                 "never ok".to_string()

@@ -40,7 +40,7 @@ impl Widget for &Stages<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (state, t) = (self.state, self.theme);
         let plan = &state.setup.plan;
-        let summary = match state.eval.current {
+        let summary = match state.release.eval.current {
             Some(i) => format!("stage {} of {}", i + 1, plan.stages.len()),
             None => format!("{} stages", plan.stages.len()),
         };
@@ -66,7 +66,7 @@ impl Widget for &Stages<'_> {
 /// Two rows of columns, one column per stage: the label, then symbol and state word.
 fn pipeline(state: &State, t: &Theme, labels: Rect, words: Rect, buf: &mut Buffer) {
     let stages = &state.setup.plan.stages;
-    let n = stages.len().min(state.eval.stages.len());
+    let n = stages.len().min(state.release.eval.stages.len());
     if n == 0 {
         return;
     }
@@ -74,18 +74,18 @@ fn pipeline(state: &State, t: &Theme, labels: Rect, words: Rect, buf: &mut Buffe
     let visible = n.min((total / MIN_COLUMN).max(1));
     let cw = total / visible;
     // With more stages than columns, keep the current one in view.
-    let focus = state
-        .eval
-        .current
-        .or_else(|| (state.eval.stages.iter()).position(|s| *s == StageState::RolledBack));
+    let focus =
+        state.release.eval.current.or_else(|| {
+            (state.release.eval.stages.iter()).position(|s| *s == StageState::RolledBack)
+        });
     let start = focus
         .map_or(0, |f| f.saturating_sub(visible / 2))
         .min(n - visible);
     for (col, i) in (start..start + visible).enumerate() {
         let x = labels.x + (col * cw) as u16;
         let w = cw.saturating_sub(1);
-        let current = state.eval.current == Some(i);
-        let st = state.eval.stages[i];
+        let current = state.release.eval.current == Some(i);
+        let st = state.release.eval.stages[i];
         let (style, sym) = t.stage(st);
         let mut label = stage_label(&stages[i]);
         if col == 0 && start > 0 {
@@ -132,11 +132,12 @@ fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
     let mut spans: Vec<Span> = Vec::new();
     let right = live_traffic(state, t);
     let current = state
+        .release
         .eval
         .current
-        .filter(|&i| i < stages.len() && i < state.eval.stages.len());
-    let (Some(i), Some(bake)) = (current, state.eval.bake.as_ref()) else {
-        let rolled = (state.eval.stages.iter()).position(|s| *s == StageState::RolledBack);
+        .filter(|&i| i < stages.len() && i < state.release.eval.stages.len());
+    let (Some(i), Some(bake)) = (current, state.release.eval.bake.as_ref()) else {
+        let rolled = (state.release.eval.stages.iter()).position(|s| *s == StageState::RolledBack);
         spans.push(match rolled.and_then(|i| stages.get(i)) {
             Some(stage) => Span::styled(
                 format!(
@@ -150,7 +151,7 @@ fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
         });
         return with_right(spans, right, w);
     };
-    let st = state.eval.stages[i];
+    let st = state.release.eval.stages[i];
     let (style, sym) = t.stage(st);
     let label = format!("{sym} {} {}", t.text(&stage_label(&stages[i])), st.label());
     let mut evidence: Vec<Span> = vec![Span::raw("  ")];
@@ -241,7 +242,7 @@ fn bar(t: &Theme, ratio: f64, w: usize) -> Vec<Span<'static>> {
 
 /// "live traffic 10%", or that it is unknown when a source should report it.
 fn live_traffic(state: &State, t: &Theme) -> Line<'static> {
-    match (&state.eval.observed, state.setup.observed_traffic) {
+    match (&state.release.eval.observed, state.setup.observed_traffic) {
         (Some(share), _) => Line::from(vec![
             Span::styled("live traffic ", t.dim),
             Span::styled(share.clone(), Style::new().add_modifier(Modifier::BOLD)),

@@ -263,14 +263,14 @@ fn read_only_says_actions_are_disabled() {
 fn at_80x24_every_condition_gate_and_source_is_on_screen() {
     let dashboards = all_states()
         .into_iter()
-        .filter(|(_, s)| s.overlay == Overlay::None && s.toast.is_none());
+        .filter(|(_, s)| s.screen.overlay == Overlay::None && s.screen.toast.is_none());
     for (name, state) in dashboards {
         let text = screen(&state, &color(), 80, 24);
         let setup = &state.setup;
         let names = (setup.conditions.iter().map(|c| c.label.as_str()))
             .chain(setup.gates.iter().map(|g| g.name.as_str()))
             .chain(setup.sources.iter().map(|s| s.name.as_str()))
-            .chain([state.eval.verdict.kind.label()]);
+            .chain([state.release.eval.verdict.kind.label()]);
         for needle in names {
             assert!(text.contains(needle), "{name}: {needle:?} missing\n{text}");
         }
@@ -287,11 +287,15 @@ fn a_cut_table_keeps_the_rows_that_need_attention() {
         let mut spec = state.setup.sources[1].clone();
         spec.name = format!("mirror-{n}");
         state.setup.sources.insert(0, spec);
-        state.sources.insert(0, state.sources[n + 1].clone());
         state
+            .release
+            .sources
+            .insert(0, state.release.sources[n + 1].clone());
+        state
+            .release
             .eval
             .sources
-            .insert(0, state.eval.sources[n + 1].clone());
+            .insert(0, state.release.eval.sources[n + 1].clone());
     }
     let text = screen(&state, &color(), 80, 24);
     assert!(text.contains("✗ DOWN  prometheus"), "{text}");

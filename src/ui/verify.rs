@@ -25,7 +25,7 @@ impl VerifyView<'_> {
         let (t, m, state) = (self.theme, self.modal, self.state);
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let mut lines = Vec::new();
-        if let Some(u) = state.unresolved.iter().find(|u| u.id == m.id) {
+        if let Some(u) = state.release.unresolved.iter().find(|u| u.id == m.id) {
             for text in wrap(&t.text(&state.unresolved_words(u)), w) {
                 lines.push(Line::styled(text, t.bad));
             }

@@ -302,10 +302,11 @@ async fn an_operator_cockpit_journals_the_gap_it_verified() {
         .expect("the checkpoint says it came from history");
     assert_eq!(backfilled.source, "prometheus");
     assert!(mark.verified_secs >= 66, "{mark:?}");
-    let bake = state.eval.bake.clone().unwrap();
+    let bake = state.release.eval.bake.clone().unwrap();
     assert!(bake.unobserved.is_none(), "{bake:?}");
     assert!(
         state
+            .screen
             .log
             .iter()
             .any(|l| l.text.contains("verified from prometheus history")),

@@ -45,7 +45,7 @@ impl Cockpit {
             read_only: false,
         };
         let (state, _) = boot.start(Utc::now());
-        let verdicts = vec![state.eval.verdict.kind];
+        let verdicts = vec![state.release.eval.verdict.kind];
         Cockpit {
             state,
             rx,
@@ -61,7 +61,7 @@ impl Cockpit {
                 Instant::now() < deadline,
                 "{what} did not happen; verdicts so far: {:?}, reasons now: {:?}",
                 self.verdicts,
-                self.state.eval.verdict.reasons
+                self.state.release.eval.verdict.reasons
             );
             let msg = match tokio::time::timeout(Duration::from_millis(250), self.rx.recv()).await {
                 Ok(Some(msg)) => msg,
@@ -69,7 +69,7 @@ impl Cockpit {
                 Err(_) => Msg::Tick,
             };
             update(&mut self.state, msg, Utc::now());
-            let kind = self.state.eval.verdict.kind;
+            let kind = self.state.release.eval.verdict.kind;
             if self.verdicts.last() != Some(&kind) {
                 self.verdicts.push(kind);
             }
@@ -78,7 +78,7 @@ impl Cockpit {
 }
 
 fn verdict_is(kind: VerdictKind) -> impl Fn(&State) -> bool {
-    move |s| s.eval.verdict.kind == kind
+    move |s| s.release.eval.verdict.kind == kind
 }
 
 /// `wanted` appears in `seen` in this order (other verdicts may come between).
@@ -113,6 +113,7 @@ async fn the_canary_bakes_goes_then_regresses_and_a_rollback_heals_it() {
     );
     let reasons: Vec<&str> = cockpit
         .state
+        .release
         .eval
         .verdict
         .reasons
@@ -153,14 +154,14 @@ async fn the_canary_bakes_goes_then_regresses_and_a_rollback_heals_it() {
 
     cockpit
         .run_until("the error rate recovering", |s| {
-            s.eval.conditions[0].state == CondState::Ok
-                && s.eval.conditions[2].state == CondState::Ok
+            s.release.eval.conditions[0].state == CondState::Ok
+                && s.release.eval.conditions[2].state == CondState::Ok
         })
         .await;
-    assert_ne!(cockpit.state.eval.verdict.kind, RollbackAdvised);
+    assert_ne!(cockpit.state.release.eval.verdict.kind, RollbackAdvised);
     cockpit
         .run_until("the flag showing the traffic gone", |s| {
-            s.observed.is_some_and(|(share, _)| share == 0.0)
+            s.release.observed.is_some_and(|(share, _)| share == 0.0)
         })
         .await;
 }

@@ -130,7 +130,7 @@ async fn an_alert_posted_to_alertmanager_blocks_the_release_until_silenced() {
         "the critical alert advises rollback and blocks promotes",
         |s| {
             verdict_is(VerdictKind::RollbackAdvised)(s)
-                && s.eval.conditions[0].state == CondState::Breached
+                && s.release.eval.conditions[0].state == CondState::Breached
                 && gate_is(
                     "No critical alert firing",
                     GateState::Fails,

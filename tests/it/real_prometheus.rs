@@ -222,8 +222,8 @@ async fn canary_metrics_from_a_real_prometheus_flip_the_verdict() {
 
     counters.lock().unwrap().behaviour = BROKEN;
     c.until("the regression advises rollback", |s| {
-        s.eval.conditions[0].state == CondState::Breached
-            && s.eval.conditions[1].state == CondState::Breached
+        s.release.eval.conditions[0].state == CondState::Breached
+            && s.release.eval.conditions[1].state == CondState::Breached
             && verdict_is(VerdictKind::RollbackAdvised)(s)
     })
     .await;

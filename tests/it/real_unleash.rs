@@ -40,7 +40,7 @@ fn config_text(path: &str) -> String {
 /// The latest reading of the observed traffic share.
 fn rollout(s: &State) -> Option<&Reading> {
     let sig = s.setup.observed_traffic?;
-    s.signals[sig].as_ref().map(|(_, r)| r)
+    s.release.signals[sig].as_ref().map(|(_, r)| r)
 }
 
 fn rollout_is(v: f64) -> impl Fn(&State) -> bool {
@@ -137,7 +137,11 @@ async fn promote_and_rollback_from_the_ready_made_config_move_the_real_flag() {
         |s| {
             rollout_is(5.0)(s)
                 && gate_is("Release flag on", GateState::Holds, "true")(s)
-                && s.eval.gates.iter().all(|g| g.state == GateState::Holds)
+                && s.release
+                    .eval
+                    .gates
+                    .iter()
+                    .all(|g| g.state == GateState::Holds)
         },
     )
     .await;

@@ -179,8 +179,8 @@ expect = [0]
 
     *behaviour.lock().unwrap() = BROKEN;
     c.until("the regression advises rollback", |s| {
-        s.eval.conditions[0].state == CondState::Breached
-            && s.eval.conditions[1].state == CondState::Breached
+        s.release.eval.conditions[0].state == CondState::Breached
+            && s.release.eval.conditions[1].state == CondState::Breached
             && verdict_is(VerdictKind::RollbackAdvised)(s)
     })
     .await;

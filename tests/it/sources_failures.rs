@@ -44,7 +44,7 @@ async fn fails_closed_and_recovers(
         unknown_because(cond, why),
     )
     .await;
-    let health = &c.state.sources[endpoint];
+    let health = &c.state.release.sources[endpoint];
     match source_error {
         Some(e) => {
             assert!(health.consecutive_failures >= 1, "{}", c.describe());
@@ -59,7 +59,7 @@ async fn fails_closed_and_recovers(
         None => {
             // The source answers, but its value cannot be used: the panel shows it failing
             // (BAD, not DOWN) with the reason, and the condition names the source.
-            let view = &c.state.eval.sources[endpoint];
+            let view = &c.state.release.eval.sources[endpoint];
             assert_eq!(view.status, SourceStatus::Unusable, "{}", c.describe());
             let shown = health.last_error.as_deref().unwrap_or_default();
             assert!(shown.contains(why), "the panel says why: {}", c.describe());
@@ -71,13 +71,13 @@ async fn fails_closed_and_recovers(
             );
         }
     }
-    let reasons = &c.state.eval.verdict.reasons;
+    let reasons = &c.state.release.eval.verdict.reasons;
     assert!(!reasons.is_empty(), "NO-GO says what is missing");
 
     server.set(endpoint, Answer::Good);
     c.until(&format!("recovery after {bad:?}"), healthy).await;
-    assert_eq!(c.state.sources[endpoint].last_error, None);
-    assert_eq!(c.state.sources[endpoint].consecutive_failures, 0);
+    assert_eq!(c.state.release.sources[endpoint].last_error, None);
+    assert_eq!(c.state.release.sources[endpoint].consecutive_failures, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,7 +94,7 @@ async fn connection_refused_until_the_server_starts() {
     })
     .await;
     assert_eq!(
-        c.state.sources[API].last_error.as_deref(),
+        c.state.release.sources[API].last_error.as_deref(),
         Some("connection refused")
     );
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
@@ -235,13 +235,13 @@ async fn values_written_as_strings() {
     let mut c = Cockpit::start(setup(&url));
     server.set(API, Answer::Raw(200, json, r#"{"data":{"rate":"0.02"}}"#));
     c.until("\"0.02\" read as 0.02", |s| {
-        ok(API_RATE)(s) && s.eval.conditions[API_RATE].value == Some(0.02)
+        ok(API_RATE)(s) && s.release.eval.conditions[API_RATE].value == Some(0.02)
     })
     .await;
     server.set(API, Answer::Raw(200, json, r#"{"data":{"rate":"0.09"}}"#));
     c.until("\"0.09\" breaches like 0.09", |s| {
-        s.eval.conditions[API_RATE].state == CondState::Breached
-            && s.eval.verdict.kind == VerdictKind::RollbackAdvised
+        s.release.eval.conditions[API_RATE].state == CondState::Breached
+            && s.release.eval.verdict.kind == VerdictKind::RollbackAdvised
     })
     .await;
     drop(c);
@@ -325,7 +325,7 @@ async fn a_flapping_source_is_never_shown_healthy_after_a_failed_poll() {
             }
         }
         assert!(
-            c.state.sources[API].consecutive_failures <= 1,
+            c.state.release.sources[API].consecutive_failures <= 1,
             "failures alternate with successes"
         );
     }
@@ -341,7 +341,7 @@ async fn a_source_down_for_many_polls_recovers_after_its_backoff() {
     c.until("a healthy start", healthy).await;
     server.set(PROM, Answer::Raw(502, "text/plain", "bad gateway"));
     c.until("five failures in a row", |s| {
-        s.sources[PROM].consecutive_failures >= 5
+        s.release.sources[PROM].consecutive_failures >= 5
     })
     .await;
     assert!(
@@ -353,6 +353,7 @@ async fn a_source_down_for_many_polls_recovers_after_its_backoff() {
     c.until("recovery", healthy).await;
     assert!(
         c.state
+            .screen
             .log
             .iter()
             .any(|l| l.text == "source prometheus: answering again"),
@@ -378,7 +379,7 @@ async fn a_jq_program_that_runs_too_long_is_cut_off_and_the_cockpit_goes_on() {
     .await;
     c.until("the other source goes on", ok(CANARY)).await;
     assert_eq!(
-        c.state.sources[API].last_error.as_deref(),
+        c.state.release.sources[API].last_error.as_deref(),
         Some("jq program still running after 300ms")
     );
 }

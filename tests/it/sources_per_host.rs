@@ -52,7 +52,8 @@ fn setup(healthy: &str, hanging: &str) -> gonogo::setup::Setup {
 }
 
 fn headline(s: &State) -> String {
-    s.eval
+    s.release
+        .eval
         .verdict
         .reasons
         .first()
@@ -88,7 +89,7 @@ async fn a_hanging_host_does_not_starve_a_healthy_one() {
         }
         let s = &c.state;
         assert!(
-            ok(API_RATE)(s) && s.eval.sources[API].status == SourceStatus::Ok,
+            ok(API_RATE)(s) && s.release.eval.sources[API].status == SourceStatus::Ok,
             "the healthy source stays fresh beside the hanging one: {}",
             c.describe()
         );

@@ -27,7 +27,7 @@ const GITLAB_OTHER_SHA: &str = "a91957a858320c0e17f3a0eca7cfacbff50ea29a";
 /// The latest poll error of the source named `name`, as the sources panel shows it.
 fn last_error<'a>(s: &'a gonogo::app::State, name: &str) -> Option<&'a str> {
     let i = s.setup.sources.iter().position(|x| x.name == name)?;
-    s.sources[i].last_error.as_deref()
+    s.release.sources[i].last_error.as_deref()
 }
 
 fn header(seen: &providers::Seen, name: &str) -> String {
@@ -142,8 +142,8 @@ async fn unleash_flag_state_gates_and_its_rollout_is_the_live_stage() {
     let mut c = Cockpit::start(setup);
     c.until("5% is the canary, baking", |s| {
         verdict_is(VerdictKind::Hold)(s)
-            && s.eval.current == Some(0)
-            && s.eval.observed.as_deref() == Some("5%")
+            && s.release.eval.current == Some(0)
+            && s.release.eval.observed.as_deref() == Some("5%")
             && gate_is("Release flag on", GateState::Holds, "true")(s)
     })
     .await;
@@ -152,7 +152,8 @@ async fn unleash_flag_state_gates_and_its_rollout_is_the_live_stage() {
     server.answer(env, "unleash-rollout-25.json");
     c.until("drift is NO-GO", |s| {
         verdict_is(VerdictKind::NoGoUntilVerified)(s)
-            && s.eval
+            && s.release
+                .eval
                 .verdict
                 .reasons
                 .iter()
@@ -191,13 +192,14 @@ async fn launchdarkly_flag_state_gates_and_its_rollout_is_the_live_stage() {
     let mut c = Cockpit::start(setup);
     c.until("5% is the canary, baking", |s| {
         verdict_is(VerdictKind::Hold)(s)
-            && s.eval.observed.as_deref() == Some("5%")
+            && s.release.eval.observed.as_deref() == Some("5%")
             && gate_is("Release flag on", GateState::Holds, "true")(s)
     })
     .await;
     server.answer(flag, "launchdarkly-rollout-25.json");
     c.until("drift is NO-GO", |s| {
-        s.eval
+        s.release
+            .eval
             .verdict
             .reasons
             .iter()
@@ -207,7 +209,8 @@ async fn launchdarkly_flag_state_gates_and_its_rollout_is_the_live_stage() {
     // The published example as it is: a 60/40 rollout, which no stage of the plan is.
     server.answer(flag, "launchdarkly-flag-docs.json");
     c.until("60% is drift too", |s| {
-        s.eval
+        s.release
+            .eval
             .verdict
             .reasons
             .iter()
@@ -273,7 +276,7 @@ async fn alertmanager_firing_alerts_stop_the_release_and_silenced_ones_do_not() 
     server.answer(alerts, "alertmanager-firing.json");
     c.until("a firing critical alert advises rollback", |s| {
         verdict_is(VerdictKind::RollbackAdvised)(s)
-            && s.eval.conditions[0].state == CondState::Breached
+            && s.release.eval.conditions[0].state == CondState::Breached
             && gate_is(
                 "No critical alert firing",
                 GateState::Fails,
@@ -364,7 +367,7 @@ async fn buildkite_through_http_with_an_error_inside_a_200() {
     let said = "buildkite: error in response: no build for this commit yet";
     c.until("no build yet is the source's error", |s| {
         gate_is(gate, GateState::Unknown, said)(s)
-            && s.sources[0].last_error.as_deref()
+            && s.release.sources[0].last_error.as_deref()
                 == Some("error in response: no build for this commit yet")
     })
     .await;

@@ -31,7 +31,7 @@ fn header(seen: &providers::Seen, name: &str) -> String {
 /// The latest poll error of the source named `name`, as the sources panel shows it.
 fn last_error<'a>(s: &'a gonogo::app::State, name: &str) -> Option<&'a str> {
     let i = s.setup.sources.iter().position(|x| x.name == name)?;
-    s.sources[i].last_error.as_deref()
+    s.release.sources[i].last_error.as_deref()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

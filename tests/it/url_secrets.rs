@@ -204,7 +204,7 @@ async fn a_url_that_got_in_anyway_is_never_drawn_logged_or_journaled_with_its_se
         "the request summary is journaled:\n{on_disk}"
     );
     assert_no_secret("the journal", &on_disk);
-    let log: Vec<String> = state.log.iter().map(|l| l.text.clone()).collect();
+    let log: Vec<String> = state.screen.log.iter().map(|l| l.text.clone()).collect();
     assert_no_secret("the event log", &log.join("\n"));
     assert_no_secret("the screen after the outcome", &screen(&state));
 }

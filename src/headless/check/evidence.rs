@@ -200,12 +200,12 @@ fn reason(r: &Reason) -> ReasonJson {
 /// The evidence of a state evaluated at `now`. A source that never answered within `wait` is a
 /// timeout: the verdict is at best NO-GO UNTIL VERIFIED, with the source named as a reason.
 pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Duration) -> Evidence {
-    let eval = &state.eval;
+    let eval = &state.release.eval;
     let setup = &state.setup;
     let timed_out: Vec<ReasonJson> = setup
         .sources
         .iter()
-        .zip(&state.sources)
+        .zip(&state.release.sources)
         .filter(|(_, h)| h.last_poll.is_none())
         .map(|(spec, _)| ReasonJson {
             text: format!(
@@ -229,7 +229,7 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             reasons.splice(0..0, timed_out);
         }
     }
-    let stage = state.position.map(|p| {
+    let stage = state.release.position.map(|p| {
         let s = &setup.plan.stages[p.stage];
         // Only the live entry has a bake; nothing is verified of a rolled-back one.
         let bake = eval.bake.as_ref();
@@ -274,7 +274,7 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
         reasons,
         warnings: eval.verdict.warnings.iter().map(reason).collect(),
         stage,
-        observed_traffic: state.observed.map(|(share, _)| share),
+        observed_traffic: state.release.observed.map(|(share, _)| share),
         stages: setup
             .plan
             .stages
@@ -322,7 +322,7 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
         sources: setup
             .sources
             .iter()
-            .zip(&state.sources)
+            .zip(&state.release.sources)
             .zip(&eval.sources)
             .map(|((spec, h), view)| SourceJson {
                 name: spec.name.clone(),

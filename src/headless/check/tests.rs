@@ -89,7 +89,7 @@ fn every_source_answering_a_baked_last_stage_is_complete() {
 #[test]
 fn a_silent_source_keeps_the_verdict_at_no_go_even_when_nothing_reads_it() {
     let (state, now) = state_with_silent("extra");
-    assert_eq!(state.eval.verdict.kind, VerdictKind::Complete);
+    assert_eq!(state.release.eval.verdict.kind, VerdictKind::Complete);
     let e = from_state(&state, now, Duration::from_secs(5), Duration::from_secs(5));
     assert_eq!(e.verdict, "NO-GO UNTIL VERIFIED");
     assert_eq!(e.exit_code, 4);
@@ -119,7 +119,7 @@ fn the_bake_shows_its_verified_time_and_why_it_is_paused() {
     );
     assert_eq!(stage.bake_paused, None);
     // Nothing journaled for this entry: an hour since the entry, none of it proven.
-    state.bake = None;
+    state.release.bake = None;
     crate::app::resume_from_journal(&mut state, &[], now);
     let e = from_state(&state, now, Duration::ZERO, Duration::from_secs(5));
     assert_eq!(e.verdict, "HOLD", "{:?}", e.reasons);

@@ -33,7 +33,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
         format: options.format,
     };
     let s = &session.state;
-    let verdict = s.eval.verdict.kind.label();
+    let verdict = s.release.eval.verdict.kind.label();
     let start = Line {
         ts: Utc::now(),
         level: LogLevel::Info,
@@ -53,6 +53,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
     // The app's own start entry speaks of a cockpit; the line above says what runs.
     let start_entries: Vec<_> = session
         .state
+        .screen
         .log
         .drain(..)
         .filter(|e| e.kind != Kind::Started)
@@ -66,7 +67,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
 
     let sigs = tokio::spawn(signals.forward(session.tx.clone()));
     let ticks = tokio::spawn(crate::clock::tick(session.tx.clone()));
-    let ctx = session.state.context.clone();
+    let ctx = session.state.session.context.clone();
     let same = move |r: &Record| {
         r.context.release == ctx.release
             && r.context.version == ctx.version
@@ -78,23 +79,24 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
             break;
         };
         let tick = msg == Msg::Tick;
-        let before = session.state.eval.verdict.kind;
+        let before = session.state.release.eval.verdict.kind;
         let effects = session.feed(msg);
         quit = effects.iter().any(|e| matches!(e, Effect::Quit));
         let mut lines = Vec::new();
         if tick {
             let records: Vec<Record> = tail.poll().into_iter().filter(|r| same(r)).collect();
-            let verdict = session.state.eval.verdict.kind.label();
+            let verdict = session.state.release.eval.verdict.kind.label();
             lines.extend(records.iter().filter_map(|r| Line::from_record(r, verdict)));
             // The state follows the other cockpit too, so the verdict moves with its promotes.
             if !records.is_empty() {
                 session.feed(Msg::Journal(records));
             }
         }
-        let verdict = session.state.eval.verdict.kind;
+        let verdict = session.state.release.eval.verdict.kind;
         // Entries about journal records were printed above, with their own kinds.
         let entries = session
             .state
+            .screen
             .log
             .drain(..)
             .filter(|e| e.from_journal.is_none());
@@ -115,13 +117,13 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
 }
 
 fn reasons(session: &Session) -> Vec<String> {
-    let v = &session.state.eval.verdict;
+    let v = &session.state.release.eval.verdict;
     v.reasons.iter().map(|r| r.text.clone()).collect()
 }
 
 /// The verdict as it stands, for the top of the log.
 fn verdict_line(session: &Session, now: chrono::DateTime<Utc>) -> Line {
-    let v = &session.state.eval.verdict;
+    let v = &session.state.release.eval.verdict;
     let why = v
         .reasons
         .first()

@@ -43,10 +43,13 @@ pub fn pods_picked(c: &super::cockpit::Cockpit, source: &str) {
         .position(|s| s.name == source)
         .unwrap();
     assert_eq!(
-        c.state.eval.sources[i].status,
+        c.state.release.eval.sources[i].status,
         gonogo::app::SourceStatus::Unusable
     );
-    let shown = c.state.sources[i].last_error.clone().unwrap_or_default();
+    let shown = c.state.release.sources[i]
+        .last_error
+        .clone()
+        .unwrap_or_default();
     assert!(
         shown.contains(" unusable: Per pod needs a choice: 2 series match:"),
         "{shown}"

@@ -104,11 +104,12 @@ impl Cockpit {
     }
 
     pub fn condition(&self, i: usize) -> &ConditionStatus {
-        &self.state.eval.conditions[i]
+        &self.state.release.eval.conditions[i]
     }
 
     pub fn gate(&self, name: &str) -> &GateResult {
         self.state
+            .release
             .eval
             .gates
             .iter()
@@ -117,12 +118,12 @@ impl Cockpit {
     }
 
     pub fn verdict(&self) -> VerdictKind {
-        self.state.eval.verdict.kind
+        self.state.release.eval.verdict.kind
     }
 
     /// The verdict, its reasons, conditions, gates and sources, for a failure message.
     pub fn describe(&self) -> String {
-        let e = &self.state.eval;
+        let e = &self.state.release.eval;
         let reasons: Vec<&str> = e.verdict.reasons.iter().map(|r| r.text.as_str()).collect();
         let conditions: Vec<String> = self
             .state
@@ -142,7 +143,7 @@ impl Cockpit {
             .setup
             .sources
             .iter()
-            .zip(&self.state.sources)
+            .zip(&self.state.release.sources)
             .map(|(s, h)| {
                 format!(
                     "{}: failures {} error {:?}",
@@ -160,16 +161,16 @@ impl Cockpit {
 /// Condition `i` is unknown and says why, and the verdict fails closed.
 pub fn unknown_because(i: usize, why: &str) -> impl Fn(&State) -> bool + '_ {
     move |s| {
-        let c = &s.eval.conditions[i];
+        let c = &s.release.eval.conditions[i];
         c.state == CondState::Unknown
             && c.why.as_deref().is_some_and(|w| w.contains(why))
-            && s.eval.verdict.kind == VerdictKind::NoGoUntilVerified
+            && s.release.eval.verdict.kind == VerdictKind::NoGoUntilVerified
     }
 }
 
 /// Condition `i` has a value and is OK.
 pub fn ok(i: usize) -> impl Fn(&State) -> bool {
-    move |s| s.eval.conditions[i].state == CondState::Ok
+    move |s| s.release.eval.conditions[i].state == CondState::Ok
 }
 
 /// Gate `name` is in `state` and its evidence says `evidence`.
@@ -179,7 +180,8 @@ pub fn gate_is<'a>(
     evidence: &'a str,
 ) -> impl Fn(&State) -> bool + 'a {
     move |s| {
-        s.eval
+        s.release
+            .eval
             .gates
             .iter()
             .any(|g| g.name == name && g.state == state && g.evidence.contains(evidence))
@@ -187,5 +189,5 @@ pub fn gate_is<'a>(
 }
 
 pub fn verdict_is(kind: VerdictKind) -> impl Fn(&State) -> bool {
-    move |s| s.eval.verdict.kind == kind
+    move |s| s.release.eval.verdict.kind == kind
 }

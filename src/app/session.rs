@@ -1,0 +1,38 @@
+//! This cockpit's run: who runs it, what it may do, and what it has under way. It starts fresh
+//! with every run and is not shared with other cockpits on the same release.
+
+use super::approve::InFlight;
+use crate::core::record::Context;
+
+/// This run of the cockpit, apart from the release it watches and from how it is drawn.
+/// Configurable keys and automation put their per-run settings here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Who runs this cockpit and where, put on every record it journals.
+    pub context: Context,
+    /// An observer: it watches and journals its start and stop, and sends no action.
+    pub read_only: bool,
+    pub quitting: bool,
+    /// The action sent and not yet answered; another is refused meanwhile. Here, not in the
+    /// release, because only this run waits for its answer; once the journal holds it unanswered
+    /// it becomes the release's `unresolved`.
+    pub in_flight: Option<InFlight>,
+    /// Numbers the action ids of this session.
+    pub action_counter: u64,
+    /// The last journal write failed: shown until one succeeds. Here, not on the screen,
+    /// because it is a fact about this run's writes, whoever shows it.
+    pub journal_error: Option<String>,
+}
+
+impl Session {
+    pub(super) fn new(context: Context, read_only: bool) -> Self {
+        Session {
+            context,
+            read_only,
+            quitting: false,
+            in_flight: None,
+            action_counter: 0,
+            journal_error: None,
+        }
+    }
+}
