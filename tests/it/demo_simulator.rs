@@ -1,11 +1,11 @@
 //! The demo end to end: the simulator over real HTTP, the real pollers, and the app's `update`
 //! deciding the verdict as the canary bakes, regresses and is rolled back.
 
-use chrono::{FixedOffset, Utc};
-use gonogo::app::{Boot, Msg, State, update};
+use crate::support::cockpit;
+use chrono::Utc;
+use gonogo::app::{Msg, State, update};
 use gonogo::core::condition::CondState;
 use gonogo::core::reading::{Outcome, Reading};
-use gonogo::core::record::Context;
 use gonogo::core::verdict::VerdictKind;
 use gonogo::demo::{Scenario, Simulator};
 use gonogo::setup::{Extract, Setup, SourceSpec};
@@ -29,22 +29,8 @@ struct Cockpit {
 
 impl Cockpit {
     fn new(setup: Setup, rx: Receiver<Msg>) -> Self {
-        let context = Context {
-            operator: setup.operator.clone(),
-            release: setup.release.name.clone(),
-            version: setup.release.version.clone(),
-            environment: setup.release.environment.clone(),
-            ..Default::default()
-        };
-        let utc = FixedOffset::east_opt(0).unwrap();
-        let boot = Boot {
-            setup,
-            context,
-            journal: &[],
-            local_offset: utc,
-            read_only: false,
-        };
-        let (state, _) = boot.start(Utc::now());
+        let context = cockpit::context(&setup);
+        let (state, _) = cockpit::start(setup, context);
         let verdicts = vec![state.release.eval.verdict.kind];
         Cockpit {
             state,

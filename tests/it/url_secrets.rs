@@ -3,8 +3,8 @@
 //! the real path: the Approve-Risk prompt, the dispatch that journals the request on disk, the
 //! webhook sent to a server on 127.0.0.1, the outcome in the event log.
 
-use chrono::{FixedOffset, Utc};
-use gonogo::app::{Boot, Effect, Key, Msg, State, update};
+use chrono::Utc;
+use gonogo::app::{Effect, Key, Msg, State, update};
 use gonogo::config;
 use gonogo::core::record::Context;
 use gonogo::journal::Journal;
@@ -132,15 +132,7 @@ async fn a_url_that_got_in_anyway_is_never_drawn_logged_or_journaled_with_its_se
         environment: "production".into(),
         ..Default::default()
     };
-    let utc = FixedOffset::east_opt(0).unwrap();
-    let boot = Boot {
-        setup,
-        context,
-        journal: &[],
-        local_offset: utc,
-        read_only: false,
-    };
-    let (mut state, mut effects) = boot.start(Utc::now());
+    let (mut state, mut effects) = crate::support::cockpit::start(setup, context);
 
     // The Approve-Risk prompt names the target host, not who signs in to it.
     effects.extend(update(&mut state, Msg::Key(Key::Char('r')), Utc::now()));

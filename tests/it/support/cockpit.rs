@@ -2,7 +2,7 @@
 //! what an operator would see, asserted with a generous deadline instead of sleeps.
 
 use chrono::{FixedOffset, Utc};
-use gonogo::app::{Boot, Msg, State, update};
+use gonogo::app::{Boot, Effect, Msg, State, update};
 use gonogo::core::condition::{CondState, ConditionStatus};
 use gonogo::core::gate::{GateResult, GateState};
 use gonogo::core::reading::Observation;
@@ -33,22 +33,8 @@ impl Cockpit {
     pub fn with_client(setup: Setup, client: SourceClient) -> Self {
         let (tx, rx) = tokio::sync::mpsc::channel(64);
         let pollers = spawn_pollers(&setup.sources, &client, tx);
-        let context = Context {
-            operator: setup.operator.clone(),
-            release: setup.release.name.clone(),
-            version: setup.release.version.clone(),
-            environment: setup.release.environment.clone(),
-            ..Default::default()
-        };
-        let utc = FixedOffset::east_opt(0).unwrap();
-        let boot = Boot {
-            setup,
-            context,
-            journal: &[],
-            local_offset: utc,
-            read_only: false,
-        };
-        let (state, _) = boot.start(Utc::now());
+        let context = context(&setup);
+        let (state, _) = start(setup, context);
         Cockpit {
             state,
             rx,
@@ -190,4 +176,28 @@ pub fn gate_is<'a>(
 
 pub fn verdict_is(kind: VerdictKind) -> impl Fn(&State) -> bool {
     move |s| s.release.eval.verdict.kind == kind
+}
+
+/// Who runs a test cockpit: the config's operator and release, no host name.
+pub fn context(setup: &Setup) -> Context {
+    Context {
+        operator: setup.operator.clone(),
+        release: setup.release.name.clone(),
+        version: setup.release.version.clone(),
+        environment: setup.release.environment.clone(),
+        ..Default::default()
+    }
+}
+
+/// A cockpit started now on an empty journal, its clock in UTC: its state and the effects
+/// its start asks for.
+pub fn start(setup: Setup, context: Context) -> (State, Vec<Effect>) {
+    let boot = Boot {
+        setup,
+        context,
+        journal: &[],
+        local_offset: FixedOffset::east_opt(0).unwrap(),
+        read_only: false,
+    };
+    boot.start(Utc::now())
 }
