@@ -31,17 +31,7 @@ fn every_provider_snippet_in_the_readme_loads() {
         .and_then(|s| s.split("## Reading the screen").next())
         .expect("the README has a Providers section");
     let prefix = "[release]\nname = \"checkout-api\"\nversion = \"2.14.0\"\nenvironment = \"production\"\ncommit = \"9f2c1ab\"\n[[stages]]\ntraffic = 100\nbake = \"1m\"\n";
-    let env: HashMap<String, String> = [
-        "PROMETHEUS_TOKEN",
-        "GITHUB_TOKEN",
-        "GITLAB_TOKEN",
-        "UNLEASH_TOKEN",
-        "LAUNCHDARKLY_TOKEN",
-        "JENKINS_TOKEN",
-    ]
-    .iter()
-    .map(|k| (k.to_string(), "token".to_string()))
-    .collect();
+    let env = crate::support::providers::secrets();
     let blocks: Vec<&str> = section
         .split("```toml\n")
         .skip(1)
