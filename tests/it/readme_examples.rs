@@ -38,6 +38,8 @@ fn every_provider_snippet_in_the_readme_loads() {
         "UNLEASH_TOKEN",
         "LAUNCHDARKLY_TOKEN",
         "JENKINS_TOKEN",
+        "DD_API_KEY",
+        "DD_APP_KEY",
     ]
     .iter()
     .map(|k| (k.to_string(), "token".to_string()))
