@@ -278,6 +278,7 @@ fn bad_datadog_config_says_which_key_and_what_was_expected() {
             "lookback = \"5m\"",
             "lookback = \"soon\"\nauth = { bearer = \"x\" }",
         )
+        .replace("{ env = \"DD_APP_KEY\" }", "\"0123456789abcdef\"")
         .replacen("max = 0.02\n", "max = 0.02\nselect = { host = \"a\" }\n", 1)
         .replacen(
             "query = \"p95:trace.http.request{service:checkout-api,version:2.14.0}\"",
@@ -295,7 +296,12 @@ fn bad_datadog_config_says_which_key_and_what_was_expected() {
         "`select` does not apply: source `datadog` is a datadog source — use `query`",
         "conditions[2].query",
         "a Datadog metrics query that gives one series",
+        "sources.datadog.headers.DD-APPLICATION-KEY: literal secret in the config file",
     ] {
         assert!(e.contains(want), "{want:?} not in:\n{e}");
     }
+    assert!(
+        !e.contains("0123456789abcdef"),
+        "a key is never shown:\n{e}"
+    );
 }
