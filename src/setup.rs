@@ -48,7 +48,7 @@ impl SourceKind {
 /// How a signal's value is taken from its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Extract {
-    /// A PromQL instant query; one request per signal.
+    /// A PromQL instant query (a datadog source: its metrics query); one request per signal.
     PromQuery(String),
     /// A JSON Pointer (RFC 6901) into the source's one response; `""` is the whole document.
     Pointer(String),

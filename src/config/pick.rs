@@ -1,7 +1,7 @@
 //! How a condition, gate or observed traffic takes its value from its source: `query` (with
-//! `select` or `aggregate`) for prometheus, `pointer` or `jq` for http, `field` for the others;
-//! `map` for any of them. Keys that do not fit the source's kind are reported, saying which
-//! to use instead.
+//! `select` or `aggregate`) for prometheus, `query` alone for datadog, `pointer` or `jq` for http,
+//! `field` for the others; `map` for any of them. Keys that do not fit the source's kind are
+//! reported, saying which to use instead.
 
 use super::checks::{Ctx, quoted};
 use super::path::KeyPath;
@@ -70,6 +70,7 @@ impl Ctx<'_> {
         let value = match values {
             Values::Query => self.prom(at, name, pick.query, pick.select, pick.aggregate, stray),
             Values::Json => self.json_pick(at, name, pick.pointer, pick.jq, stray),
+            Values::OwnQuery(what) => self.own_query(at, name, kind, what, pick.query, stray),
             Values::Fields(fields) => self.field(at, name, kind, fields, pick.field, stray),
         }?;
         Some(match pick.map {
@@ -125,6 +126,32 @@ impl Ctx<'_> {
                 aggregate,
             }
         })
+    }
+
+    /// A provider's own query (`Values::OwnQuery`), kept as a query text.
+    fn own_query(
+        &mut self,
+        at: &KeyPath,
+        name: &str,
+        kind: SourceKind,
+        what: &str,
+        query: Option<String>,
+        stray: bool,
+    ) -> Option<Extract> {
+        match query {
+            None if stray => None,
+            None => {
+                let expected = format!("{what} (source `{name}` is {} source)", a_kind(kind));
+                self.report.missing(&at.key("query"), expected);
+                None
+            }
+            Some(q) if q.trim().is_empty() => {
+                let expected = format!("{what} (not empty)");
+                self.report.invalid(&at.key("query"), quoted(&q), expected);
+                None
+            }
+            Some(q) => Some(Extract::PromQuery(q)),
+        }
     }
 
     fn json_pick(

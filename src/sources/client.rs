@@ -47,6 +47,8 @@ fn builder() -> reqwest::ClientBuilder {
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub status: reqwest::StatusCode,
+    /// The answer's headers (a rate limit's reset time, for one).
+    pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -200,6 +202,7 @@ impl SourceClient {
         }
         Ok(Fetched {
             status: response.status(),
+            headers: response.headers().clone(),
             body,
         })
     }

@@ -21,6 +21,7 @@ mod real_alertmanager;
 mod real_prometheus;
 mod real_unleash;
 mod real_victoriametrics;
+mod sources_datadog;
 mod sources_failures;
 mod sources_http;
 mod sources_per_host;

@@ -42,6 +42,17 @@ pub async fn get_json(
     Err(error)
 }
 
+/// When every one of a poll's requests failed without an answer to read (connection,
+/// timeout, HTTP error, not JSON), the first such error: the source is down or refuses, not
+/// its queries wrong. `None` when some answer came back, or nothing was asked.
+pub fn none_answered<T>(answers: &[Result<T, SourceError>]) -> Option<SourceError> {
+    let down: Option<Vec<&SourceError>> = answers
+        .iter()
+        .map(|a| a.as_ref().err().filter(|e| e.is_transport()))
+        .collect();
+    down?.first().map(|e| (*e).clone())
+}
+
 /// The message an error body carries, in one short line; `None` when it carries none.
 pub fn said(body: &[u8]) -> Option<String> {
     let doc: Value = serde_json::from_slice(body).ok()?;

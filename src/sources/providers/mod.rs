@@ -10,6 +10,7 @@
 
 pub mod alertmanager;
 mod answer;
+pub mod datadog;
 pub mod fields;
 mod flags;
 mod git;
@@ -43,6 +44,7 @@ pub const PROVIDERS: &[&Provider] = &[
     &gitlab::PROVIDER,
     &unleash::PROVIDER,
     &launchdarkly::PROVIDER,
+    &datadog::PROVIDER,
 ];
 
 /// The names of the providers' keys, in the order "unknown key — expected one of: …" lists
@@ -60,6 +62,7 @@ pub const KEY_ORDER: &[&str] = &[
     "flag",
     "environment",
     "required",
+    "lookback",
 ];
 
 /// One API a source can read.
@@ -167,6 +170,9 @@ pub enum Values {
     Query,
     /// One JSON document per poll, a value picked by `pointer` or `jq`.
     Json,
+    /// A query per signal that must answer one series (no `select` or `aggregate`: the query
+    /// aggregates itself); the text says what a query is, for config's messages.
+    OwnQuery(&'static str),
     /// The named fields the provider reads out of its answer (`field = "status"`).
     Fields(&'static [FieldDoc]),
 }
@@ -177,6 +183,7 @@ impl Values {
         match self {
             Values::Query => (&["query", "select", "aggregate"], "`query`"),
             Values::Json => (&["pointer", "jq"], "`pointer` or `jq`"),
+            Values::OwnQuery(_) => (&["query"], "`query`"),
             Values::Fields(_) => (&["field"], "`field`"),
         }
     }

@@ -22,6 +22,8 @@ pub fn secrets() -> HashMap<String, String> {
         "LAUNCHDARKLY_TOKEN",
         "JENKINS_TOKEN",
         "BUILDKITE_TOKEN",
+        "DD_API_KEY",
+        "DD_APP_KEY",
         "DEPLOY_HOOK_TOKEN",
     ]
     .into_iter()

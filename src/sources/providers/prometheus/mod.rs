@@ -92,14 +92,9 @@ pub async fn poll(client: &SourceClient, spec: &SourceSpec) -> Polled {
         &answers[i]
     };
 
-    let transport: Vec<&SourceError> = answers
-        .iter()
-        .filter_map(|a| a.as_ref().err())
-        .filter(|e| e.is_transport())
-        .collect();
-    if !answers.is_empty() && transport.len() == answers.len() {
+    if let Some(down) = super::answer::none_answered(&answers) {
         // Nothing came back at all: the source is down, not the queries wrong.
-        return Polled::failed(transport[0].clone());
+        return Polled::failed(down);
     }
 
     let readings: Vec<(SignalId, Reading)> = spec
