@@ -10,7 +10,9 @@
 
 pub mod alertmanager;
 mod answer;
+pub mod argo_rollouts;
 pub mod fields;
+pub mod flagger;
 mod flags;
 mod git;
 pub mod github_actions;
@@ -18,6 +20,7 @@ pub mod github_checks;
 pub mod gitlab;
 pub mod http;
 pub mod keys;
+mod kube;
 pub mod launchdarkly;
 pub mod prometheus;
 #[cfg(test)]
@@ -43,6 +46,8 @@ pub const PROVIDERS: &[&Provider] = &[
     &gitlab::PROVIDER,
     &unleash::PROVIDER,
     &launchdarkly::PROVIDER,
+    &argo_rollouts::PROVIDER,
+    &flagger::PROVIDER,
 ];
 
 /// The names of the providers' keys, in the order "unknown key — expected one of: …" lists
@@ -60,6 +65,8 @@ pub const KEY_ORDER: &[&str] = &[
     "flag",
     "environment",
     "required",
+    "namespace",
+    "name",
 ];
 
 /// One API a source can read.
