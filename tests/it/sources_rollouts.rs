@@ -285,3 +285,31 @@ async fn each_fails(
         );
     }
 }
+
+/// The ready-made configs ask the API server a pod reaches, for the object they name.
+#[test]
+fn the_ready_made_configs_ask_the_in_cluster_api_server() {
+    let account = ServiceAccount::new();
+    for (stem, want) in [
+        (
+            "argo-rollouts",
+            "https://kubernetes.default.svc/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/checkout-api",
+        ),
+        (
+            "flagger",
+            "https://kubernetes.default.svc/apis/flagger.app/v1beta1/namespaces/shop/canaries/checkout-api",
+        ),
+    ] {
+        let text = crate::support::providers::provider_config(stem);
+        let env = crate::support::providers::secrets();
+        let setup = config::load_with_env(&account.stand_in(&text), stem, &env).unwrap();
+        let source = &setup.sources[0];
+        assert_eq!(source.url, want);
+        assert!(source.tls.is_some(), "{stem}: the cluster's CA");
+        let auth = source.headers.iter().find(|(h, _)| h == "Authorization");
+        assert_eq!(
+            auth.map(|(_, v)| v.expose().to_string()),
+            Some(format!("Bearer {TOKEN}"))
+        );
+    }
+}
