@@ -6,6 +6,12 @@
 //! and the cluster's CA (`tls = { ca = "…/serviceaccount/ca.crt" }`), through the secret
 //! references and TLS settings every source has.
 //!
+//! The token is read when the config loads, as every `{ file = … }` secret is, not on each
+//! poll. The kubelet rotates a projected token's file; API servers by default keep the token
+//! first mounted valid far longer (`--service-account-extend-token-expiration`), but where
+//! they do not, a session that outlives it reads HTTP 401 — unknown, never healthy — until
+//! gonogo is started again.
+//!
 //! The API server refuses with a `Status` object (`{"kind": "Status", "message": …,
 //! "reason": "NotFound", "code": 404}`), whose message the shared error reading shows. An
 //! answer that is not the object asked (another kind, name or namespace), or one the
