@@ -26,7 +26,7 @@ const CANARIES: &str = "/apis/flagger.app/v1beta1/namespaces";
 
 /// A release reading `kind`'s object `namespace`/`name` from `server`, the in-cluster way;
 /// its weight is the observed stage and each other field has a gate.
-fn setup(account: &ServiceAccount, server: &ApiServer, kind: &str, at: (&str, &str)) -> Setup {
+fn setup_of(account: &ServiceAccount, server: &ApiServer, kind: &str, at: (&str, &str)) -> Setup {
     let gates: &[(&str, &str)] = match kind {
         "argo-rollouts" => &[
             ("step", "0"),
@@ -94,17 +94,36 @@ fn number(n: f64) -> Reading {
     Reading::Number(n)
 }
 
-#[tokio::test]
-async fn a_rollout_is_read_with_the_token_from_its_file_over_the_clusters_ca() {
+/// The published `canary-demo` Rollout served by an API server, and a release reading it.
+struct Demo {
+    account: ServiceAccount,
+    server: ApiServer,
+    path: String,
+    setup: Setup,
+}
+
+const DEMO: (&str, &str) = ("jesse-test", "canary-demo");
+
+async fn demo() -> Demo {
     let account = ServiceAccount::new();
     let server = ApiServer::start(&account).await;
-    let at = ("jesse-test", "canary-demo");
-    let path = format!("{ROLLOUTS}/jesse-test/rollouts/canary-demo");
+    let path = format!("{ROLLOUTS}/{}/rollouts/{}", DEMO.0, DEMO.1);
     let canary = fixture("argo_rollouts", "argo-rollout-canary.json");
     server.answer(&path, 200, &canary.to_string());
-    let got = fields(&setup(&account, &server, "argo-rollouts", at))
-        .await
-        .unwrap();
+    let setup = setup_of(&account, &server, "argo-rollouts", DEMO);
+    Demo {
+        account,
+        server,
+        path,
+        setup,
+    }
+}
+
+#[tokio::test]
+async fn a_rollout_is_read_with_the_token_from_its_file_over_the_clusters_ca() {
+    let demo = demo().await;
+    let (server, path) = (&demo.server, &demo.path);
+    let got = fields(&demo.setup).await.unwrap();
     assert_eq!(got["weight"], number(20.0));
     assert_eq!(got["step"], number(0.0));
     assert_eq!(got["aborted"], Reading::Bool(false));
@@ -112,7 +131,7 @@ async fn a_rollout_is_read_with_the_token_from_its_file_over_the_clusters_ca() {
     assert!(matches!(got["phase"], Reading::Missing(_)), "{got:?}");
     let seen = server.seen.0.lock().unwrap();
     let (asked, headers, _) = seen.last().unwrap();
-    assert_eq!(asked, &path);
+    assert_eq!(asked, path);
     assert_eq!(headers["authorization"], format!("Bearer {TOKEN}").as_str());
 }
 
@@ -139,7 +158,7 @@ async fn the_published_rollouts_read_their_weight_phase_and_abort() {
     ] {
         let path = format!("{ROLLOUTS}/{}/rollouts/{}", at.0, at.1);
         server.answer(&path, 200, &fixture("argo_rollouts", file).to_string());
-        let got = fields(&setup(&account, &server, "argo-rollouts", at))
+        let got = fields(&setup_of(&account, &server, "argo-rollouts", at))
             .await
             .unwrap();
         assert_eq!(got["weight"], number(weight), "{file}");
@@ -153,11 +172,12 @@ async fn the_published_rollouts_read_their_weight_phase_and_abort() {
 
 #[tokio::test]
 async fn every_bad_answer_about_a_rollout_is_unknown() {
-    let account = ServiceAccount::new();
-    let server = ApiServer::start(&account).await;
-    let at = ("jesse-test", "canary-demo");
-    let path = format!("{ROLLOUTS}/jesse-test/rollouts/canary-demo");
-    let setup = setup(&account, &server, "argo-rollouts", at);
+    let Demo {
+        account: _files, // kept until the end: the token file is read on each poll
+        server,
+        path,
+        setup,
+    } = demo().await;
     let canary = fixture("argo_rollouts", "argo-rollout-canary.json");
     let mut other = canary.clone();
     other["metadata"]["name"] = json!("canary-demo-weights");
@@ -182,27 +202,46 @@ async fn every_bad_answer_about_a_rollout_is_unknown() {
 
 #[tokio::test]
 async fn a_wrong_token_or_an_untrusted_server_reads_nothing() {
-    let account = ServiceAccount::new();
-    let server = ApiServer::start(&account).await;
-    let at = ("jesse-test", "canary-demo");
-    let path = format!("{ROLLOUTS}/jesse-test/rollouts/canary-demo");
-    server.answer(
-        &path,
-        200,
-        &fixture("argo_rollouts", "argo-rollout-canary.json").to_string(),
-    );
+    let Demo {
+        account,
+        server,
+        setup,
+        ..
+    } = demo().await;
     std::fs::write(account.path().join("token"), "rotated-away\n").unwrap();
-    let why = fields(&setup(&account, &server, "argo-rollouts", at))
-        .await
-        .unwrap_err();
+    let why = fields(&setup).await.unwrap_err();
     assert!(why.starts_with("HTTP 401"), "{why}");
     // Another cluster's CA does not vouch for this server.
     let other = ServiceAccount::new();
     std::fs::write(other.path().join("token"), format!("{TOKEN}\n")).unwrap();
-    let why = fields(&setup(&other, &server, "argo-rollouts", at))
+    let why = fields(&setup_of(&other, &server, "argo-rollouts", DEMO))
         .await
         .unwrap_err();
     assert!(why.starts_with("TLS:"), "{why}");
+}
+
+/// Kubernetes rotates a projected token's file under a running pod: each poll sends what the
+/// file holds then, and a file gone fails the poll.
+#[tokio::test]
+async fn a_rotated_token_is_read_again_on_the_next_poll() {
+    let Demo {
+        account,
+        server,
+        setup,
+        ..
+    } = demo().await;
+    assert!(fields(&setup).await.is_ok());
+    let rotated = "eyJhbGciOiJSUzI1NiJ9.rotated-token";
+    std::fs::write(account.path().join("token"), format!("{rotated}\n")).unwrap();
+    server.accept(rotated);
+    let got = fields(&setup).await.unwrap();
+    assert_eq!(got["weight"], number(20.0));
+    let sent = server.seen.0.lock().unwrap().last().unwrap().1.clone();
+    assert_eq!(sent["authorization"], format!("Bearer {rotated}").as_str());
+    std::fs::remove_file(account.path().join("token")).unwrap();
+    let why = fields(&setup).await.unwrap_err();
+    assert!(why.contains("cannot read secret file"), "{why}");
+    assert!(!why.contains(rotated), "{why}");
 }
 
 #[tokio::test]
@@ -211,7 +250,7 @@ async fn a_canary_is_read_and_its_bad_answers_are_unknown() {
     let server = ApiServer::start(&account).await;
     let at = ("test", "podinfo");
     let path = format!("{CANARIES}/test/canaries/podinfo");
-    let setup = setup(&account, &server, "flagger", at);
+    let setup = setup_of(&account, &server, "flagger", at);
     let progressing = fixture("flagger", "flagger-progressing.json");
     server.answer(&path, 200, &progressing.to_string());
     let got = fields(&setup).await.unwrap();

@@ -6,21 +6,23 @@
 //! and the cluster's CA (`tls = { ca = "…/serviceaccount/ca.crt" }`), through the secret
 //! references and TLS settings every source has.
 //!
-//! The token is read when the config loads, as every `{ file = … }` secret is, not on each
-//! poll. The kubelet rotates a projected token's file; API servers by default keep the token
-//! first mounted valid far longer (`--service-account-extend-token-expiration`), but where
-//! they do not, a session that outlives it reads HTTP 401 — unknown, never healthy — until
-//! gonogo is started again.
+//! The kubelet rotates a projected token's file under a running pod, so the secrets of these
+//! sources that come from files (the token) are read again on each poll; the config's load
+//! reads them once first, to report a missing file then. A file that cannot be read at a
+//! poll fails that poll.
 //!
 //! The API server refuses with a `Status` object (`{"kind": "Status", "message": …,
 //! "reason": "NotFound", "code": 404}`), whose message the shared error reading shows. An
 //! answer that is not the object asked (another kind, name or namespace), or one the
 //! controller has not written a status into yet, is a bad answer, never a value.
 
+use super::fields::Fields;
 use super::keys::Key;
-use super::{Api, fields};
+use super::{Api, answer, fields};
 use crate::config::Given;
-use crate::setup::ReleaseInfo;
+use crate::setup::{ReleaseInfo, SourceSpec};
+use crate::sources::Polled;
+use crate::sources::client::SourceClient;
 use crate::sources::error::SourceError;
 use serde_json::{Map, Value};
 
@@ -104,6 +106,27 @@ impl Resource {
             )),
         }
     }
+}
+
+/// One GET of the object, with the secrets from files read again (a rotated token), its
+/// answer read by `read` into fields.
+pub async fn poll(
+    client: &SourceClient,
+    spec: &SourceSpec,
+    read: fn(&Value, &str) -> Result<Fields, SourceError>,
+) -> Polled {
+    let headers: Result<Vec<_>, String> = spec
+        .headers
+        .iter()
+        .map(|(name, value)| Ok((name.clone(), value.reread()?)))
+        .collect();
+    let fields = match headers {
+        Ok(headers) => answer::get_json(client, &spec.url, &headers, spec.timeout)
+            .await
+            .and_then(|doc| read(&doc, &spec.url)),
+        Err(why) => Err(SourceError::Request(why)),
+    };
+    fields::polled(spec, fields)
 }
 
 /// The namespace and the name a URL `…/namespaces/{namespace}/{plural}/{name}` asks for.

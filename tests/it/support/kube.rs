@@ -50,6 +50,7 @@ pub struct ApiServer {
     pub addr: SocketAddr,
     pub seen: Seen,
     answers: Answers,
+    token: Arc<Mutex<String>>,
 }
 
 /// The API server's refusal of an unknown path: the `Status` object published in
@@ -62,7 +63,8 @@ impl ApiServer {
     pub async fn start(account: &ServiceAccount) -> Self {
         let seen = Seen::default();
         let answers = Answers::default();
-        let (on_get, bodies) = (seen.clone(), answers.clone());
+        let token = Arc::new(Mutex::new(TOKEN.to_string()));
+        let (on_get, bodies, valid) = (seen.clone(), answers.clone(), token.clone());
         let app = Router::new().fallback(move |uri: Uri, headers: HeaderMap| async move {
             let path = uri.path().to_string();
             let bearer = headers
@@ -75,7 +77,8 @@ impl ApiServer {
                 .push((path.clone(), headers, String::new()));
             let json = [("content-type", "application/json")];
             // A missing or wrong token: 401 with no body, as an API server behind a proxy may.
-            if bearer.as_deref() != Some(format!("Bearer {TOKEN}").as_str()) {
+            let valid = format!("Bearer {}", valid.lock().unwrap());
+            if bearer.as_deref() != Some(valid.as_str()) {
                 return (StatusCode::UNAUTHORIZED, json, String::new());
             }
             let (status, body) = bodies
@@ -91,6 +94,7 @@ impl ApiServer {
             addr,
             seen,
             answers,
+            token,
         }
     }
 
@@ -100,6 +104,11 @@ impl ApiServer {
             .lock()
             .unwrap()
             .insert(path.to_string(), (status, body.to_string()));
+    }
+
+    /// From now on, only `token` is accepted (the old one has expired).
+    pub fn accept(&self, token: &str) {
+        *self.token.lock().unwrap() = token.to_string();
     }
 
     pub fn url(&self) -> String {

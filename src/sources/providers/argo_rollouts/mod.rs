@@ -11,14 +11,17 @@ use super::kube::{self, NAME, NAMESPACE, Resource};
 use super::{Api, Poll, Provider};
 use crate::config::Given;
 use crate::core::reading::Reading;
-use crate::setup::{ReleaseInfo, SourceKind};
+use crate::setup::{ReleaseInfo, SourceKind, SourceSpec};
+use crate::sources::Polled;
+use crate::sources::client::SourceClient;
 use crate::sources::error::SourceError;
+use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 
 /// Argo Rollouts: a Rollout object.
 pub static PROVIDER: Provider = Provider {
     default_url: Some(kube::API),
-    ..Provider::fields("argo-rollouts", KEYS, request, FIELDS, Poll::Answer(read))
+    ..Provider::fields("argo-rollouts", KEYS, request, FIELDS, Poll::Own(poll))
 };
 
 const KEYS: &[&Key] = &[&NAMESPACE, &NAME];
@@ -37,6 +40,10 @@ impl SourceKind {
 
 fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
     ROLLOUT.request(given, release)
+}
+
+fn poll<'a>(client: &'a SourceClient, spec: &'a SourceSpec) -> BoxFuture<'a, Polled> {
+    Box::pin(kube::poll(client, spec, read))
 }
 
 pub const FIELDS: &[FieldDoc] = &[

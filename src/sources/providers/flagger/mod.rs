@@ -9,14 +9,17 @@ use super::kube::{self, NAME, NAMESPACE, Resource};
 use super::{Api, Poll, Provider};
 use crate::config::Given;
 use crate::core::reading::Reading;
-use crate::setup::{ReleaseInfo, SourceKind};
+use crate::setup::{ReleaseInfo, SourceKind, SourceSpec};
+use crate::sources::Polled;
+use crate::sources::client::SourceClient;
 use crate::sources::error::SourceError;
+use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 
 /// Flagger: a Canary object.
 pub static PROVIDER: Provider = Provider {
     default_url: Some(kube::API),
-    ..Provider::fields("flagger", KEYS, request, FIELDS, Poll::Answer(read))
+    ..Provider::fields("flagger", KEYS, request, FIELDS, Poll::Own(poll))
 };
 
 const KEYS: &[&Key] = &[&NAMESPACE, &NAME];
@@ -35,6 +38,10 @@ impl SourceKind {
 
 fn request(given: &mut Given, release: &ReleaseInfo) -> Option<Api> {
     CANARY.request(given, release)
+}
+
+fn poll<'a>(client: &'a SourceClient, spec: &'a SourceSpec) -> BoxFuture<'a, Polled> {
+    Box::pin(kube::poll(client, spec, read))
 }
 
 pub const FIELDS: &[FieldDoc] = &[
