@@ -63,7 +63,7 @@ impl Ctx<'_> {
                                 .problem(path, format!("secret file {} is empty", full.display()));
                             None
                         } else {
-                            Some(Secret::new(value))
+                            Some(Secret::from_file(value, full))
                         }
                     }
                     Err(e) => {
@@ -149,7 +149,7 @@ impl Ctx<'_> {
             }
             (Some(bearer), None) => {
                 let token = self.secret_only(&path.key("bearer"), bearer)?;
-                Secret::new(format!("Bearer {}", token.expose()))
+                token.prefixed("Bearer ")
             }
             (None, Some(basic)) => {
                 let at = path.key("basic");

@@ -28,6 +28,7 @@ mod sources_per_host;
 mod sources_presets;
 mod sources_presets_github;
 mod sources_provider_configs;
+mod sources_rollouts;
 mod sources_scheduling;
 mod tls;
 mod tls_config;

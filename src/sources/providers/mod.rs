@@ -11,7 +11,9 @@
 pub mod alertmanager;
 mod answer;
 pub mod datadog;
+pub mod argo_rollouts;
 pub mod fields;
+pub mod flagger;
 mod flags;
 mod git;
 pub mod github_actions;
@@ -19,6 +21,7 @@ pub mod github_checks;
 pub mod gitlab;
 pub mod http;
 pub mod keys;
+mod kube;
 pub mod launchdarkly;
 pub mod prometheus;
 #[cfg(test)]
@@ -45,6 +48,8 @@ pub const PROVIDERS: &[&Provider] = &[
     &unleash::PROVIDER,
     &launchdarkly::PROVIDER,
     &datadog::PROVIDER,
+    &argo_rollouts::PROVIDER,
+    &flagger::PROVIDER,
 ];
 
 /// The names of the providers' keys, in the order "unknown key — expected one of: …" lists
@@ -63,6 +68,8 @@ pub const KEY_ORDER: &[&str] = &[
     "environment",
     "required",
     "lookback",
+    "namespace",
+    "name",
 ];
 
 /// One API a source can read.

@@ -6,6 +6,7 @@ pub mod canary;
 pub mod cockpit;
 pub mod flaky;
 pub mod headless;
+pub mod kube;
 pub mod peers;
 pub mod pki;
 pub mod providers;

@@ -102,25 +102,6 @@ impl Seen {
 /// An HTTPS server on 127.0.0.1 presenting `leaf`: `GET /status` answers `{"value": 0.5}`,
 /// `POST /hook` answers `ok`. With `clients`, a client certificate signed by it is required.
 pub async fn serve(leaf: &Leaf, clients: Option<&Ca>) -> (SocketAddr, Seen) {
-    let provider = Arc::new(ring::default_provider());
-    let builder = ServerConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap();
-    let builder = match clients {
-        None => builder.with_no_client_auth(),
-        Some(ca) => {
-            let mut roots = RootCertStore::empty();
-            roots.add(ca.der()).unwrap();
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-                .build()
-                .unwrap();
-            builder.with_client_cert_verifier(verifier)
-        }
-    };
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf.key_der.clone()));
-    let config = builder
-        .with_single_cert(vec![leaf.der.clone()], key)
-        .unwrap();
     let seen = Seen::default();
     let (on_get, on_post) = (seen.clone(), seen.clone());
     let app = Router::new()
@@ -146,6 +127,31 @@ pub async fn serve(leaf: &Leaf, clients: Option<&Ca>) -> (SocketAddr, Seen) {
                 "ok"
             }),
         );
+    (serve_app(leaf, clients, app).await, seen)
+}
+
+/// An HTTPS server on 127.0.0.1 presenting `leaf` and answering as `app` does; with
+/// `clients`, a client certificate signed by it is required.
+pub async fn serve_app(leaf: &Leaf, clients: Option<&Ca>, app: Router) -> SocketAddr {
+    let provider = Arc::new(ring::default_provider());
+    let builder = ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap();
+    let builder = match clients {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let mut roots = RootCertStore::empty();
+            roots.add(ca.der()).unwrap();
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .unwrap();
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf.key_der.clone()));
+    let config = builder
+        .with_single_cert(vec![leaf.der.clone()], key)
+        .unwrap();
     let tcp = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = tcp.local_addr().unwrap();
     let listener = TlsListener {
@@ -153,7 +159,7 @@ pub async fn serve(leaf: &Leaf, clients: Option<&Ca>) -> (SocketAddr, Seen) {
         acceptor: TlsAcceptor::from(Arc::new(config)),
     };
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (addr, seen)
+    addr
 }
 
 /// TCP connections that become TLS streams; a failed handshake is dropped.
