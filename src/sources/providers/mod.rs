@@ -10,8 +10,8 @@
 
 pub mod alertmanager;
 mod answer;
-pub mod datadog;
 pub mod argo_rollouts;
+pub mod datadog;
 pub mod fields;
 pub mod flagger;
 mod flags;
