@@ -91,6 +91,19 @@ pub fn stray_keys(ctx: &mut Ctx, at: &KeyPath, kind: SourceKind, raw: &schema::S
     {
         ctx.report.problem(&at.key("auth").key("bearer"), why);
     }
+    for &name in provider.required_headers {
+        let given = raw
+            .headers
+            .as_ref()
+            .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case(name)));
+        if !given {
+            let expected = format!(
+                "the {name} header: {} sends it on every request (e.g. {{ env = \"…\" }})",
+                provider.name
+            );
+            ctx.report.missing(&at.key("headers").key(name), expected);
+        }
+    }
     for &key in providers::KEY_ORDER.iter().filter(|k| raw.keys.has(k)) {
         if !provider.reads(key) {
             let readers: Vec<&str> = PROVIDERS

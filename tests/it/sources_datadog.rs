@@ -255,20 +255,20 @@ async fn a_rate_limit_holds_every_request_until_datadogs_reset() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_both_keys_nothing_is_asked() {
-    let (dd, url) = Datadog::serve(Answer::Now("datadog-query-openapi.json")).await;
+#[test]
+fn a_source_without_both_keys_is_refused_when_the_config_loads() {
     let text =
         provider_config("datadog").replace(", DD-APPLICATION-KEY = { env = \"DD_APP_KEY\" }", "");
-    let mut env = secrets();
-    env.insert("GONOGO_SOURCES__DATADOG__URL".into(), url);
-    let setup = config::load_with_env(&text, "datadog.toml", &env).unwrap();
-    failed(
-        &poll_once(&setup).await,
-        "request failed: no DD-APPLICATION-KEY header: Datadog needs both DD-API-KEY and \
-         DD-APPLICATION-KEY",
+    let e = config::load_with_env(&text, "datadog.toml", &secrets())
+        .unwrap_err()
+        .to_string();
+    let want = "sources.datadog.headers.DD-APPLICATION-KEY: missing — expected the \
+                DD-APPLICATION-KEY header: datadog sends it on every request";
+    assert!(e.contains(want), "{want:?} not in:\n{e}");
+    assert!(
+        !e.contains("DD-API-KEY header"),
+        "the key given is not asked for:\n{e}"
     );
-    assert!(dd.seen().is_empty());
 }
 
 #[test]

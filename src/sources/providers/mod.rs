@@ -85,6 +85,9 @@ pub struct Provider {
     pub default_headers: &'static [(&'static str, &'static str)],
     /// Why `auth = { bearer = … }` does not fit its API, when it does not.
     pub refuses_bearer: Option<&'static str>,
+    /// Headers every request must carry (matched without case), checked when the config
+    /// loads: an API that takes its keys in headers of its own (Datadog).
+    pub required_headers: &'static [&'static str],
     pub request: Request,
     /// Where an answer reports an error inside a 2xx, from the source's keys.
     pub error_check: Option<fn(&mut Given) -> Option<Extract>>,
@@ -109,6 +112,7 @@ impl Provider {
             default_url: None,
             default_headers: &[],
             refuses_bearer: None,
+            required_headers: &[],
             request: Request::Api(request),
             error_check: None,
             values: Values::Fields(fields),

@@ -29,6 +29,7 @@ pub static PROVIDER: Provider = Provider {
     default_url: Some(API),
     default_headers: &[("Accept", "application/json")],
     refuses_bearer: Some(BEARER),
+    required_headers: &KEY_HEADERS,
     request: super::Request::Api(request),
     error_check: None,
     values: Values::OwnQuery(

@@ -23,6 +23,7 @@ pub static PROVIDER: Provider = Provider {
     default_url: None,
     default_headers: &[],
     refuses_bearer: None,
+    required_headers: &[],
     request: super::Request::Template,
     error_check: Some(error_check),
     values: Values::Json,

@@ -24,6 +24,7 @@ pub static PROVIDER: Provider = Provider {
     default_url: None,
     default_headers: &[],
     refuses_bearer: None,
+    required_headers: &[],
     request: super::Request::Base,
     error_check: None,
     values: Values::Query,
