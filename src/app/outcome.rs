@@ -7,6 +7,11 @@ use super::{Effect, LogLevel, State};
 use crate::actions::Outcome;
 use chrono::{DateTime, Utc};
 
+/// How an `action_outcome_unknown` record's outcome begins, before the reason. The record has
+/// no field of its own for the reason, so a restarted cockpit takes it back from after this
+/// (`resume::unknown_of`); one constant keeps the writer and that reader agreeing.
+pub(super) const UNKNOWN: &str = "outcome unknown: ";
+
 /// Why an outcome is unknown, with the status and body the target answered, if any.
 fn unknown_reason(reason: &str, status: Option<u16>, excerpt: &str) -> String {
     match status {
@@ -81,7 +86,7 @@ impl State {
                 let shown = (
                     LogLevel::Error,
                     format!("{name} OUTCOME UNKNOWN: {reason} — {what_to_check}"),
-                    format!("outcome unknown: {reason}"),
+                    format!("{UNKNOWN}{reason}"),
                 );
                 unknown = Some((reason, what_to_check.clone()));
                 shown

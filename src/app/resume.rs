@@ -67,7 +67,9 @@ pub(super) fn unknown_of(
     actions: &[ActionSpec],
 ) -> (WhyUnknown, String) {
     let outcome = r.outcome.as_deref().unwrap_or("no answer");
-    let why = outcome.strip_prefix("outcome unknown: ").unwrap_or(outcome);
+    let why = outcome
+        .strip_prefix(super::outcome::UNKNOWN)
+        .unwrap_or(outcome);
     let check = r
         .detail
         .clone()

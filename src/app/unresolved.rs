@@ -22,7 +22,7 @@ pub enum WhyUnknown {
 /// Why an outcome is unknown, in words, with times written by `time`.
 fn stop_words(why: &WhyUnknown, time: impl Fn(DateTime<Utc>) -> String) -> String {
     match why {
-        WhyUnknown::Answer(reason) => format!("outcome unknown: {reason}"),
+        WhyUnknown::Answer(reason) => format!("{}{reason}", super::outcome::UNKNOWN),
         WhyUnknown::InFlightAtStop { at, clean: true } => {
             format!("in flight when the cockpit stopped at {}", time(*at))
         }
