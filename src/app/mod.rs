@@ -45,7 +45,7 @@ pub use msg::{Effect, Key, Msg};
 pub use notice::{Notice, message as notice_message};
 pub use position::position_from_journal;
 pub use release::{Release, SourceHealth};
-pub use resume::{open_attempt, unresolved_from_journal};
+pub use resume::{latest_attempt, open_attempt, unresolved_from_journal};
 pub use screen::{LOG_CAPACITY, LogEntry, Overlay, Screen};
 pub use session::Session;
 pub use unresolved::{Unresolved, WhyUnknown};

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 /// release's records are the attempt, as before.
 pub(super) fn current_attempt<'a>(records: &'a [Record], ctx: &Context) -> Vec<&'a Record> {
     let ours: Vec<&Record> = records.iter().filter(|r| same_release(r, ctx)).collect();
-    let Some(id) = ours.iter().rev().find_map(|r| r.attempt.as_deref()) else {
+    let Some(id) = latest_attempt(records, ctx) else {
         return ours;
     };
     let first = ours
@@ -29,6 +29,16 @@ pub(super) fn current_attempt<'a>(records: &'a [Record], ctx: &Context) -> Vec<&
         .copied()
         .filter(|r| r.attempt.as_deref().is_none_or(|a| a == id))
         .collect()
+}
+
+/// The attempt id of this release's latest record that carries one, whether that attempt is
+/// still open or not (`check` reports it either way; `open_attempt` says whether it is open).
+pub fn latest_attempt<'a>(records: &'a [Record], ctx: &Context) -> Option<&'a str> {
+    records
+        .iter()
+        .rev()
+        .filter(|r| same_release(r, ctx))
+        .find_map(|r| r.attempt.as_deref())
 }
 
 /// The action a journaled record names, with the stages it moves between: a record's stage

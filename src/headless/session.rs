@@ -31,15 +31,7 @@ impl Session {
         // A tail goes on where the records read end: a record being written meanwhile is read
         // by the tail once whole, never lost and never read twice.
         let (records, journal_len) = journal::read_with_end(&path)?;
-        let attempt = records
-            .iter()
-            .rev()
-            .filter(|r| {
-                let c = &r.context;
-                (&c.release, &c.version, &c.environment)
-                    == (&ctx.release, &ctx.version, &ctx.environment)
-            })
-            .find_map(|r| r.attempt.clone());
+        let attempt = app::latest_attempt(&records, &ctx).map(str::to_string);
         let now = Utc::now();
         let offset = Local::now().offset().fix();
         let boot = app::Boot {
