@@ -47,6 +47,7 @@ on_each_server!(
     the_preset_reads_enabled_and_rollout_as_the_admin_api_sets_them,
     promote_and_rollback_from_the_ready_made_config_move_the_real_flag,
     a_bad_token_or_an_unknown_flag_is_a_failure_never_a_value,
+    a_personal_access_token_reads_and_rolls_back,
     the_recorded_fixtures_have_the_live_answers_shape,
     check_on_the_ready_made_config_reads_the_live_stage,
 );
@@ -250,6 +251,40 @@ async fn a_bad_token_or_an_unknown_flag_is_a_failure_never_a_value(u: &Unleash) 
 
     let why = failure(provider(u, "no-such-flag")).await;
     assert!(why.contains("404"), "{why}");
+}
+
+/// The presets take "an admin or personal access token": a personal one (`user:…`) reads the
+/// flag and sends the ready-made rollback as well as the admin token does.
+async fn a_personal_access_token_reads_and_rolls_back(u: &Unleash) {
+    let flag = "pat-flag";
+    let strategy = u.new_flag(flag, "5").await;
+    let pat = u.personal_access_token().await;
+    assert!(
+        pat.starts_with("user:"),
+        "not a personal access token: {pat}"
+    );
+    let text = config_text("config/actions/unleash.toml")
+        .replace("https://unleash.internal.example", &u.url)
+        .replace("checkout-v2", flag)
+        .replace("6b9e1c55-4e2a-4f0e-9b3a-2f1c1e0d9a11", &strategy);
+    let mut setup = load("unleash.toml", &text, &[("UNLEASH_ADMIN_TOKEN", pat)]);
+    flags(&mut setup).timeout = Duration::from_secs(30);
+    let client = SourceClient::new().unwrap();
+    let polled = poll(&client, flags(&mut setup)).await.outcome;
+    assert!(
+        matches!(&polled, Polled::Readings(r) if r.iter().any(|(_, r)| *r == Reading::Number(5.0))),
+        "{polled:?}"
+    );
+
+    let spec = setup.actions.iter().find(|a| a.name == "rollback").unwrap();
+    let vars = Vars::from_release(&setup.release).with("reason", "bad canary");
+    let req = build_request(spec, &vars).unwrap();
+    let client = gonogo::actions::client().unwrap();
+    let timeout = Duration::from_secs(10);
+    let policy = RetryPolicy::default();
+    let (outcome, _) = send(&client, &req, "id", spec.idempotent, timeout, &policy).await;
+    assert!(matches!(outcome, Outcome::Succeeded { .. }), "{outcome:?}");
+    assert_eq!(u.env(flag, "production").await["enabled"], json!(false));
 }
 
 /// The fixtures the offline tests use were recorded from 8.2.0, and 7.5.1 answers in the same

@@ -17,6 +17,8 @@ use std::time::Duration;
 const TEST: &str = "real_unleash";
 /// An admin token for all projects and environments, created by `INIT_ADMIN_API_TOKENS`.
 pub const TOKEN: &str = "*:*.gonogo-real-unleash-admin";
+/// The first user, an admin, who can sign in and make personal access tokens.
+const ADMIN: (&str, &str) = ("gonogo-admin", "gonogo-real-unleash-Pw1");
 
 /// An unleash-server locked in tests/real_servers/{dir}/.
 pub struct Locked {
@@ -214,6 +216,8 @@ fn start(which: &Locked) -> Option<Unleash> {
         .env("HTTP_PORT", port.to_string())
         .env("UNLEASH_URL", format!("http://{addr}"))
         .env("INIT_ADMIN_API_TOKENS", TOKEN)
+        .env("UNLEASH_DEFAULT_ADMIN_USERNAME", ADMIN.0)
+        .env("UNLEASH_DEFAULT_ADMIN_PASSWORD", ADMIN.1)
         .env("CHECK_VERSION", "false")
         .env("SEND_TELEMETRY", "false")
         .env("LOG_LEVEL", "warn")
@@ -300,6 +304,66 @@ impl Unleash {
             .and_then(|s| s["id"].as_str())
             .unwrap()
             .to_string()
+    }
+
+    /// A personal access token (`user:…`) of the admin user, made the way a person makes one:
+    /// signed in (a session cookie), `POST /api/admin/user/tokens`. Both steps are retried:
+    /// the server creates its first user after it starts answering, and 8.2 may answer the
+    /// sign-in before it has stored the session.
+    pub async fn personal_access_token(&self) -> String {
+        let deadline = std::time::Instant::now() + shared::START_DEADLINE;
+        let post = |path: &str, body: Value, cookie: Option<&str>| {
+            let mut req = self
+                .client
+                .post(format!("{}{path}", self.url))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+            if let Some(c) = cookie {
+                req = req.header(reqwest::header::COOKIE, c);
+            }
+            req.send()
+        };
+        let login = json!({"username": ADMIN.0, "password": ADMIN.1});
+        let made = json!({"description": "gonogo", "expiresAt": "2100-01-01T00:00:00Z"});
+        // Signing in is rate-limited (10 a minute): once, then the token until it is made.
+        let mut cookie = None;
+        loop {
+            let (status, text) = match &cookie {
+                None => {
+                    let res = post("/auth/simple/login", login.clone(), None)
+                        .await
+                        .unwrap();
+                    let set: Vec<&str> = res
+                        .headers()
+                        .get_all(reqwest::header::SET_COOKIE)
+                        .iter()
+                        .filter_map(|c| c.to_str().ok()?.split(';').next())
+                        .collect();
+                    if res.status().is_success() {
+                        cookie = Some(set.join("; "));
+                        continue;
+                    }
+                    (res.status(), res.text().await.unwrap())
+                }
+                Some(c) => {
+                    let res = post("/api/admin/user/tokens", made.clone(), Some(c))
+                        .await
+                        .unwrap();
+                    let status = res.status();
+                    let text = res.text().await.unwrap();
+                    if status.is_success() {
+                        let answer: Value = serde_json::from_str(&text).unwrap();
+                        return answer["secret"].as_str().unwrap().to_string();
+                    }
+                    (status, text)
+                }
+            };
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no personal access token: {status} {text}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     pub async fn env(&self, flag: &str, env: &str) -> Value {
