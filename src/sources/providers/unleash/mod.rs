@@ -342,8 +342,9 @@ mod tests {
         assert_eq!(field(&off, "rollout"), Reading::Number(0.0));
     }
 
-    /// unleash-server 8.x adds the project's default strategy for the environment beside the
-    /// strategies; it is what a new strategy would be, not one the flag has.
+    /// unleash-server's service reads the project's default strategy for the environment
+    /// beside the strategies; its controller drops it before answering (7.5.1 and 8.2.0 alike).
+    /// Should a version pass it on, it is what a new strategy would be, not one the flag has.
     #[test]
     fn the_default_strategy_beside_the_strategies_does_not_count() {
         let mut doc = env(true, json!([flexible(json!("5"), json!([]))]));
