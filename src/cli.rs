@@ -29,6 +29,11 @@ pub enum Command {
     Validate {
         #[arg(short, long, value_name = "FILE")]
         config: PathBuf,
+        /// For a pull request's checks, where the secrets are not: a secret that cannot be read
+        /// (variable unset or empty, file missing or empty) is a note naming it, not an error.
+        /// Exit 0 when the config is valid apart from its secrets, 2 on any other problem.
+        #[arg(long)]
+        no_secrets: bool,
     },
     /// Evaluate the release once and exit with the verdict's code: for deploy pipelines.
     #[command(after_help = EXIT_CODES)]

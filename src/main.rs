@@ -33,7 +33,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         None => run(cli.run),
         Some(Command::Run(args)) => run(args),
         Some(Command::Demo(args)) => demo(args),
-        Some(Command::Validate { config }) => Ok(validate(&config)),
+        Some(Command::Validate { config, no_secrets }) => Ok(if no_secrets {
+            validate_noting_secrets(&config)
+        } else {
+            validate(&config)
+        }),
         Some(Command::Check(args)) => check(args),
         Some(Command::Watch(args)) => watch(args),
         Some(Command::Report(args)) => report(args),
@@ -51,27 +55,49 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 /// Load a config, printing every problem plainly (before any terminal takeover).
 fn load(path: &Path) -> Result<Setup, ExitCode> {
-    config::load_file(path).map_err(|errors| {
-        eprintln!("{errors}");
-        ExitCode::from(2)
-    })
+    config::load_file(path).map_err(refused)
+}
+
+fn refused(errors: config::ConfigErrors) -> ExitCode {
+    eprintln!("{errors}");
+    ExitCode::from(2)
 }
 
 fn validate(path: &Path) -> ExitCode {
     match load(path) {
         Ok(setup) => {
-            println!(
-                "{}: ok — {} stages, {} sources, {} conditions, {} gates",
-                path.display(),
-                setup.plan.stages.len(),
-                setup.sources.len(),
-                setup.conditions.len(),
-                setup.gates.len()
-            );
+            let counts = config::Counts::of(&setup);
+            println!("{}: ok — {counts}", path.display());
             ExitCode::SUCCESS
         }
         Err(code) => code,
     }
+}
+
+/// `validate --no-secrets`: the errors as `validate` prints them, then a note naming each
+/// secret that could not be read; exit 0 when there is nothing but notes.
+fn validate_noting_secrets(path: &Path) -> ExitCode {
+    let got = config::load_file_noting_secrets(path);
+    let unread = got.notes.0.errors.len();
+    let outline = got.checked.map_err(refused);
+    if unread > 0 {
+        eprintln!("{}", got.notes);
+    }
+    let outline = match outline {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let verdict = match unread {
+        0 => "ok".to_string(),
+        1 => "ok apart from 1 secret not read (the cockpit, check and watch need it)".into(),
+        n => format!("ok apart from {n} secrets not read (the cockpit, check and watch need them)"),
+    };
+    let counts = outline
+        .counts
+        .map(|c| format!(" — {c}"))
+        .unwrap_or_default();
+    println!("{}: {verdict}{counts}", path.display());
+    ExitCode::SUCCESS
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
@@ -237,8 +263,11 @@ fn journal_and_operator(at: JournalAt) -> Result<(std::path::PathBuf, String), E
     Ok(match (at.journal, at.config) {
         (Some(j), None) => (j, user()),
         (j, Some(c)) => {
-            let setup = load(&c)?;
-            (j.unwrap_or(setup.journal), setup.operator)
+            // Reading a journal sends nothing: a source's secret that is not there is no error.
+            let outline = config::load_file_noting_secrets(&c)
+                .checked
+                .map_err(refused)?;
+            (j.unwrap_or(outline.journal), outline.operator)
         }
         (None, None) => (config::default_journal_path(), user()),
     })

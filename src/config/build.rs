@@ -150,7 +150,7 @@ fn release(ctx: &mut Ctx, value: Option<&Value>) -> Option<ReleaseInfo> {
 }
 
 /// Journal path, operator and ASCII mode, with their defaults.
-fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool) {
+pub(super) fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool) {
     let at = KeyPath::root().key("cockpit");
     let raw: schema::Cockpit = value
         .and_then(|v| decode(v, &at, &mut ctx.report))

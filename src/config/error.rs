@@ -55,22 +55,38 @@ impl fmt::Display for ConfigError {
 
 impl fmt::Display for ConfigErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            match e.line {
-                Some(line) => write!(f, "{}:{line}: {e}", self.origin)?,
-                None => write!(f, "{}: {e}", self.origin)?,
-            }
-        }
-        Ok(())
+        self.write_lines(f, "")
+    }
+}
+
+/// Secrets that could not be read while loading with `Secrets::Noted`, each as
+/// `file:line: note: key: why` (naming the variable or file, never a value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notes(pub ConfigErrors);
+
+impl fmt::Display for Notes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write_lines(f, "note: ")
     }
 }
 
 impl std::error::Error for ConfigErrors {}
 
 impl ConfigErrors {
+    /// One line per problem: `file:line: <lead>key: problem …`.
+    fn write_lines(&self, f: &mut fmt::Formatter<'_>, lead: &str) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            match e.line {
+                Some(line) => write!(f, "{}:{line}: {lead}{e}", self.origin)?,
+                None => write!(f, "{}: {lead}{e}", self.origin)?,
+            }
+        }
+        Ok(())
+    }
+
     /// A problem with the file as a whole (unreadable, not TOML).
     pub fn whole_file(origin: &str, line: Option<usize>, problem: String) -> Self {
         ConfigErrors {
@@ -101,6 +117,8 @@ pub struct Report {
     errors: Vec<ConfigError>,
     /// Paths already reported, so a removed bad value does not also show up as missing.
     reported: HashSet<KeyPath>,
+    /// Secrets not read under `Secrets::Noted`: not errors, but said.
+    notes: Vec<ConfigError>,
 }
 
 impl Report {
@@ -132,7 +150,37 @@ impl Report {
         value: Option<String>,
         expected: Option<String>,
     ) {
-        let mut problem = problem.into();
+        let entry = self.entry(path, problem.into(), value, expected);
+        self.reported.insert(path.clone());
+        self.errors.push(entry);
+    }
+
+    /// Record a note: a secret at `path` that was not read, and why (never its value).
+    pub fn note(&mut self, path: &KeyPath, why: impl Into<String>) {
+        let entry = self.entry(path, why.into(), None, None);
+        self.notes.push(entry);
+    }
+
+    pub fn was_noted(&self, path: &KeyPath) -> bool {
+        let key = path.to_string();
+        self.notes.iter().any(|n| n.key == key)
+    }
+
+    /// The notes so far, in file order (environment overrides last).
+    pub fn take_notes(&mut self) -> Vec<ConfigError> {
+        let mut notes = std::mem::take(&mut self.notes);
+        notes.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
+        notes
+    }
+
+    /// A problem at `path`, with its line or the variable that set it.
+    fn entry(
+        &self,
+        path: &KeyPath,
+        mut problem: String,
+        value: Option<String>,
+        expected: Option<String>,
+    ) -> ConfigError {
         let env = path
             .ancestors()
             .find_map(|p| self.from_env.get(&p).map(|e| e.var.clone()));
@@ -148,14 +196,13 @@ impl Report {
             None => self.spans.line(path),
         };
         let value = if is_sensitive(path) { None } else { value };
-        self.reported.insert(path.clone());
-        self.errors.push(ConfigError {
+        ConfigError {
             line,
             key: path.to_string(),
             value,
             problem,
             expected,
-        });
+        }
     }
 
     /// `got <value> — expected <expected>`.

@@ -15,6 +15,7 @@
 
 use super::error::{ConfigErrors, EnvValue, Report};
 use super::path::KeyPath;
+use super::secret_ref::Secrets;
 use super::spans::{Spans, line_col};
 use config::Source;
 use std::collections::HashMap;
@@ -30,6 +31,8 @@ pub struct Env {
     pub overrides: bool,
     /// Relative `file` secret refs and the journal path are taken from here.
     pub base_dir: Option<PathBuf>,
+    /// Whether a secret that cannot be read is an error (the default) or a note.
+    pub secrets: Secrets,
 }
 
 impl Env {
@@ -38,6 +41,7 @@ impl Env {
             vars,
             overrides,
             base_dir,
+            secrets: Secrets::Required,
         }
     }
 

@@ -19,6 +19,7 @@ mod decode;
 mod error;
 mod gates;
 mod layer;
+mod noted;
 mod notify;
 mod path;
 mod pem;
@@ -32,8 +33,9 @@ mod sources;
 mod spans;
 mod tls;
 
-pub use error::{ConfigError, ConfigErrors};
+pub use error::{ConfigError, ConfigErrors, Notes};
 pub use gates::{MONITORS_LIVE, ROLLBACK_VERIFIED};
+pub use noted::{Counts, Outline, Unsecured, load_file_noting_secrets};
 pub use request::Given;
 pub use sources::ROLLBACK_CHECK;
 
@@ -43,14 +45,21 @@ use layer::Env;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Load a config file, then apply `GONOGO_*` overrides from the process environment.
-/// Relative paths in it (secret files, the journal) are taken from the file's directory.
 /// Where the journal lives when nothing says otherwise.
 pub fn default_journal_path() -> std::path::PathBuf {
     build::default_journal(&layer::Env::process(false, None))
 }
 
+/// Load a config file, then apply `GONOGO_*` overrides from the process environment.
+/// Relative paths in it (secret files, the journal) are taken from the file's directory.
 pub fn load_file(path: &Path) -> Result<Setup, ConfigErrors> {
+    let (text, origin, env) = read_file(path)?;
+    load(&text, &origin, &env)
+}
+
+/// The file's text, its name for messages, and the process environment with overrides on and
+/// relative paths taken from the file's directory.
+fn read_file(path: &Path) -> Result<(String, String, Env), ConfigErrors> {
     let origin = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
         ConfigErrors::whole_file(&origin, None, format!("cannot read the config file: {e}"))
@@ -59,7 +68,7 @@ pub fn load_file(path: &Path) -> Result<Setup, ConfigErrors> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map(Path::to_path_buf);
-    load(&text, &origin, &Env::process(true, base))
+    Ok((text, origin, Env::process(true, base)))
 }
 
 /// Load config text as it is, without `GONOGO_*` overrides (the embedded demo uses this).

@@ -76,8 +76,8 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: RawNotify) -> Option<Noti
             );
             None
         }
-        Some(TextOrSecret::Secret(r)) => {
-            let secret = ctx.secret(&at.key("url"), &r)?;
+        // Not read (an error, or a note under `Secrets::Noted`): the rest is still checked.
+        Some(TextOrSecret::Secret(r)) => ctx.secret(&at.key("url"), &r).and_then(|secret| {
             match reqwest::Url::parse(secret.expose()) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") => Some(secret),
                 // Never echo the value: it is a secret.
@@ -89,7 +89,7 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: RawNotify) -> Option<Noti
                     None
                 }
             }
-        }
+        }),
         Some(TextOrSecret::Text(text)) if text.contains("hooks.slack.com") => {
             ctx.report.problem(
                 &at.key("url"),

@@ -13,6 +13,19 @@ pub const LITERAL: &str =
     "literal secret in the config file — use { env = \"NAME\" } or { file = \"path\" }";
 const REF_EXPECTED: &str = "{ env = \"NAME\" } or { file = \"path\" }";
 
+/// What loading does with a secret it cannot read (a variable unset or empty, a file
+/// missing, unreadable or empty).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Secrets {
+    /// An error: whatever runs the release needs every secret, and refuses to start without.
+    #[default]
+    Required,
+    /// A note, and the secret is left out: for checking a config where its secrets are not
+    /// (a pull request), and for commands that send nothing (`audit`). What is loaded so is
+    /// never run.
+    Noted,
+}
+
 impl Ctx<'_> {
     pub fn secret(&mut self, path: &KeyPath, r: &SecretRef) -> Option<Secret> {
         match (&r.env, &r.file) {
@@ -41,16 +54,8 @@ impl Ctx<'_> {
             }
             (Some(var), None) => match self.env.var(var) {
                 Some(v) if !v.is_empty() => Some(Secret::new(v)),
-                Some(_) => {
-                    self.report
-                        .problem(path, format!("environment variable {var} is empty"));
-                    None
-                }
-                None => {
-                    self.report
-                        .problem(path, format!("environment variable {var} is not set"));
-                    None
-                }
+                Some(_) => self.unread(path, format!("environment variable {var} is empty")),
+                None => self.unread(path, format!("environment variable {var} is not set")),
             },
             (None, Some(file)) => {
                 let full = self.env.resolve(file);
@@ -59,23 +64,28 @@ impl Ctx<'_> {
                         let value = text.strip_suffix('\n').unwrap_or(&text);
                         let value = value.strip_suffix('\r').unwrap_or(value);
                         if value.is_empty() {
-                            self.report
-                                .problem(path, format!("secret file {} is empty", full.display()));
-                            None
+                            self.unread(path, format!("secret file {} is empty", full.display()))
                         } else {
                             Some(Secret::from_file(value, full))
                         }
                     }
-                    Err(e) => {
-                        self.report.problem(
-                            path,
-                            format!("cannot read secret file {}: {e}", full.display()),
-                        );
-                        None
-                    }
+                    Err(e) => self.unread(
+                        path,
+                        format!("cannot read secret file {}: {e}", full.display()),
+                    ),
                 }
             }
         }
+    }
+
+    /// A secret that cannot be read: an error, or a note under `Secrets::Noted`. `why` names
+    /// the variable or file, never a value.
+    fn unread(&mut self, path: &KeyPath, why: String) -> Option<Secret> {
+        match self.env.secrets {
+            Secrets::Required => self.report.problem(path, why),
+            Secrets::Noted => self.report.note(path, why),
+        }
+        None
     }
 
     /// A value that must be a secret reference.

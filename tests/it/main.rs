@@ -37,3 +37,4 @@ mod tty_demo;
 mod tty_outcome;
 mod tty_screen;
 mod url_secrets;
+mod validate_no_secrets;
