@@ -92,6 +92,10 @@ pub struct UiArgs {
     /// Draw with ASCII symbols and borders only.
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// No bell when the verdict turns ROLLBACK ADVISED or an outcome becomes unknown (also
+    /// `[cockpit] bell = false`).
+    #[arg(long, global = true)]
+    pub no_bell: bool,
     /// No colours (also when the NO_COLOR environment variable is set and not empty).
     #[arg(long, global = true)]
     pub no_color: bool,

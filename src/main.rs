@@ -185,6 +185,7 @@ async fn cockpit_async(setup: Setup, ui: &UiArgs) -> Result<ExitCode> {
         read_only: ui.read_only,
         color: !(ui.no_color || no_color),
         ascii: ui.ascii,
+        bell: !ui.no_bell,
     };
     runtime::run(setup, options).await?;
     Ok(ExitCode::SUCCESS)

@@ -148,6 +148,9 @@ pub struct Setup {
     pub operator: String,
     /// Draw with ASCII symbols only.
     pub ascii: bool,
+    /// Ring the terminal's bell when the verdict turns ROLLBACK ADVISED or an outcome becomes
+    /// unknown (`[cockpit] bell`, default on).
+    pub bell: bool,
 }
 
 /// How an action's body template is encoded.

@@ -1,6 +1,7 @@
 //! The application: one `State`, changed only by `update`, drawn by `ui::view`.
 
 mod approve;
+pub mod attention;
 mod backfill;
 mod bake_journal;
 #[cfg(test)]

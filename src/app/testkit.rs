@@ -110,6 +110,17 @@ pub fn run(s: &mut State, from: i64, to: i64, rate: f64, traffic: f64) -> Vec<su
     fx
 }
 
+/// A webhook answered without telling whether the action took effect (a 503 after sending).
+pub fn unknown_outcome() -> crate::actions::Outcome {
+    crate::actions::Outcome::Unknown {
+        reason: "HTTP 503 after the request was sent".into(),
+        what_to_check: "check hooks.example:8080".into(),
+        status: None,
+        latency: Duration::ZERO,
+        excerpt: String::new(),
+    }
+}
+
 /// The journal records among `fx`.
 pub fn records(fx: &[super::Effect]) -> Vec<crate::core::record::Record> {
     fx.iter()

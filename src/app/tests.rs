@@ -262,13 +262,7 @@ fn an_unknown_outcome_is_journaled_and_the_release_does_not_move() {
     typed(&mut s, "Approve-Risk: metrics look clean", 100);
     let fx = update(&mut s, Msg::Key(Key::Enter), t(100));
     let id = dispatch(&fx).unwrap().id().to_string();
-    let outcome = ActionOutcome::Unknown {
-        reason: "HTTP 503 after the request was sent".into(),
-        what_to_check: "check hooks.example:8080".into(),
-        status: None,
-        latency: Duration::ZERO,
-        excerpt: String::new(),
-    };
+    let outcome = super::testkit::unknown_outcome();
     let fx = update(&mut s, Msg::ActionDone { id, outcome }, t(101));
     assert_eq!(journaled(&fx), vec![Event::ActionOutcomeUnknown]);
     assert_eq!(s.release.position.unwrap().stage, 0);

@@ -40,7 +40,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         );
     }
     let release = release(ctx, doc.get("release"));
-    let (journal, operator, ascii) = cockpit(ctx, doc.get("cockpit"));
+    let (journal, operator, ascii, bell) = cockpit(ctx, doc.get("cockpit"));
 
     let action_items = named_tables(ctx, doc, "actions");
     let (actions, rollback) = actions::build_all(ctx, &action_items);
@@ -119,6 +119,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         journal,
         operator,
         ascii,
+        bell,
     })
 }
 
@@ -149,8 +150,8 @@ fn release(ctx: &mut Ctx, value: Option<&Value>) -> Option<ReleaseInfo> {
     })
 }
 
-/// Journal path, operator and ASCII mode, with their defaults.
-pub(super) fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool) {
+/// Journal path, operator, ASCII mode and the bell, with their defaults.
+pub(super) fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool, bool) {
     let at = KeyPath::root().key("cockpit");
     let raw: schema::Cockpit = value
         .and_then(|v| decode(v, &at, &mut ctx.report))
@@ -164,7 +165,8 @@ pub(super) fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String,
         .operator
         .filter(|o| !o.trim().is_empty())
         .unwrap_or_else(|| crate::host::operator(env.var("USER")));
-    (journal, operator, raw.ascii.unwrap_or(false))
+    let bell = raw.bell.unwrap_or(true);
+    (journal, operator, raw.ascii.unwrap_or(false), bell)
 }
 
 /// `$XDG_STATE_HOME/gonogo/journal.jsonl`, else `~/.local/state/gonogo/journal.jsonl`.

@@ -26,6 +26,7 @@ pub struct Cockpit {
     pub journal: Option<String>,
     pub operator: Option<String>,
     pub ascii: Option<bool>,
+    pub bell: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

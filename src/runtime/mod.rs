@@ -19,6 +19,7 @@ pub mod bench_support {
 }
 pub use terminal::restore as restore_terminal;
 
+use crate::app::attention::{Attention, Signal};
 use crate::app::{self, Msg, State};
 use crate::journal::{self, Journal};
 use crate::setup::Setup;
@@ -37,6 +38,8 @@ pub struct Options {
     pub read_only: bool,
     pub color: bool,
     pub ascii: bool,
+    /// The bell may ring (no `--no-bell`); `[cockpit] bell = false` silences it too.
+    pub bell: bool,
 }
 
 /// Run the full-screen cockpit until the operator quits or a signal arrives.
@@ -57,6 +60,8 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let now = Utc::now();
     let offset = Local::now().offset().fix();
     let theme = Theme::new(options.color, options.ascii || setup.ascii);
+    let bell = options.bell && setup.bell;
+    let mut attention = Attention::default();
 
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let client = SourceClient::new().wrap_err("setting up the HTTP client")?;
@@ -113,7 +118,10 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
                 state.take_dirty();
                 // A terminal that is gone (a closed SSH or tmux session) ends the loop, but not
                 // before the stop is journaled below.
-                if let Err(e) = draw(&mut guard.terminal, &state, &theme) {
+                // What the frame shows, the title says; the bell rings only if allowed.
+                let mut told = attention.since(&state);
+                told.bell &= bell;
+                if let Err(e) = draw(&mut guard.terminal, &state, &theme, told) {
                     failed = Some(e);
                     break;
                 }
@@ -163,8 +171,16 @@ fn is_input(msg: &Msg) -> bool {
 }
 
 /// Draw a frame; the backend sends only the cells that changed, in one write, and a large
-/// frame as one synchronized update.
-fn draw(terminal: &mut terminal::Term, state: &State, theme: &Theme) -> Result<()> {
+/// frame as one synchronized update. A new window title and the bell go ahead of the frame in
+/// the same write.
+fn draw(terminal: &mut terminal::Term, state: &State, theme: &Theme, told: Signal) -> Result<()> {
+    let screen = terminal.backend_mut();
+    if let Some(title) = &told.title {
+        screen.set_title(title);
+    }
+    if told.bell {
+        screen.bell();
+    }
     terminal.draw(|frame| ui::view(state, theme, frame))?;
     Ok(())
 }

@@ -45,6 +45,8 @@ pub struct Screen<W: Write> {
     out: W,
     /// The frame being built; written on `flush`.
     frame: Vec<u8>,
+    /// The window title and the bell, written ahead of the next frame in its write.
+    ahead: Vec<u8>,
     /// The terminal's pen, when known.
     pen: Option<Pen>,
     cursor: Cursor,
@@ -61,6 +63,7 @@ impl<W: Write> Screen<W> {
         Screen {
             out,
             frame: Vec::with_capacity(16 * 1024),
+            ahead: Vec::new(),
             pen: None,
             cursor: Cursor::Unknown,
             cursor_shown: None,
@@ -82,6 +85,19 @@ impl<W: Write> Screen<W> {
 
     pub fn writer_mut(&mut self) -> &mut W {
         &mut self.out
+    }
+
+    /// Set the window title with the next frame (crossterm's `SetTitle`: OSC 0, which tmux
+    /// shows as `#{pane_title}`).
+    pub fn set_title(&mut self, title: &str) {
+        let mut osc = String::new();
+        let _ = crossterm::Command::write_ansi(&crossterm::terminal::SetTitle(title), &mut osc);
+        self.ahead.extend_from_slice(osc.as_bytes());
+    }
+
+    /// Ring the terminal's bell (BEL) with the next frame.
+    pub fn bell(&mut self) {
+        self.ahead.push(0x07);
     }
 
     /// Forget what the terminal is known to be in (after something else wrote to it).
@@ -330,16 +346,24 @@ impl<W: Write> Backend for Screen<W> {
     }
 
     /// Send the frame: one write, wrapped in a synchronized update when large, nothing at
-    /// all when the frame is empty.
+    /// all when the frame is empty and no title or bell waits.
     fn flush(&mut self) -> io::Result<()> {
-        if self.frame.is_empty() {
+        if self.frame.is_empty() && self.ahead.is_empty() {
             return Ok(());
         }
-        if self.frame.len() > SYNC_ABOVE {
-            let mut whole = Vec::with_capacity(self.frame.len() + 16);
-            whole.extend_from_slice(BEGIN_SYNC);
+        let sync = self.frame.len() > SYNC_ABOVE;
+        if sync || !self.ahead.is_empty() {
+            // The title and bell go ahead of the synchronized update, not inside it: they are
+            // no part of the picture.
+            let mut whole = Vec::with_capacity(self.ahead.len() + self.frame.len() + 16);
+            whole.append(&mut self.ahead);
+            if sync {
+                whole.extend_from_slice(BEGIN_SYNC);
+            }
             whole.append(&mut self.frame);
-            whole.extend_from_slice(END_SYNC);
+            if sync {
+                whole.extend_from_slice(END_SYNC);
+            }
             self.frame = whole;
         }
         let result = self

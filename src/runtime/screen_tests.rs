@@ -221,6 +221,27 @@ fn a_frame_that_changes_nothing_writes_nothing() {
 }
 
 #[test]
+fn a_title_and_the_bell_go_ahead_of_the_frame_in_its_write_and_only_once() {
+    let theme = Theme::new(true, false);
+    let mut term = terminal();
+    let state = fixture::baking(false);
+    term.backend_mut().set_title("gonogo checkout-api 1% HOLD");
+    term.backend_mut().bell();
+    let first = draw(&mut term, &state, &theme);
+    let ahead: &[u8] = b"\x1b]0;gonogo checkout-api 1% HOLD\x07\x07";
+    let (written, frame) = first.split_at(first.len().min(ahead.len()));
+    assert_eq!(written, ahead);
+    assert!(frame.starts_with(BEGIN_SYNC) && frame.ends_with(END_SYNC));
+    // Nothing else changed: the title alone, then nothing.
+    term.backend_mut().set_title("gonogo checkout-api 1% GO");
+    assert_eq!(
+        draw(&mut term, &state, &theme),
+        b"\x1b]0;gonogo checkout-api 1% GO\x07"
+    );
+    assert_eq!(draw(&mut term, &state, &theme), b"");
+}
+
+#[test]
 fn a_full_screen_comes_as_one_synchronized_update_and_a_countdown_tick_in_under_60_bytes() {
     let theme = Theme::new(true, false);
     let mut term = terminal();

@@ -365,6 +365,7 @@ fn defaults_fill_what_the_file_leaves_out() {
     );
     assert_eq!(setup.operator, "op");
     assert!(!setup.ascii);
+    assert!(setup.bell, "the bell is on unless silenced");
     assert_eq!(setup.observed_traffic, None);
     assert!(setup.actions.is_empty());
     // Without a rollback action, the rollback gate is there and fails.
@@ -489,6 +490,7 @@ fn overrides_from_the_environment_win_and_are_named_in_errors() {
                 "tenant-b",
             ),
             ("GONOGO_COCKPIT__ASCII", "true"),
+            ("GONOGO_COCKPIT__BELL", "false"),
             ("GONOGO_CONFIG", "ignored.toml"),
         ],
     )
@@ -509,6 +511,7 @@ fn overrides_from_the_environment_win_and_are_named_in_errors() {
         "the file's spelling of the header is kept"
     );
     assert!(setup.ascii);
+    assert!(!setup.bell);
 
     let msg = errors_of(
         MINIMAL,

@@ -153,6 +153,10 @@ fn plain_lines_show_the_verdict_change_the_breach_an_action_and_stop_on_sigterm(
     for line in &lines {
         timestamp(line);
         assert!(!line.contains('\x1b'), "an escape code in {line:?}");
+        assert!(
+            !line.contains('\x07'),
+            "the bell is the cockpit's: {line:?}"
+        );
     }
 }
 

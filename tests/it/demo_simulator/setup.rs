@@ -270,5 +270,6 @@ pub fn demo_setup(url: &str) -> Setup {
         journal: std::env::temp_dir().join("gonogo-demo-test.jsonl"),
         operator: "tester".into(),
         ascii: false,
+        bell: true,
     }
 }

@@ -236,5 +236,6 @@ pub fn setup(url: &str) -> Setup {
         journal: "/dev/null".into(),
         operator: "ana".into(),
         ascii: false,
+        bell: true,
     }
 }

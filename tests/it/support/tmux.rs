@@ -285,6 +285,11 @@ impl Session {
     pub fn assert_restored(&self) {
         assert_eq!(self.format("#{alternate_on}"), "0", "alternate screen left");
         assert_eq!(self.format("#{cursor_flag}"), "1", "cursor shown again");
+        let title = self.format("#{pane_title}");
+        assert!(
+            !title.contains("gonogo"),
+            "window title given back: {title:?}"
+        );
     }
 }
 
