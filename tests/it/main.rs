@@ -34,6 +34,7 @@ mod tls;
 mod tls_config;
 mod tty_bake;
 mod tty_demo;
+mod tty_log;
 mod tty_outcome;
 mod tty_screen;
 mod url_secrets;
