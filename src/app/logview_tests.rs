@@ -151,3 +151,22 @@ fn chatter_never_pushes_a_breach_out_of_the_log() {
     assert!(kinds.contains(&Kind::ActionRequested));
     assert_eq!(s.screen.log.len(), LOG_CAPACITY + CHATTER_CAPACITY);
 }
+
+#[test]
+fn chatter_evicted_below_a_scrolled_view_does_not_move_it() {
+    let mut s = with_notes(30);
+    key(&mut s, Key::PageUp);
+    let bottom = |s: &State| {
+        let shown: Vec<&str> = s.shown_log().map(|e| e.text.as_str()).collect();
+        shown[shown.len() - 1 - s.screen.log_view.scroll].to_string()
+    };
+    assert_eq!(bottom(&s), "note 24");
+    for _ in 0..CHATTER_CAPACITY + 5 {
+        key(&mut s, Key::Char('v'));
+    }
+    assert_eq!(
+        s.screen.log_view.scroll,
+        super::logview::PAGE + CHATTER_CAPACITY
+    );
+    assert_eq!(bottom(&s), "note 24");
+}

@@ -89,12 +89,19 @@ impl Screen {
             LOG_CAPACITY
         };
         let same = |e: &LogEntry| e.kind.is_chatter() == chatter;
+        let view = &mut self.log_view;
         if self.log.iter().filter(|e| same(e)).count() >= cap
             && let Some(i) = self.log.iter().position(same)
+            && let Some(gone) = self.log.remove(i)
+            && view.scroll > 0
+            && view.filter.shows(&gone)
         {
-            self.log.remove(i);
+            // One fewer below the view, if it was below it.
+            let after = self.log.iter().skip(i).filter(|e| view.filter.shows(e));
+            if after.count() < view.scroll {
+                view.scroll -= 1;
+            }
         }
-        let view = &mut self.log_view;
         if view.scroll > 0 && view.filter.shows(&entry) {
             view.scroll += 1;
         }
