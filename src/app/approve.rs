@@ -2,7 +2,7 @@
 //! `dispatch`, the only place an `Effect::Dispatch` is made; `outcome` takes the answer.
 
 use super::keymap::Command;
-use super::{Effect, Key, LogLevel, Overlay, State};
+use super::{Effect, Key, Kind, LogLevel, Overlay, State};
 use crate::core::action::Action;
 use crate::core::approval::PREFIX;
 use crate::core::verdict::VerdictKind;
@@ -104,9 +104,20 @@ pub(super) fn clean_paste(text: &str) -> String {
 }
 
 impl State {
+    /// Tell of a refused or idle key: shown a moment, logged as chatter.
     pub(super) fn toast(&mut self, now: DateTime<Utc>, level: LogLevel, text: impl Into<String>) {
+        self.toast_as(now, level, Kind::Ui, text);
+    }
+
+    pub(super) fn toast_as(
+        &mut self,
+        now: DateTime<Utc>,
+        level: LogLevel,
+        kind: Kind,
+        text: impl Into<String>,
+    ) {
         let text = text.into();
-        self.log(now, level, text.clone());
+        self.log_as(now, level, kind, text.clone());
         self.screen.toast = Some(Toast {
             level,
             text,
@@ -204,7 +215,7 @@ impl State {
         match command {
             Some(Command::Cancel) => {
                 self.screen.overlay = Overlay::None;
-                self.log(now, LogLevel::Info, "action cancelled");
+                self.log_as(now, LogLevel::Info, Kind::Ui, "action cancelled");
             }
             Some(Command::Confirm) => self.confirm(now, fx),
             Some(command) => edit(&mut modal.input, &mut modal.notice, command, key),

@@ -19,6 +19,8 @@ pub enum Scope {
     Verify,
     ActionsMenu,
     Checklist,
+    /// The event log's filter prompt.
+    Filter,
 }
 
 impl Scope {
@@ -31,6 +33,7 @@ impl Scope {
             Overlay::Verify(_) => Scope::Verify,
             Overlay::Actions { .. } => Scope::ActionsMenu,
             Overlay::Checklist { .. } => Scope::Checklist,
+            Overlay::Filter { .. } => Scope::Filter,
         }
     }
 }
@@ -65,6 +68,16 @@ pub enum Command {
     Choose,
     /// Tick or untick the highlighted checklist item.
     Tick,
+    /// Scroll the event log back a page, to older entries.
+    Older,
+    /// Scroll the event log on a page, to newer entries.
+    Newer,
+    /// Scroll the event log to its oldest entry.
+    Oldest,
+    /// Scroll the event log to its newest entry, and follow new ones.
+    Newest,
+    /// Open the event log's filter prompt.
+    Filter,
 }
 
 /// The keys a binding answers.
@@ -146,10 +159,26 @@ const fn help(row: u8, words: &'static str) -> HelpLine {
 }
 
 use Command as C;
-use Key::{Backspace, Char, Ctrl, Down, Enter, Esc, Tab, Up};
+use Key::{Backspace, Char, Ctrl, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
 use Scope as S;
 
-const PROMPTS: &[Scope] = &[S::Prompt, S::Verify];
+/// Where typing goes into a line: the Approve-Risk and Verified prompts, and the log filter.
+const PROMPTS: &[Scope] = &[S::Prompt, S::Verify, S::Filter];
+
+/// A cockpit key for the event log: a README row, no footer label, and a help line or a mention
+/// in another's.
+const fn log_key(
+    keys: &'static [Key],
+    command: Command,
+    help: Option<HelpLine>,
+    readme: &'static str,
+) -> Binding {
+    Binding {
+        help,
+        readme: Some(readme),
+        ..bind(&[Scope::Cockpit], keys, command)
+    }
+}
 
 /// The keymap. Within a scope the first binding that matches a key wins; the cockpit's keys are
 /// in the order the footer and the README list them.
@@ -208,6 +237,28 @@ pub const KEYMAP: &[Binding] = &[
         help(3, "quit (Ctrl-C too)"),
         "quit",
         "quit (asks first while an action is in flight)",
+    ),
+    log_key(
+        &[PageUp],
+        C::Older,
+        Some(help(4, "scroll events (PgDn, Home, End)")),
+        "event log: back 5 entries; it then holds its place while new ones arrive",
+    ),
+    log_key(&[PageDown], C::Newer, None, "event log: on 5 entries"),
+    log_key(&[Home], C::Oldest, None, "event log: the oldest entry"),
+    log_key(
+        &[End],
+        C::Newest,
+        None,
+        "event log: the newest entry, following new ones again",
+    ),
+    log_key(
+        &[Char('/')],
+        C::Filter,
+        Some(help(4, "filter events, level:warn")),
+        "filter the event log: type text (any case) and/or `level:warn` (warnings and \
+         errors) or `level:error`, Enter applies, Esc clears; the title shows the filter and \
+         how many entries it hides",
     ),
     bind(&[S::Help], &[Esc, Char('?'), Char('q'), Enter], C::Close),
     bind(&[S::Help], &[Ctrl('c')], C::Quit),
@@ -274,8 +325,8 @@ pub fn key_name(key: Key) -> String {
         Key::Tab => "Tab".into(),
         Key::Up => "↑".into(),
         Key::Down => "↓".into(),
-        Key::PageUp => "PageUp".into(),
-        Key::PageDown => "PageDown".into(),
+        Key::PageUp => "PgUp".into(),
+        Key::PageDown => "PgDn".into(),
         Key::Home => "Home".into(),
         Key::End => "End".into(),
     }

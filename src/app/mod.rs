@@ -15,6 +15,9 @@ mod follow;
 pub mod keymap;
 #[cfg(test)]
 mod keymap_tests;
+mod logview;
+#[cfg(test)]
+mod logview_tests;
 mod menu;
 pub mod msg;
 mod notice;
@@ -42,12 +45,13 @@ pub use boot::{Boot, context, stage_journal};
 pub use checklist::checklist_from_journal;
 pub use dispatch::Dispatch;
 pub use eval::{Evaluation, SourceStatus, SourceView};
+pub use logview::{LogFilter, LogView};
 pub use msg::{Effect, Key, Msg};
 pub use notice::{Notice, message as notice_message};
 pub use position::position_from_journal;
 pub use release::{Release, SourceHealth};
 pub use resume::{latest_attempt, open_attempt, unresolved_from_journal};
-pub use screen::{LOG_CAPACITY, LogEntry, Overlay, Screen};
+pub use screen::{CHATTER_CAPACITY, LOG_CAPACITY, LogEntry, Overlay, Screen};
 pub use session::Session;
 pub use unresolved::{Unresolved, WhyUnknown};
 pub use update::{start, update};

@@ -3,7 +3,7 @@
 
 use super::approve::ActionKind;
 use super::unresolved::{Unresolved, WhyUnknown};
-use super::{Effect, LogLevel, State};
+use super::{Effect, Kind, LogLevel, State};
 use crate::actions::Outcome;
 use chrono::{DateTime, Utc};
 
@@ -113,7 +113,7 @@ impl State {
             });
         }
         fx.push(Effect::Journal(Box::new(record)));
-        self.toast(now, level, text);
+        self.toast_as(now, level, Kind::Note, text);
         if let Outcome::Succeeded { .. } = outcome {
             let why = format!("{name} by {} succeeded", self.session.context.operator);
             let why = match flight.kind {

@@ -3,12 +3,16 @@
 //! run may do; a detail view's focus and scroll belong here.
 
 use super::approve::{ApproveModal, Toast};
+use super::logview::LogView;
 use super::verify::VerifyModal;
 use crate::core::event::{Kind, LogLevel};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::VecDeque;
 
 pub const LOG_CAPACITY: usize = 200;
+/// UI chatter (a cancelled prompt, a refused key) is kept apart, in its own small ring, so it
+/// never pushes an entry about the release out of the log.
+pub const CHATTER_CAPACITY: usize = 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {
@@ -41,14 +45,19 @@ pub enum Overlay {
     },
     /// Recording what was verified about an action whose outcome is unknown.
     Verify(Box<VerifyModal>),
+    /// The event log's filter, as it is being typed.
+    Filter {
+        draft: String,
+    },
 }
 
 /// What is on screen beyond the release itself, and whether it must be drawn again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Screen {
-    /// The log pane, newest last, at most `LOG_CAPACITY`. Here, though `watch` prints it too,
+    /// The log pane, newest last, at most `LOG_CAPACITY` plus `CHATTER_CAPACITY`. Here, though `watch` prints it too,
     /// because it is the words shown for events, not the events: those are journaled.
     pub log: VecDeque<LogEntry>,
+    pub log_view: LogView,
     pub overlay: Overlay,
     pub toast: Option<Toast>,
     /// The local time zone's offset, fixed at start, for the header clock.
@@ -62,6 +71,7 @@ impl Screen {
     pub(super) fn new(local_offset: FixedOffset) -> Self {
         Screen {
             log: VecDeque::new(),
+            log_view: LogView::default(),
             overlay: Overlay::None,
             toast: None,
             local_offset,
@@ -69,10 +79,31 @@ impl Screen {
         }
     }
 
-    /// Add an entry to the log, dropping the oldest past `LOG_CAPACITY`.
+    /// Add an entry to the log, dropping the oldest of its sort past its capacity: chatter
+    /// only ever evicts chatter. A log scrolled back holds its place.
     pub(crate) fn push_log(&mut self, entry: LogEntry) {
-        if self.log.len() == LOG_CAPACITY {
-            self.log.pop_front();
+        let chatter = entry.kind.is_chatter();
+        let cap = if chatter {
+            CHATTER_CAPACITY
+        } else {
+            LOG_CAPACITY
+        };
+        let same = |e: &LogEntry| e.kind.is_chatter() == chatter;
+        let view = &mut self.log_view;
+        if self.log.iter().filter(|e| same(e)).count() >= cap
+            && let Some(i) = self.log.iter().position(same)
+            && let Some(gone) = self.log.remove(i)
+            && view.scroll > 0
+            && view.filter.shows(&gone)
+        {
+            // One fewer below the view, if it was below it.
+            let after = self.log.iter().skip(i).filter(|e| view.filter.shows(e));
+            if after.count() < view.scroll {
+                view.scroll -= 1;
+            }
+        }
+        if view.scroll > 0 && view.filter.shows(&entry) {
+            view.scroll += 1;
         }
         self.log.push_back(entry);
         self.dirty = true;

@@ -24,6 +24,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::Paste(text) => {
             state.approve_paste(&text);
             state.verify_paste(&text);
+            state.filter_paste(&text);
         }
         Msg::NotifyFailed { name, error } => {
             state.log(now, LogLevel::Warn, format!("notify {name}: {error}"));
@@ -120,6 +121,7 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             let cursor = *cursor;
             return state.checklist_key(command, cursor, now, fx);
         }
+        Overlay::Filter { .. } => return state.filter_key(command, key),
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit => {}
     }
     match command {
@@ -142,6 +144,10 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
         Some(Command::Checklist) => state.open_checklist(now),
         Some(Command::CustomActions) => state.open_custom(now),
         Some(Command::Verify) => state.open_verify(now),
+        Some(c @ (Command::Older | Command::Newer | Command::Oldest | Command::Newest)) => {
+            state.scroll_log(c)
+        }
+        Some(Command::Filter) => state.open_filter(),
         // The overlays' own commands are theirs, above.
         _ => {}
     }

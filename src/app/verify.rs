@@ -3,7 +3,7 @@
 //! (`Verified: <reason>`). Journaled with who and why; "took effect" moves the release.
 
 use super::keymap::Command;
-use super::{Effect, Key, LogLevel, Overlay, State};
+use super::{Effect, Key, Kind, LogLevel, Overlay, State};
 use crate::core::approval::parse_verified;
 use crate::core::record::{Resolution, ResolvedBy};
 use chrono::{DateTime, Utc};
@@ -58,7 +58,7 @@ impl State {
         match command {
             Some(Command::Cancel) => {
                 self.screen.overlay = Overlay::None;
-                self.log(now, LogLevel::Info, "verification cancelled");
+                self.log_as(now, LogLevel::Info, Kind::Ui, "verification cancelled");
             }
             Some(Command::Down) => {
                 modal.took_effect = Some(modal.took_effect != Some(true));

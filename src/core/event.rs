@@ -44,9 +44,17 @@ pub enum Kind {
     JournalRepaired,
     /// Anything else.
     Note,
+    /// The cockpit's own chatter: a cancelled prompt, a refused key. Never in `watch`, which
+    /// takes no keys.
+    Ui,
 }
 
 impl Kind {
+    /// Whether an entry of this kind is UI chatter, kept apart so it never evicts the rest.
+    pub fn is_chatter(self) -> bool {
+        self == Kind::Ui
+    }
+
     pub fn name(self) -> &'static str {
         self.into()
     }
@@ -127,6 +135,7 @@ mod tests {
                 "cockpit",
                 "journal_repaired",
                 "note",
+                "ui",
             ]
         );
         for k in Kind::VARIANTS {

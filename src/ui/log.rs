@@ -1,8 +1,9 @@
 //! The event log: newest at the bottom, as many as fit, each with its local time and level.
 
 use super::draw;
-use super::theme::{Theme, width};
-use crate::app::State;
+use super::theme::{Theme, width as width_of};
+use crate::app::{LogEntry, Overlay, State};
+use chrono::FixedOffset;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -22,6 +23,14 @@ impl Widget for &Log<'_> {
         } else {
             format!("local times (UTC{offset})")
         };
+        let shown: Vec<&LogEntry> = state.shown_log().collect();
+        let filter = &state.screen.log_view.filter;
+        let title = if filter.is_active() {
+            let hidden = state.screen.log.len() - shown.len();
+            format!("Events /{} · {hidden} hidden", filter.input)
+        } else {
+            "Events".to_string()
+        };
         // A single row shows the latest event alone; its time stamp says what it is.
         let inner = if area.height == 1 {
             draw::inset(area)
@@ -30,36 +39,77 @@ impl Widget for &Log<'_> {
                 buf,
                 area,
                 t,
-                "Events",
+                &title,
                 Line::styled(zone, t.dim),
             ))
         };
-        let room = inner.height as usize;
-        if state.screen.log.is_empty() {
-            draw::lines(buf, inner, &[Line::styled("nothing yet", t.dim)]);
-            return;
+        let mut tail: Vec<Line> = Vec::new();
+        if let Overlay::Filter { draft } = &state.screen.overlay {
+            tail.push(Line::from(vec![
+                Span::styled("/", t.title),
+                Span::raw(draft.clone()),
+                Span::styled(t.text("   Enter applies · Esc clears").into_owned(), t.dim),
+            ]));
         }
-        let skip = state.screen.log.len().saturating_sub(room);
-        let lines: Vec<Line> = state
-            .screen
-            .log
-            .iter()
-            .skip(skip)
-            .map(|e| {
-                let (style, sym, word) = t.log(e.level);
-                let stamp = e.at.with_timezone(&offset).format("%H:%M:%S").to_string();
-                let lead = format!("{stamp} ");
-                let level = format!("{sym} {word:<5} ");
-                let room = (inner.width as usize).saturating_sub(width(&lead) + width(&level));
-                Line::from(vec![
-                    Span::styled(lead, t.dim),
-                    Span::styled(level, style),
-                    Span::styled(t.fit(&e.text, room), style),
-                ])
-            })
-            .collect();
+        let mut room = (inner.height as usize).saturating_sub(tail.len());
+        let (below, room) = scrolled(state.screen.log_view.scroll, shown.len(), &mut room);
+        if below > 0 {
+            tail.insert(
+                0,
+                Line::styled(
+                    t.text(&format!("↑ {below} newer — End to follow"))
+                        .into_owned(),
+                    t.title,
+                ),
+            );
+        }
+        let mut lines: Vec<Line> = if shown.is_empty() {
+            let none = if filter.is_active() {
+                "nothing matches the filter"
+            } else {
+                "nothing yet"
+            };
+            vec![Line::styled(none, t.dim)]
+        } else {
+            let end = shown.len() - below;
+            shown[end.saturating_sub(room)..end]
+                .iter()
+                .map(|e| entry(e, t, offset, inner.width))
+                .collect()
+        };
+        lines.truncate(room);
+        // The scroll note and the prompt keep the panel's last lines.
+        if !tail.is_empty() {
+            let blank = room.saturating_sub(lines.len());
+            lines.extend(std::iter::repeat_n(Line::raw(""), blank));
+            lines.extend(tail);
+        }
         draw::lines(buf, inner, &lines);
     }
+}
+
+/// How many shown entries lie below the view, and how many lines the entries get: the scroll
+/// clamped so the view is full, one line given up for the "newer" note when any lie below.
+fn scrolled(scroll: usize, shown: usize, room: &mut usize) -> (usize, usize) {
+    let mut below = scroll.min(shown.saturating_sub(*room));
+    if below > 0 && *room > 1 {
+        *room -= 1;
+        below = scroll.min(shown.saturating_sub(*room));
+    }
+    (below, *room)
+}
+
+fn entry<'a>(e: &'a LogEntry, t: &Theme, offset: FixedOffset, width: u16) -> Line<'a> {
+    let (style, sym, word) = t.log(e.level);
+    let stamp = e.at.with_timezone(&offset).format("%H:%M:%S").to_string();
+    let lead = format!("{stamp} ");
+    let level = format!("{sym} {word:<5} ");
+    let room = (width as usize).saturating_sub(width_of(&lead) + width_of(&level));
+    Line::from(vec![
+        Span::styled(lead, t.dim),
+        Span::styled(level, style),
+        Span::styled(t.fit(&e.text, room), style),
+    ])
 }
 
 #[cfg(test)]

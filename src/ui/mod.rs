@@ -33,11 +33,13 @@ mod backfill_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
 #[cfg(test)]
+mod log_tests;
+#[cfg(test)]
 mod tests;
 
 pub use theme::{Symbols, Theme};
 
-use crate::app::{Overlay, State};
+use crate::app::{LogView, Overlay, State};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -96,6 +98,8 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             theme,
         })
             .render(area, buf),
+        // Typed on the event log's last line: the log draws it.
+        Overlay::Filter { .. } => {}
     }
 }
 
@@ -137,8 +141,15 @@ fn rows(state: &State, height: u16) -> Rows {
     ]
     .map(|n| n as u16 + 1);
     let fixed = base + stages::Stages::HEIGHT + 1;
-    let mut left =
-        i32::from(height) - i32::from(fixed) - tables.iter().map(|&n| i32::from(n)).sum::<i32>();
+    // A log the operator scrolls or filters keeps a title and five entries: the tables give
+    // up healthy rows for it, as they do on short screens.
+    let explored = state.screen.log_view != LogView::default()
+        || matches!(state.screen.overlay, Overlay::Filter { .. });
+    let floor = if explored { 6 } else { 0 };
+    let mut left = i32::from(height)
+        - i32::from(fixed)
+        - tables.iter().map(|&n| i32::from(n)).sum::<i32>()
+        - floor;
     while left < 0 {
         let Some(i) = [2, 1, 0].into_iter().find(|&i| tables[i] > 2) else {
             break;
@@ -146,6 +157,7 @@ fn rows(state: &State, height: u16) -> Rows {
         tables[i] -= 1;
         left += 1;
     }
+    let floor = (floor + left.min(0)).max(0) as u16;
     let mut left = left.max(0) as u16;
     let reasons = (header::Header::reason_lines(state) as u16)
         .min(6)
@@ -161,7 +173,7 @@ fn rows(state: &State, height: u16) -> Rows {
         conditions: tables[0] + u16::from(table_headers),
         gates: tables[1] + u16::from(table_headers),
         sources: tables[2] + u16::from(table_headers),
-        log: left,
+        log: left + floor,
         table_headers,
     }
 }
