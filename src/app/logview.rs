@@ -69,12 +69,15 @@ impl LogFilter {
 impl State {
     /// PgUp, PgDn, Home, End on the dashboard.
     pub(super) fn scroll_log(&mut self, command: Command) {
-        let shown = self.shown_log().count();
+        // As far back as puts the oldest page in view: scrolling further would only pile up
+        // PgDn presses that move nothing. A panel taller than a page clamps the offset again
+        // when it draws (ui/log.rs), so there the first PgDn from the oldest may not move.
+        let oldest = self.shown_log().count().saturating_sub(PAGE);
         let view = &mut self.screen.log_view;
         view.scroll = match command {
-            Command::Older => (view.scroll + PAGE).min(shown),
+            Command::Older => (view.scroll + PAGE).min(oldest),
             Command::Newer => view.scroll.saturating_sub(PAGE),
-            Command::Oldest => shown,
+            Command::Oldest => oldest,
             Command::Newest => 0,
             _ => return,
         };

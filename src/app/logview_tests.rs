@@ -36,13 +36,21 @@ fn a_log_scrolled_back_holds_its_place_while_entries_arrive_and_end_follows_agai
     assert_eq!(s.screen.log_view.scroll, 2);
     key(&mut s, Key::Home);
     assert_eq!(
-        s.screen.log_view.scroll, 32,
-        "as far back as there are entries"
+        s.screen.log_view.scroll,
+        32 - super::logview::PAGE,
+        "as far back as puts the oldest page in view"
     );
     key(&mut s, Key::PageUp);
     assert_eq!(
-        s.screen.log_view.scroll, 32,
-        "no further back than the oldest"
+        s.screen.log_view.scroll,
+        32 - super::logview::PAGE,
+        "no further back than the oldest page"
+    );
+    key(&mut s, Key::PageDown);
+    assert_eq!(
+        s.screen.log_view.scroll,
+        32 - 2 * super::logview::PAGE,
+        "the first PgDn from the oldest moves"
     );
     key(&mut s, Key::End);
     assert_eq!(s.screen.log_view.scroll, 0);
@@ -80,10 +88,18 @@ fn the_filter_hides_by_text_and_level_and_esc_clears_it() {
     assert_eq!(shown, ["verdict ROLLBACK ADVISED"]);
 
     // A filtered, scrolled-back view counts only what it shows as arriving below it.
+    for i in 0..6 {
+        s.log(t(22 + i), LogLevel::Error, "breach began");
+    }
     key(&mut s, Key::PageUp);
-    assert_eq!(s.screen.log_view.scroll, 1);
+    assert_eq!(
+        s.screen.log_view.scroll, 2,
+        "7 shown: back to the oldest page of 5"
+    );
     s.log(t(30), LogLevel::Info, "hidden by the filter");
-    assert_eq!(s.screen.log_view.scroll, 1);
+    assert_eq!(s.screen.log_view.scroll, 2);
+    s.log(t(31), LogLevel::Error, "shown by the filter");
+    assert_eq!(s.screen.log_view.scroll, 3);
 
     key(&mut s, Key::Char('/'));
     key(&mut s, Key::Esc);
