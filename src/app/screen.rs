@@ -41,6 +41,8 @@ pub enum Overlay {
     },
     /// Recording what was verified about an action whose outcome is unknown.
     Verify(Box<VerifyModal>),
+    /// Placing a hold (reason, then how long), or releasing the one placed.
+    Hold(Box<super::HoldModal>),
 }
 
 /// What is on screen beyond the release itself, and whether it must be drawn again.

@@ -16,6 +16,7 @@ mod footer;
 mod gates;
 mod header;
 mod help;
+mod hold;
 mod log;
 mod menu;
 mod quit;
@@ -91,6 +92,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         })
             .render(area, buf),
         Overlay::Verify(modal) => (&verify::VerifyView {
+            state,
+            modal,
+            theme,
+        })
+            .render(area, buf),
+        Overlay::Hold(modal) => (&hold::HoldView {
             state,
             modal,
             theme,

@@ -50,6 +50,8 @@ pub fn all_states() -> Vec<(&'static str, State)> {
         ("outcome_still_unknown", fixture::outcome_still_unknown()),
         ("verify_prompt", fixture::verify_prompt()),
         ("promote_over_unknown", fixture::promote_over_unknown()),
+        ("hold_prompt", fixture::hold_prompt()),
+        ("held", fixture::held()),
     ]
 }
 
@@ -93,6 +95,8 @@ snapshots! {
     outcome_still_unknown_offers_verify_not_promote => fixture::outcome_still_unknown(),
     verify_prompt_took_effect_typed => fixture::verify_prompt(),
     promote_while_outcome_unknown_is_an_override => fixture::promote_over_unknown(),
+    hold_prompt_asks_how_long => fixture::hold_prompt(),
+    held_header_says_who_until_and_why => fixture::held(),
 }
 
 #[test]
