@@ -225,8 +225,8 @@ impl State {
         self.screen.dirty = true;
     }
 
-    /// On the tick: a hold whose time has come ends by itself. Only the operator's cockpit
-    /// journals it; an observer lets it lapse and reads the record when it comes.
+    /// On the tick: a hold whose time has come ends by itself. An observer ends it too, but
+    /// journals nothing (`update` drops an observer's records): the operator's cockpit does.
     pub(super) fn expire_hold(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
         if self.release.hold.as_ref().is_some_and(|h| h.until <= now) {
             self.end_hold(EXPIRED, now, fx);
