@@ -157,6 +157,8 @@ impl State {
             .filter(|p| !p.rolled_back)
             .map(|p| p.stage);
         let kind = match want {
+            // A hold refuses promote; it never blocks the way back.
+            Action::Promote if self.refuse_held(now) => return,
             Action::Promote => {
                 let to = live.map_or(0, |s| s + 1);
                 if to >= self.setup.plan.stages.len() {

@@ -45,8 +45,10 @@ impl Boot<'_> {
         } = self;
         let position = position_from_journal(journal, &context, &setup.plan);
         let ticks = checklist_from_journal(journal, &context, &setup.checklist);
+        let hold = super::hold_from_journal(journal, &context, now);
         let mut state = State::new(setup, position, context, local_offset, read_only, now);
         state.release.checklist = ticks;
+        state.release.hold = hold;
         resume_from_journal(&mut state, journal, now);
         state
     }

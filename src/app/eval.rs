@@ -466,6 +466,7 @@ fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Ut
     });
     // An action whose outcome is unknown outranks everything but a breach (SEMANTICS §5).
     let verdict = super::unresolved::with_unresolved(state, verdict);
+    let verdict = super::hold::with_hold(state, verdict, now);
     let breached = conditions.iter().any(|c| c.state == CondState::Breached);
     let bake = live_bake(state);
     let baked = bake.as_ref().is_some_and(BakeView::is_baked);

@@ -115,6 +115,7 @@ impl State {
                 }
             }
             Event::Override => {}
+            Event::HoldPlaced | Event::HoldReleased => self.follow_hold(r),
             // The observer sees drift and breaches itself, and keeps its own bake: read from
             // the journal at its start, and verified from what it has watched since.
             Event::DriftBegan | Event::DriftEnded | Event::BakeCheckpoint => {}

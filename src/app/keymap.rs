@@ -21,6 +21,10 @@ pub enum Scope {
     Checklist,
     /// The event log's filter prompt.
     Filter,
+    /// Typing a hold's reason or duration.
+    Hold,
+    /// A hold is placed: y releases it.
+    ReleaseHold,
 }
 
 impl Scope {
@@ -34,6 +38,8 @@ impl Scope {
             Overlay::Actions { .. } => Scope::ActionsMenu,
             Overlay::Checklist { .. } => Scope::Checklist,
             Overlay::Filter { .. } => Scope::Filter,
+            Overlay::Hold(m) if m.step == super::HoldStep::Release => Scope::ReleaseHold,
+            Overlay::Hold(_) => Scope::Hold,
         }
     }
 }
@@ -49,6 +55,8 @@ pub enum Command {
     CustomActions,
     Checklist,
     Verify,
+    /// Place a hold, or release the one placed.
+    Hold,
     /// Quit, as confirmed.
     QuitNow,
     /// Close the overlay.
@@ -162,8 +170,9 @@ use Command as C;
 use Key::{Backspace, Char, Ctrl, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
 use Scope as S;
 
-/// Where typing goes into a line: the Approve-Risk and Verified prompts, and the log filter.
-const PROMPTS: &[Scope] = &[S::Prompt, S::Verify, S::Filter];
+/// Where typing goes into a line: the Approve-Risk, Verified and hold prompts, and the log
+/// filter.
+const PROMPTS: &[Scope] = &[S::Prompt, S::Verify, S::Filter, S::Hold];
 
 /// A cockpit key for the event log: a README row, no footer label, and a help line or a mention
 /// in another's.
@@ -205,6 +214,14 @@ pub const KEYMAP: &[Binding] = &[
         help(0, "roll back"),
         "rollback",
         "roll back (opens the prompt with `Approve-Risk: ` already typed)",
+    ),
+    cockpit(
+        &[Char('h')],
+        C::Hold,
+        help(1, "hold promote, or release it"),
+        "hold",
+        "hold the release: type why, Enter, then how long (`15m` when left empty), Enter; \
+         promote is refused until it runs out or `h` then `y` releases it; journaled with who",
     ),
     cockpit(
         &[Char('a')],
@@ -279,6 +296,11 @@ pub const KEYMAP: &[Binding] = &[
     },
     bind(PROMPTS, &[Backspace], C::Erase),
     bind(PROMPTS, &[Ctrl('u')], C::Clear),
+    bind(&[S::ReleaseHold], &[Char('y'), Char('Y')], C::Confirm),
+    Binding {
+        keys: Keys::AnyOther,
+        ..bind(&[S::ReleaseHold], &[], C::Cancel)
+    },
     bind(&[S::Verify], &[Tab, Down], C::Down),
     bind(&[S::Verify], &[Up], C::Up),
     bind(
@@ -347,7 +369,7 @@ impl Command {
     /// Whether the help overlay lists this cockpit key: the key exists in this cockpit.
     pub fn offered(self, state: &State) -> bool {
         match self {
-            C::Promote | C::Rollback | C::Verify => !state.session.read_only,
+            C::Promote | C::Rollback | C::Verify | C::Hold => !state.session.read_only,
             C::CustomActions => !state.session.read_only && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
             _ => true,
@@ -369,9 +391,12 @@ impl Command {
         // While an action's outcome is unknown, promote is no recommendation (it stays an
         // override in its prompt); recording what was verified is.
         let unresolved = !state.release.unresolved.is_empty();
+        // A hold refuses promote; its expiry is checked on every tick.
+        let held = state.release.hold.is_some();
         match self {
             C::Verify => !state.session.read_only && unresolved,
-            C::Promote => actions && !last && configured(Action::Promote) && !unresolved,
+            C::Promote => actions && !last && configured(Action::Promote) && !unresolved && !held,
+            C::Hold => !state.session.read_only,
             C::Rollback => actions && configured(Action::Rollback),
             C::CustomActions => actions && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),

@@ -12,6 +12,9 @@ mod checklist;
 mod dispatch;
 mod eval;
 mod follow;
+mod hold;
+#[cfg(test)]
+mod hold_tests;
 pub mod keymap;
 #[cfg(test)]
 mod keymap_tests;
@@ -45,6 +48,7 @@ pub use boot::{Boot, context, stage_journal};
 pub use checklist::checklist_from_journal;
 pub use dispatch::Dispatch;
 pub use eval::{Evaluation, SourceStatus, SourceView};
+pub use hold::{DEFAULT_HOLD, HOLD_REASON_MIN, Hold, HoldModal, HoldStep, hold_from_journal};
 pub use logview::{LogFilter, LogView};
 pub use msg::{Effect, Key, Msg};
 pub use notice::{Notice, message as notice_message};

@@ -59,6 +59,8 @@ pub struct Release {
     pub bake: Option<Bake>,
     /// The drift journaled as begun and not yet as ended.
     pub drift: Option<DriftMark>,
+    /// An operator's hold: promote is refused until it is released or runs out.
+    pub hold: Option<super::hold::Hold>,
     /// Which parts of `eval` still hold, so a message recomputes only what it touched.
     pub(crate) reuse: eval::Reuse,
     /// For each signal, the conditions that read it.
@@ -81,6 +83,7 @@ impl Release {
             moved_at: None,
             bake: None,
             drift: None,
+            hold: None,
             reuse: eval::Reuse::default(),
             readers: readers(setup),
         }

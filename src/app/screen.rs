@@ -49,6 +49,8 @@ pub enum Overlay {
     Filter {
         draft: String,
     },
+    /// Placing a hold (reason, then how long), or releasing the one placed.
+    Hold(Box<super::HoldModal>),
 }
 
 /// What is on screen beyond the release itself, and whether it must be drawn again.

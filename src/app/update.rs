@@ -18,6 +18,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 state.screen.toast = None;
                 state.screen.dirty = true;
             }
+            state.expire_hold(now, &mut fx);
         }
         Msg::Resize => state.screen.dirty = true,
         Msg::Key(key) => on_key(state, key, now, &mut fx),
@@ -25,6 +26,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             state.approve_paste(&text);
             state.verify_paste(&text);
             state.filter_paste(&text);
+            state.hold_paste(&text);
         }
         Msg::NotifyFailed { name, error } => {
             state.log(now, LogLevel::Warn, format!("notify {name}: {error}"));
@@ -113,6 +115,7 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
     match &state.screen.overlay {
         Overlay::Approve(_) => return state.approve_key(command, key, now, fx),
         Overlay::Verify(_) => return state.verify_key(command, key, now, fx),
+        Overlay::Hold(_) => return state.hold_key(command, key, now, fx),
         Overlay::Actions { cursor } => {
             let cursor = *cursor;
             return state.actions_menu_key(command, cursor, now);
@@ -148,6 +151,7 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             state.scroll_log(c)
         }
         Some(Command::Filter) => state.open_filter(),
+        Some(Command::Hold) => state.open_hold(now),
         // The overlays' own commands are theirs, above.
         _ => {}
     }

@@ -10,7 +10,7 @@
 
 use super::event::{Kind, LogLevel};
 use super::reading::format_number;
-use super::record::{Event, Record, Resolution, ResolvedBy, UNTICKED};
+use super::record::{Event, RELEASED, Record, Resolution, ResolvedBy, UNTICKED};
 
 /// Who reads a record's words.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,9 +54,11 @@ fn level(r: &Record, voice: Voice) -> LogLevel {
     match r.event {
         Event::ActionSucceeded | Event::BreachEnded | Event::DriftEnded => LogLevel::Good,
         Event::ActionFailed | Event::ActionOutcomeUnknown | Event::BreachBegan => LogLevel::Error,
-        Event::Override | Event::RolledBack | Event::JournalRepaired | Event::DriftBegan => {
-            LogLevel::Warn
-        }
+        Event::Override
+        | Event::RolledBack
+        | Event::JournalRepaired
+        | Event::DriftBegan
+        | Event::HoldPlaced => LogLevel::Warn,
         // A watcher is told loudly of an action left in flight; the log tells of the stop.
         Event::CockpitStopped if r.action_id.is_some() && voice == Voice::Watch => LogLevel::Error,
         _ => LogLevel::Info,
@@ -154,6 +156,24 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
             detail.unwrap_or("?"),
             outcome.unwrap_or("ticked")
         ),
+        (Event::HoldPlaced, voice) => {
+            let until = r
+                .hold_until
+                .map_or_else(|| "?".into(), |u| u.format("%H:%MZ").to_string());
+            match voice {
+                Notice => format!("held by {who} until {until}: {}", quoted(reason)),
+                Followed { .. } => format!("{who}: hold until {until}: {}", quoted(reason)),
+                Watch => format!("hold placed by {at} until {until}: {}", quoted(reason)),
+            }
+        }
+        (Event::HoldReleased, voice) => {
+            let how = outcome.unwrap_or(RELEASED);
+            match voice {
+                Notice => format!("hold {how} ({who})"),
+                Followed { .. } => format!("{who}: hold {how}"),
+                Watch => format!("hold {how} (journaled by {at})"),
+            }
+        }
         (Event::ActionResolved, voice) => match (&r.resolution, voice) {
             (None, Followed { .. }) => format!("{who}: {action} settled"),
             (None, _) => format!("{action} settled"),
@@ -243,6 +263,9 @@ pub fn audit_line(r: &Record) -> String {
     }
     if let Some(reason) = &r.reason {
         parts.push(format!("reason \"{reason}\""));
+    }
+    if let Some(until) = r.hold_until {
+        parts.push(format!("until {}", until.format("%Y-%m-%d %H:%M:%SZ")));
     }
     parts.extend(r.request.clone());
     parts.extend(r.outcome.clone());
@@ -342,6 +365,23 @@ mod tests {
             tell(&r, Voice::Notice).unwrap().text,
             "checkout 2.0 (prod): cockpit stopped by ana on ops1 with promote id-7 in flight: its outcome is unknown"
         );
+    }
+
+    #[test]
+    fn a_hold_is_told_with_who_until_when_and_why() {
+        let mut r = record(Event::HoldPlaced);
+        r.reason = Some("waiting for DB migration".into());
+        r.hold_until = Some(Utc.with_ymd_and_hms(2026, 3, 2, 10, 30, 0).unwrap());
+        let watch = tell(&r, Voice::Watch).unwrap();
+        assert_eq!((watch.level, watch.kind), (LogLevel::Warn, Kind::Hold));
+        assert_eq!(
+            watch.text,
+            "hold placed by ana@ops1 until 10:30Z: \"waiting for DB migration\""
+        );
+        assert!(audit_line(&r).contains("until 2026-03-02 10:30:00Z"));
+        let mut gone = record(Event::HoldReleased);
+        gone.outcome = Some("expired".into());
+        assert_eq!(tell(&gone, FOLLOWED).unwrap().text, "ana: hold expired");
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub enum Kind {
     RolledBack,
     /// A readiness checklist item was ticked or unticked.
     Checklist,
+    /// A hold was placed on the release, or released.
+    Hold,
     /// Another cockpit started or stopped.
     Cockpit,
     JournalRepaired,
@@ -80,6 +82,7 @@ impl From<Event> for Kind {
             Event::DriftBegan => Kind::DriftBegan,
             Event::DriftEnded => Kind::DriftEnded,
             Event::BakeCheckpoint => Kind::Note,
+            Event::HoldPlaced | Event::HoldReleased => Kind::Hold,
         }
     }
 }
@@ -132,6 +135,7 @@ mod tests {
                 "override",
                 "rolled_back",
                 "checklist",
+                "hold",
                 "cockpit",
                 "journal_repaired",
                 "note",

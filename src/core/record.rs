@@ -28,6 +28,10 @@ pub enum Event {
     /// The observed traffic left the tracked stage, or came back to it (`drift`).
     DriftBegan,
     DriftEnded,
+    /// An operator held the release (`reason`, until `hold_until`): promote is refused.
+    HoldPlaced,
+    /// The hold ended: released by an operator, or `expired` (`outcome`).
+    HoldReleased,
 }
 
 /// Who, where and what release a record belongs to.
@@ -43,6 +47,10 @@ pub struct Context {
 /// The `outcome` of a `checklist_ticked` record: the item was ticked, or unticked.
 pub const TICKED: &str = "ticked";
 pub const UNTICKED: &str = "unticked";
+
+/// The `outcome` of a `hold_released` record: an operator released it, or its time ran out.
+pub const RELEASED: &str = "released";
+pub const EXPIRED: &str = "expired";
 
 /// Who or what settled an action whose outcome was unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +125,9 @@ pub struct Record {
     /// The tracked stage and the observed traffic, on `drift_began` and `drift_ended`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftMark>,
+    /// Until when a hold lasts, on `hold_placed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_until: Option<DateTime<Utc>>,
     /// SHA-256 (hex) of the previous line, or of nothing for the first record.
     #[serde(default)]
     pub prev: String,
@@ -142,6 +153,7 @@ impl Record {
             resolution: None,
             bake: None,
             drift: None,
+            hold_until: None,
             prev: String::new(),
         }
     }

@@ -68,8 +68,6 @@ impl Widget for &Header<'_> {
 
 /// "checkout-api 2.14.0 · production · 9f2c1ab          READ-ONLY  14:03 local · 13:03 UTC"
 fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
-    let rel = &state.setup.release;
-    let bold = ratatui::style::Style::new().add_modifier(Modifier::BOLD);
     let mut right = Vec::new();
     if state.session.read_only {
         right.push(Span::styled(" READ-ONLY ", t.badge));
@@ -79,6 +77,52 @@ fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
     right.push(Span::raw(" "));
     let right = Line::from(right);
     let room = (area.width as usize).saturating_sub(right.width() + 2);
+    if let Some(hold) = &state.release.hold {
+        let left = held_line(state, t, hold, room);
+        super::fast::set_line(buf, area.x, area.y, &left, room as u16);
+    } else {
+        release_line(state, t, room, area, buf);
+    }
+    let rw = right.width() as u16;
+    if rw <= area.width {
+        super::fast::set_line(buf, area.right() - rw, area.y, &right, rw);
+    }
+}
+
+/// " checkout-api HELD by ana@ops1 until 14:30 — waiting for DB…": while held, the hold takes
+/// the place of the version and environment. Who and until are never cut: the reason is cut
+/// first, then the release's name goes.
+fn held_line(state: &State, t: &Theme, hold: &crate::app::Hold, room: usize) -> Line<'static> {
+    let bold = ratatui::style::Style::new().add_modifier(Modifier::BOLD);
+    let until = hold.until.with_timezone(&state.screen.local_offset);
+    let held = t
+        .text(&format!(
+            " HELD by {} until {} ",
+            hold.by,
+            until.format("%H:%M")
+        ))
+        .into_owned();
+    let name = format!(" {}", t.text(&state.setup.release.name));
+    let mut spans = Vec::new();
+    if width(&name) + width(&held) + 8 <= room {
+        spans.push(Span::styled(name, bold));
+    } else {
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(held, t.badge));
+    let sep = format!("{} ", t.text("—"));
+    let used = spans.iter().map(Span::width).sum::<usize>() + width(&sep);
+    if used < room {
+        spans.push(Span::styled(sep, t.warn));
+        spans.push(Span::styled(t.fit(&hold.reason, room - used), t.warn));
+    }
+    Line::from(spans)
+}
+
+/// " checkout-api 2.14.0 · production · 9f2c1ab"
+fn release_line(state: &State, t: &Theme, room: usize, area: Rect, buf: &mut Buffer) {
+    let rel = &state.setup.release;
+    let bold = ratatui::style::Style::new().add_modifier(Modifier::BOLD);
     let sep = format!(" {} ", t.text("·"));
     let mut left = Line::from(vec![
         Span::raw(" "),
@@ -96,10 +140,6 @@ fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
         }
     }
     super::fast::set_line(buf, area.x, area.y, &left, room as u16);
-    let rw = right.width() as u16;
-    if rw <= area.width {
-        super::fast::set_line(buf, area.right() - rw, area.y, &right, rw);
-    }
 }
 
 /// The verdict on a full-width coloured row, with its first reason.

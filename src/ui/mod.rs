@@ -16,6 +16,7 @@ mod footer;
 mod gates;
 mod header;
 mod help;
+mod hold;
 mod log;
 mod menu;
 mod quit;
@@ -100,6 +101,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf),
         // Typed on the event log's last line: the log draws it.
         Overlay::Filter { .. } => {}
+        Overlay::Hold(modal) => (&hold::HoldView {
+            state,
+            modal,
+            theme,
+        })
+            .render(area, buf),
     }
 }
 

@@ -53,6 +53,8 @@ pub fn all_states() -> Vec<(&'static str, State)> {
         ("log_scrolled", super::log_tests::scrolled()),
         ("log_filtered", super::log_tests::filtered()),
         ("log_filter_typing", super::log_tests::filter_typing()),
+        ("hold_prompt", fixture::hold_prompt()),
+        ("held", fixture::held()),
     ]
 }
 
@@ -96,6 +98,8 @@ snapshots! {
     outcome_still_unknown_offers_verify_not_promote => fixture::outcome_still_unknown(),
     verify_prompt_took_effect_typed => fixture::verify_prompt(),
     promote_while_outcome_unknown_is_an_override => fixture::promote_over_unknown(),
+    hold_prompt_asks_how_long => fixture::hold_prompt(),
+    held_header_says_who_until_and_why => fixture::held(),
 }
 
 #[test]

@@ -107,3 +107,30 @@ fn the_screen_fits_80x24() {
     t.keys(&["q"]);
     assert_eq!(t.exit_code(), 0);
 }
+
+#[test]
+fn a_hold_shows_in_the_header_refuses_promote_and_is_journaled() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::demo("hold", &[]);
+    t.wait_text("HOLD", Duration::from_secs(20));
+    t.keys(&["h"]);
+    t.wait_text("Why hold the release?", Duration::from_secs(5));
+    t.type_text("waiting for DB migration");
+    t.keys(&["Enter"]);
+    t.wait_text("For how long?", Duration::from_secs(5));
+    t.type_text("15m");
+    t.keys(&["Enter"]);
+    let screen = t.wait_text("HELD by", Duration::from_secs(5));
+    assert!(screen.contains("waiting for DB migration"), "{screen}");
+    t.keys(&["p"]);
+    t.wait_text("promote refused: held by", Duration::from_secs(5));
+    t.keys(&["q"]);
+    assert_eq!(t.exit_code(), 0);
+    t.assert_restored();
+    let text = std::fs::read_to_string(&t.journal).unwrap();
+    assert!(text.contains("\"hold_placed\""), "journal: {text}");
+    assert!(text.contains("\"hold_until\""), "journal: {text}");
+    assert!(verify(&t.journal).contains("chain intact"));
+}
