@@ -26,23 +26,6 @@ pub const DEFAULT_EVENTS: &[Event] = &[
     Event::DriftEnded,
 ];
 
-const EVENT_NAMES: &[&str] = &[
-    "stage_entered",
-    "breach_began",
-    "breach_ended",
-    "rolled_back",
-    "action_requested",
-    "action_succeeded",
-    "action_failed",
-    "action_outcome_unknown",
-    "override",
-    "checklist_ticked",
-    "cockpit_started",
-    "cockpit_stopped",
-    "drift_began",
-    "drift_ended",
-];
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawNotify {
@@ -135,7 +118,10 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: RawNotify) -> Option<Noti
                     Err(_) => ctx.report.invalid(
                         &at.key("events").index(i),
                         quoted(n),
-                        format!("one of: {}", EVENT_NAMES.join(", ")),
+                        format!(
+                            "one of: {}",
+                            <Event as strum::VariantNames>::VARIANTS.join(", ")
+                        ),
                     ),
                 }
             }
@@ -177,4 +163,34 @@ fn build(ctx: &mut Ctx, at: &KeyPath, name: &str, raw: RawNotify) -> Option<Noti
         return None;
     }
     Some(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    const RELEASE: &str = "[release]\nname = \"checkout-api\"\nversion = \"2.14.0\"\n\
+                           environment = \"production\"\n[[stages]]\ntraffic = 100\nbake = \"1m\"\n";
+
+    #[test]
+    fn every_journal_event_can_be_announced_and_a_wrong_name_lists_them_all() {
+        let text = format!(
+            "{RELEASE}[notify.slack]\nurl = \"https://hooks.example/x\"\n\
+             events = [\"hold_placed\", \"hold_expired\"]\n"
+        );
+        let e = crate::config::load_str(&text, "release.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("notify.slack.events[0]"), "{e}");
+        assert!(
+            e.contains("notify.slack.events[1]: got \"hold_expired\""),
+            "{e}"
+        );
+        for name in [
+            "stage_entered",
+            "action_resolved",
+            "hold_placed",
+            "hold_released",
+        ] {
+            assert!(e.contains(name), "{name} not offered:\n{e}");
+        }
+    }
 }
