@@ -133,7 +133,7 @@ fn the_rollback_prompt_starts_with_the_prefix_and_shows_the_breach() {
         for needle in [
             "ROLL BACK from 10%",
             "✗ ROLLBACK ADVISED",
-            "✗ Breached: Canary error rate:",
+            "✗ Breached (as of 14:00:00): Canary error rate 3.10% > 2.00%",
             "› Approve-Risk: ",
             "(0 so far)",
         ] {
