@@ -299,7 +299,13 @@ pub const KEYMAP: &[Binding] = &[
     bind(PROMPTS, &[Backspace], C::Erase),
     bind(PROMPTS, &[Ctrl('u')], C::Clear),
     // Tab is never typed: in the Approve-Risk prompt it fills a rollback's reason.
-    bind(&[S::Prompt], &[Tab], C::Fill),
+    Binding {
+        readme: Some(
+            "roll back only: fill the reason with the breached conditions, each value against \
+             its limit (`Error rate 3.40% > 2.00%`); edit it if you like, Enter sends it",
+        ),
+        ..bind(&[S::Prompt], &[Tab], C::Fill)
+    },
     bind(&[S::ReleaseHold], &[Char('y'), Char('Y')], C::Confirm),
     Binding {
         keys: Keys::AnyOther,
