@@ -52,8 +52,9 @@ pub struct ApproveModal {
     pub reasons: Vec<String>,
     /// A promote while the verdict is not GO.
     pub is_override: bool,
-    /// Context for a rollback: the breached conditions.
-    pub context: Option<String>,
+    /// What Tab last had to say: nothing to fill, or that this reason is typed. Shown in the
+    /// hint line until the next edit. (The breached conditions are read live when drawn.)
+    pub fill_note: Option<String>,
     /// Why Enter did not fire, or that the verdict changed and the operator must confirm again.
     pub notice: Option<String>,
 }
@@ -174,14 +175,6 @@ impl State {
             },
         };
         let verdict = &self.release.eval.verdict;
-        let breached: Vec<String> = self
-            .setup
-            .conditions
-            .iter()
-            .zip(&self.release.eval.conditions)
-            .filter(|(_, s)| s.state == crate::core::condition::CondState::Breached)
-            .map(|(c, s)| format!("{}: {}", c.label, s.why.clone().unwrap_or_default()))
-            .collect();
         self.screen.overlay = Overlay::Approve(Box::new(ApproveModal {
             kind,
             target,
@@ -195,7 +188,7 @@ impl State {
             reasons: verdict.reasons.iter().map(|r| r.text.clone()).collect(),
             is_override: matches!(kind, ActionKind::Promote { .. })
                 && verdict.kind != VerdictKind::Go,
-            context: (!breached.is_empty()).then(|| breached.join("; ")),
+            fill_note: None,
             notice: None,
         }));
         self.screen.dirty = true;
@@ -220,7 +213,11 @@ impl State {
                 self.log_as(now, LogLevel::Info, Kind::Ui, "action cancelled");
             }
             Some(Command::Confirm) => self.confirm(now, fx),
-            Some(command) => edit(&mut modal.input, &mut modal.notice, command, key),
+            Some(Command::Fill) => self.fill_reason(),
+            Some(command) => {
+                modal.fill_note = None;
+                edit(&mut modal.input, &mut modal.notice, command, key);
+            }
             None => {}
         }
     }
@@ -229,6 +226,7 @@ impl State {
         if let Overlay::Approve(modal) = &mut self.screen.overlay {
             modal.input.push_str(&clean_paste(text));
             modal.notice = None;
+            modal.fill_note = None;
             self.screen.dirty = true;
         }
     }

@@ -70,6 +70,8 @@ pub enum Command {
     Erase,
     /// Clear what was typed.
     Clear,
+    /// Fill a rollback's reason with the breached conditions.
+    Fill,
     Up,
     Down,
     /// Open the highlighted custom action's prompt.
@@ -296,6 +298,14 @@ pub const KEYMAP: &[Binding] = &[
     },
     bind(PROMPTS, &[Backspace], C::Erase),
     bind(PROMPTS, &[Ctrl('u')], C::Clear),
+    // Tab is never typed: in the Approve-Risk prompt it fills a rollback's reason.
+    Binding {
+        readme: Some(
+            "roll back only: fill the reason with the breached conditions, each value against \
+             its limit (`Error rate 3.40% > 2.00%`); edit it if you like, Enter sends it",
+        ),
+        ..bind(&[S::Prompt], &[Tab], C::Fill)
+    },
     bind(&[S::ReleaseHold], &[Char('y'), Char('Y')], C::Confirm),
     Binding {
         keys: Keys::AnyOther,
@@ -324,7 +334,7 @@ pub const KEYMAP: &[Binding] = &[
 /// What the help overlay says of the prompt's keys, under the cockpit's.
 pub const PROMPT_HELP: [&str; 2] = [
     "In the prompt: Enter confirms; Esc, Ctrl-C or Ctrl-G cancel;",
-    "Ctrl-U clears it; pasting works (line breaks become spaces).",
+    "Ctrl-U clears it; Tab fills a rollback's reason; pasting works.",
 ];
 
 /// The command `key` runs where `scope` applies, if any.

@@ -13,6 +13,7 @@ fn readme_table() -> String {
         let place = match b.scopes {
             [Scope::Cockpit] => "",
             [Scope::Prompt, Scope::Verify, Scope::Filter, Scope::Hold] => "in the prompt: ",
+            [Scope::Prompt] => "in the Approve-Risk prompt: ",
             other => panic!("no README words for keys in {other:?}"),
         };
         let keys: Vec<String> = keys.iter().map(|&k| format!("`{}`", key_name(k))).collect();

@@ -8,6 +8,9 @@ mod bake_journal;
 mod bake_props;
 mod baking;
 mod boot;
+mod breach;
+#[cfg(test)]
+mod breach_tests;
 mod checklist;
 mod dispatch;
 mod eval;
@@ -45,6 +48,7 @@ pub use approve::{ActionKind, ApproveModal, InFlight, Toast};
 pub use backfill::{HistoryAnswer, HistoryAsk};
 pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
 pub use boot::{Boot, context, stage_journal};
+pub use breach::{Breaches, NOTHING_BREACHED, REASONS_ARE_TYPED, filled};
 pub use checklist::checklist_from_journal;
 pub use dispatch::Dispatch;
 pub use eval::{Evaluation, SourceStatus, SourceView};

@@ -133,7 +133,7 @@ fn the_rollback_prompt_starts_with_the_prefix_and_shows_the_breach() {
         for needle in [
             "ROLL BACK from 10%",
             "✗ ROLLBACK ADVISED",
-            "✗ Breached: Canary error rate:",
+            "✗ Breached (as of 14:00:00): Canary error rate 3.10% > 2.00%",
             "› Approve-Risk: ",
             "(0 so far)",
         ] {
@@ -273,4 +273,17 @@ fn custom_actions_are_offered_in_a_menu_then_prompted() {
     sim.key(1, Key::Enter);
     let text = screen(&sim.state, &color(), 120, 40);
     assert!(text.contains("RUN PAUSE"), "{text}");
+}
+
+#[test]
+fn tab_that_fills_nothing_says_why_in_the_hint_line() {
+    for (open, note) in [('r', app::NOTHING_BREACHED), ('p', app::REASONS_ARE_TYPED)] {
+        let mut state = fixture::baked();
+        for key in [Key::Char(open), Key::Tab] {
+            app::update(&mut state, Msg::Key(key), fixture::t(0));
+        }
+        let text = screen(&state, &color(), 80, 24);
+        let hint = row_of(&text, note).expect(&text);
+        assert_eq!(Some(hint), row_of(&text, "› ").map(|r| r + 1), "{text}");
+    }
 }

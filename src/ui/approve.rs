@@ -163,8 +163,9 @@ impl ApproveView<'_> {
         ));
         rows.push(row("", 4));
         rows.push(self.banner(w));
-        let more = m.reasons.len().saturating_sub(1);
-        for reason in m.reasons.iter().skip(1).take(MAX_REASONS) {
+        let reasons = self.reasons();
+        let more = reasons.len().saturating_sub(1);
+        for reason in reasons.iter().skip(1).take(MAX_REASONS) {
             let lead = format!("   {} ", t.sym.bullet);
             let text = t.fit(reason, w.saturating_sub(width(&lead)));
             rows.push(row(format!("{lead}{text}"), 3));
@@ -189,8 +190,14 @@ impl ApproveView<'_> {
             );
             rows.extend(hanging(t, t.sym.bad, &text, w, t.bad, 0));
         }
-        if let Some(context) = &m.context {
-            let text = format!("Breached: {context}");
+        // Read now, not when the prompt opened: the values move while the reason is typed.
+        let breaches = self.state.breaches();
+        if !breaches.each.is_empty() {
+            let as_of = breaches.as_of.map_or_else(String::new, |at| {
+                let local = at.with_timezone(&self.state.screen.local_offset);
+                format!(" (as of {})", local.format("%H:%M:%S"))
+            });
+            let text = format!("Breached{as_of}: {}", breaches.each.join("; "));
             rows.extend(hanging(t, t.sym.bad, &text, w, t.bad, 2));
         }
         rows.push(row("", 4));
@@ -201,6 +208,10 @@ impl ApproveView<'_> {
             ..row(input, 0)
         });
         let (text, style) = match &hint {
+            _ if m.fill_note.is_some() => {
+                let note = m.fill_note.as_deref().unwrap_or_default();
+                (format!("{} {note}", t.sym.warn), t.warn)
+            }
             Ok(_) => (format!("{} Enter to send", t.sym.ok), t.ok),
             Err(e) if refused => (format!("{} not sent: {e}", t.sym.bad), t.alert),
             Err(e) => (format!("{} {e}", t.sym.warn), t.warn),
@@ -210,13 +221,24 @@ impl ApproveView<'_> {
         (rows, col)
     }
 
+    /// The verdict's reasons as they read now, while the verdict is the one the prompt shows;
+    /// once it moved, the reasons the operator read, until Enter asks again.
+    fn reasons(&self) -> Vec<String> {
+        let live = &self.state.release.eval.verdict;
+        if live.kind == self.modal.verdict {
+            live.reasons.iter().map(|r| r.text.clone()).collect()
+        } else {
+            self.modal.reasons.clone()
+        }
+    }
+
     /// The verdict the action would be sent under, styled as the header's banner.
     fn banner(&self, w: usize) -> Row {
         let (t, m) = (self.theme, self.modal);
         let (style, sym) = t.verdict(m.verdict);
         let word = format!(" {sym} {} ", m.verdict.label());
         let mut spans = vec![Span::styled(word.clone(), style)];
-        if let Some(first) = m.reasons.first() {
+        if let Some(first) = self.reasons().first() {
             let sep = format!(" {} ", t.sym.separator);
             let room = w.saturating_sub(width(&word) + width(&sep) + 1);
             spans.push(Span::styled(sep, style.remove_modifier(Modifier::BOLD)));

@@ -91,6 +91,8 @@ snapshots! {
     promote_prompt_on_go_half_typed => fixture::promote_typing(),
     promote_prompt_on_hold_is_an_override => fixture::promote_override(),
     rollback_prompt_prefilled_with_the_breach => fixture::rollback_prompt(),
+    rollback_prompt_after_tab => fixture::rollback_filled(),
+    rollback_prompt_shows_live_values => fixture::rollback_prompt_live(),
     prompt_says_the_verdict_changed => fixture::verdict_changed(),
     promote_in_flight => fixture::in_flight(),
     quit_asks_first_while_in_flight => fixture::confirm_quit(),

@@ -51,6 +51,39 @@ fn demo_moves_from_hold_to_rollback_advised_then_rolls_back_through_the_prompt()
 }
 
 #[test]
+fn tab_fills_the_rollback_reason_from_the_breach_and_enter_sends_it() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::demo("rbtab", &["--regress-after", "8s"]);
+    t.wait_text("ROLLBACK ADVISED", Duration::from_secs(60));
+    t.keys(&["r"]);
+    // The breached values are read live, with the time of their reading.
+    t.wait_text("Breached (as of", Duration::from_secs(5));
+    t.keys(&["Tab"]);
+    t.wait_text("Enter to send", Duration::from_secs(5));
+    t.keys(&["Enter"]);
+    t.wait_text("rollback succeeded", Duration::from_secs(10));
+    t.keys(&["q"]);
+    assert_eq!(t.exit_code(), 0);
+    let text = std::fs::read_to_string(&t.journal).unwrap();
+    let requested: serde_json::Value = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .find(|r: &serde_json::Value| r["event"] == "action_requested")
+        .unwrap_or_else(|| panic!("no action_requested: {text}"));
+    // The reason as filled: each breached condition, its value against its limit.
+    let reason = requested["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(" > ")
+            && (reason.starts_with("Canary error rate")
+                || reason.starts_with("Errors vs baseline")),
+        "the filled reason names the breach: {requested}"
+    );
+    assert!(verify(&t.journal).contains("chain intact"));
+}
+
+#[test]
 fn sigterm_and_sighup_restore_the_terminal_and_keep_the_journal_valid() {
     if !tmux_available() {
         return;
