@@ -49,6 +49,9 @@ impl Boot<'_> {
         let mut state = State::new(setup, position, context, local_offset, read_only, now);
         state.release.checklist = ticks;
         state.release.hold = hold;
+        if read_only {
+            state.session.driver = crate::core::driver::driver(journal);
+        }
         resume_from_journal(&mut state, journal, now);
         state
     }

@@ -47,6 +47,14 @@ impl State {
 
     pub(super) fn follow(&mut self, records: &[Record], now: DateTime<Utc>) {
         let ctx = self.session.context.clone();
+        // Whoever drives the journal, of any release: the cockpit holding it.
+        let driver = records
+            .iter()
+            .fold(self.session.driver.clone(), crate::core::driver::step);
+        if driver != self.session.driver {
+            self.session.driver = driver;
+            self.screen.dirty = true;
+        }
         for r in records.iter().filter(|r| same_release(r, &ctx)) {
             if let Some(told) = self.follow_one(r) {
                 self.screen.push_log(LogEntry {
@@ -178,6 +186,22 @@ mod tests {
             observer.release.eval.verdict.kind,
             VerdictKind::NoGoUntilVerified
         );
+    }
+
+    #[test]
+    fn an_observer_knows_who_drives_from_the_journal() {
+        let mut operator = state(false);
+        operator.session.context.host = "ops1".into();
+        let mut observer = state(true);
+        start(&mut observer, t(0));
+        assert_eq!(observer.session.driver, None);
+        let started = operator.started_record(t(3));
+        update(&mut observer, Msg::Journal(vec![started]), t(4));
+        let driver = observer.session.driver.clone().unwrap();
+        assert_eq!((driver.who.as_str(), driver.since), ("ana@ops1", t(3)));
+        let stopped = operator.stopped_record(t(9));
+        update(&mut observer, Msg::Journal(vec![stopped]), t(10));
+        assert_eq!(observer.session.driver, None);
     }
 
     #[test]

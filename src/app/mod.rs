@@ -110,7 +110,7 @@ impl State {
     pub fn started_record(&self, now: DateTime<Utc>) -> Record {
         let mut r = self.record(Event::CockpitStarted, now);
         r.detail = Some(if self.session.read_only {
-            "read-only observer".into()
+            crate::core::driver::OBSERVER.into()
         } else {
             "operator cockpit".into()
         });

@@ -22,6 +22,9 @@ pub struct Session {
     /// The last journal write failed: shown until one succeeds. Here, not on the screen,
     /// because it is a fact about this run's writes, whoever shows it.
     pub journal_error: Option<String>,
+    /// For an observer: the operator cockpit driving the journal it follows, as the journal
+    /// says (None: it names nobody). An operator's cockpit drives its own.
+    pub driver: Option<crate::core::driver::Driver>,
 }
 
 impl Session {
@@ -33,6 +36,7 @@ impl Session {
             in_flight: None,
             action_counter: 0,
             journal_error: None,
+            driver: None,
         }
     }
 }

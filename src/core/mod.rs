@@ -8,6 +8,7 @@ pub mod backfill;
 pub mod bake;
 pub mod condition;
 pub mod describe;
+pub mod driver;
 pub mod event;
 pub mod gate;
 pub mod plan;

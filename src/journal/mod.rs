@@ -15,6 +15,7 @@ pub use show::{format_record, parse_since};
 pub use tail::Tail;
 pub use verify::verify;
 
+use crate::core::driver::{Driver, driver};
 use crate::core::record::Record;
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
@@ -44,9 +45,14 @@ pub enum JournalError {
     #[error("journal {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error(
-        "journal {path} is in use by another gonogo cockpit; watch with --read-only, or give this one its own journal"
+        "journal {path} is in use by another gonogo cockpit ({}); watch with --read-only, or give this one its own journal",
+        held_by(holder.as_ref())
     )]
-    Locked { path: PathBuf },
+    Locked {
+        path: PathBuf,
+        /// Who holds it, as the journal's latest operator start without a stop says.
+        holder: Option<Driver>,
+    },
     /// A line that is not a record, or (for `audit verify`) does not continue the chain;
     /// `problem` reads after "line N": "is longer than 1 MiB: not a gonogo journal".
     #[error("journal {path}: line {line} {problem}")]
@@ -63,6 +69,32 @@ pub enum JournalError {
         line = torn.line
     )]
     Torn { path: PathBuf, torn: Torn },
+}
+
+/// "ana@ops1 since 2026-12-02 13:03:00 UTC", or that the journal does not say.
+fn held_by(holder: Option<&Driver>) -> String {
+    holder.map_or_else(
+        || "the journal does not say whose: no operator start without a stop".into(),
+        |d| {
+            format!(
+                "{} since {}",
+                d.who,
+                d.since.format("%Y-%m-%d %H:%M:%S UTC")
+            )
+        },
+    )
+}
+
+/// The refusal of a journal another cockpit holds, naming who holds it as the journal says:
+/// read, never guessed, so a journal that names nobody is reported as such.
+fn locked(file: &File, path: &Path) -> JournalError {
+    let holder = lines::scan(file, path, false)
+        .ok()
+        .and_then(|scan| driver(&scan.records));
+    JournalError::Locked {
+        path: path.to_path_buf(),
+        holder,
+    }
 }
 
 impl Journal {
@@ -85,9 +117,7 @@ impl Journal {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(JournalError::Locked {
-                    path: path.to_path_buf(),
-                });
+                return Err(locked(&file, path));
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
         }
@@ -246,12 +276,21 @@ mod tests {
     fn a_second_cockpit_cannot_take_the_same_journal() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.jsonl");
-        let (_first, _) = Journal::open(&path).unwrap();
-        match Journal::open(&path) {
-            Err(JournalError::Locked { .. }) => {}
+        let (mut first, _) = Journal::open(&path).unwrap();
+        let refusal = |path: &Path| match Journal::open(path) {
+            Err(e @ JournalError::Locked { .. }) => e.to_string(),
             other => panic!("expected Locked, got {:?}", other.map(|_| ())),
-        }
+        };
+        assert!(refusal(&path).contains("(the journal does not say whose"));
+        let mut started = record(0, Event::CockpitStarted);
+        started.context.host = "ops1".into();
+        first.append(&started).unwrap();
+        assert!(
+            refusal(&path).contains("(ana@ops1 since 2023-11-14 22:13:20 UTC)"),
+            "{}",
+            refusal(&path)
+        );
         // Observers may still read it.
-        assert!(read(&path).unwrap().is_empty());
+        assert_eq!(read(&path).unwrap().len(), 1);
     }
 }

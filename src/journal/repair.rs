@@ -48,9 +48,7 @@ pub fn repair(
         .open(path)
         .map_err(io_err)?;
     if file.try_lock().is_err() {
-        return Err(JournalError::Locked {
-            path: path.to_path_buf(),
-        });
+        return Err(super::locked(&file, path));
     }
     let scan = lines::scan(&file, path, true)?;
     let Some(torn) = scan.torn else {

@@ -287,3 +287,33 @@ fn tab_that_fills_nothing_says_why_in_the_hint_line() {
         assert_eq!(Some(hint), row_of(&text, "› ").map(|r| r + 1), "{text}");
     }
 }
+
+/// Every key an observer's footer or help lists, pressed: none answers "read-only".
+#[test]
+fn read_only_never_offers_a_key_it_refuses() {
+    use crate::app::keymap::{KEYMAP, Keys, Scope};
+    let mut checklist = fixture::checklist();
+    checklist.session.read_only = true;
+    for state in [fixture::watching(), fixture::watching_held(), checklist] {
+        let listed = KEYMAP.iter().filter(|b| {
+            b.scopes == [Scope::Cockpit]
+                && (b.command.offered(&state) || b.command.works_now(&state))
+        });
+        for b in listed {
+            let Keys::These(&[key, ..]) = b.keys else {
+                continue;
+            };
+            let mut s = state.clone();
+            let before = s.screen.log.len();
+            app::update(&mut s, Msg::Key(key), fixture::t(1));
+            let said: Vec<&str> = (s.screen.log.iter().skip(before).map(|l| l.text.as_str()))
+                .chain(s.screen.toast.as_ref().map(|t| t.text.as_str()))
+                .collect();
+            assert!(
+                !said.iter().any(|t| t.contains("read-only")),
+                "{:?} is listed to an observer, then refused: {said:?}",
+                b.command
+            );
+        }
+    }
+}

@@ -66,17 +66,38 @@ impl Widget for &Header<'_> {
     }
 }
 
-/// "checkout-api 2.14.0 · production · 9f2c1ab          READ-ONLY  14:03 local · 13:03 UTC"
+/// "checkout-api 2.14.0 · production · 9f2c1ab          READ-ONLY  14:03 local · 13:03 UTC";
+/// an observer's names who drives: "ana@ops1 driving · you are watching  READ-ONLY  …".
 fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
-    let mut right = Vec::new();
-    if state.session.read_only {
-        right.push(Span::styled(" READ-ONLY ", t.badge));
-        right.push(Span::raw("  "));
-    }
-    right.push(Span::raw(t.text(&state.release.eval.clock).into_owned()));
-    right.push(Span::raw(" "));
-    let right = Line::from(right);
-    let room = (area.width as usize).saturating_sub(right.width() + 2);
+    let clock = t.text(&state.release.eval.clock).into_owned();
+    let need = left_needs(state, t);
+    // Wordier first; the UTC half of the clock alone before the driver goes.
+    let utc = clock.rsplit(" · ").next().unwrap_or(&clock).to_string();
+    let driver = state.session.read_only.then(|| driver_words(state, t));
+    let variants = match &driver {
+        Some(d) => vec![
+            (
+                t.text(&format!("{d} · you are watching")).into_owned(),
+                clock.clone(),
+            ),
+            (d.clone(), clock.clone()),
+            (d.clone(), utc),
+            (String::new(), clock),
+        ],
+        None => vec![(String::new(), clock)],
+    };
+    let count = variants.len();
+    let (right, room) = variants
+        .into_iter()
+        .enumerate()
+        .map(|(i, (who, clock))| {
+            let right = right_line(state, t, who, clock);
+            let room = (area.width as usize).saturating_sub(right.width() + 2);
+            (i, right, room)
+        })
+        .find(|(i, _, room)| *room >= need || i + 1 == count)
+        .map(|(_, right, room)| (right, room))
+        .unwrap_or_default();
     if let Some(hold) = &state.release.hold {
         let left = held_line(state, t, hold, room);
         super::fast::set_line(buf, area.x, area.y, &left, room as u16);
@@ -89,19 +110,49 @@ fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// "ana@ops1 driving  READ-ONLY  14:03 local · 13:03 UTC "
+fn right_line(state: &State, t: &Theme, who: String, clock: String) -> Line<'static> {
+    let mut right = Vec::new();
+    if !who.is_empty() {
+        right.push(Span::styled(who, t.warn));
+        right.push(Span::raw(" "));
+    }
+    if state.session.read_only {
+        right.push(Span::styled(" READ-ONLY ", t.badge));
+        right.push(Span::raw("  "));
+    }
+    right.push(Span::raw(clock));
+    right.push(Span::raw(" "));
+    Line::from(right)
+}
+
+/// "ana@ops1 driving", as the journal says; "nobody driving" when it names no open cockpit.
+fn driver_words(state: &State, t: &Theme) -> String {
+    match &state.session.driver {
+        Some(d) => t.text(&format!("{} driving", d.who)).into_owned(),
+        None => "nobody driving".into(),
+    }
+}
+
+/// Columns the left of the title needs whole: the hold's who and until with some of its
+/// reason, or the release's name, version and environment.
+fn left_needs(state: &State, t: &Theme) -> usize {
+    let rel = &state.setup.release;
+    let held = (state.release.hold.as_ref()).map(|h| width(&held_words(state, t, h)) + 24);
+    held.unwrap_or_else(|| {
+        width(&t.text(&format!(
+            " {} {} · {}",
+            rel.name, rel.version, rel.environment
+        ))) + 1
+    })
+}
+
 /// " checkout-api HELD by ana@ops1 until 14:30 — waiting for DB…": while held, the hold takes
 /// the place of the version and environment. Who and until are never cut: the reason is cut
 /// first, then the release's name goes.
 fn held_line(state: &State, t: &Theme, hold: &crate::app::Hold, room: usize) -> Line<'static> {
     let bold = ratatui::style::Style::new().add_modifier(Modifier::BOLD);
-    let until = hold.until.with_timezone(&state.screen.local_offset);
-    let held = t
-        .text(&format!(
-            " HELD by {} until {} ",
-            hold.by,
-            until.format("%H:%M")
-        ))
-        .into_owned();
+    let held = held_words(state, t, hold);
     let name = format!(" {}", t.text(&state.setup.release.name));
     let mut spans = Vec::new();
     if width(&name) + width(&held) + 8 <= room {
@@ -117,6 +168,13 @@ fn held_line(state: &State, t: &Theme, hold: &crate::app::Hold, room: usize) -> 
         spans.push(Span::styled(t.fit(&hold.reason, room - used), t.warn));
     }
     Line::from(spans)
+}
+
+/// " HELD by ana@ops1 until 14:30 "
+fn held_words(state: &State, t: &Theme, hold: &crate::app::Hold) -> String {
+    let until = hold.until.with_timezone(&state.screen.local_offset);
+    let words = format!(" HELD by {} until {} ", hold.by, until.format("%H:%M"));
+    t.text(&words).into_owned()
 }
 
 /// " checkout-api 2.14.0 · production · 9f2c1ab"

@@ -102,6 +102,8 @@ snapshots! {
     promote_while_outcome_unknown_is_an_override => fixture::promote_over_unknown(),
     hold_prompt_asks_how_long => fixture::hold_prompt(),
     held_header_says_who_until_and_why => fixture::held(),
+    observer_header_names_the_driver => fixture::watching(),
+    observer_header_names_the_driver_while_held => fixture::watching_held(),
 }
 
 #[test]

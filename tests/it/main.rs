@@ -35,6 +35,7 @@ mod tls_config;
 mod tty_attention;
 mod tty_bake;
 mod tty_demo;
+mod tty_driver;
 mod tty_log;
 mod tty_outcome;
 mod tty_screen;
