@@ -65,6 +65,7 @@ fn advised(t: &Tmux, cockpit: &str) {
 /// Back to the cockpit's window, quit with `q`: a clean exit and the title given back.
 fn quit(t: &Tmux, cockpit: &str) {
     t.cmd(&["select-window", "-t", cockpit]);
+    wait_format(t, "t", "#{window_id}", secs(20), |w| w == cockpit);
     t.keys(&["q"]);
     assert_eq!(t.exit_code(), 0);
     t.assert_restored();
