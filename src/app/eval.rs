@@ -64,6 +64,11 @@ pub struct Evaluation {
     pub clock: String,
     /// Verified time still to earn, whole seconds; None without a live stage.
     pub bake_left: Option<Duration>,
+    /// When the verdict took its present kind, and whether that was this cockpit's first
+    /// evaluation (then it may have held longer: the clock starts at the cockpit's start).
+    pub verdict_since: Option<(DateTime<Utc>, bool)>,
+    /// How long the verdict has held: "for 1m12s", or "for 1m12s+" since the cockpit's start.
+    pub held: String,
 }
 
 impl Default for Evaluation {
@@ -83,6 +88,8 @@ impl Default for Evaluation {
             observed: None,
             clock: String::new(),
             bake_left: None,
+            verdict_since: None,
+            held: String::new(),
         }
     }
 }
@@ -394,7 +401,35 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     if eval.verdict.kind != kind {
         changes.verdict_was = Some(kind);
     }
+    let since = held_since(eval.verdict_since, kind != eval.verdict.kind, now);
+    eval.verdict_since = Some(since);
+    let held = held_text(since, now);
+    if eval.held != held {
+        eval.held = held;
+        changes.any = true;
+    }
     changes
+}
+
+/// Since when the verdict has held: from `now` when its kind changed, from the first
+/// evaluation (marked as the cockpit's start) when there is none yet, else unchanged.
+fn held_since(
+    was: Option<(DateTime<Utc>, bool)>,
+    changed: bool,
+    now: DateTime<Utc>,
+) -> (DateTime<Utc>, bool) {
+    match was {
+        None => (now, true),
+        Some(_) if changed => (now, false),
+        Some(since) => since,
+    }
+}
+
+/// "for 1m12s", with a "+" when the clock only started with the cockpit. Whole seconds, so the
+/// text (and the screen) changes once a second at most, and once a minute past the hour.
+fn held_text((at, from_start): (DateTime<Utc>, bool), now: DateTime<Utc>) -> String {
+    let plus = if from_start { "+" } else { "" };
+    format!("for {}{plus}", short_duration(since(now, at)))
 }
 
 /// Compute again the `n` views whose time has come (`now >= until[i]`, or all of them when
@@ -548,3 +583,7 @@ mod tests {
         assert_eq!(on_time(&spec), Duration::from_secs(4));
     }
 }
+
+#[cfg(test)]
+#[path = "held_tests.rs"]
+mod held_tests;
