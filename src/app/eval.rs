@@ -69,6 +69,8 @@ pub struct Evaluation {
     pub verdict_since: Option<(DateTime<Utc>, bool)>,
     /// How long the verdict has held: "for 1m12s", or "for 1m12s+" since the cockpit's start.
     pub held: String,
+    /// "12m elapsed · ≥ 1h5m to 100%" while a stage is live (clocks.rs).
+    pub progress: Option<String>,
 }
 
 impl Default for Evaluation {
@@ -90,6 +92,7 @@ impl Default for Evaluation {
             bake_left: None,
             verdict_since: None,
             held: String::new(),
+            progress: None,
         }
     }
 }
@@ -384,6 +387,7 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     if let (StageView::Live { bake, .. }, Some(b)) = (&mut view, live_bake(state)) {
         **bake = b;
     }
+    super::clocks::mark_start(state);
     let rest = rest(state, current, view, now);
     let eval = &mut state.release.eval;
     let kind = eval.verdict.kind;
@@ -396,40 +400,19 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         )*};
     }
     put!(
-        gates, stages, current, bake, verdict, observed, clock, bake_left
+        gates, stages, current, bake, verdict, observed, clock, bake_left, progress
     );
     if eval.verdict.kind != kind {
         changes.verdict_was = Some(kind);
     }
-    let since = held_since(eval.verdict_since, kind != eval.verdict.kind, now);
+    let since = super::clocks::held_since(eval.verdict_since, kind != eval.verdict.kind, now);
     eval.verdict_since = Some(since);
-    let held = held_text(since, now);
+    let held = super::clocks::held_text(since, now);
     if eval.held != held {
         eval.held = held;
         changes.any = true;
     }
     changes
-}
-
-/// Since when the verdict has held: from `now` when its kind changed, from the first
-/// evaluation (marked as the cockpit's start) when there is none yet, else unchanged.
-fn held_since(
-    was: Option<(DateTime<Utc>, bool)>,
-    changed: bool,
-    now: DateTime<Utc>,
-) -> (DateTime<Utc>, bool) {
-    match was {
-        None => (now, true),
-        Some(_) if changed => (now, false),
-        Some(since) => since,
-    }
-}
-
-/// "for 1m12s", with a "+" when the clock only started with the cockpit. Whole seconds, so the
-/// text (and the screen) changes once a second at most, and once a minute past the hour.
-fn held_text((at, from_start): (DateTime<Utc>, bool), now: DateTime<Utc>) -> String {
-    let plus = if from_start { "+" } else { "" };
-    format!("for {}{plus}", short_duration(since(now, at)))
 }
 
 /// Compute again the `n` views whose time has come (`now >= until[i]`, or all of them when
@@ -476,6 +459,7 @@ struct Rest {
     observed: Option<String>,
     clock: String,
     bake_left: Option<Duration>,
+    progress: Option<String>,
 }
 
 fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Utc>) -> Rest {
@@ -506,10 +490,12 @@ fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Ut
     let bake = live_bake(state);
     let baked = bake.as_ref().is_some_and(BakeView::is_baked);
     let local = now.with_timezone(&state.screen.local_offset);
+    let bake_left = bake.as_ref().map(BakeView::left);
     Rest {
+        progress: super::clocks::progress(state, bake_left, now),
         stages: stage_states(&setup.plan, state.release.position, breached, baked),
         current,
-        bake_left: bake.as_ref().map(BakeView::left),
+        bake_left,
         bake,
         gates,
         verdict,
@@ -583,7 +569,3 @@ mod tests {
         assert_eq!(on_time(&spec), Duration::from_secs(4));
     }
 }
-
-#[cfg(test)]
-#[path = "held_tests.rs"]
-mod held_tests;

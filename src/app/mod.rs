@@ -9,6 +9,7 @@ mod bake_props;
 mod baking;
 mod boot;
 mod checklist;
+mod clocks;
 mod dispatch;
 mod eval;
 mod follow;
