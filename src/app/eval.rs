@@ -64,6 +64,13 @@ pub struct Evaluation {
     pub clock: String,
     /// Verified time still to earn, whole seconds; None without a live stage.
     pub bake_left: Option<Duration>,
+    /// When the verdict took its present kind, and whether that was this cockpit's first
+    /// evaluation (then it may have held longer: the clock starts at the cockpit's start).
+    pub verdict_since: Option<(DateTime<Utc>, bool)>,
+    /// How long the verdict has held: "for 1m12s", or "for 1m12s+" since the cockpit's start.
+    pub held: String,
+    /// "12m elapsed · ≥ 1h5m to 100%" while a stage is live (clocks.rs).
+    pub progress: Option<String>,
 }
 
 impl Default for Evaluation {
@@ -83,6 +90,9 @@ impl Default for Evaluation {
             observed: None,
             clock: String::new(),
             bake_left: None,
+            verdict_since: None,
+            held: String::new(),
+            progress: None,
         }
     }
 }
@@ -377,6 +387,7 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     if let (StageView::Live { bake, .. }, Some(b)) = (&mut view, live_bake(state)) {
         **bake = b;
     }
+    super::clocks::mark_start(state);
     let rest = rest(state, current, view, now);
     let eval = &mut state.release.eval;
     let kind = eval.verdict.kind;
@@ -389,10 +400,21 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         )*};
     }
     put!(
-        gates, stages, current, bake, verdict, observed, clock, bake_left
+        gates, stages, current, bake, verdict, observed, clock, bake_left, progress
     );
     if eval.verdict.kind != kind {
         changes.verdict_was = Some(kind);
+    }
+    let since = super::clocks::held_since(eval.verdict_since, kind != eval.verdict.kind, now);
+    eval.verdict_since = Some(since);
+    let urgent = matches!(
+        eval.verdict.kind,
+        VerdictKind::RollbackAdvised | VerdictKind::NoGoUntilVerified
+    );
+    let held = super::clocks::held_text(since, now, urgent);
+    if eval.held != held {
+        eval.held = held;
+        changes.any = true;
     }
     changes
 }
@@ -441,6 +463,7 @@ struct Rest {
     observed: Option<String>,
     clock: String,
     bake_left: Option<Duration>,
+    progress: Option<String>,
 }
 
 fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Utc>) -> Rest {
@@ -471,10 +494,12 @@ fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Ut
     let bake = live_bake(state);
     let baked = bake.as_ref().is_some_and(BakeView::is_baked);
     let local = now.with_timezone(&state.screen.local_offset);
+    let bake_left = bake.as_ref().map(BakeView::left);
     Rest {
+        progress: super::clocks::progress(state, bake_left, now),
         stages: stage_states(&setup.plan, state.release.position, breached, baked),
         current,
-        bake_left: bake.as_ref().map(BakeView::left),
+        bake_left,
         bake,
         gates,
         verdict,

@@ -12,6 +12,7 @@ mod breach;
 #[cfg(test)]
 mod breach_tests;
 mod checklist;
+mod clocks;
 mod dispatch;
 mod eval;
 mod follow;

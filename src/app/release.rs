@@ -61,6 +61,9 @@ pub struct Release {
     pub drift: Option<DriftMark>,
     /// An operator's hold: promote is refused until it is released or runs out.
     pub hold: Option<super::hold::Hold>,
+    /// When the attempt first entered a stage (from the journal at start): the release's
+    /// elapsed time counts from here. Cleared by a rollback, so a new attempt starts afresh.
+    pub started: Option<DateTime<Utc>>,
     /// Which parts of `eval` still hold, so a message recomputes only what it touched.
     pub(crate) reuse: eval::Reuse,
     /// For each signal, the conditions that read it.
@@ -84,6 +87,7 @@ impl Release {
             bake: None,
             drift: None,
             hold: None,
+            started: None,
             reuse: eval::Reuse::default(),
             readers: readers(setup),
         }

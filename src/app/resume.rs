@@ -181,6 +181,7 @@ impl State {
             &self.setup.plan,
             &self.setup.actions,
         );
+        self.release.started = super::clocks::started_from_journal(records, &self.session.context);
         self.screen.dirty = true;
     }
 

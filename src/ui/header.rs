@@ -207,10 +207,14 @@ fn verdict_banner(state: &State, t: &Theme, area: Rect, hidden: usize, buf: &mut
     buf.set_style(area, style);
     let word = format!(" {sym} {} ", v.kind.label());
     let plain = style.remove_modifier(Modifier::BOLD);
-    let more = if hidden > 0 {
-        format!(" +{hidden} more ")
-    } else {
-        String::new()
+    // How long the verdict has held (eval.rs keeps the clock), at the right end so a tick
+    // rewrites only its digits and the reason never shifts.
+    let held = &state.release.eval.held;
+    let more = match (held.is_empty(), hidden) {
+        (true, 0) => String::new(),
+        (true, _) => format!(" +{hidden} more "),
+        (false, 0) => format!(" {held} "),
+        (false, _) => format!(" {held}  +{hidden} more "),
     };
     let room = (area.width as usize).saturating_sub(width(&word) + width(&more) + 2);
     let mut spans = vec![Span::styled(word, style)];

@@ -44,6 +44,12 @@ impl Widget for &Stages<'_> {
             Some(i) => format!("stage {} of {}", i + 1, plan.stages.len()),
             None => format!("{} stages", plan.stages.len()),
         };
+        // The release's clocks ride on the title: the strip is where the stages' bakes are,
+        // and the title row costs no height at any size.
+        let summary = match &state.release.eval.progress {
+            Some(p) => t.text(&format!("{summary} · {p}")).into_owned(),
+            None => summary,
+        };
         let inner = draw::titled(buf, area, t, "Stages", Line::styled(summary, t.dim));
         let inner = draw::inset(inner);
         let mut rows = inner.rows();

@@ -257,7 +257,7 @@ fn a_source_whose_value_is_unusable_is_bad_with_the_reason() {
         assert!(text.contains("3 of 4 answering"), "{text}");
         // Clipped at 80 columns: the verdict's line is as wide as the screen.
         assert!(
-            text.contains("Canary p95 latency unknown: prometheus: value is"),
+            text.contains("Canary p95 latency unknown: prometheus: v"),
             "the verdict points at the reason: {text}"
         );
     }

@@ -26,6 +26,8 @@ fn stages_summary(rows: &[String]) -> &str {
     let rest = title["── Stages ".len()..].trim_start_matches('─');
     rest.strip_prefix(' ')
         .and_then(|r| r.strip_suffix(" ─"))
+        // Without the release's clocks ("· 3m elapsed · ≥ 40m to 100%").
+        .map(|r| r.split(" · ").next().unwrap_or(r))
         .filter(|s| s == &"6 stages" || is_stage_of_6(s))
         .unwrap_or(title)
 }
