@@ -152,3 +152,19 @@ fn tab_in_the_rollback_prompt_still_fills_the_reason_and_the_log_keys_still_scro
         "PgUp scrolls the log, not the focus"
     );
 }
+
+#[test]
+fn a_condition_s_samples_are_of_the_live_stage_entry_only() {
+    let mut sim = fixture::baked_sim();
+    assert!(sim.state.release.stage_samples(0).len() > 50);
+    let mut fx = Vec::new();
+    sim.state.enter_stage(3, fixture::t(1), "promoted", &mut fx);
+    assert!(sim.state.release.stage_samples(0).is_empty());
+    sim.prometheus(2, fixture::healthy(2));
+    let points = sim.state.release.stage_samples(0);
+    assert_eq!(points.len(), 1);
+    assert_eq!(points[0].at, fixture::t(2));
+    // The baseline is kept beside the value of a condition relative to it.
+    assert_eq!(points[0].baseline, None);
+    assert_eq!(sim.state.release.stage_samples(1)[0].baseline, Some(0.0040));
+}

@@ -227,6 +227,7 @@ impl Command {
             C::Rollback => actions && configured(Action::Rollback),
             C::CustomActions => actions && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
+            C::Open => state.screen.focus.is_some(),
             _ => true,
         }
     }

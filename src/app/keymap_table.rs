@@ -181,15 +181,19 @@ pub const KEYMAP: &[Binding] = &[
         None,
         "focus the row below (with nothing focused, the first row)",
     ),
-    focus_key(
-        &[Enter],
-        C::Open,
-        None,
-        "open the focused row's detail: a stop condition's chart this stage against its warn and \
+    // Labelled in the footer while a row is focused; last, so a narrow footer cuts only it.
+    Binding {
+        footer: Some("details"),
+        ..focus_key(
+            &[Enter],
+            C::Open,
+            None,
+            "open the focused row's detail: a stop condition's chart this stage against its warn and \
          breach lines, its headroom, how long it has been in its state, when it would breach on \
          its trend, and its query; a gate's or source's evidence, recent polls and errors. \
          ↑/↓ go to the next row's detail, Esc returns",
-    ),
+        )
+    },
     bind(&[S::Help], &[Esc, Char('?'), Char('q'), Enter], C::Close),
     bind(&[S::Help], &[Ctrl('c')], C::Quit),
     bind(&[S::ConfirmQuit], &[Char('y'), Char('Y')], C::QuitNow),
