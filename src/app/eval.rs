@@ -373,6 +373,8 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
             .map(|(i, was)| (i, was.state))
             .collect::<Vec<_>>()
     });
+    let (since, conditions) = (&mut state.release.since, &state.release.eval.conditions);
+    super::evidence::mark_since(since, conditions, judged.as_deref(), now);
     let mut changes = Changes {
         any: !judged.as_ref().is_some_and(Vec::is_empty) || shown.is_none_or(|s| !s.is_empty()),
         conditions: judged.unwrap_or_default(),

@@ -25,6 +25,8 @@ pub enum Scope {
     Hold,
     /// A hold is placed: y releases it.
     ReleaseHold,
+    /// The focused row's detail.
+    Detail,
 }
 
 impl Scope {
@@ -40,6 +42,7 @@ impl Scope {
             Overlay::Filter { .. } => Scope::Filter,
             Overlay::Hold(m) if m.step == super::HoldStep::Release => Scope::ReleaseHold,
             Overlay::Hold(_) => Scope::Hold,
+            Overlay::Detail(_) => Scope::Detail,
         }
     }
 }
@@ -88,6 +91,16 @@ pub enum Command {
     Newest,
     /// Open the event log's filter prompt.
     Filter,
+    /// Focus the next panel with rows, or none after the last.
+    FocusNext,
+    /// Focus the panel before, or none before the first.
+    FocusPrev,
+    /// Focus the row above.
+    FocusUp,
+    /// Focus the row below.
+    FocusDown,
+    /// Open the focused row's detail.
+    Open,
 }
 
 /// The keys a binding answers.
@@ -158,6 +171,7 @@ pub fn key_name(key: Key) -> String {
         Key::Esc => "Esc".into(),
         Key::Backspace => "Backspace".into(),
         Key::Tab => "Tab".into(),
+        Key::BackTab => "Shift-Tab".into(),
         Key::Up => "↑".into(),
         Key::Down => "↓".into(),
         Key::PageUp => "PgUp".into(),
@@ -213,6 +227,7 @@ impl Command {
             C::Rollback => actions && configured(Action::Rollback),
             C::CustomActions => actions && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
+            C::Open => state.screen.focus.is_some(),
             _ => true,
         }
     }

@@ -40,7 +40,7 @@ const fn help(row: u8, words: &'static str) -> HelpLine {
 }
 
 use Command as C;
-use Key::{Backspace, Char, Ctrl, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+use Key::{BackTab, Backspace, Char, Ctrl, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
 use Scope as S;
 
 /// Where typing goes into a line: the Approve-Risk, Verified and hold prompts, and the log
@@ -60,6 +60,17 @@ const fn log_key(
         readme: Some(readme),
         ..bind(&[Scope::Cockpit], keys, command)
     }
+}
+
+/// A cockpit key that moves focus or opens a detail: a README row, no footer label (the
+/// footer has no room for them at 80 columns), and a help line or a mention in another's.
+const fn focus_key(
+    keys: &'static [Key],
+    command: Command,
+    help: Option<HelpLine>,
+    readme: &'static str,
+) -> Binding {
+    log_key(keys, command, help, readme)
 }
 
 /// The keymap. Within a scope the first binding that matches a key wins; the cockpit's keys are
@@ -150,6 +161,39 @@ pub const KEYMAP: &[Binding] = &[
          errors) or `level:error`, Enter applies, Esc clears; the title shows the filter and \
          how many entries it hides",
     ),
+    focus_key(
+        &[Tab],
+        C::FocusNext,
+        Some(help(5, "focus panels (Shift-Tab back)")),
+        "focus the next panel: stop conditions, gates, sources, then none; the focused row is \
+         marked `›` (`>` with `--ascii`)",
+    ),
+    focus_key(&[BackTab], C::FocusPrev, None, "focus the panel before"),
+    focus_key(
+        &[Up, Char('k')],
+        C::FocusUp,
+        Some(help(5, "rows (↓ j k), Enter opens")),
+        "focus the row above",
+    ),
+    focus_key(
+        &[Down, Char('j')],
+        C::FocusDown,
+        None,
+        "focus the row below (with nothing focused, the first row)",
+    ),
+    // Labelled in the footer while a row is focused; last, so a narrow footer cuts only it.
+    Binding {
+        footer: Some("details"),
+        ..focus_key(
+            &[Enter],
+            C::Open,
+            None,
+            "open the focused row's detail: a stop condition's chart this stage against its warn and \
+         breach lines, its headroom, how long it has been in its state, when it would breach on \
+         its trend, and its query; a gate's or source's evidence, recent polls and errors. \
+         ↑/↓ go to the next row's detail, Esc returns",
+        )
+    },
     bind(&[S::Help], &[Esc, Char('?'), Char('q'), Enter], C::Close),
     bind(&[S::Help], &[Ctrl('c')], C::Quit),
     bind(&[S::ConfirmQuit], &[Char('y'), Char('Y')], C::QuitNow),
@@ -200,6 +244,14 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[S::Checklist], &[Up, Char('k')], C::Up),
     bind(&[S::Checklist], &[Down, Char('j'), Tab], C::Down),
     bind(&[S::Checklist], &[Char(' '), Enter, Char('x')], C::Tick),
+    bind(
+        &[S::Detail],
+        &[Esc, Char('q'), Enter, Backspace, Ctrl('g')],
+        C::Close,
+    ),
+    bind(&[S::Detail], &[Ctrl('c')], C::Quit),
+    bind(&[S::Detail], &[Up, Char('k')], C::FocusUp),
+    bind(&[S::Detail], &[Down, Char('j')], C::FocusDown),
 ];
 
 /// What the help overlay says of the prompt's keys, under the cockpit's.

@@ -60,8 +60,10 @@ fn every_cockpit_key_is_described_everywhere() {
             b.command
         );
         assert!(
-            b.footer.is_some() || b.readme.is_some_and(|r| r.contains("event log")),
-            "{:?}: only the event log's keys go without a footer label",
+            b.footer.is_some()
+                || b.readme
+                    .is_some_and(|r| r.contains("event log") || r.contains("focus")),
+            "{:?}: only the event log's and the focus keys go without a footer label",
             b.command
         );
     }

@@ -15,6 +15,10 @@ mod checklist;
 mod clocks;
 mod dispatch;
 mod eval;
+mod evidence;
+mod focus;
+#[cfg(test)]
+mod focus_tests;
 mod follow;
 mod hold;
 #[cfg(test)]
@@ -53,6 +57,8 @@ pub use breach::{Breaches, NOTHING_BREACHED, REASONS_ARE_TYPED, filled};
 pub use checklist::checklist_from_journal;
 pub use dispatch::Dispatch;
 pub use eval::{Evaluation, SourceStatus, SourceView};
+pub use evidence::{POLLS, Poll, PollOutcome, StateSince};
+pub use focus::{Detail, Focus, Panel};
 pub use hold::{DEFAULT_HOLD, HOLD_REASON_MIN, Hold, HoldModal, HoldStep, hold_from_journal};
 pub use logview::{LogFilter, LogView};
 pub use msg::{Effect, Key, Msg};

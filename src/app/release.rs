@@ -10,6 +10,7 @@ use crate::core::gate::Tick;
 use crate::core::plan::Position;
 use crate::core::reading::Reading;
 use crate::core::record::DriftMark;
+use crate::core::samples::StageSamples;
 use crate::setup::Setup;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -27,6 +28,8 @@ pub struct SourceHealth {
     /// which and why): the source is failing though it answers.
     pub unusable: bool,
     pub last_seq: u64,
+    /// The latest polls, newest last, at most `evidence::POLLS`: the source's detail lists them.
+    pub polls: std::collections::VecDeque<super::evidence::Poll>,
 }
 
 /// The live state of the configured release (`State::setup`): observations, the journaled
@@ -35,6 +38,10 @@ pub struct SourceHealth {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     pub tracks: Vec<ConditionTrack>,
+    /// Each condition's timed samples of the live stage entry, for its detail view.
+    pub samples: Vec<StageSamples>,
+    /// Since when each condition has been in its state.
+    pub since: Vec<super::evidence::StateSince>,
     /// The latest reading of every signal, with when it arrived.
     pub signals: Vec<Option<(DateTime<Utc>, Reading)>>,
     pub sources: Vec<SourceHealth>,
@@ -75,6 +82,8 @@ impl Release {
     pub(super) fn new(setup: &Setup, position: Option<Position>) -> Self {
         Release {
             tracks: vec![ConditionTrack::default(); setup.conditions.len()],
+            samples: vec![StageSamples::default(); setup.conditions.len()],
+            since: Vec::new(),
             signals: vec![None; setup.signals.len()],
             sources: vec![SourceHealth::default(); setup.sources.len()],
             position,

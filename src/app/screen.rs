@@ -51,6 +51,8 @@ pub enum Overlay {
     },
     /// Placing a hold (reason, then how long), or releasing the one placed.
     Hold(Box<super::HoldModal>),
+    /// The focused row's detail: a condition's chart and trend, a gate's or source's evidence.
+    Detail(Box<super::Detail>),
 }
 
 /// What is on screen beyond the release itself, and whether it must be drawn again.
@@ -61,6 +63,8 @@ pub struct Screen {
     pub log: VecDeque<LogEntry>,
     pub log_view: LogView,
     pub overlay: Overlay,
+    /// The focused panel and row, if any: marked on the dashboard, opened by Enter.
+    pub focus: Option<super::Focus>,
     pub toast: Option<Toast>,
     /// The local time zone's offset, fixed at start, for the header clock.
     pub local_offset: FixedOffset,
@@ -75,6 +79,7 @@ impl Screen {
             log: VecDeque::new(),
             log_view: LogView::default(),
             overlay: Overlay::None,
+            focus: None,
             toast: None,
             local_offset,
             dirty: true,

@@ -60,6 +60,9 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         // Records of what changed carry the verdict as it is now, after the change.
         transitions(state, &changes, now, &mut fx);
     }
+    if matches!(state.screen.overlay, Overlay::Detail(_)) {
+        state.refresh_detail(now);
+    }
     state.announce(&mut fx);
     if state.session.read_only {
         // An observer never writes or announces: the operator's cockpit does.
@@ -125,7 +128,7 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             return state.checklist_key(command, cursor, now, fx);
         }
         Overlay::Filter { .. } => return state.filter_key(command, key),
-        Overlay::None | Overlay::Help | Overlay::ConfirmQuit => {}
+        Overlay::None | Overlay::Help | Overlay::ConfirmQuit | Overlay::Detail(_) => {}
     }
     match command {
         Some(Command::Quit) => ask_quit(state, now, fx),
@@ -152,6 +155,13 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
         }
         Some(Command::Filter) => state.open_filter(),
         Some(Command::Hold) => state.open_hold(now),
+        Some(
+            c @ (Command::FocusNext
+            | Command::FocusPrev
+            | Command::FocusUp
+            | Command::FocusDown
+            | Command::Open),
+        ) => state.focus_key(c, now),
         // The overlays' own commands are theirs, above.
         _ => {}
     }
@@ -200,6 +210,9 @@ fn on_observation(state: &mut State, o: Observation, fx: &mut Vec<Effect>) {
         // Answered: judged usable or not (and the source's health set) in `usable`.
         Outcome::Readings(readings) => super::usable::answered(state, o.source, o.at, readings, fx),
     }
+    if let Some(health) = state.release.sources.get_mut(o.source) {
+        super::evidence::keep_poll(health, o.at, o.latency);
+    }
 }
 
 pub(super) fn apply_readings(
@@ -243,6 +256,10 @@ pub(super) fn apply_readings(
                 reading.number(),
                 threshold,
             );
+            if let (Ok(v), Some(samples)) = (reading.number(), state.release.samples.get_mut(i)) {
+                let track = &state.release.tracks[i];
+                super::evidence::keep_sample(samples, track, spec, state.release.position, at, v);
+            }
             state.release.reuse.condition(i);
         }
         if state.setup.observed_traffic == Some(*sig)

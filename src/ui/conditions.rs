@@ -2,8 +2,9 @@
 //! recent values, and why the state is what it is.
 
 use super::draw::{self, cell};
+use super::focus;
 use super::theme::Theme;
-use crate::app::State;
+use crate::app::{Panel, State};
 use crate::core::condition::{CondState, ConditionSpec, ConditionStatus, Threshold};
 use crate::core::reading::format_number;
 use ratatui::buffer::Buffer;
@@ -83,8 +84,14 @@ impl Widget for &Conditions<'_> {
             .iter()
             .map(|s| s.state != CondState::Ok)
             .collect();
-        let (shown, hidden) = draw::pick_rows(&attention, room);
+        let (mut shown, hidden) = draw::pick_rows(&attention, room);
+        let focused = focus::row(state, Panel::Conditions);
+        focus::keep_in_view(&mut shown, focused, n);
+        let mut focus_line = None;
         for i in shown.iter().copied() {
+            if focused == Some(i) {
+                focus_line = Some(lines.len());
+            }
             let (spec, status) = (&specs[i], &statuses[i]);
             let (style, sym) = t.condition(status.state);
             let trend = if status.value.is_some() {
@@ -127,6 +134,7 @@ impl Widget for &Conditions<'_> {
             lines.push(draw::more_line(t, &attention, &shown));
         }
         draw::lines(buf, inner, &lines);
+        focus::mark(buf, inner, focus_line, t);
     }
 }
 

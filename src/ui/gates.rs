@@ -1,8 +1,9 @@
 //! Gates: name, tier, state and the evidence seen; how to verify one that does not hold.
 
 use super::draw::{self, cell};
+use super::focus;
 use super::theme::{Theme, width};
-use crate::app::State;
+use crate::app::{Panel, State};
 use crate::core::gate::{GateState, Tier};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -68,8 +69,14 @@ impl Widget for &Gates<'_> {
         }
         let room = (inner.height as usize).saturating_sub(lines.len());
         let attention: Vec<bool> = gates.iter().map(|g| g.state != GateState::Holds).collect();
-        let (shown, hidden) = draw::pick_rows(&attention, room);
-        for g in shown.iter().map(|&i| &gates[i]) {
+        let (mut shown, hidden) = draw::pick_rows(&attention, room);
+        let focused = focus::row(state, Panel::Gates);
+        focus::keep_in_view(&mut shown, focused, gates.len());
+        let mut focus_line = None;
+        for (i, g) in shown.iter().map(|&i| (i, &gates[i])) {
+            if focused == Some(i) {
+                focus_line = Some(lines.len());
+            }
             let (style, sym) = t.gate(g.state, g.tier);
             let evidence_style = match g.state {
                 GateState::Holds => Style::new(),
@@ -99,5 +106,6 @@ impl Widget for &Gates<'_> {
             lines.push(draw::more_line(t, &attention, &shown));
         }
         draw::lines(buf, inner, &lines);
+        focus::mark(buf, inner, focus_line, t);
     }
 }

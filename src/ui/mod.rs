@@ -10,8 +10,12 @@
 mod approve;
 mod checklist;
 mod conditions;
+mod detail;
+mod detail_condition;
+mod detail_evidence;
 mod draw;
 mod fast;
+mod focus;
 mod footer;
 mod gates;
 mod header;
@@ -31,6 +35,8 @@ mod verify;
 mod action_tests;
 #[cfg(test)]
 mod backfill_tests;
+#[cfg(test)]
+mod detail_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
 #[cfg(test)]
@@ -104,6 +110,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Overlay::Hold(modal) => (&hold::HoldView {
             state,
             modal,
+            theme,
+        })
+            .render(area, buf),
+        Overlay::Detail(detail) => (&detail::DetailView {
+            state,
+            detail,
             theme,
         })
             .render(area, buf),

@@ -2,8 +2,9 @@
 //! row failed, and the last error.
 
 use super::draw::{self, cell};
+use super::focus;
 use super::theme::Theme;
-use crate::app::{SourceStatus, State};
+use crate::app::{Panel, SourceStatus, State};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -77,8 +78,14 @@ impl Widget for &Sources<'_> {
             .iter()
             .map(|v| v.status != SourceStatus::Ok)
             .collect();
-        let (shown, hidden) = draw::pick_rows(&attention, room);
+        let (mut shown, hidden) = draw::pick_rows(&attention, room);
+        let focused = focus::row(state, Panel::Sources);
+        focus::keep_in_view(&mut shown, focused, n);
+        let mut focus_line = None;
         for i in shown.iter().copied() {
+            if focused == Some(i) {
+                focus_line = Some(lines.len());
+            }
             let (spec, health, view) = (
                 &specs[i],
                 &state.release.sources[i],
@@ -120,6 +127,7 @@ impl Widget for &Sources<'_> {
             lines.push(draw::more_line(t, &attention, &shown));
         }
         draw::lines(buf, inner, &lines);
+        focus::mark(buf, inner, focus_line, t);
     }
 }
 

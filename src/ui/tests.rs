@@ -55,6 +55,10 @@ pub fn all_states() -> Vec<(&'static str, State)> {
         ("log_filter_typing", super::log_tests::filter_typing()),
         ("hold_prompt", fixture::hold_prompt()),
         ("held", fixture::held()),
+        ("focused", super::detail_tests::focused()),
+        ("condition_detail", super::detail_tests::condition_detail()),
+        ("gate_detail", super::detail_tests::gate_detail()),
+        ("source_detail", super::detail_tests::source_detail()),
     ]
 }
 
