@@ -45,7 +45,12 @@ impl Widget for &Gates<'_> {
                 t.bad,
             ));
         }
-        let inner = draw::inset(draw::titled(buf, area, t, "Gates", Line::from(summary)));
+        // During an incident healthy rows fold into the title's summary (ui::incident).
+        let room = (area.height as usize).saturating_sub(1 + usize::from(self.header));
+        let fold = || super::incident::gates(state);
+        let folded = super::incident::folded(state, t, "gates", fold, room);
+        let summary = (folded.as_ref()).map_or(Line::from(summary), |(_, s)| s.clone());
+        let inner = draw::inset(draw::titled(buf, area, t, "Gates", summary));
         if gates.is_empty() {
             draw::lines(buf, inner, &[Line::styled("no gates configured", t.dim)]);
             return;
@@ -68,7 +73,10 @@ impl Widget for &Gates<'_> {
         }
         let room = (inner.height as usize).saturating_sub(lines.len());
         let attention: Vec<bool> = gates.iter().map(|g| g.state != GateState::Holds).collect();
-        let (shown, hidden) = draw::pick_rows(&attention, room);
+        let (shown, hidden) = match folded {
+            Some((listed, _)) => (listed, 0),
+            None => draw::pick_rows(&attention, room),
+        };
         for g in shown.iter().map(|&i| &gates[i]) {
             let (style, sym) = t.gate(g.state, g.tier);
             let evidence_style = match g.state {

@@ -17,6 +17,7 @@ mod gates;
 mod header;
 mod help;
 mod hold;
+mod incident;
 mod log;
 mod menu;
 mod quit;
@@ -33,6 +34,8 @@ mod action_tests;
 mod backfill_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+mod incident_tests;
 #[cfg(test)]
 mod log_tests;
 #[cfg(test)]
@@ -132,31 +135,56 @@ struct Rows {
     gates: u16,
     sources: u16,
     log: u16,
-    /// Column names under the table titles.
-    table_headers: bool,
+    /// Column names under the titles of the conditions, the gates and the sources.
+    table_headers: [bool; 3],
 }
 
 /// Share `height` rows out. What must be seen comes first: the header, the stages and every
-/// row of the three tables; then further reasons, then column names, and the log gets what is
-/// left. Tables only lose rows on screens too short for them, sources first.
+/// row of the three tables; then the header's reason rows, then column names, and the log
+/// gets what is left. Tables only lose rows on screens too short for them, sources first.
+///
+/// The header's reason rows are fixed for a screen (`incident::reason_rows`): reasons coming
+/// and going never move the panels. During an incident they are kept before the tables, and
+/// the log keeps a title and five entries (`incident::LOG_FLOOR`).
 fn rows(state: &State, height: u16) -> Rows {
+    let incident = incident::active(state);
     let base = header::Header::base_height(state);
-    let mut tables = [
-        conditions::Conditions::rows(state),
-        gates::Gates::rows(state),
-        sources::Sources::rows(state),
-    ]
+    let (gate_fold, source_fold) = (incident::gates(state), incident::sources(state));
+    let mut tables = if incident {
+        [
+            conditions::Conditions::rows(state),
+            gate_fold.rows(),
+            source_fold.rows(),
+        ]
+    } else {
+        [
+            conditions::Conditions::rows(state),
+            gates::Gates::rows(state),
+            sources::Sources::rows(state),
+        ]
+    }
     .map(|n| n as u16 + 1);
-    let fixed = base + stages::Stages::HEIGHT + 1;
+    let kept = if incident {
+        incident::reason_rows(height, true, 0)
+    } else {
+        0
+    };
+    let fixed = base + kept + stages::Stages::HEIGHT + 1;
     // A log the operator scrolls or filters keeps a title and five entries: the tables give
     // up healthy rows for it, as they do on short screens.
     let explored = state.screen.log_view != LogView::default()
         || matches!(state.screen.overlay, Overlay::Filter { .. });
-    let floor = if explored { 6 } else { 0 };
+    let floor = if incident {
+        incident::LOG_FLOOR
+    } else if explored {
+        6
+    } else {
+        0
+    };
     let mut left = i32::from(height)
         - i32::from(fixed)
         - tables.iter().map(|&n| i32::from(n)).sum::<i32>()
-        - floor;
+        - i32::from(floor);
     while left < 0 {
         let Some(i) = [2, 1, 0].into_iter().find(|&i| tables[i] > 2) else {
             break;
@@ -164,24 +192,34 @@ fn rows(state: &State, height: u16) -> Rows {
         tables[i] -= 1;
         left += 1;
     }
-    let floor = (floor + left.min(0)).max(0) as u16;
+    let floor = (i32::from(floor) + left.min(0)).max(0) as u16;
     let mut left = left.max(0) as u16;
-    let reasons = (header::Header::reason_lines(state) as u16)
-        .min(6)
-        .min(left);
-    left -= reasons;
+    let reasons = if incident {
+        kept
+    } else {
+        incident::reason_rows(height, false, left)
+    };
+    left -= reasons - kept;
+    // During an incident a panel that folded everything into its summary needs no names.
+    let named = [
+        true,
+        !incident || !gate_fold.listed.is_empty(),
+        !incident || !source_fold.listed.is_empty(),
+    ];
+    let cost = named.iter().filter(|&&n| n).count() as u16;
     const LOG_MIN: u16 = 3;
-    let table_headers = left >= 3 + LOG_MIN;
+    let table_headers = left >= cost + LOG_MIN;
     if table_headers {
-        left -= 3;
+        left -= cost;
     }
+    let headers = named.map(|n| n && table_headers);
     Rows {
         header: base + reasons,
-        conditions: tables[0] + u16::from(table_headers),
-        gates: tables[1] + u16::from(table_headers),
-        sources: tables[2] + u16::from(table_headers),
+        conditions: tables[0] + u16::from(headers[0]),
+        gates: tables[1] + u16::from(headers[1]),
+        sources: tables[2] + u16::from(headers[2]),
         log: left + floor,
-        table_headers,
+        table_headers: headers,
     }
 }
 
@@ -209,23 +247,23 @@ fn dashboard(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     .areas(area);
     (&header::Header { state, theme }).render(head, buf);
     (&stages::Stages { state, theme }).render(stages_area, buf);
-    let header = p.table_headers;
+    let [cond_header, gate_header, source_header] = p.table_headers;
     (&conditions::Conditions {
         state,
         theme,
-        header,
+        header: cond_header,
     })
         .render(cond_area, buf);
     (&gates::Gates {
         state,
         theme,
-        header,
+        header: gate_header,
     })
         .render(gate_area, buf);
     (&sources::Sources {
         state,
         theme,
-        header,
+        header: source_header,
     })
         .render(src_area, buf);
     if p.log > 0 {

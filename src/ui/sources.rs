@@ -41,6 +41,11 @@ impl Widget for &Sources<'_> {
             .filter(|v| v.status == SourceStatus::Ok)
             .count();
         let summary = Line::styled(format!("{answering} of {n} answering"), t.dim);
+        // During an incident healthy rows fold into the title's summary (ui::incident).
+        let room = (area.height as usize).saturating_sub(1 + usize::from(self.header));
+        let fold = || super::incident::sources(state);
+        let folded = super::incident::folded(state, t, "sources", fold, room);
+        let summary = (folded.as_ref()).map_or(summary, |(_, s)| s.clone());
         let inner = draw::inset(draw::titled(buf, area, t, "Sources", summary));
         if n == 0 {
             draw::lines(buf, inner, &[Line::styled("no sources configured", t.dim)]);
@@ -77,7 +82,10 @@ impl Widget for &Sources<'_> {
             .iter()
             .map(|v| v.status != SourceStatus::Ok)
             .collect();
-        let (shown, hidden) = draw::pick_rows(&attention, room);
+        let (shown, hidden) = match folded {
+            Some((listed, _)) => (listed, 0),
+            None => draw::pick_rows(&attention, room),
+        };
         for i in shown.iter().copied() {
             let (spec, health, view) = (
                 &specs[i],
