@@ -23,7 +23,7 @@ pub fn active(state: &State) -> bool {
 pub fn reason_rows(height: u16, incident: bool, room: u16) -> u16 {
     let rows = match height {
         ..30 => 2,
-        30..50 => 4,
+        30..50 => 3,
         _ => 5,
     };
     if incident { rows } else { rows.min(room) }
@@ -158,10 +158,10 @@ mod tests {
     fn reason_rows_depend_on_the_height_alone_during_an_incident() {
         for room in [0, 1, 10] {
             assert_eq!(reason_rows(24, true, room), 2);
-            assert_eq!(reason_rows(40, true, room), 4);
+            assert_eq!(reason_rows(40, true, room), 3);
             assert_eq!(reason_rows(60, true, room), 5);
         }
         assert_eq!(reason_rows(24, false, 1), 1);
-        assert_eq!(reason_rows(40, false, 17), 4);
+        assert_eq!(reason_rows(40, false, 17), 3);
     }
 }
