@@ -20,6 +20,7 @@ mod hold;
 mod incident;
 mod log;
 mod menu;
+mod overrides;
 mod quit;
 mod small;
 mod sources;
@@ -38,6 +39,8 @@ pub(crate) mod fixture;
 mod incident_tests;
 #[cfg(test)]
 mod log_tests;
+#[cfg(test)]
+mod override_tests;
 #[cfg(test)]
 mod tests;
 
@@ -134,6 +137,8 @@ struct Rows {
     conditions: u16,
     gates: u16,
     sources: u16,
+    /// The overrides at COMPLETE (`overrides::Overrides`), above the log.
+    overrides: u16,
     log: u16,
     /// Column names under the titles of the conditions, the gates and the sources.
     table_headers: [bool; 3],
@@ -169,7 +174,8 @@ fn rows(state: &State, height: u16) -> Rows {
     } else {
         0
     };
-    let fixed = base + kept + stages::Stages::HEIGHT + 1;
+    let summed = overrides::Overrides::rows(state);
+    let fixed = base + kept + stages::Stages::HEIGHT + summed + 1;
     // A log the operator scrolls or filters keeps a title and five entries: the tables give
     // up healthy rows for it, as they do on short screens.
     let explored = state.screen.log_view != LogView::default()
@@ -218,6 +224,7 @@ fn rows(state: &State, height: u16) -> Rows {
         conditions: tables[0] + u16::from(headers[0]),
         gates: tables[1] + u16::from(headers[1]),
         sources: tables[2] + u16::from(headers[2]),
+        overrides: summed,
         log: left + floor,
         table_headers: headers,
     }
@@ -231,6 +238,7 @@ fn dashboard(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         cond_area,
         gate_area,
         src_area,
+        over_area,
         log_area,
         _,
         foot,
@@ -240,6 +248,7 @@ fn dashboard(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Constraint::Length(p.conditions),
         Constraint::Length(p.gates),
         Constraint::Length(p.sources),
+        Constraint::Length(p.overrides),
         Constraint::Length(p.log),
         Constraint::Fill(1),
         Constraint::Length(1),
@@ -266,6 +275,7 @@ fn dashboard(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         header: source_header,
     })
         .render(src_area, buf);
+    (&overrides::Overrides { state, theme }).render(over_area, buf);
     if p.log > 0 {
         (&log::Log { state, theme }).render(log_area, buf);
     }
