@@ -13,7 +13,7 @@ use ratatui::style::{Color, Modifier};
 /// ROLLBACK ADVISED at 10%, with what an incident should push aside: the change ticket is not
 /// linked (a should-tier gate fails, listed), two checklist items are not ticked (nags, folded
 /// into the gates' line) and the error rate has been breached for 20 seconds.
-pub fn incident() -> State {
+pub(crate) fn incident() -> State {
     let mut sim = Sim::new(-180, Some((2, -400)), false);
     let items = ["Release notes written", "On-call informed"];
     sim.state.setup.checklist = items.iter().map(|s| s.to_string()).collect();

@@ -10,6 +10,7 @@
 mod approve;
 mod checklist;
 mod conditions;
+mod contrast;
 mod draw;
 mod fast;
 mod footer;
@@ -36,7 +37,7 @@ mod backfill_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
 #[cfg(test)]
-mod incident_tests;
+pub(crate) mod incident_tests;
 #[cfg(test)]
 mod log_tests;
 #[cfg(test)]
