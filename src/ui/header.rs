@@ -68,8 +68,8 @@ impl Widget for &Header<'_> {
         let rows: Vec<Rect> = extra.collect();
         // During an incident the banner and its reason rows are one solid block.
         let block = super::incident::active(self.state).then(|| t.verdict(v.kind).0);
-        for r in rows.iter().filter(|_| block.is_some()) {
-            buf.set_style(*r, block.unwrap_or_default());
+        if let Some(style) = block {
+            rows.iter().for_each(|r| buf.set_style(*r, style));
         }
         let chosen = reasons.chain(warnings).take(shown);
         for (i, ((reason, warning), r)) in chosen.zip(rows.iter()).enumerate() {

@@ -155,21 +155,14 @@ struct Rows {
 fn rows(state: &State, height: u16) -> Rows {
     let incident = incident::active(state);
     let base = header::Header::base_height(state);
-    let (gate_fold, source_fold) = (incident::gates(state), incident::sources(state));
-    let mut tables = if incident {
-        [
-            conditions::Conditions::rows(state),
-            gate_fold.rows(),
-            source_fold.rows(),
-        ]
-    } else {
-        [
-            conditions::Conditions::rows(state),
-            gates::Gates::rows(state),
-            sources::Sources::rows(state),
-        ]
-    }
-    .map(|n| n as u16 + 1);
+    // During an incident healthy gates and sources fold into their titles.
+    let folds = incident.then(|| (incident::gates(state), incident::sources(state)));
+    let (gate_rows, source_rows) = match &folds {
+        Some((g, s)) => (g.rows(), s.rows()),
+        None => (gates::Gates::rows(state), sources::Sources::rows(state)),
+    };
+    let mut tables =
+        [conditions::Conditions::rows(state), gate_rows, source_rows].map(|n| n as u16 + 1);
     let kept = if incident {
         incident::reason_rows(height, true, 0)
     } else {
@@ -207,12 +200,11 @@ fn rows(state: &State, height: u16) -> Rows {
         incident::reason_rows(height, false, left)
     };
     left -= reasons - kept;
-    // During an incident a panel that folded everything into its summary needs no names.
-    let named = [
-        true,
-        !incident || !gate_fold.listed.is_empty(),
-        !incident || !source_fold.listed.is_empty(),
-    ];
+    // A panel that folded every row into its title needs no column names.
+    let named = match &folds {
+        Some((g, s)) => [true, !g.listed.is_empty(), !s.listed.is_empty()],
+        None => [true; 3],
+    };
     let cost = named.iter().filter(|&&n| n).count() as u16;
     const LOG_MIN: u16 = 3;
     let table_headers = left >= cost + LOG_MIN;
