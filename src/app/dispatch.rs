@@ -121,6 +121,11 @@ impl State {
             ));
             r
         });
+        if let Some(o) = (override_record.as_ref())
+            .and_then(|r| super::overrides::override_of(r, &self.setup.plan))
+        {
+            self.release.overrides.push(o);
+        }
         self.session.in_flight = Some(InFlight {
             id: id.clone(),
             kind: modal.kind,

@@ -122,7 +122,11 @@ impl State {
                     self.follow_unknown(r);
                 }
             }
-            Event::Override => {}
+            Event::Override => {
+                if let Some(o) = super::overrides::override_of(r, &self.setup.plan) {
+                    self.release.overrides.push(o);
+                }
+            }
             Event::HoldPlaced | Event::HoldReleased => self.follow_hold(r),
             // The observer sees drift and breaches itself, and keeps its own bake: read from
             // the journal at its start, and verified from what it has watched since.

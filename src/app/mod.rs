@@ -33,6 +33,7 @@ mod menu;
 pub mod msg;
 mod notice;
 mod outcome;
+mod overrides;
 mod position;
 mod release;
 mod resume;
@@ -63,6 +64,7 @@ pub use hold::{DEFAULT_HOLD, HOLD_REASON_MIN, Hold, HoldModal, HoldStep, hold_fr
 pub use logview::{LogFilter, LogView};
 pub use msg::{Effect, Key, Msg};
 pub use notice::{Notice, message as notice_message};
+pub use overrides::{Override, overrides_from_journal};
 pub use position::position_from_journal;
 pub use release::{Release, SourceHealth};
 pub use resume::{latest_attempt, open_attempt, unresolved_from_journal};

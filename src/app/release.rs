@@ -68,6 +68,8 @@ pub struct Release {
     pub drift: Option<DriftMark>,
     /// An operator's hold: promote is refused until it is released or runs out.
     pub hold: Option<super::hold::Hold>,
+    /// Promotes of this attempt made over a verdict that was not GO, oldest first.
+    pub overrides: Vec<super::overrides::Override>,
     /// When the attempt first entered a stage (from the journal at start): the release's
     /// elapsed time counts from here. Cleared by a rollback, so a new attempt starts afresh.
     pub started: Option<DateTime<Utc>>,
@@ -96,6 +98,7 @@ impl Release {
             bake: None,
             drift: None,
             hold: None,
+            overrides: Vec::new(),
             started: None,
             reuse: eval::Reuse::default(),
             readers: readers(setup),

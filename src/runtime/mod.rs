@@ -40,6 +40,8 @@ pub struct Options {
     pub ascii: bool,
     /// The bell may ring (no `--no-bell`); `[cockpit] bell = false` silences it too.
     pub bell: bool,
+    /// `--theme`, over the config's.
+    pub theme: Option<crate::setup::ThemeName>,
 }
 
 /// Run the full-screen cockpit until the operator quits or a signal arrives.
@@ -59,7 +61,8 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     };
     let now = Utc::now();
     let offset = Local::now().offset().fix();
-    let theme = Theme::new(options.color, options.ascii || setup.ascii);
+    let name = options.theme.unwrap_or(setup.theme);
+    let theme = Theme::named(name, options.color, options.ascii || setup.ascii);
     let bell = options.bell && setup.bell;
     let mut attention = Attention::default();
 

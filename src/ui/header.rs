@@ -16,10 +16,16 @@ pub struct Header<'a> {
 }
 
 impl Header<'_> {
-    /// Rows below the banner that reasons and warnings would like.
+    /// Rows below the banner that reasons and warnings would like. During an incident the
+    /// warnings (the checklist's nags among them) step aside.
     pub fn reason_lines(state: &State) -> usize {
         let v = &state.release.eval.verdict;
-        v.reasons.len().saturating_sub(1) + v.warnings.len()
+        let warnings = if super::incident::active(state) {
+            0
+        } else {
+            v.warnings.len()
+        };
+        v.reasons.len().saturating_sub(1) + warnings
     }
 
     /// Rows the header needs at the least: the title, the banner and a journal failure.
@@ -38,13 +44,11 @@ impl Widget for &Header<'_> {
         let journal = usize::from(self.state.session.journal_error.is_some());
         let room = extra.len().saturating_sub(journal);
         let wanted = Header::reason_lines(self.state);
-        verdict_banner(
-            self.state,
-            self.theme,
-            banner,
-            wanted.saturating_sub(room),
-            buf,
-        );
+        let hidden = wanted.saturating_sub(room);
+        // With a row for reasons, the count of those cut goes on the last one ("+2 more
+        // reasons"), else on the banner.
+        let counted = if room > 0 { 0 } else { hidden };
+        verdict_banner(self.state, self.theme, banner, counted, buf);
         let mut extra = extra.into_iter();
         if let Some(err) = &self.state.session.journal_error
             && let Some(r) = extra.next()
@@ -57,11 +61,41 @@ impl Widget for &Header<'_> {
             super::fast::set_line(buf, r.x, r.y, &line, r.width);
         }
         let v = &self.state.release.eval.verdict;
+        let t = self.theme;
         let reasons = v.reasons.iter().skip(1).map(|r| (r, false));
         let warnings = v.warnings.iter().map(|r| (r, true));
-        for ((reason, warning), r) in reasons.chain(warnings).zip(extra) {
-            let line = reason_line(self.theme, reason, warning, r.width as usize);
-            super::fast::set_line(buf, r.x, r.y, &line, r.width);
+        let shown = wanted.min(room);
+        let rows: Vec<Rect> = extra.collect();
+        // During an incident the banner and its reason rows are one solid block.
+        let block = super::incident::active(self.state).then(|| t.verdict(v.kind).0);
+        if let Some(style) = block {
+            rows.iter().for_each(|r| buf.set_style(*r, style));
+        }
+        let chosen = reasons.chain(warnings).take(shown);
+        for (i, ((reason, warning), r)) in chosen.zip(rows.iter()).enumerate() {
+            let last = i + 1 == shown && hidden > 0;
+            let more = if last {
+                let noun = if hidden == 1 { "reason" } else { "reasons" };
+                format!(" +{hidden} more {noun} ")
+            } else {
+                String::new()
+            };
+            let w = (r.width as usize).saturating_sub(width(&more));
+            let mut line = reason_line(t, reason, warning, w);
+            if let Some(style) = block {
+                let spans = line
+                    .spans
+                    .into_iter()
+                    .map(|s| Span::styled(s.content, style));
+                line = Line::from(spans.collect::<Vec<_>>());
+            }
+            super::fast::set_line(buf, r.x, r.y, &line, w as u16);
+            if last && (width(&more) as u16) < r.width {
+                let style = block.unwrap_or(t.dim);
+                let mw = width(&more) as u16;
+                let tag = Line::styled(more, style.remove_modifier(Modifier::BOLD));
+                super::fast::set_line(buf, r.right() - mw, r.y, &tag, mw);
+            }
         }
     }
 }

@@ -63,10 +63,11 @@ impl Help<'_> {
         lines.push(heading("Verdicts"));
         for (kind, what) in VERDICTS {
             let (style, sym) = t.verdict(kind);
+            let word = format!(" {sym} {} ", kind.label());
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                Span::styled(format!(" {sym} {} ", kind.label()), style),
-                Span::raw(" ".repeat(23 - kind.label().len())),
+                Span::styled(word.clone(), style),
+                Span::raw(" ".repeat(27usize.saturating_sub(super::theme::width(&word)))),
                 Span::raw(t.text(what).into_owned()),
             ]));
         }

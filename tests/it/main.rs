@@ -37,6 +37,7 @@ mod tty_bake;
 mod tty_demo;
 mod tty_driver;
 mod tty_focus;
+mod tty_incident;
 mod tty_log;
 mod tty_outcome;
 mod tty_screen;

@@ -271,5 +271,6 @@ pub fn demo_setup(url: &str) -> Setup {
         operator: "tester".into(),
         ascii: false,
         bell: true,
+        theme: Default::default(),
     }
 }

@@ -237,5 +237,6 @@ pub fn setup(url: &str) -> Setup {
         operator: "ana".into(),
         ascii: false,
         bell: true,
+        theme: Default::default(),
     }
 }
