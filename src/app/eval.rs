@@ -128,7 +128,7 @@ impl GateContext for GateWorld<'_> {
             .conditions
             .iter()
             .zip(self.conditions)
-            .filter(|(_, s)| s.state == CondState::Unknown)
+            .filter(|(c, s)| s.state == CondState::Unknown && !c.observe)
             .map(|(c, _)| c.label.clone())
             .collect()
     }
@@ -477,22 +477,26 @@ fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Ut
         .iter()
         .map(|g| g.evaluate(&world, now))
         .collect();
+    // Observe-only conditions are shown, never gating: the verdict does not see them.
     let labelled: Vec<(&str, &ConditionStatus)> = setup
         .conditions
         .iter()
-        .map(|c| c.label.as_str())
         .zip(conditions)
+        .filter(|(c, _)| !c.observe)
+        .map(|(c, s)| (c.label.as_str(), s))
         .collect();
     let verdict = decide(&VerdictInputs {
         conditions: &labelled,
         gates: &gates,
         stage: view,
         now,
+        failure_limit: current.and_then(|i| setup.plan.stages[i].failure_limit),
     });
     // An action whose outcome is unknown outranks everything but a breach (SEMANTICS §5).
     let verdict = super::unresolved::with_unresolved(state, verdict);
     let verdict = super::hold::with_hold(state, verdict, now);
-    let breached = conditions.iter().any(|c| c.state == CondState::Breached);
+    let breached = (setup.conditions.iter().zip(conditions))
+        .any(|(c, s)| s.state == CondState::Breached && !c.observe);
     let bake = live_bake(state);
     let baked = bake.as_ref().is_some_and(BakeView::is_baked);
     let local = now.with_timezone(&state.screen.local_offset);

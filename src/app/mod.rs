@@ -11,6 +11,8 @@ mod boot;
 mod breach;
 #[cfg(test)]
 mod breach_tests;
+#[cfg(test)]
+mod canary_tests;
 mod checklist;
 mod clocks;
 mod dispatch;

@@ -226,7 +226,8 @@ pub(super) fn apply_readings(
             *slot = Some((at, reading.clone()));
         }
     }
-    // Baselines first, so a canary read in the same poll is judged against the fresh baseline.
+    // Baselines and traffic first, so a canary read in the same poll is judged against the
+    // fresh baseline, on the evidence of the same poll.
     for (sig, reading) in &readings {
         let Some(readers) = state.release.readers.get(*sig) else {
             continue;
@@ -234,6 +235,11 @@ pub(super) fn apply_readings(
         for &i in &readers.baselines {
             let spec = &state.setup.conditions[i];
             spec.observe_baseline(&mut state.release.tracks[i], at, reading.number());
+            state.release.reuse.condition(i);
+        }
+        for &i in &readers.traffic {
+            let spec = &state.setup.conditions[i];
+            spec.observe_traffic(&mut state.release.tracks[i], at, reading.number());
             state.release.reuse.condition(i);
         }
     }
@@ -276,28 +282,37 @@ fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mu
     let mut events = Vec::new();
     for &(i, old) in &changes.conditions {
         let new = &next.conditions[i];
-        let label = &state.setup.conditions[i].label;
+        let spec = &state.setup.conditions[i];
+        let label = &spec.label;
+        // An observe-only condition's breach is journaled as such, and gates nothing.
+        let (observe, trial, bad) = match spec.observe {
+            true => (true, "observe-only ", LogLevel::Warn),
+            false => (false, "", LogLevel::Error),
+        };
         let began = old != CondState::Breached && new.state == CondState::Breached;
         let ended = old == CondState::Breached && new.state != CondState::Breached;
         if began {
             let why = new.why.clone().unwrap_or_default();
             events.push((
                 Event::BreachBegan,
-                LogLevel::Error,
-                format!("breach began: {label}: {why}"),
+                bad,
+                format!("{trial}breach began: {label}: {why}"),
+                observe,
             ));
         } else if ended {
             events.push((
                 Event::BreachEnded,
                 LogLevel::Good,
-                format!("breach ended: {label} is {}", new.state.label()),
+                format!("{trial}breach ended: {label} is {}", new.state.label()),
+                observe,
             ));
         }
     }
     let verdict_changed = changes.verdict_was.is_some();
-    for (event, level, text) in events {
+    for (event, level, text, observe) in events {
         let mut record = state.record(event, now);
         record.detail = Some(text.clone());
+        record.observe_only = observe;
         fx.push(Effect::Journal(Box::new(record)));
         state.log_as(now, level, event.into(), text);
     }

@@ -19,6 +19,7 @@ mod decode;
 mod error;
 mod gates;
 mod layer;
+mod min_traffic;
 mod noted;
 mod notify;
 mod path;

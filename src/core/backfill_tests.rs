@@ -31,6 +31,8 @@ fn error_rate(persistence: Persistence) -> ConditionSpec {
             decimals: 2,
         },
         stale_after: secs(3),
+        min_traffic: None,
+        observe: false,
     }
 }
 
@@ -217,6 +219,7 @@ fn drift_must_be_ruled_out_step_by_step() {
                 traffic,
                 bake: secs(600),
                 overrides: BTreeMap::new(),
+                failure_limit: None,
             })
             .collect(),
     };
@@ -265,6 +268,7 @@ fn resumed(verified: u64) -> Bake {
             breached: false,
             restarted: None,
             unobserved: Some(gap),
+            breaches: 0,
         },
     );
     b.asked("prometheus");
