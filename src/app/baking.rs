@@ -45,10 +45,7 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
     // Too little traffic behind a value pauses the bake as missing data does, in its words.
     let thin: Vec<&str> = unknown
         .iter()
-        .filter(|&&i| {
-            let e = state.release.eval.conditions[i].evidence.as_ref();
-            e.is_some_and(|e| e.traffic.is_some() && !e.enough)
-        })
+        .filter(|&&i| state.release.eval.conditions[i].short_of_traffic())
         .map(|&i| setup.conditions[i].label.as_str())
         .collect();
     if !thin.is_empty() && thin.len() == unknown.len() {

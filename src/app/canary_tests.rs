@@ -75,7 +75,7 @@ fn boot(journal: &[Record], at: i64) -> State {
     .state(t(at))
 }
 
-fn started() -> (State, Vec<Effect>) {
+pub(crate) fn started() -> (State, Vec<Effect>) {
     let mut s = boot(&[], 0);
     let fx = start(&mut s, t(0));
     (s, fx)
@@ -103,7 +103,14 @@ fn poll(s: &mut State, at: i64, errors: f64, requests: Option<f64>, latency: f64
 }
 
 /// Ticks every second from `from` to `to`, a poll every 5 s.
-fn run(s: &mut State, from: i64, to: i64, errors: f64, requests: f64, latency: f64) -> Vec<Effect> {
+pub(crate) fn run(
+    s: &mut State,
+    from: i64,
+    to: i64,
+    errors: f64,
+    requests: f64,
+    latency: f64,
+) -> Vec<Effect> {
     let mut fx = Vec::new();
     for at in from..=to {
         fx.extend(update(s, Msg::Tick, t(at)));

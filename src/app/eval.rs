@@ -128,7 +128,8 @@ impl GateContext for GateWorld<'_> {
             .conditions
             .iter()
             .zip(self.conditions)
-            .filter(|(c, s)| s.state == CondState::Unknown && !c.observe)
+            // Thin traffic is live data: the condition is unknown, the monitor is not.
+            .filter(|(c, s)| s.state == CondState::Unknown && !c.observe && !s.short_of_traffic())
             .map(|(c, _)| c.label.clone())
             .collect()
     }

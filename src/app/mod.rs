@@ -12,7 +12,7 @@ mod breach;
 #[cfg(test)]
 mod breach_tests;
 #[cfg(test)]
-mod canary_tests;
+pub(crate) mod canary_tests;
 mod checklist;
 mod clocks;
 mod dispatch;

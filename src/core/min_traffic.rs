@@ -79,6 +79,15 @@ impl MinTraffic {
     }
 }
 
+impl super::condition::ConditionStatus {
+    /// Unknown for want of traffic: the canary's traffic was read, fresh, and is below the
+    /// minimum. The monitor is live; the evidence is thin.
+    pub fn short_of_traffic(&self) -> bool {
+        self.state == super::condition::CondState::Unknown
+            && (self.evidence.as_ref()).is_some_and(|e| e.traffic.is_some() && !e.enough)
+    }
+}
+
 /// A count as people write it: "37", "1200"; a rate to two places at most: "0.6", "2.25".
 fn amount(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
