@@ -38,6 +38,8 @@ pub enum Series {
     BaselineErrorRatio,
     CanaryP95,
     FailedHealthChecks,
+    /// The canary's requests over the last minute: the evidence behind its error rate.
+    CanaryRequests,
 }
 
 const HOOKS_KEPT: usize = 100;
@@ -123,6 +125,7 @@ impl World {
             Series::BaselineErrorRatio => self.scenario.baseline_error_ratio,
             Series::CanaryP95 => canary.p95_seconds,
             Series::FailedHealthChecks => return 0.0,
+            Series::CanaryRequests => return self.scenario.requests(self.started.elapsed()),
         };
         let n = self.scenario.noise.abs();
         if n == 0.0 {
