@@ -153,9 +153,13 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     }
     for (label, s) in input.conditions {
         if s.state == CondState::Unknown {
+            let verify = match s.short_of_traffic() {
+                true => "wait for the canary to serve more traffic (its minimum evidence)",
+                false => "check the source in the sources panel",
+            };
             missing.push(Reason {
                 text: format!("{label} unknown: {}", s.why.as_deref().unwrap_or("no data")),
-                verify: Some("check the source in the sources panel".into()),
+                verify: Some(verify.into()),
             });
         }
     }

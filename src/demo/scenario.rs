@@ -29,8 +29,8 @@ pub struct Scenario {
     pub regressed: Health,
     /// The baseline's error ratio; the baseline never regresses.
     pub baseline_error_ratio: f64,
-    /// The canary's requests over the last minute once it is warm, and at the start: it
-    /// starts with too little traffic to judge (minimum evidence), rising over `warmup`.
+    /// The canary's requests over the last minute once it is warm, and while it is cold: it
+    /// starts with too little traffic to judge (minimum evidence) for `warmup`.
     pub canary_requests: f64,
     pub cold_requests: f64,
     pub warmup: Duration,
@@ -66,8 +66,8 @@ impl Default for Scenario {
                 p95_seconds: 0.65,
             },
             baseline_error_ratio: 0.004,
-            // Past the demo's minimum of 500 by the second poll (2 s), so the first seconds
-            // say "not enough traffic" and the bakes start a poll later, no more.
+            // Past the demo's minimum of 500 by the second poll (2 s, give or take 10%), so
+            // the first seconds say "not enough traffic" and the bakes start a poll later.
             canary_requests: 1200.0,
             cold_requests: 37.0,
             warmup: Duration::from_millis(1500),
@@ -100,14 +100,14 @@ impl Scenario {
         }
     }
 
-    /// The canary's requests over the last minute, `since` the simulator started.
+    /// The canary's requests over the last minute, `since` the simulator started: cold until
+    /// the warmup is over. (The simulator answers the first question cold whenever it comes.)
     pub fn requests(&self, since: Duration) -> f64 {
-        let k = if self.warmup.is_zero() {
-            1.0
+        if since < self.warmup {
+            self.cold_requests
         } else {
-            (since.as_secs_f64() / self.warmup.as_secs_f64()).min(1.0)
-        };
-        (self.cold_requests + (self.canary_requests - self.cold_requests) * k).round()
+            self.canary_requests
+        }
     }
 
     /// The next traffic share after `current`: the first step of the plan above it.
@@ -140,7 +140,7 @@ mod tests {
     fn the_canary_starts_cold_and_warms_up() {
         let s = Scenario::default();
         assert_eq!(s.requests(Duration::ZERO), 37.0);
-        assert!(s.requests(Duration::from_millis(500)) < 500.0);
+        assert_eq!(s.requests(Duration::from_millis(1400)), 37.0);
         assert_eq!(s.requests(Duration::from_secs(2)), 1200.0);
     }
 
