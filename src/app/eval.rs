@@ -319,6 +319,8 @@ impl Reuse {
 pub(super) struct Changes {
     /// Conditions whose status changed, with the state each had before.
     pub conditions: Vec<(usize, CondState)>,
+    /// Conditions whose status changed, with whether each was short of traffic before.
+    pub thin_was: Vec<(usize, bool)>,
     /// The verdict before, when it changed kind.
     pub verdict_was: Option<VerdictKind>,
     /// Anything at all changed that the screen shows.
@@ -369,6 +371,9 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         |i| source_view(&state.release.sources[i], &setup.sources[i], now),
     );
     // Nothing to compare with (a first evaluation) is a change, but no condition's transition.
+    let thin_was: Vec<(usize, bool)> = (judged.iter().flatten())
+        .map(|(i, was)| (*i, was.short_of_traffic()))
+        .collect();
     let judged = judged.map(|c| {
         c.into_iter()
             .map(|(i, was)| (i, was.state))
@@ -379,6 +384,7 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     let mut changes = Changes {
         any: !judged.as_ref().is_some_and(Vec::is_empty) || shown.is_none_or(|s| !s.is_empty()),
         conditions: judged.unwrap_or_default(),
+        thin_was,
         verdict_was: None,
         bake: Vec::new(),
     };

@@ -276,6 +276,35 @@ pub(super) fn apply_readings(
     }
 }
 
+/// Log when a gating condition turns unknown for want of canary traffic, and when its traffic
+/// is enough again: what `watch` prints, where the verdict may not change kind.
+fn thin_traffic(state: &mut State, changes: &Changes, now: DateTime<Utc>) {
+    for &(i, was) in &changes.thin_was {
+        let (spec, status) = (
+            &state.setup.conditions[i],
+            &state.release.eval.conditions[i],
+        );
+        let enough = status.evidence.as_ref().filter(|e| e.enough);
+        let text = match (was, status.short_of_traffic(), enough, &spec.min_traffic) {
+            _ if spec.observe => continue,
+            (false, true, _, _) => {
+                let why = status.why.as_deref().unwrap_or("not enough traffic");
+                (LogLevel::Warn, format!("{}: {why}", spec.label))
+            }
+            (true, false, Some(e), Some(floor)) => (
+                LogLevel::Good,
+                format!(
+                    "{}: enough traffic: {}",
+                    spec.label,
+                    floor.words(e.traffic.unwrap_or_default())
+                ),
+            ),
+            _ => continue,
+        };
+        state.log(now, text.0, text.1);
+    }
+}
+
 /// Log and journal what changed from the previous evaluation to the current one.
 fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     let next = &state.release.eval;
@@ -308,6 +337,7 @@ fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mu
             ));
         }
     }
+    thin_traffic(state, changes, now);
     let verdict_changed = changes.verdict_was.is_some();
     for (event, level, text, observe) in events {
         let mut record = state.record(event, now);
