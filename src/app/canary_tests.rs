@@ -308,6 +308,9 @@ fn an_observe_only_condition_never_gates_but_is_journaled() {
         detail.starts_with("observe-only breach began: Latency"),
         "{detail}"
     );
+    // Read back from the journal (`audit show`, a followed cockpit), it is a warning.
+    let told = crate::core::describe::tell(&began[0], crate::core::describe::Voice::Notice);
+    assert_eq!(told.map(|t| t.level), Some(super::LogLevel::Warn));
     // Nothing of the latency reaches the verdict.
     assert!(
         s.release
