@@ -128,6 +128,8 @@ impl State {
             // the journal at its start, and verified from what it has watched since.
             Event::DriftBegan | Event::DriftEnded | Event::BakeCheckpoint => {}
             Event::BreachBegan | Event::BreachEnded | Event::JournalRepaired => {}
+            // It judges the verdict and its sources itself too; a restore it is told of.
+            Event::VerdictChanged | Event::SourceDown | Event::SourceUp | Event::Restored => {}
         }
         describe::tell(
             r,

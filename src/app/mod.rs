@@ -27,6 +27,9 @@ mod logview;
 mod logview_tests;
 mod menu;
 pub mod msg;
+mod news;
+#[cfg(test)]
+mod news_tests;
 mod notice;
 mod outcome;
 mod position;

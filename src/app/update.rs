@@ -59,6 +59,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         state.screen.dirty = true;
         // Records of what changed carry the verdict as it is now, after the change.
         transitions(state, &changes, now, &mut fx);
+        state.journal_news(now, &mut fx);
     }
     state.announce(&mut fx);
     if state.session.read_only {

@@ -14,6 +14,7 @@ pub mod gate;
 pub mod plan;
 pub mod reading;
 pub mod record;
+pub mod restore;
 pub mod series;
 pub mod verdict;
 pub mod window;
