@@ -54,6 +54,7 @@ impl Boot<'_> {
             state.session.driver = crate::core::driver::driver(journal);
         }
         resume_from_journal(&mut state, journal, now);
+        state.remember_journal(journal);
         state
     }
 
@@ -61,7 +62,11 @@ impl Boot<'_> {
     /// history of a gap nobody observed, …).
     pub fn start(self, now: DateTime<Utc>) -> (State, Vec<Effect>) {
         let mut state = self.state(now);
+        // What the journal had to tell before this start, not what the start itself journals.
+        let c = &state.screen.catchup;
+        let told = c.since(c.looked);
         let effects = super::start(&mut state, now);
+        state.digest_on_start(told);
         (state, effects)
     }
 }

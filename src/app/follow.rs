@@ -56,6 +56,7 @@ impl State {
             self.screen.dirty = true;
         }
         for r in records.iter().filter(|r| same_release(r, &ctx)) {
+            self.remember(r);
             if let Some(told) = self.follow_one(r) {
                 self.screen.push_log(LogEntry {
                     at: now,

@@ -25,6 +25,9 @@ pub enum Scope {
     Hold,
     /// A hold is placed: y releases it.
     ReleaseHold,
+    /// The digest: its own keys close and scroll it; any other closes it and acts as in the
+    /// cockpit, so a digest shown on start never stands between the operator and a rollback.
+    Digest,
 }
 
 impl Scope {
@@ -40,6 +43,7 @@ impl Scope {
             Overlay::Filter { .. } => Scope::Filter,
             Overlay::Hold(m) if m.step == super::HoldStep::Release => Scope::ReleaseHold,
             Overlay::Hold(_) => Scope::Hold,
+            Overlay::Digest(_) => Scope::Digest,
         }
     }
 }
@@ -88,6 +92,8 @@ pub enum Command {
     Newest,
     /// Open the event log's filter prompt.
     Filter,
+    /// Open the digest: what happened since this operator last looked.
+    Digest,
 }
 
 /// The keys a binding answers.
@@ -213,6 +219,8 @@ impl Command {
             C::Rollback => actions && configured(Action::Rollback),
             C::CustomActions => actions && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
+            // Worth pressing when another cockpit journaled something not yet looked at.
+            C::Digest => state.screen.catchup.unseen(&state.session.context) > 0,
             _ => true,
         }
     }

@@ -128,6 +128,15 @@ pub const KEYMAP: &[Binding] = &[
         "quit",
         "quit (asks first while an action is in flight)",
     ),
+    cockpit(
+        &[Char('d')],
+        C::Digest,
+        help(5, "catch up: since you last looked"),
+        "catch up",
+        "digest: verdict changes, breaches, actions with who and why, overrides, drift, source \
+         outages, holds and checklist ticks since you joined (shown on start) or last looked; \
+         ↑/↓ scroll, Esc or `d` closes, any other key closes it and does its own",
+    ),
     log_key(
         &[PageUp],
         C::Older,
@@ -200,6 +209,11 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[S::Checklist], &[Up, Char('k')], C::Up),
     bind(&[S::Checklist], &[Down, Char('j'), Tab], C::Down),
     bind(&[S::Checklist], &[Char(' '), Enter, Char('x')], C::Tick),
+    bind(&[S::Digest], &[Esc, Char('d'), Enter], C::Close),
+    bind(&[S::Digest], &[Up, Char('k')], C::Up),
+    bind(&[S::Digest], &[Down, Char('j')], C::Down),
+    bind(&[S::Digest], &[PageUp], C::Older),
+    bind(&[S::Digest], &[PageDown], C::Newer),
 ];
 
 /// What the help overlay says of the prompt's keys, under the cockpit's.

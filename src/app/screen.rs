@@ -51,6 +51,8 @@ pub enum Overlay {
     },
     /// Placing a hold (reason, then how long), or releasing the one placed.
     Hold(Box<super::HoldModal>),
+    /// What happened since this operator joined or last looked.
+    Digest(Box<super::Digest>),
 }
 
 /// What is on screen beyond the release itself, and whether it must be drawn again.
@@ -66,6 +68,8 @@ pub struct Screen {
     pub local_offset: FixedOffset,
     /// Set by `update` when something visible changed; cleared by the drawer.
     pub dirty: bool,
+    /// The digest's lines, and since when the next digest tells.
+    pub catchup: super::digest::Catchup,
 }
 
 impl Screen {
@@ -78,6 +82,7 @@ impl Screen {
             toast: None,
             local_offset,
             dirty: true,
+            catchup: Default::default(),
         }
     }
 

@@ -10,6 +10,7 @@
 mod approve;
 mod checklist;
 mod conditions;
+mod digest;
 mod draw;
 mod fast;
 mod footer;
@@ -31,6 +32,8 @@ mod verify;
 mod action_tests;
 #[cfg(test)]
 mod backfill_tests;
+#[cfg(test)]
+mod digest_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
 #[cfg(test)]
@@ -101,6 +104,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf),
         // Typed on the event log's last line: the log draws it.
         Overlay::Filter { .. } => {}
+        Overlay::Digest(digest) => (&digest::DigestView {
+            state,
+            digest,
+            theme,
+        })
+            .render(area, buf),
         Overlay::Hold(modal) => (&hold::HoldView {
             state,
             modal,
