@@ -44,6 +44,12 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             state.log(now, LogLevel::Error, format!("journal write failed: {e}"));
             state.session.journal_error = Some(e);
         }
+        Msg::Watchers(list) => {
+            if list != state.session.watchers {
+                state.session.watchers = list;
+                state.screen.dirty = true;
+            }
+        }
         Msg::Shutdown(signal) => {
             state.log_as(
                 now,

@@ -40,6 +40,8 @@ pub(crate) mod fixture;
 mod log_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod watchers_tests;
 
 pub use theme::{Symbols, Theme};
 
