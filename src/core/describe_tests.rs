@@ -93,3 +93,77 @@ fn a_stage_s_words_name_its_share_once() {
     assert_eq!(stage_words("5%", Some(5.0)), "5%");
     assert_eq!(stage_words("canary", None), "canary");
 }
+
+#[test]
+fn what_the_cockpit_judged_is_told_where_nobody_judges_it_again() {
+    let mut v = record(Event::VerdictChanged);
+    v.verdict = Some("ROLLBACK ADVISED".into());
+    v.verdict_reasons = vec!["Error rate: 4.57% above max".into(), "p95: 587 ms".into()];
+    let mut down = record(Event::SourceDown);
+    down.source = Some("prometheus".into());
+    down.detail = Some("timeout after 2s".into());
+    let mut up = record(Event::SourceUp);
+    up.source = Some("prometheus".into());
+    // The log and a watcher judge these themselves.
+    for r in [&v, &down, &up] {
+        assert_eq!(tell(r, Voice::Watch), None, "{:?}", r.event);
+        assert_eq!(tell(r, FOLLOWED), None, "{:?}", r.event);
+    }
+    let digest = |r: &Record| tell(r, Voice::Digest).unwrap();
+    let told = digest(&v);
+    assert_eq!(
+        (told.level, told.kind, told.text.as_str()),
+        (
+            LogLevel::Error,
+            Kind::Verdict,
+            "verdict ROLLBACK ADVISED: Error rate: 4.57% above max"
+        )
+    );
+    assert_eq!(
+        tell(&v, Voice::Notice).unwrap().text,
+        "checkout 2.0 (prod): verdict ROLLBACK ADVISED: Error rate: 4.57% above max"
+    );
+    assert_eq!(
+        digest(&down).text,
+        "source prometheus down: timeout after 2s"
+    );
+    assert_eq!(digest(&down).kind, Kind::SourceDown);
+    assert_eq!(digest(&up).text, "source prometheus usable again");
+    assert_eq!(digest(&up).level, LogLevel::Good);
+    assert!(audit_line(&down).contains("source prometheus"));
+}
+
+#[test]
+fn a_restore_is_told_everywhere_with_both_durations() {
+    let mut r = record(Event::Restored);
+    r.restore = Some(crate::core::restore::RestoreMark {
+        requested_at: r.ts,
+        webhook_ms: 1200,
+        healthy_ms: 47_000,
+    });
+    let words =
+        "restored: rollback answered in 1.2s; every stop condition healthy 47s after the request";
+    for voice in [Voice::Watch, FOLLOWED, Voice::Digest] {
+        let told = tell(&r, voice).unwrap();
+        assert_eq!((told.kind, told.text.as_str()), (Kind::Restored, words));
+    }
+    assert!(audit_line(&r).contains("every stop condition healthy 47s"));
+}
+
+#[test]
+fn the_digest_keeps_quiet_about_bookkeeping_only() {
+    for event in [
+        Event::CockpitStarted,
+        Event::CockpitStopped,
+        Event::BakeCheckpoint,
+    ] {
+        assert_eq!(tell(&record(event), Voice::Digest), None, "{event:?}");
+    }
+    let mut stopped = record(Event::CockpitStopped);
+    stopped.action = Some("promote".into());
+    stopped.action_id = Some("id-7".into());
+    assert_eq!(
+        tell(&stopped, Voice::Digest).unwrap().text,
+        "cockpit stopped with promote in flight: outcome unknown"
+    );
+}
