@@ -22,6 +22,8 @@ pub struct Journaled {
     pub down: Vec<String>,
     /// A rollback that succeeded, its restore not yet seen.
     pub restoring: Option<Restoring>,
+    /// The attempt the rollback ended: its restore is reported with it.
+    pub rolled_back_attempt: Option<String>,
 }
 
 /// What this release's current attempt journaled of the verdict and the sources.
@@ -44,6 +46,7 @@ pub fn journaled_from(records: &[Record], ctx: &Context) -> Journaled {
                             requested,
                             succeeded: r.ts,
                         });
+                j.rolled_back_attempt.clone_from(&r.attempt);
             }
             (Event::Restored | Event::StageEntered, _) => j.restoring = None,
             _ => {}
@@ -118,6 +121,7 @@ impl State {
         self.release.journaled.restoring = None;
         let mut r = self.record(Event::Restored, now);
         r.restore = Some(mark);
+        r.attempt = self.release.journaled.rolled_back_attempt.take();
         fx.push(Effect::Journal(Box::new(r)));
         let text = format!("restored: {}", mark.words());
         self.log_as(now, LogLevel::Good, Kind::Restored, text);

@@ -129,6 +129,9 @@ fn the_restore_after_a_rollback_is_journaled_once_the_conditions_are_healthy_aga
     let restored = of(&fx, Event::Restored);
     assert_eq!(restored.len(), 1, "{restored:?}");
     let mark = restored[0].restore.unwrap();
+    // The rollback ended the attempt; its restore is reported with it.
+    assert!(restored[0].attempt.is_some());
+    assert_eq!(s.release.attempt, None);
     assert_eq!((mark.requested_at, mark.webhook_ms), (t(106), 2000));
     assert_eq!(
         mark.healthy_ms, 14_000,

@@ -121,6 +121,7 @@ impl State {
                     requested: flight.started,
                     succeeded: now,
                 });
+            self.release.journaled.rolled_back_attempt = self.release.attempt.clone();
             let why = format!("{name} by {} succeeded", self.session.context.operator);
             let why = match flight.kind {
                 ActionKind::Promote { .. } => {
