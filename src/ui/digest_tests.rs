@@ -147,3 +147,16 @@ fn digest_scrolled_back_counts_what_is_above_and_below() {
     assert!(s.contains("earlier (↑ to scroll)"), "{s}");
     assert_snapshot!("digest_scrolled_80x24", s);
 }
+
+#[test]
+fn digest_in_ascii_and_small_sizes() {
+    let theme = super::Theme::new(false, true);
+    let mut state = away(6);
+    app::update(&mut state, Msg::Key(Key::Up), t(1));
+    let text = screen(&state, &theme, 80, 24);
+    assert!(text.is_ascii(), "{text}");
+    assert!(text.contains("earlier"), "{text}");
+    for (w, h) in [(0, 0), (10, 3), (60, 20), (200, 60)] {
+        super::tests::buffer(&state, &color(), w, h);
+    }
+}
