@@ -14,7 +14,7 @@ use tokio::sync::mpsc::Sender;
 /// How often a cockpit rewrites its file.
 pub const BEAT: Duration = Duration::from_secs(10);
 /// How often it looks at the others' (a directory of a few small files).
-const LOOK: Duration = Duration::from_secs(3);
+const LOOK: Duration = Duration::from_secs(5);
 /// Past this age a file is a cockpit that went away without removing it.
 const GONE: Duration = Duration::from_secs(3 * BEAT.as_secs());
 
