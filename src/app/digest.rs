@@ -5,6 +5,7 @@
 //! The cockpit remembers the digest's lines of the current attempt as records come: read
 //! back at start, written by this cockpit, or followed from another's journal.
 
+use super::keymap::Command;
 use super::{Effect, Kind, LogLevel, Overlay, State};
 use crate::core::describe::{self, Voice};
 use crate::core::record::{Context, Event, Record};
@@ -169,15 +170,32 @@ impl State {
     }
 
     /// Close the digest: the next tells from `now` on.
-    pub(super) fn close_digest(&mut self, now: DateTime<Utc>) {
+    fn close_digest(&mut self, now: DateTime<Utc>) {
         self.screen.overlay = Overlay::None;
         self.screen.catchup.looked = Some(now);
         self.screen.catchup.closed = true;
         self.screen.dirty = true;
     }
 
+    /// A key in the digest: its own close or scroll it (true); any other closes it, and is
+    /// the cockpit's to run (false).
+    pub(super) fn digest_key(&mut self, command: Option<Command>, now: DateTime<Utc>) -> bool {
+        match command {
+            Some(Command::Close) => self.close_digest(now),
+            Some(Command::Up) => self.scroll_digest(true, 1),
+            Some(Command::Down) => self.scroll_digest(false, 1),
+            Some(Command::Older) => self.scroll_digest(true, 5),
+            Some(Command::Newer) => self.scroll_digest(false, 5),
+            _ => {
+                self.close_digest(now);
+                return false;
+            }
+        }
+        true
+    }
+
     /// Scroll the digest back (`older`) or on by `by` lines.
-    pub(super) fn scroll_digest(&mut self, older: bool, by: usize) {
+    fn scroll_digest(&mut self, older: bool, by: usize) {
         if let Overlay::Digest(d) = &mut self.screen.overlay {
             let max = d.items.len().saturating_sub(1);
             d.scroll = if older {

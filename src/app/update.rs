@@ -98,13 +98,11 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     state.recovered(now, &mut fx);
     state.announce(&mut fx);
-    // What update remembers for the digest it remembers itself; the rest here.
-    let mut own = std::mem::take(&mut fx);
     if state.session.read_only {
-        own.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
+        fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
     }
-    state.remember_effects(&own);
-    fx = own;
+    // The digest's lines of the start itself; `update` remembers its own.
+    state.remember_effects(&fx);
     fx.extend(update(state, Msg::Tick, now));
     fx.extend(super::backfill::ask(state, now));
     if state.session.read_only {
@@ -140,23 +138,13 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             return state.checklist_key(command, cursor, now, fx);
         }
         Overlay::Filter { .. } => return state.filter_key(command, key),
-        Overlay::Digest(_) => match command {
-            Some(Command::Close) => return state.close_digest(now),
-            Some(c @ (Command::Up | Command::Down | Command::Older | Command::Newer)) => {
-                let older = matches!(c, Command::Up | Command::Older);
-                let by = if matches!(c, Command::Up | Command::Down) {
-                    1
-                } else {
-                    5
-                };
-                return state.scroll_digest(older, by);
+        Overlay::Digest(_) => {
+            if !state.digest_key(command, now) {
+                // Closed by a key of the cockpit's: it does what it does there.
+                on_key(state, key, now, fx);
             }
-            // Any other key closes it and does what it does in the cockpit.
-            _ => {
-                state.close_digest(now);
-                return on_key(state, key, now, fx);
-            }
-        },
+            return;
+        }
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit => {}
     }
     match command {
