@@ -88,3 +88,17 @@ fn an_operator_and_an_observer_on_one_journal_list_each_other() {
     operator.wait_for("no one watching", LONG, |s| !s.contains("watching:"));
     quit(&operator);
 }
+
+#[test]
+fn the_time_to_restore_after_a_rollback_is_logged_and_journaled() {
+    if !tmux_available() {
+        return;
+    }
+    let s = Session::demo("restore", &["--regress-after", "3s"]);
+    s.wait_text("ROLLBACK ADVISED", LONG);
+    s.confirm("r", "errors above two percent on canary", LONG);
+    let screen = s.wait_text("restored: rollback answered in", LONG);
+    assert!(screen.contains("every stop condition healthy"), "{screen}");
+    journaled(&s.journal, "restored");
+    quit(&s);
+}
