@@ -27,6 +27,9 @@ pub enum Scope {
     ReleaseHold,
     /// The focused row's detail.
     Detail,
+    /// The digest: its own keys close and scroll it; any other closes it and acts as in the
+    /// cockpit, so a digest shown on start never stands between the operator and a rollback.
+    Digest,
 }
 
 impl Scope {
@@ -43,6 +46,7 @@ impl Scope {
             Overlay::Hold(m) if m.step == super::HoldStep::Release => Scope::ReleaseHold,
             Overlay::Hold(_) => Scope::Hold,
             Overlay::Detail(_) => Scope::Detail,
+            Overlay::Digest(_) => Scope::Digest,
         }
     }
 }
@@ -101,6 +105,8 @@ pub enum Command {
     FocusDown,
     /// Open the focused row's detail.
     Open,
+    /// Open the digest: what happened since this operator last looked.
+    Digest,
 }
 
 /// The keys a binding answers.
@@ -228,6 +234,8 @@ impl Command {
             C::CustomActions => actions && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
             C::Open => state.screen.focus.is_some(),
+            // Worth pressing when another cockpit journaled something not yet looked at.
+            C::Digest => state.screen.catchup.unseen(&state.session.context) > 0,
             _ => true,
         }
     }

@@ -139,6 +139,15 @@ pub const KEYMAP: &[Binding] = &[
         "quit",
         "quit (asks first while an action is in flight)",
     ),
+    cockpit(
+        &[Char('d')],
+        C::Digest,
+        help(5, "catch up: since you last looked"),
+        "catch up",
+        "digest: verdict changes, breaches, actions with who and why, overrides, drift, source \
+         outages, holds and checklist ticks since you joined (shown on start) or last looked; \
+         ↑/↓ scroll, Esc or `d` closes, any other key closes it and does its own",
+    ),
     log_key(
         &[PageUp],
         C::Older,
@@ -252,6 +261,11 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[S::Detail], &[Ctrl('c')], C::Quit),
     bind(&[S::Detail], &[Up, Char('k')], C::FocusUp),
     bind(&[S::Detail], &[Down, Char('j')], C::FocusDown),
+    bind(&[S::Digest], &[Esc, Char('d'), Enter], C::Close),
+    bind(&[S::Digest], &[Up, Char('k')], C::Up),
+    bind(&[S::Digest], &[Down, Char('j')], C::Down),
+    bind(&[S::Digest], &[PageUp], C::Older),
+    bind(&[S::Digest], &[PageDown], C::Newer),
 ];
 
 /// What the help overlay says of the prompt's keys, under the cockpit's.

@@ -44,6 +44,12 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             state.log(now, LogLevel::Error, format!("journal write failed: {e}"));
             state.session.journal_error = Some(e);
         }
+        Msg::Watchers(list) => {
+            if list != state.session.watchers {
+                state.session.watchers = list;
+                state.screen.dirty = true;
+            }
+        }
         Msg::Shutdown(signal) => {
             state.log_as(
                 now,
@@ -59,6 +65,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         state.screen.dirty = true;
         // Records of what changed carry the verdict as it is now, after the change.
         transitions(state, &changes, now, &mut fx);
+        state.journal_news(now, &mut fx);
     }
     if matches!(state.screen.overlay, Overlay::Detail(_)) {
         state.refresh_detail(now);
@@ -68,6 +75,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         // An observer never writes or announces: the operator's cockpit does.
         fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
     }
+    state.remember_effects(&fx);
     fx
 }
 
@@ -93,6 +101,11 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     state.recovered(now, &mut fx);
     state.announce(&mut fx);
+    if state.session.read_only {
+        fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
+    }
+    // The digest's lines of the start itself; `update` remembers its own.
+    state.remember_effects(&fx);
     fx.extend(update(state, Msg::Tick, now));
     fx.extend(super::backfill::ask(state, now));
     if state.session.read_only {
@@ -128,6 +141,13 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             return state.checklist_key(command, cursor, now, fx);
         }
         Overlay::Filter { .. } => return state.filter_key(command, key),
+        Overlay::Digest(_) => {
+            if !state.digest_key(command, now) {
+                // Closed by a key of the cockpit's: it does what it does there.
+                on_key(state, key, now, fx);
+            }
+            return;
+        }
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit | Overlay::Detail(_) => {}
     }
     match command {
@@ -162,6 +182,7 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             | Command::FocusDown
             | Command::Open),
         ) => state.focus_key(c, now),
+        Some(Command::Digest) => state.open_digest(),
         // The overlays' own commands are theirs, above.
         _ => {}
     }

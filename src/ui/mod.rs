@@ -14,6 +14,7 @@ mod contrast;
 mod detail;
 mod detail_condition;
 mod detail_evidence;
+mod digest;
 mod draw;
 mod fast;
 mod focus;
@@ -40,6 +41,7 @@ mod action_tests;
 mod backfill_tests;
 #[cfg(test)]
 mod detail_tests;
+mod digest_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
 #[cfg(test)]
@@ -50,6 +52,8 @@ mod log_tests;
 mod override_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod watchers_tests;
 
 pub use theme::{Symbols, Theme};
 
@@ -114,6 +118,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf),
         // Typed on the event log's last line: the log draws it.
         Overlay::Filter { .. } => {}
+        Overlay::Digest(digest) => (&digest::DigestView {
+            state,
+            digest,
+            theme,
+        })
+            .render(area, buf),
         Overlay::Hold(modal) => (&hold::HoldView {
             state,
             modal,

@@ -34,6 +34,7 @@ mod tls;
 mod tls_config;
 mod tty_attention;
 mod tty_bake;
+mod tty_catchup;
 mod tty_demo;
 mod tty_driver;
 mod tty_focus;
