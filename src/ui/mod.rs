@@ -41,6 +41,7 @@ mod action_tests;
 mod backfill_tests;
 #[cfg(test)]
 mod detail_tests;
+#[cfg(test)]
 mod digest_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
