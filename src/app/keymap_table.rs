@@ -122,16 +122,22 @@ pub const KEYMAP: &[Binding] = &[
         "help: keys, verdicts, symbols",
     ),
     cockpit(
-        &[Char('q'), Ctrl('c')],
+        &[Char('q')],
         C::Quit,
         help(3, "quit (Ctrl-C too)"),
         "quit",
         "quit (asks first while an action is in flight)",
     ),
+    // Ctrl-C quits whatever `[keys]` says: the way out a terminal always has.
+    Binding {
+        keys: Keys::Fixed(&[Ctrl('c')]),
+        readme: Some("quit, like `q`; `[keys]` cannot rebind it"),
+        ..bind(&[S::Cockpit], &[], C::Quit)
+    },
     log_key(
         &[PageUp],
         C::Older,
-        Some(help(4, "scroll events (PgDn, Home, End)")),
+        Some(help(4, "scroll events ({newer}, {oldest}, {newest})")),
         "event log: back 5 entries; it then holds its place while new ones arrive",
     ),
     log_key(&[PageDown], C::Newer, None, "event log: on 5 entries"),

@@ -15,6 +15,8 @@ pub enum Key {
     Esc,
     Backspace,
     Tab,
+    /// Shift-Tab.
+    BackTab,
     Up,
     Down,
     PageUp,

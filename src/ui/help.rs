@@ -1,7 +1,7 @@
 //! The help overlay: keys, what each verdict means, and the symbols.
 
 use super::draw::{modal_block, modal_box};
-use super::theme::{Theme, pad};
+use super::theme::{Theme, pad, width};
 use crate::app::{State, keymap};
 use crate::core::verdict::VerdictKind;
 use ratatui::buffer::Buffer;
@@ -36,17 +36,23 @@ impl Help<'_> {
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let heading = |text: &str| Line::styled(text.to_string(), t.title);
         let mut lines = vec![heading("Keys")];
+        let rows = keymap::help_rows(self.state);
+        // Five columns fit every default key; a longer rebound one (Ctrl-R) widens them.
+        let key_w = rows.iter().flatten().map(|(k, _)| width(k) + 1).max();
+        let key_w = key_w.unwrap_or(0).max(5);
+        // The left words give up what the keys take, keeping a space after the longest.
+        let words_w = (39 - key_w).max(33);
         let key_pair = |a: (&str, &str), b: (&str, &str)| {
             Line::from(vec![
                 Span::raw("  "),
-                Span::styled(pad(a.0, 5, s.ellipsis), bold),
-                Span::raw(pad(&t.text(a.1), 34, s.ellipsis)),
-                Span::styled(pad(b.0, 5, s.ellipsis), bold),
+                Span::styled(pad(a.0, key_w, s.ellipsis), bold),
+                Span::raw(pad(&t.text(a.1), words_w, s.ellipsis)),
+                Span::styled(pad(b.0, key_w, s.ellipsis), bold),
                 Span::raw(t.text(b.1).into_owned()),
             ])
         };
         let blank = (String::new(), String::new());
-        for row in keymap::help_rows(self.state) {
+        for row in rows {
             let left = &row[0];
             let right = row.get(1).unwrap_or(&blank);
             lines.push(key_pair((&left.0, &left.1), (&right.0, &right.1)));

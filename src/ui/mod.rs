@@ -34,6 +34,8 @@ mod backfill_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
 #[cfg(test)]
+mod keys_tests;
+#[cfg(test)]
 mod log_tests;
 #[cfg(test)]
 mod tests;

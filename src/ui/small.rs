@@ -40,7 +40,16 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// The keys that still work here: rolling back does, even on a small screen.
 fn keys(state: &State) -> String {
+    let key = |c| state.setup.keys.cockpit(c);
     let rollback = Command::Rollback.works_now(state);
-    let r = if rollback { " r roll back " } else { "" };
-    format!("{r} ? help  q quit")
+    let r = if rollback {
+        format!(" {} roll back ", key(Command::Rollback))
+    } else {
+        String::new()
+    };
+    format!(
+        "{r} {} help  {} quit",
+        key(Command::Help),
+        key(Command::Quit)
+    )
 }
