@@ -56,19 +56,18 @@ pub fn build(ctx: &mut Ctx, value: Option<&Value>) -> Option<Keymap> {
         for (p, v) in &items {
             match v.as_str().and_then(keymap::parse_key) {
                 Some(key) => keys.push(key),
-                None => {
-                    ctx.report.invalid(p, render(v), KEY_GRAMMAR);
-                    ok = false;
-                }
+                None => ctx.report.invalid(p, render(v), KEY_GRAMMAR),
             }
         }
-        wanted.push((command, keys));
-        written.push((command, items));
+        // Clashes are checked among the commands whose keys all read.
+        if keys.len() == items.len() {
+            wanted.push((command, keys));
+            written.push((command, items));
+        } else {
+            ok = false;
+        }
     }
-    if !ok {
-        return None;
-    }
-    Keymap::rebind(wanted)
+    let map = Keymap::rebind(wanted)
         .map_err(|clashes| {
             for clash in clashes {
                 let (path, value) = written
@@ -82,7 +81,8 @@ pub fn build(ctx: &mut Ctx, value: Option<&Value>) -> Option<Keymap> {
                     .error(path, problem(&clash), Some(render(value)), expected);
             }
         })
-        .ok()
+        .ok();
+    map.filter(|_| ok)
 }
 
 /// Why a key cannot be the command's.

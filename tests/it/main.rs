@@ -40,4 +40,5 @@ mod tty_log;
 mod tty_outcome;
 mod tty_screen;
 mod url_secrets;
+mod validate_keys;
 mod validate_no_secrets;
