@@ -220,6 +220,15 @@ impl Keymap {
         self.label(Scope::Cockpit, command)
     }
 
+    /// An overlay's hint from its keys in force: `Enter goes on · Esc cancels`.
+    pub fn hint(&self, scope: Scope, keys: &[(Command, &str)]) -> String {
+        let each: Vec<String> = keys
+            .iter()
+            .map(|&(command, does)| format!("{} {does}", self.label(scope, command)))
+            .collect();
+        each.join(" · ")
+    }
+
     /// `words` with each `{name}` replaced by that cockpit command's key.
     pub fn fill(&self, words: &str) -> String {
         let mut text = words.to_string();

@@ -138,3 +138,20 @@ fn the_documented_keys_load() {
         assert_eq!(setup.keys.cockpit(Command::Promote), "P", "{keys}");
     }
 }
+
+/// A checklist item's gate says which key opens the checklist: the one in force.
+#[test]
+fn the_checklist_hint_names_its_key() {
+    let text =
+        format!("{MINIMAL}\n[[checklist]]\nitem = \"On-call told\"\n\n[keys]\nchecklist = \"C\"\n");
+    let setup = crate::config::load_str(&text, "release.toml").unwrap();
+    let gate = setup
+        .gates
+        .iter()
+        .find(|g| g.name == "On-call told")
+        .unwrap();
+    assert_eq!(
+        gate.verify.as_deref(),
+        Some("tick it in the checklist (press C)")
+    );
+}

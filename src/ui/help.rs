@@ -2,6 +2,7 @@
 
 use super::draw::{modal_block, modal_box};
 use super::theme::{Theme, pad, width};
+use crate::app::keymap::{Command as C, Scope};
 use crate::app::{State, keymap};
 use crate::core::verdict::VerdictKind;
 use ratatui::buffer::Buffer;
@@ -135,8 +136,9 @@ impl Widget for &Help<'_> {
             lines.remove(i);
         }
         let t = self.theme;
+        let close = self.state.setup.keys.label(Scope::Help, C::Close);
         let block = modal_block(t, "Help", t.title)
-            .title_bottom(Line::styled(" Esc closes ", t.dim).right_aligned());
+            .title_bottom(Line::styled(format!(" {} closes ", close), t.dim).right_aligned());
         modal_box(area, buf, lines, block);
     }
 }
