@@ -59,8 +59,9 @@ fn every_cockpit_key_is_described_everywhere() {
         };
         assert!(!keys.is_empty(), "{:?}", b.command);
         assert!(
-            b.readme.is_some() && (b.help.is_some() || helped(mention)),
-            "{:?}",
+            b.readme.is_some() && (b.help.is_some() || helped(mention.clone())),
+            "{:?}: needs a README row, and a help line or a mention as {mention} in another's \
+             (the help shows the key in force there)",
             b.command
         );
         assert!(

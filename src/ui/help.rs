@@ -46,9 +46,9 @@ impl Help<'_> {
         let key_pair = |a: (&str, &str), b: (&str, &str)| {
             Line::from(vec![
                 Span::raw("  "),
-                Span::styled(pad(a.0, key_w, s.ellipsis), bold),
+                Span::styled(pad(&t.text(a.0), key_w, s.ellipsis), bold),
                 Span::raw(pad(&t.text(a.1), words_w, s.ellipsis)),
-                Span::styled(pad(b.0, key_w, s.ellipsis), bold),
+                Span::styled(pad(&t.text(b.0), key_w, s.ellipsis), bold),
                 Span::raw(t.text(b.1).into_owned()),
             ])
         };

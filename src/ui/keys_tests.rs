@@ -50,3 +50,20 @@ fn the_small_screen_names_the_rebound_keys() {
     let text = screen(&rebound(fixture::breached()), &color(), 60, 20);
     assert!(text.contains("Ctrl-R roll back"), "{text}");
 }
+
+/// A key named with an arrow is drawn in ASCII with --ascii, in the footer and the help.
+#[test]
+fn rebound_arrow_keys_stay_ascii() {
+    let mut state = fixture::baked();
+    state.setup.keys = Keymap::rebind(vec![(Command::Promote, vec![Key::Up])]).unwrap();
+    let ascii = super::Theme::new(false, true);
+    let text = screen(&state, &ascii, 80, 24);
+    assert!(text.contains(" ^  promote") && text.is_ascii(), "{text}");
+    app::update(&mut state, Msg::Key(Key::Char('?')), fixture::t(1));
+    let text = screen(&state, &ascii, 80, 24);
+    assert!(
+        text.contains("^    promote to the next stage") && text.is_ascii(),
+        "{text}"
+    );
+    assert!(screen(&state, &color(), 80, 24).contains("↑    promote"));
+}

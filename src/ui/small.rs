@@ -19,7 +19,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Line::raw(format!("gonogo needs at least {MIN_WIDTH}x{MIN_HEIGHT}.")),
-        Line::styled(format!("Enlarge the window. {}", keys(state)), theme.dim),
+        Line::styled(
+            theme
+                .text(&format!("Enlarge the window. {}", keys(state)))
+                .into_owned(),
+            theme.dim,
+        ),
     ];
     let wanted = Header::base_height(state) + Header::reason_lines(state) as u16;
     let head_h = wanted
