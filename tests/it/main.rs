@@ -36,6 +36,7 @@ mod tty_attention;
 mod tty_bake;
 mod tty_demo;
 mod tty_driver;
+mod tty_keys;
 mod tty_log;
 mod tty_outcome;
 mod tty_screen;
