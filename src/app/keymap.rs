@@ -47,9 +47,7 @@ impl Scope {
 /// What a key does. Its name in `[keys]` is its own, in kebab-case (`promote`,
 /// `custom-actions`); strum writes and reads it, so a command added to the table is
 /// configurable by that name with no more code.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::EnumIter,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
 #[strum(serialize_all = "kebab-case")]
 pub enum Command {
     /// Quit, asking first while an action is in flight.

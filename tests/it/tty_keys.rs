@@ -43,7 +43,9 @@ fn a_rebound_promote_key_is_the_one_the_screen_names_and_the_one_that_works() {
         "p opened a prompt:\n{help}"
     );
     assert!(help.contains("P      promote to the next stage"), "{help}");
+    // Closed before the next key: Esc and a key right after it read as Alt and that key.
     pane.keys(&["Escape"]);
+    pane.wait_for("the help to close", LONG, |s| !s.contains("Esc closes"));
 
     pane.type_text("P");
     let prompt = pane.wait_text("Approve-Risk:", LONG);
