@@ -133,12 +133,18 @@ pub const KEYMAP: &[Binding] = &[
         "help: keys, verdicts, symbols",
     ),
     cockpit(
-        &[Char('q'), Ctrl('c')],
+        &[Char('q')],
         C::Quit,
         help(3, "quit (Ctrl-C too)"),
         "quit",
         "quit (asks first while an action is in flight)",
     ),
+    // Ctrl-C quits whatever `[keys]` says: the way out a terminal always has.
+    Binding {
+        keys: Keys::Fixed(&[Ctrl('c')]),
+        readme: Some("quit, like `q`; `[keys]` cannot rebind it"),
+        ..bind(&[S::Cockpit], &[], C::Quit)
+    },
     cockpit(
         &[Char('d')],
         C::Digest,
@@ -151,7 +157,7 @@ pub const KEYMAP: &[Binding] = &[
     log_key(
         &[PageUp],
         C::Older,
-        Some(help(4, "scroll events (PgDn, Home, End)")),
+        Some(help(4, "scroll events ({newer}, {oldest}, {newest})")),
         "event log: back 5 entries; it then holds its place while new ones arrive",
     ),
     log_key(&[PageDown], C::Newer, None, "event log: on 5 entries"),
@@ -173,7 +179,7 @@ pub const KEYMAP: &[Binding] = &[
     focus_key(
         &[Tab],
         C::FocusNext,
-        Some(help(5, "focus panels (Shift-Tab back)")),
+        Some(help(5, "focus panels ({focus-prev} back)")),
         "focus the next panel: stop conditions, gates, sources, then none; the focused row is \
          marked `›` (`>` with `--ascii`)",
     ),
@@ -181,7 +187,7 @@ pub const KEYMAP: &[Binding] = &[
     focus_key(
         &[Up, Char('k')],
         C::FocusUp,
-        Some(help(5, "rows (↓ j k), Enter opens")),
+        Some(help(5, "up a row ({focus-down} down); {open} opens it")),
         "focus the row above",
     ),
     focus_key(

@@ -1,7 +1,7 @@
 //! `update`: the only place the state changes. Pure: no I/O, time passed in.
 
 use super::eval::{Changes, refresh};
-use super::keymap::{self, Command, Scope};
+use super::keymap::{Command, Scope};
 use super::{Effect, Key, Kind, LogLevel, Msg, Overlay, State};
 use crate::core::action::Action;
 use crate::core::condition::CondState;
@@ -127,7 +127,7 @@ fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
 /// A key runs the command the keymap binds it to where it is pressed: the overlay that has
 /// the keyboard, or the cockpit.
 fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    let command = keymap::command(Scope::of(&state.screen.overlay), key);
+    let command = (state.setup.keys).command(Scope::of(&state.screen.overlay), key);
     match &state.screen.overlay {
         Overlay::Approve(_) => return state.approve_key(command, key, now, fx),
         Overlay::Verify(_) => return state.verify_key(command, key, now, fx),

@@ -48,6 +48,8 @@ pub(crate) mod fixture;
 #[cfg(test)]
 pub(crate) mod incident_tests;
 #[cfg(test)]
+mod keys_tests;
+#[cfg(test)]
 mod log_tests;
 #[cfg(test)]
 mod override_tests;
