@@ -173,8 +173,8 @@ pub const KEYMAP: &[Binding] = &[
         C::Filter,
         Some(help(4, "filter events, level:warn")),
         "filter the event log: type text (any case) and/or `level:warn` (warnings and \
-         errors) or `level:error`, Enter applies, Esc clears; the title shows the filter and \
-         how many entries it hides",
+         errors) or `level:error`, applied as you type, Enter keeps it, Esc clears; the title \
+         shows the filter and how many entries it hides",
     ),
     focus_key(
         &[Tab],

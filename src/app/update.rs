@@ -148,6 +148,16 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             }
             return;
         }
+        Overlay::Detail(_) if command.is_none() => {
+            // A cockpit key closes the detail and does what it does there, so a rollback is
+            // one key away from a chart too.
+            if state.setup.keys.command(Scope::Cockpit, key).is_some() {
+                state.screen.overlay = Overlay::None;
+                state.screen.dirty = true;
+                on_key(state, key, now, fx);
+            }
+            return;
+        }
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit | Overlay::Detail(_) => {}
     }
     match command {
