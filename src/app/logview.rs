@@ -97,7 +97,7 @@ impl State {
         self.screen.dirty = true;
     }
 
-    /// A key in the filter prompt: Enter applies, Esc clears the filter.
+    /// A key in the filter prompt: typing filters as it goes, Enter keeps the filter, Esc clears it.
     pub(super) fn filter_key(&mut self, command: Option<Command>, key: Key) {
         let Overlay::Filter { draft } = &mut self.screen.overlay else {
             return;

@@ -46,7 +46,7 @@ impl Widget for &Log<'_> {
         };
         let mut tail: Vec<Line> = Vec::new();
         if let Overlay::Filter { draft } = &state.screen.overlay {
-            let keys = [(C::Confirm, "applies"), (C::Cancel, "clears")];
+            let keys = [(C::Confirm, "keeps it"), (C::Cancel, "clears")];
             let keys = state.setup.keys.hint(Scope::Filter, &keys);
             tail.push(Line::from(vec![
                 Span::styled("/", t.title),
