@@ -138,6 +138,8 @@ pub struct Setup {
     /// Readiness checklist items, ticked by an operator in the cockpit; each has a gate
     /// (`GateCheck::Checklist(i)`) carrying its tier.
     pub checklist: Vec<String>,
+    /// The keymap in force: the table with the keys `[keys]` rebinds.
+    pub keys: crate::app::keymap::Keymap,
     /// Webhooks by name; `promote` and `rollback` are the two the cockpit knows.
     pub actions: Vec<ActionSpec>,
     /// Webhooks announcing what happens.

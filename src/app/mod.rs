@@ -15,6 +15,9 @@ mod breach_tests;
 pub(crate) mod canary_tests;
 mod checklist;
 mod clocks;
+mod digest;
+#[cfg(test)]
+mod digest_tests;
 mod dispatch;
 mod eval;
 mod evidence;
@@ -33,6 +36,9 @@ mod logview;
 mod logview_tests;
 mod menu;
 pub mod msg;
+mod news;
+#[cfg(test)]
+mod news_tests;
 mod notice;
 mod outcome;
 mod overrides;
@@ -58,6 +64,7 @@ pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journa
 pub use boot::{Boot, context, stage_journal};
 pub use breach::{Breaches, NOTHING_BREACHED, REASONS_ARE_TYPED, filled};
 pub use checklist::checklist_from_journal;
+pub use digest::{Catchup, Digest, DigestItem, Since, item as digest_item};
 pub use dispatch::Dispatch;
 pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use evidence::{POLLS, Poll, PollOutcome, StateSince};

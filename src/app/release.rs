@@ -73,6 +73,9 @@ pub struct Release {
     /// When the attempt first entered a stage (from the journal at start): the release's
     /// elapsed time counts from here. Cleared by a rollback, so a new attempt starts afresh.
     pub started: Option<DateTime<Utc>>,
+    /// What the journal says of the verdict, the sources and a rollback's restore, so a
+    /// change is journaled once.
+    pub journaled: super::news::Journaled,
     /// Which parts of `eval` still hold, so a message recomputes only what it touched.
     pub(crate) reuse: eval::Reuse,
     /// For each signal, the conditions that read it.
@@ -100,6 +103,7 @@ impl Release {
             hold: None,
             overrides: Vec::new(),
             started: None,
+            journaled: Default::default(),
             reuse: eval::Reuse::default(),
             readers: readers(setup),
         }

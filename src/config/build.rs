@@ -25,6 +25,7 @@ const SECTIONS: &[&str] = &[
     "calendar",
     "checklist",
     "notify",
+    "keys",
 ];
 
 /// The setup, when every part of it was built; errors are in `ctx.report` either way.
@@ -91,7 +92,10 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     let observed_traffic = observed(ctx, doc.get("observed_traffic"), &table, &mut signals);
     let window = calendar::calendar(ctx, doc.get("calendar"));
     let checklist_items = array_tables(ctx, doc, "checklist");
-    let checklist = calendar::checklist(ctx, &checklist_items);
+    let keys = super::keys::build(ctx, doc.get("keys"));
+    let tick = keys.clone().unwrap_or_default();
+    let tick = tick.cockpit(crate::app::keymap::Command::Checklist);
+    let checklist = calendar::checklist(ctx, &checklist_items, &tick);
     let notify_items = named_tables(ctx, doc, "notify");
     let notify = notify::build_all(ctx, &notify_items);
 
@@ -114,6 +118,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         gates,
         observed_traffic: observed_traffic?,
         checklist,
+        keys: keys?,
         actions: actions.into_iter().collect::<Option<_>>()?,
         notify: notify.into_iter().collect::<Option<_>>()?,
         journal,

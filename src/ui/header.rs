@@ -101,25 +101,21 @@ impl Widget for &Header<'_> {
 }
 
 /// "checkout-api 2.14.0 · production · 9f2c1ab          READ-ONLY  14:03 local · 13:03 UTC";
-/// an observer's names who drives: "ana@ops1 driving · you are watching  READ-ONLY  …".
+/// an observer's names who drives: "ana@ops1 driving · you are watching  READ-ONLY  …", and
+/// who else watches: "ana@ops1 driving · watching: you, cy@ops3"; an operator's who watches:
+/// "watching: bo@ops2, cy@ops3".
 fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
     let clock = t.text(&state.release.eval.clock).into_owned();
     let need = left_needs(state, t);
-    // Wordier first; the UTC half of the clock alone before the driver goes.
+    // Wordier first; the UTC half of the clock alone before who goes.
     let utc = clock.rsplit(" · ").next().unwrap_or(&clock).to_string();
-    let driver = state.session.read_only.then(|| driver_words(state, t));
-    let variants = match &driver {
-        Some(d) => vec![
-            (
-                t.text(&format!("{d} · you are watching")).into_owned(),
-                clock.clone(),
-            ),
-            (d.clone(), clock.clone()),
-            (d.clone(), utc),
-            (String::new(), clock),
-        ],
-        None => vec![(String::new(), clock)],
-    };
+    let whos = who_words(state, t);
+    let mut variants: Vec<(String, String)> =
+        whos.iter().map(|w| (w.clone(), clock.clone())).collect();
+    // With the UTC half alone: every wording but the wordiest, unless it is the only one.
+    let cut = usize::from(whos.len() > 1);
+    variants.extend(whos[cut..].iter().map(|w| (w.clone(), utc.clone())));
+    variants.push((String::new(), clock));
     let count = variants.len();
     let (right, room) = variants
         .into_iter()
@@ -158,6 +154,36 @@ fn right_line(state: &State, t: &Theme, who: String, clock: String) -> Line<'sta
     right.push(Span::raw(clock));
     right.push(Span::raw(" "));
     Line::from(right)
+}
+
+/// Who drives and who watches, wordiest first: each is tried until the title fits. The
+/// watchers are cut to the first and "+N" before the driver loses words.
+fn who_words(state: &State, t: &Theme) -> Vec<String> {
+    let watchers = &state.session.watchers;
+    let first = watchers.first().map(String::as_str).unwrap_or_default();
+    let more = watchers.len().saturating_sub(1);
+    let text = |s: String| t.text(&s).into_owned();
+    if state.session.read_only {
+        let d = driver_words(state, t);
+        let mut whos = match watchers.len() {
+            0 => vec![text(format!("{d} · you are watching"))],
+            _ => vec![
+                text(format!("{d} · watching: you, {}", watchers.join(", "))),
+                text(format!("{d} · watching: you +{}", watchers.len())),
+            ],
+        };
+        whos.push(d);
+        whos
+    } else {
+        match watchers.len() {
+            0 => Vec::new(),
+            1 => vec![text(format!("watching: {first}"))],
+            _ => vec![
+                text(format!("watching: {}", watchers.join(", "))),
+                text(format!("watching: {first} +{more}")),
+            ],
+        }
+    }
 }
 
 /// "ana@ops1 driving", as the journal says; "nobody driving" when it names no open cockpit.

@@ -79,7 +79,7 @@ fn the_filter_is_typed_on_the_log_s_last_line() {
     let state = filter_typing();
     let text = screen(&state, &color(), 80, 24);
     assert!(
-        text.contains("/verd   Enter applies · Esc clears"),
+        text.contains("/verd   Enter keeps it · Esc clears"),
         "{text}"
     );
     assert_snapshot!(

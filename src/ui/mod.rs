@@ -14,6 +14,7 @@ mod contrast;
 mod detail;
 mod detail_condition;
 mod detail_evidence;
+mod digest;
 mod draw;
 mod fast;
 mod focus;
@@ -43,15 +44,21 @@ mod canary_tests;
 #[cfg(test)]
 mod detail_tests;
 #[cfg(test)]
+mod digest_tests;
+#[cfg(test)]
 pub(crate) mod fixture;
 #[cfg(test)]
 pub(crate) mod incident_tests;
+#[cfg(test)]
+mod keys_tests;
 #[cfg(test)]
 mod log_tests;
 #[cfg(test)]
 mod override_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod watchers_tests;
 
 pub use theme::{Symbols, Theme};
 
@@ -116,6 +123,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf),
         // Typed on the event log's last line: the log draws it.
         Overlay::Filter { .. } => {}
+        Overlay::Digest(digest) => (&digest::DigestView {
+            state,
+            digest,
+            theme,
+        })
+            .render(area, buf),
         Overlay::Hold(modal) => (&hold::HoldView {
             state,
             modal,

@@ -69,7 +69,14 @@ pub fn complete_after_overrides() -> State {
     let mut sim = Sim::with_journal(-180, Some((5, -700)), vec![early, red], false);
     sim.run(-180, 0, 100.0, "CHG-4821 checkout v2", healthy);
     sim.tick(0);
-    sim.state
+    // The digest opened on start tells of the same overrides; closed, COMPLETE's summary shows.
+    let mut state = sim.state;
+    crate::app::update(
+        &mut state,
+        crate::app::Msg::Key(crate::app::Key::Esc),
+        super::fixture::t(0),
+    );
+    state
 }
 
 #[test]

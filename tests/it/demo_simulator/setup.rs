@@ -265,6 +265,7 @@ pub fn demo_setup(url: &str) -> Setup {
         gates,
         observed_traffic: Some(7),
         checklist: vec![],
+        keys: Default::default(),
         notify: vec![],
         actions: vec![
             action("promote", d.str(&["actions", "promote", "url"])),

@@ -234,6 +234,7 @@ pub fn setup(url: &str) -> Setup {
         }],
         observed_traffic: None,
         checklist: vec![],
+        keys: Default::default(),
         notify: vec![],
         actions: vec![],
         journal: "/dev/null".into(),
