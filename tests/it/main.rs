@@ -38,6 +38,7 @@ mod tty_bake;
 mod tty_catchup;
 mod tty_demo;
 mod tty_driver;
+mod tty_evidence;
 mod tty_focus;
 mod tty_incident;
 mod tty_keys;
