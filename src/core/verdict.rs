@@ -235,6 +235,10 @@ pub fn budget_words(used: u32, limit: u32) -> String {
 }
 
 #[cfg(test)]
+#[path = "budget_tests.rs"]
+mod budget_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::condition::Threshold;
