@@ -171,6 +171,56 @@ mod tests {
         assert_eq!(until, t(16), "a stale age counts seconds");
     }
 
+    /// An error rate needing 500 requests behind it, breaching above 2%.
+    fn condition() -> crate::core::condition::ConditionSpec {
+        use crate::core::condition::{ConditionSpec, Persistence, Threshold, Unit};
+        ConditionSpec {
+            id: "error_rate".into(),
+            label: "Error rate".into(),
+            value: 0,
+            threshold: Threshold {
+                max: Some(0.02),
+                ..Threshold::default()
+            },
+            relative: None,
+            persistence: Persistence::Immediate,
+            unit: Unit::default(),
+            stale_after: STALE,
+            min_traffic: Some(floor()),
+            observe: false,
+        }
+    }
+
+    #[test]
+    fn thin_traffic_neither_makes_nor_hides_a_breach() {
+        use crate::core::condition::{CondState, ConditionTrack};
+        let c = condition();
+        let mut track = ConditionTrack::default();
+        let feed = |track: &mut ConditionTrack, at: i64, requests: f64, v: f64| {
+            c.observe_traffic(track, t(at), Ok(requests));
+            let th = c.effective(None, track);
+            c.observe(track, t(at), Ok(v), th);
+        };
+        feed(&mut track, 0, 3.0, 0.5);
+        let st = c.status(&track, None, t(1));
+        assert_eq!(
+            st.state,
+            CondState::Unknown,
+            "50% of 3 requests is no breach"
+        );
+        assert_eq!(st.value, None, "and no value to lean on");
+        feed(&mut track, 5, 800.0, 0.5);
+        assert_eq!(c.status(&track, None, t(6)).state, CondState::Breached);
+        // The traffic drops while the breach is on: it stays a breach, and says why.
+        feed(&mut track, 10, 3.0, 0.001);
+        let st = c.status(&track, None, t(11));
+        assert_eq!(st.state, CondState::Breached);
+        assert_eq!(
+            st.why.as_deref(),
+            Some("breached, then not enough traffic: 3 of 500 requests")
+        );
+    }
+
     #[test]
     fn rates_read_to_two_places() {
         let rate = MinTraffic {
