@@ -86,20 +86,40 @@ pub struct VerdictChange {
     pub reason: String,
 }
 
-fn clock(t: DateTime<Utc>) -> String {
-    t.format("%H:%M:%S").to_string()
+/// Times of day, with the date too when the window spans more than one UTC day.
+#[derive(Clone, Copy)]
+struct Clock {
+    dated: bool,
+}
+
+impl Clock {
+    fn of(b: &Backtest) -> Clock {
+        Clock {
+            dated: b.from.date_naive() != b.to.date_naive(),
+        }
+    }
+
+    fn at(self, t: DateTime<Utc>) -> String {
+        let format = if self.dated {
+            "%m-%d %H:%M:%S"
+        } else {
+            "%H:%M:%S"
+        };
+        t.format(format).to_string()
+    }
+
+    fn moment(self, m: &Option<Moment>) -> String {
+        m.as_ref().map_or("-".to_string(), |m| self.at(m.at))
+    }
 }
 
 fn seconds(s: u64) -> String {
     short_duration(Duration::from_secs(s))
 }
 
-fn moment(m: &Option<Moment>) -> String {
-    m.as_ref().map_or("-".to_string(), |m| clock(m.at))
-}
-
 /// The report for people.
 pub fn text(b: &Backtest) -> String {
+    let clock = Clock::of(b);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -118,8 +138,8 @@ pub fn text(b: &Backtest) -> String {
             "\nstage {} {} · {}–{} UTC\n  {}",
             s.number,
             s.label,
-            clock(s.from),
-            clock(s.to),
+            clock.at(s.from),
+            clock.at(s.to),
             s.assumed
         );
         let rows: Vec<Vec<String>> = s
@@ -130,8 +150,8 @@ pub fn text(b: &Backtest) -> String {
                     c.label.clone(),
                     c.limit.clone(),
                     c.persistence.clone(),
-                    moment(&c.first_warn),
-                    moment(&c.first_breach),
+                    clock.moment(&c.first_warn),
+                    clock.moment(&c.first_breach),
                     c.breaches.to_string(),
                     seconds(c.unknown_seconds),
                 ]
@@ -149,7 +169,13 @@ pub fn text(b: &Backtest) -> String {
         out.push_str(&table::render(&header, &rows, 2));
         for c in &s.conditions {
             if let Some(m) = &c.first_breach {
-                let _ = writeln!(out, "  {} breached at {}: {}", c.label, clock(m.at), m.why);
+                let _ = writeln!(
+                    out,
+                    "  {} breached at {}: {}",
+                    c.label,
+                    clock.at(m.at),
+                    m.why
+                );
             }
             if let Some(m) = &c.first_unknown {
                 let _ = writeln!(
@@ -157,7 +183,7 @@ pub fn text(b: &Backtest) -> String {
                     "  {} unknown for {} in all, first at {}: {}",
                     c.label,
                     seconds(c.unknown_seconds),
-                    clock(m.at),
+                    clock.at(m.at),
                     m.why
                 );
             }
@@ -173,7 +199,7 @@ pub fn text(b: &Backtest) -> String {
     let rows: Vec<Vec<String>> = b
         .verdicts
         .iter()
-        .map(|v| vec![clock(v.at), v.verdict.clone(), v.reason.clone()])
+        .map(|v| vec![clock.at(v.at), v.verdict.clone(), v.reason.clone()])
         .collect();
     out.push_str(&table::render(&["AT", "VERDICT", "FIRST REASON"], &rows, 2));
     out

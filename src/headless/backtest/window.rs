@@ -4,7 +4,7 @@
 use crate::core::backfill::MAX_POINTS;
 use crate::core::plan::Plan;
 use crate::core::reading::format_number;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use std::time::Duration;
 
 /// What to replay: `from`..=`to` at `step`, the release at stage `stage` (an index) all along.
@@ -83,6 +83,8 @@ pub fn window(
     plan: &Plan,
     now: DateTime<Utc>,
 ) -> Result<Window, String> {
+    // Whole seconds: the window's times are shown and sent to Prometheus as given.
+    let now = now.trunc_subsecs(0);
     let from_t = parse_time("--from", from, now)?;
     let to_t = parse_time("--to", to, now)?;
     if from_t >= to_t {
