@@ -5,6 +5,7 @@
 
 mod replay;
 mod report;
+mod stages;
 #[cfg(test)]
 mod tests;
 mod window;
@@ -84,7 +85,16 @@ pub async fn backtest(
         signals: prepared.signals.clone(),
     };
     let answer = crate::history::read(&ask, &prepared.setup, &client).await;
-    let found = replay(prepared, window, &answer.signals);
+    // The journal is only read, never taken: a cockpit may be driving it right now.
+    let (journal, unread) = match window.stage {
+        Some(_) => (Vec::new(), None),
+        None => match crate::journal::read(&prepared.setup.journal) {
+            Ok(records) => (records, None),
+            Err(e) => (Vec::new(), Some(format!("journal not read: {e}"))),
+        },
+    };
+    let mut found = replay(prepared, window, &answer.signals, &journal);
+    found.notes.extend(unread);
     match format {
         Format::Text => out.write_all(report::text(&found).as_bytes())?,
         Format::Json => {

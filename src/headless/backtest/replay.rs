@@ -5,13 +5,14 @@
 //! evaluation says after each tick is what the cockpit would have shown then. Pure: the same
 //! history always gives the same report.
 
-use super::report::{Backtest, ConditionReport, Moment, NotReplayable, StageReport, VerdictChange};
+use super::report::{Backtest, NotReplayable, VerdictChange};
+use super::stages::Entries;
 use super::window::Window;
 use crate::app::{self, Boot, Msg, has_history};
 use crate::core::backfill::Points;
-use crate::core::condition::{CondState, Persistence};
+use crate::core::plan::Position;
 use crate::core::reading::{Observation, Outcome, Reading, SignalId};
-use crate::core::record::Context;
+use crate::core::record::{Context, Record};
 use crate::setup::Setup;
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use std::time::Duration;
@@ -123,51 +124,65 @@ fn context(setup: &Setup) -> Context {
     }
 }
 
-/// What one condition did over the window, gathered tick by tick.
-#[derive(Default)]
-struct Seen {
-    first_warn: Option<Moment>,
-    first_breach: Option<Moment>,
-    breaches: u32,
-    breached: Duration,
-    unknown: Duration,
-    first_unknown: Option<Moment>,
-    last: Option<CondState>,
-}
-
-fn persistence_words(p: Persistence) -> String {
-    match p {
-        Persistence::Immediate => "immediate".into(),
-        Persistence::For(d) => format!("for {}", humantime::format_duration(d)),
-        Persistence::Samples(n) => format!("{n} samples"),
+/// Where the release stood: the records the replay starts from (those up to `from`), the
+/// journal's records inside the window (followed as an observer follows them), and how the
+/// stage was chosen.
+fn position(
+    setup: &Setup,
+    ctx: &Context,
+    window: &Window,
+    journal: &[Record],
+) -> (Vec<Record>, Vec<Record>, String) {
+    let assumed = |stage: usize, why: &str| {
+        let label = setup.plan.stages[stage].label();
+        let records =
+            app::stage_journal(setup, ctx, stage, window.from, window.from, Duration::ZERO);
+        (
+            records,
+            Vec::new(),
+            format!("assumed at {label} for the whole window ({why})"),
+        )
+    };
+    if let Some(stage) = window.stage {
+        return assumed(
+            stage,
+            &format!("{}; the journal is not read", window.stage_from),
+        );
     }
+    let by_end: Vec<Record> = journal
+        .iter()
+        .filter(|r| r.ts <= window.to)
+        .cloned()
+        .collect();
+    if app::position_from_journal(&by_end, ctx, &setup.plan).is_none() {
+        return assumed(
+            0,
+            "no --stage given and the journal records no stage of this release by the window's end, so the first stage",
+        );
+    }
+    let (before, during) = by_end.into_iter().partition(|r| r.ts <= window.from);
+    (before, during, "from the journal".into())
 }
 
 /// Replay `history` (each signal's points over the window, or why it could not be read)
-/// with the release at `window.stage` from `window.from` on.
+/// with the release where `--stage` or else the config's `journal` puts it.
 pub fn replay(
     prepared: &Prepared,
     window: &Window,
     history: &[(SignalId, Result<Points, String>)],
+    journal: &[Record],
 ) -> Backtest {
     let setup = &prepared.setup;
     let ctx = context(setup);
-    let journal = app::stage_journal(
-        setup,
-        &ctx,
-        window.stage,
-        window.from,
-        window.from,
-        Duration::ZERO,
-    );
+    let (before, during, source) = position(setup, &ctx, window, journal);
     let boot = Boot {
         setup: setup.clone(),
         context: ctx,
-        journal: &journal,
+        journal: &before,
         local_offset: FixedOffset::east_opt(0).expect("UTC is an offset"),
         read_only: true,
     };
-    let (mut state, _) = boot.start(window.from);
+    let mut state = boot.state(window.from);
 
     // Each step's observations, in time order: one per source, with its signals' readings.
     let mut steps: Vec<(DateTime<Utc>, Observation)> = Vec::new();
@@ -199,13 +214,17 @@ pub fn replay(
         k += 1;
     }
 
-    let n = setup.conditions.len();
-    let mut seen: Vec<Seen> = (0..n).map(|_| Seen::default()).collect();
+    let mut entries = Entries::default();
     let mut verdicts: Vec<VerdictChange> = Vec::new();
     let mut pending = steps.into_iter().peekable();
+    let mut records = during.into_iter().peekable();
     let mut now = window.from;
     let second = TimeDelta::seconds(1);
     while now <= window.to {
+        while let Some(r) = records.next_if(|r| r.ts <= now) {
+            let at = r.ts;
+            app::update(&mut state, Msg::Journal(vec![r]), at);
+        }
         while let Some((_, obs)) = pending.next_if(|(t, _)| *t <= now) {
             let at = obs.at;
             app::update(&mut state, Msg::Observation(obs), at);
@@ -217,28 +236,10 @@ pub fn replay(
         } else {
             Duration::ZERO
         };
-        for (s, status) in seen.iter_mut().zip(&eval.conditions) {
-            let moment = || Moment {
-                at: now,
-                why: status.why.clone().unwrap_or_default(),
-            };
-            match status.state {
-                CondState::Warn if s.first_warn.is_none() => s.first_warn = Some(moment()),
-                CondState::Breached => {
-                    if s.last != Some(CondState::Breached) {
-                        s.breaches += 1;
-                    }
-                    s.first_breach.get_or_insert_with(moment);
-                    s.breached += tick;
-                }
-                CondState::Unknown => {
-                    s.first_unknown.get_or_insert_with(moment);
-                    s.unknown += tick;
-                }
-                _ => {}
-            }
-            s.last = Some(status.state);
-        }
+        let position = state.release.position;
+        entries.take(position, &eval.conditions, now, tick, || {
+            entry_words(&source, position, setup)
+        });
         let v = &eval.verdict;
         if verdicts.last().is_none_or(|last| last.kind != v.kind) {
             verdicts.push(VerdictChange {
@@ -256,34 +257,6 @@ pub fn replay(
         now += second;
     }
 
-    let conditions = setup
-        .conditions
-        .iter()
-        .zip(seen)
-        .map(|(c, s)| {
-            let over = setup.plan.stages[window.stage].overrides.get(&c.id);
-            let limit = match c.relative {
-                Some(r) => format!("≤ baseline × {} + {}", r.factor, c.unit.show(r.offset)),
-                None => c
-                    .effective(over, &Default::default())
-                    .unwrap_or(c.threshold)
-                    .describe(&c.unit),
-            };
-            ConditionReport {
-                id: c.id.clone(),
-                label: c.label.clone(),
-                limit,
-                persistence: persistence_words(c.persistence),
-                first_warn: s.first_warn,
-                first_breach: s.first_breach,
-                breaches: s.breaches,
-                breached_seconds: s.breached.as_secs(),
-                unknown_seconds: s.unknown.as_secs(),
-                first_unknown: s.first_unknown,
-            }
-        })
-        .collect();
-    let stage = &setup.plan.stages[window.stage];
     let unread: Vec<String> = history
         .iter()
         .filter_map(|(_, p)| p.as_ref().err().cloned())
@@ -302,22 +275,26 @@ pub fn replay(
         from: window.from,
         to: window.to,
         step_seconds: window.step.as_secs_f64(),
-        stages: vec![StageReport {
-            number: window.stage + 1,
-            name: stage.name.clone(),
-            label: stage.label(),
-            from: window.from,
-            to: window.to,
-            assumed: format!(
-                "assumed at {} for the whole window ({}); the journal's stage entries are not replayed",
-                stage.label(),
-                window.stage_from
-            ),
-            conditions,
-        }],
+        stages: entries.reports(setup),
         not_replayable: prepared.not_replayable.clone(),
         notes,
         verdicts,
+    }
+}
+
+/// How an entry's position came about, for the output.
+fn entry_words(source: &str, position: Option<Position>, setup: &Setup) -> String {
+    if !source.starts_with("from the journal") {
+        return source.to_string();
+    }
+    let at = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    match position {
+        None => "from the journal: no stage of this release entered yet".into(),
+        Some(p) if p.rolled_back => format!(
+            "from the journal: rolled back from {}",
+            setup.plan.stages[p.stage].label()
+        ),
+        Some(p) => format!("from the journal: entered at {}", at(p.entered_at)),
     }
 }
 

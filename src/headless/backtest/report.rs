@@ -15,7 +15,8 @@ pub struct Backtest {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub step_seconds: f64,
-    /// Per stage entry in the window, what each condition did.
+    /// Per stage entry in the window (one, unless the journal says the stage changed), what
+    /// each condition did.
     pub stages: Vec<StageReport>,
     /// Conditions whose history cannot be read, and why: not in the verdict.
     pub not_replayable: Vec<NotReplayable>,
@@ -27,11 +28,13 @@ pub struct Backtest {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StageReport {
-    /// 1 for the first stage of the plan.
-    pub number: usize,
-    pub name: String,
-    /// "canary (1%)"
+    /// 1 for the first stage of the plan; null while no stage is live.
+    pub number: Option<usize>,
+    pub name: Option<String>,
+    /// "canary (1%)", "rolled back from canary (1%)", "no stage live"
     pub label: String,
+    /// When the stage was entered (before the window, when the journal says so).
+    pub entered_at: Option<DateTime<Utc>>,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     /// How the stage was chosen, said plainly.
@@ -135,9 +138,11 @@ pub fn text(b: &Backtest) -> String {
     for s in &b.stages {
         let _ = writeln!(
             out,
-            "\nstage {} {} · {}–{} UTC\n  {}",
-            s.number,
-            s.label,
+            "\n{} · {}–{} UTC\n  {}",
+            match s.number {
+                Some(n) => format!("stage {n} {}", s.label),
+                None => s.label.clone(),
+            },
             clock.at(s.from),
             clock.at(s.to),
             s.assumed

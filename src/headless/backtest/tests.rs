@@ -72,8 +72,8 @@ fn hour(value: impl Fn(DateTime<Utc>) -> Option<f64>) -> (Window, Points) {
         from: t0(),
         to: at(60, 0),
         step: Duration::from_secs(15),
-        stage: 0,
-        stage_from: "no --stage given, so the first stage".into(),
+        stage: None,
+        stage_from: String::new(),
     };
     let points = (0..=240)
         .map(|k| {
@@ -99,7 +99,7 @@ fn run(persistence: &str, value: impl Fn(DateTime<Utc>) -> Option<f64>) -> Backt
     let (w, points) = hour(value);
     let prepared = prepare(setup(persistence), w.step);
     let sig: SignalId = prepared.setup.conditions[0].value;
-    replay(&prepared, &w, &[(sig, Ok(points))])
+    replay(&prepared, &w, &[(sig, Ok(points))], &[])
 }
 
 #[test]
@@ -193,7 +193,9 @@ fn what_cannot_be_replayed_is_listed_with_why() {
         "{text}"
     );
     assert!(
-        text.contains("the journal's stage entries are not replayed"),
+        text.contains(
+            "the journal records no stage of this release by the window's end, so the first stage"
+        ),
         "{text}"
     );
 }
@@ -204,7 +206,7 @@ fn a_failed_read_is_unknown_with_its_reason() {
     let prepared = prepare(setup(""), w.step);
     let sig = prepared.setup.conditions[0].value;
     let why = "prom: HTTP 400 Bad Request: bad_data".to_string();
-    let b = replay(&prepared, &w, &[(sig, Err(why.clone()))]);
+    let b = replay(&prepared, &w, &[(sig, Err(why.clone()))], &[]);
     let c = &b.stages[0].conditions[0];
     assert_eq!(c.unknown_seconds, 3600);
     assert_eq!(
@@ -245,7 +247,7 @@ fn plan_refuses_bad_flags_and_nothing_to_replay() {
     };
     let now = at(60, 0);
     let (_, w) = plan(setup(""), &opts("-1h", Some("100%")), now).unwrap();
-    assert_eq!((w.from, w.stage), (t0(), 1));
+    assert_eq!((w.from, w.stage), (t0(), Some(1)));
     let e = plan(setup(""), &opts("an hour ago", None), now).unwrap_err();
     assert!(e.starts_with("--from \"an hour ago\": expected"), "{e}");
     let mut http_only = setup("");
@@ -254,5 +256,91 @@ fn plan_refuses_bad_flags_and_nothing_to_replay() {
     assert_eq!(
         e,
         "nothing to replay: no stop condition reads a Prometheus query (Failed health checks reads app (http), which has no history to check)"
+    );
+}
+
+/// The journal's records of the release: the canary entered at 08:50, the 100% stage at 09:30.
+fn journal(setup: &Setup) -> Vec<crate::core::record::Record> {
+    let ctx = crate::core::record::Context {
+        operator: "ana".into(),
+        host: "ops1".into(),
+        release: "checkout".into(),
+        version: "2.0".into(),
+        environment: "prod".into(),
+    };
+    let mut records = crate::app::stage_journal(
+        setup,
+        &ctx,
+        0,
+        at(-10, 0),
+        at(-1, 0),
+        Duration::from_secs(540),
+    );
+    records.extend(crate::app::stage_journal(
+        setup,
+        &ctx,
+        1,
+        at(30, 0),
+        at(30, 0),
+        Duration::ZERO,
+    ));
+    records
+}
+
+#[test]
+fn stage_entries_in_the_journal_split_the_window() {
+    let (w, points) = hour(regressing);
+    let prepared = prepare(setup(r#"for = "2m""#), w.step);
+    let sig = prepared.setup.conditions[0].value;
+    let records = journal(&prepared.setup);
+    let b = replay(&prepared, &w, &[(sig, Ok(points))], &records);
+    let stages: Vec<(Option<usize>, DateTime<Utc>, DateTime<Utc>)> =
+        b.stages.iter().map(|s| (s.number, s.from, s.to)).collect();
+    assert_eq!(
+        stages,
+        [(Some(1), t0(), at(29, 59)), (Some(2), at(30, 0), at(60, 0))],
+        "{b:#?}"
+    );
+    assert_eq!(b.stages[0].entered_at, Some(at(-10, 0)));
+    assert_eq!(
+        b.stages[1].assumed,
+        "from the journal: entered at 2026-11-22 09:30:00 UTC"
+    );
+    let canary = &b.stages[0].conditions[0];
+    assert!(canary.first_breach.is_none(), "{canary:#?}");
+    assert_eq!(canary.unknown_seconds, 600);
+    let full = &b.stages[1].conditions[0];
+    assert_eq!(full.first_breach.as_ref().map(|m| m.at), Some(at(39, 0)));
+    let timeline: Vec<(DateTime<Utc>, &str)> =
+        b.verdicts.iter().map(|v| (v.at, v.code.as_str())).collect();
+    // The canary's journaled 9 minutes: baked already; the gap; the 100% stage entered at
+    // 09:30 bakes from zero, complete at 09:35, breaches at 09:39.
+    assert_eq!(
+        timeline,
+        [
+            (at(0, 0), "go"),
+            (at(10, 0), "no_go"),
+            (at(20, 0), "go"),
+            (at(30, 0), "hold"),
+            (at(35, 0), "complete"),
+            (at(37, 0), "hold"),
+            (at(39, 0), "rollback_advised"),
+            (at(45, 0), "hold"),
+            (at(50, 0), "complete"),
+        ],
+        "{b:#?}"
+    );
+    // With --stage, the journal is not read.
+    let given = Window {
+        stage: Some(1),
+        stage_from: "--stage 100%".into(),
+        ..w
+    };
+    let (_, points) = hour(regressing);
+    let b = replay(&prepared, &given, &[(sig, Ok(points))], &records);
+    assert_eq!(b.stages.len(), 1);
+    assert_eq!(
+        b.stages[0].assumed,
+        "assumed at 100% for the whole window (--stage 100%; the journal is not read)"
     );
 }

@@ -7,15 +7,15 @@ use crate::core::reading::format_number;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use std::time::Duration;
 
-/// What to replay: `from`..=`to` at `step`, the release at stage `stage` (an index) all along.
+/// What to replay: `from`..=`to` at `step`; the release at stage `stage` (an index) all
+/// along when given, else where the journal says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub step: Duration,
-    pub stage: usize,
-    /// How the stage was chosen, for the output: "--stage 5%", "no --stage given, so the first
-    /// stage".
+    pub stage: Option<usize>,
+    /// "--stage 5%" when given.
     pub stage_from: String,
 }
 
@@ -118,8 +118,8 @@ pub fn window(
         ));
     }
     let (index, stage_from) = match stage {
-        Some(s) => (parse_stage(s, plan)?, format!("--stage {s}")),
-        None => (0, "no --stage given, so the first stage".to_string()),
+        Some(s) => (Some(parse_stage(s, plan)?), format!("--stage {s}")),
+        None => (None, String::new()),
     };
     Ok(Window {
         from: from_t,
@@ -193,9 +193,8 @@ mod tests {
         let ok = w("-1h", "now", Duration::from_secs(15)).unwrap();
         assert_eq!(
             (ok.from, ok.to, ok.stage),
-            (now() - TimeDelta::hours(1), now(), 0)
+            (now() - TimeDelta::hours(1), now(), None)
         );
-        assert!(ok.stage_from.contains("no --stage"));
         let back = w("now", "-1h", Duration::from_secs(15)).unwrap_err();
         assert!(back.starts_with("--from \"now\""), "{back}");
         let ahead = w("-1h", "2026-11-22T11:00:00Z", Duration::from_secs(15)).unwrap_err();
