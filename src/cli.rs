@@ -241,7 +241,8 @@ pub struct BacktestArgs {
     #[arg(long, default_value = "15s", value_parser = humantime::parse_duration)]
     pub step: Duration,
     /// The stage the release was at over the window: its name, share (5%) or number (#2).
-    /// Default: the first.
+    /// Default: where the config's journal says (stage entries in the window too), else the
+    /// first.
     #[arg(long, value_name = "STAGE")]
     pub stage: Option<String>,
     #[arg(long, value_enum, default_value_t)]
