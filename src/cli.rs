@@ -99,6 +99,10 @@ pub struct UiArgs {
     /// `[cockpit] bell = false`).
     #[arg(long, global = true)]
     pub no_bell: bool,
+    /// The palette: high-contrast draws bright colours, bold states and nothing that matters
+    /// in grey (also `[cockpit] theme`).
+    #[arg(long, global = true, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(gonogo::setup::ThemeName::NAMES))]
+    pub theme: Option<String>,
     /// No colours (also when the NO_COLOR environment variable is set and not empty).
     #[arg(long, global = true)]
     pub no_color: bool,

@@ -187,6 +187,10 @@ async fn cockpit_async(setup: Setup, ui: &UiArgs) -> Result<ExitCode> {
         color: !(ui.no_color || no_color),
         ascii: ui.ascii,
         bell: !ui.no_bell,
+        theme: ui
+            .theme
+            .as_deref()
+            .and_then(gonogo::setup::ThemeName::parse),
     };
     runtime::run(setup, options).await?;
     Ok(ExitCode::SUCCESS)

@@ -138,6 +138,8 @@ pub struct Setup {
     /// Readiness checklist items, ticked by an operator in the cockpit; each has a gate
     /// (`GateCheck::Checklist(i)`) carrying its tier.
     pub checklist: Vec<String>,
+    /// The keymap in force: the table with the keys `[keys]` rebinds.
+    pub keys: crate::app::keymap::Keymap,
     /// Webhooks by name; `promote` and `rollback` are the two the cockpit knows.
     pub actions: Vec<ActionSpec>,
     /// Webhooks announcing what happens.
@@ -151,6 +153,32 @@ pub struct Setup {
     /// Ring the terminal's bell when the verdict turns ROLLBACK ADVISED or an outcome becomes
     /// unknown (`[cockpit] bell`, default on).
     pub bell: bool,
+    /// The palette (`[cockpit] theme`; `--theme` wins).
+    pub theme: ThemeName,
+}
+
+/// The palettes the cockpit draws with, by the names config and flag use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeName {
+    /// The 16 ANSI colours, secondary text in grey.
+    #[default]
+    Default,
+    /// Bright colours, every state bold, strong verdict backgrounds, nothing that matters in
+    /// grey.
+    HighContrast,
+}
+
+impl ThemeName {
+    /// Every name, as config and flag spell it.
+    pub const NAMES: [&'static str; 2] = ["default", "high-contrast"];
+
+    pub fn parse(name: &str) -> Option<ThemeName> {
+        match name {
+            "default" => Some(ThemeName::Default),
+            "high-contrast" => Some(ThemeName::HighContrast),
+            _ => None,
+        }
+    }
 }
 
 /// How an action's body template is encoded.

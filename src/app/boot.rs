@@ -49,10 +49,12 @@ impl Boot<'_> {
         let mut state = State::new(setup, position, context, local_offset, read_only, now);
         state.release.checklist = ticks;
         state.release.hold = hold;
+        state.release.journaled = super::news::journaled_from(journal, &state.session.context);
         if read_only {
             state.session.driver = crate::core::driver::driver(journal);
         }
         resume_from_journal(&mut state, journal, now);
+        state.remember_journal(journal);
         state
     }
 
@@ -60,7 +62,11 @@ impl Boot<'_> {
     /// history of a gap nobody observed, …).
     pub fn start(self, now: DateTime<Utc>) -> (State, Vec<Effect>) {
         let mut state = self.state(now);
+        // What the journal had to tell before this start, not what the start itself journals.
+        let c = &state.screen.catchup;
+        let told = c.since(c.looked);
         let effects = super::start(&mut state, now);
+        state.digest_on_start(told);
         (state, effects)
     }
 }

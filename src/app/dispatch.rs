@@ -3,6 +3,7 @@
 //! make one: an action leaves the cockpit only through a confirmed prompt.
 
 use super::approve::{ActionKind, ApproveModal, InFlight};
+use super::keymap::{Command, Scope};
 use super::{Effect, LogLevel, Overlay, State};
 use crate::actions::Vars;
 use crate::core::action::Action;
@@ -85,9 +86,10 @@ impl State {
         let verdict = &self.release.eval.verdict;
         if verdict.kind != modal.verdict {
             modal.notice = Some(format!(
-                "the verdict changed from {} to {}: read it again, then press Enter to confirm",
+                "the verdict changed from {} to {}: read it again, then press {} to confirm",
                 modal.verdict.label(),
-                verdict.kind.label()
+                verdict.kind.label(),
+                self.setup.keys.label(Scope::Prompt, Command::Confirm)
             ));
             modal.verdict = verdict.kind;
             modal.reasons = verdict.reasons.iter().map(|r| r.text.clone()).collect();
@@ -121,6 +123,11 @@ impl State {
             ));
             r
         });
+        if let Some(o) = (override_record.as_ref())
+            .and_then(|r| super::overrides::override_of(r, &self.setup.plan))
+        {
+            self.release.overrides.push(o);
+        }
         self.session.in_flight = Some(InFlight {
             id: id.clone(),
             kind: modal.kind,

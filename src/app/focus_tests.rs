@@ -84,16 +84,35 @@ fn enter_opens_the_detail_esc_returns_and_arrows_walk_the_details() {
     };
     assert!(d.held.starts_with("BREACH for "), "{d:?}");
     assert_eq!(d.projection, "now: the value is past its limit");
-    // In the detail, ↓ moves to the next row's detail; other cockpit keys do nothing.
+    // In the detail, ↓ moves to the next row's detail; a key bound to nothing does nothing.
     press(&mut s, Key::Down);
     assert_eq!(s.screen.focus, focus(Panel::Conditions, 1));
-    press(&mut s, Key::Char('/'));
-    press(&mut s, Key::Tab);
+    press(&mut s, Key::Char('z'));
     assert!(matches!(s.screen.overlay, Overlay::Detail(_)));
-    assert_eq!(s.screen.focus, focus(Panel::Conditions, 1));
     press(&mut s, Key::Esc);
     assert_eq!(s.screen.overlay, Overlay::None);
     assert_eq!(s.screen.focus, focus(Panel::Conditions, 1), "focus stays");
+}
+
+#[test]
+fn a_cockpit_key_in_the_detail_closes_it_and_does_its_own() {
+    let mut s = fixture::breached();
+    press(&mut s, Key::Tab);
+    press(&mut s, Key::Enter);
+    assert!(matches!(s.screen.overlay, Overlay::Detail(_)));
+    // Rollback stays the fast path: r from the chart opens the rollback prompt.
+    press(&mut s, Key::Char('r'));
+    let Overlay::Approve(m) = &s.screen.overlay else {
+        panic!("r in the detail: {:?}", s.screen.overlay)
+    };
+    assert!(
+        matches!(m.kind, super::ActionKind::Rollback { .. }),
+        "{m:?}"
+    );
+    press(&mut s, Key::Esc);
+    press(&mut s, Key::Enter);
+    press(&mut s, Key::Char('/'));
+    assert!(matches!(s.screen.overlay, Overlay::Filter { .. }));
 }
 
 #[test]

@@ -56,6 +56,7 @@ impl State {
             self.screen.dirty = true;
         }
         for r in records.iter().filter(|r| same_release(r, &ctx)) {
+            self.remember(r);
             if let Some(told) = self.follow_one(r) {
                 self.screen.push_log(LogEntry {
                     at: now,
@@ -122,12 +123,18 @@ impl State {
                     self.follow_unknown(r);
                 }
             }
-            Event::Override => {}
+            Event::Override => {
+                if let Some(o) = super::overrides::override_of(r, &self.setup.plan) {
+                    self.release.overrides.push(o);
+                }
+            }
             Event::HoldPlaced | Event::HoldReleased => self.follow_hold(r),
             // The observer sees drift and breaches itself, and keeps its own bake: read from
             // the journal at its start, and verified from what it has watched since.
             Event::DriftBegan | Event::DriftEnded | Event::BakeCheckpoint => {}
             Event::BreachBegan | Event::BreachEnded | Event::JournalRepaired => {}
+            // It judges the verdict and its sources itself too; a restore it is told of.
+            Event::VerdictChanged | Event::SourceDown | Event::SourceUp | Event::Restored => {}
         }
         describe::tell(
             r,

@@ -32,7 +32,9 @@ fn held(duration: &str) -> (State, Vec<Effect>) {
 fn a_hold_is_journaled_with_who_why_and_until_and_holds_the_verdict() {
     let (s, fx) = held("15m");
     let placed = records(&fx);
-    assert_eq!(placed.len(), 1, "{placed:?}");
+    assert_eq!(placed.len(), 2, "{placed:?}");
+    assert_eq!(placed[1].event, Event::VerdictChanged);
+    assert_eq!(placed[1].verdict.as_deref(), Some("HOLD"));
     let r = &placed[0];
     assert_eq!(r.event, Event::HoldPlaced);
     assert_eq!(r.context.operator, "ana");

@@ -27,6 +27,9 @@ pub enum Scope {
     ReleaseHold,
     /// The focused row's detail.
     Detail,
+    /// The digest: its own keys close and scroll it; any other closes it and acts as in the
+    /// cockpit, so a digest shown on start never stands between the operator and a rollback.
+    Digest,
 }
 
 impl Scope {
@@ -43,12 +46,16 @@ impl Scope {
             Overlay::Hold(m) if m.step == super::HoldStep::Release => Scope::ReleaseHold,
             Overlay::Hold(_) => Scope::Hold,
             Overlay::Detail(_) => Scope::Detail,
+            Overlay::Digest(_) => Scope::Digest,
         }
     }
 }
 
-/// What a key does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a key does. Its name in `[keys]` is its own, in kebab-case (`promote`,
+/// `custom-actions`); strum writes and reads it, so a command added to the table is
+/// configurable by that name with no more code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Command {
     /// Quit, asking first while an action is in flight.
     Quit,
@@ -101,12 +108,17 @@ pub enum Command {
     FocusDown,
     /// Open the focused row's detail.
     Open,
+    /// Open the digest: what happened since this operator last looked.
+    Digest,
 }
 
 /// The keys a binding answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keys {
+    /// These keys; a cockpit row's keys can be rebound in `[keys]`.
     These(&'static [Key]),
+    /// These keys, which `[keys]` cannot rebind (Ctrl-C always quits).
+    Fixed(&'static [Key]),
     /// Any letter: typing.
     AnyLetter,
     /// Any key the bindings before it in its scope leave.
@@ -116,7 +128,7 @@ pub enum Keys {
 impl Keys {
     fn matches(self, key: Key) -> bool {
         match self {
-            Keys::These(keys) => keys.contains(&key),
+            Keys::These(keys) | Keys::Fixed(keys) => keys.contains(&key),
             Keys::AnyLetter => matches!(key, Key::Char(_)),
             Keys::AnyOther => true,
         }
@@ -128,6 +140,7 @@ impl Keys {
 pub struct HelpLine {
     /// Keys with the same row number share a row, in table order.
     pub row: u8,
+    /// `{older}` in them is the key the `older` command has now.
     pub words: &'static str,
     /// Added to the words when the key has its row to itself.
     pub alone: &'static str,
@@ -151,14 +164,18 @@ pub struct Binding {
 mod table;
 pub use table::{KEYMAP, PROMPT_HELP};
 
+// The keymap in force: the table with the keys `[keys]` rebinds, and the key grammar.
+#[path = "keymap_live.rs"]
+mod live;
+pub use live::{Clash, KEY_GRAMMAR, Keymap, Unbindable, names, parse_key, rebindable};
+
 use Command as C;
 
-/// The command `key` runs where `scope` applies, if any.
-pub fn command(scope: Scope, key: Key) -> Option<Command> {
-    KEYMAP
-        .iter()
-        .find(|b| b.scopes.contains(&scope) && b.keys.matches(key))
-        .map(|b| b.command)
+impl Command {
+    /// Its name in `[keys]`.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// How a key is written: `p`, `Space`, `Ctrl-C`, `Esc`, `↑`.
@@ -178,17 +195,6 @@ pub fn key_name(key: Key) -> String {
         Key::PageDown => "PgDn".into(),
         Key::Home => "Home".into(),
         Key::End => "End".into(),
-    }
-}
-
-impl Binding {
-    /// The key it is shown as: its first.
-    pub fn label(&self) -> String {
-        match self.keys {
-            Keys::These(keys) => keys.first().map_or_else(String::new, |&k| key_name(k)),
-            Keys::AnyLetter => "a letter".into(),
-            Keys::AnyOther => "any other key".into(),
-        }
     }
 }
 
@@ -228,6 +234,8 @@ impl Command {
             C::CustomActions => actions && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
             C::Open => state.screen.focus.is_some(),
+            // Worth pressing when another cockpit journaled something not yet looked at.
+            C::Digest => state.screen.catchup.unseen(&state.session.context) > 0,
             _ => true,
         }
     }
@@ -240,19 +248,23 @@ fn has_custom(state: &State) -> bool {
 
 /// The cockpit's keys the footer shows now: each key with its label.
 pub fn footer(state: &State) -> impl Iterator<Item = (String, &'static str)> + '_ {
+    let keys = &state.setup.keys;
     KEYMAP
         .iter()
-        .filter(|b| b.scopes == [Scope::Cockpit] && b.command.works_now(state))
-        .filter_map(|b| Some((b.label(), b.footer?)))
+        .enumerate()
+        .filter(|(_, b)| b.scopes == [Scope::Cockpit] && b.command.works_now(state))
+        .filter_map(|(i, b)| Some((keys.row_label(i), b.footer?)))
 }
 
 /// The help overlay's key rows for this cockpit: each a left and, if any, a right entry of a
 /// key and its words.
 pub fn help_rows(state: &State) -> Vec<Vec<(String, String)>> {
-    let offered: Vec<(&Binding, HelpLine)> = KEYMAP
+    let keys = &state.setup.keys;
+    let offered: Vec<(usize, HelpLine)> = KEYMAP
         .iter()
-        .filter(|b| b.scopes == [Scope::Cockpit] && b.command.offered(state))
-        .filter_map(|b| Some((b, b.help?)))
+        .enumerate()
+        .filter(|(_, b)| b.scopes == [Scope::Cockpit] && b.command.offered(state))
+        .filter_map(|(i, b)| Some((i, b.help?)))
         .collect();
     let mut rows: Vec<u8> = offered.iter().map(|(_, h)| h.row).collect();
     rows.sort_unstable();
@@ -263,13 +275,14 @@ pub fn help_rows(state: &State) -> Vec<Vec<(String, String)>> {
             let alone = on_row.len() == 1;
             on_row
                 .into_iter()
-                .map(|(b, h)| {
+                .map(|&(i, h)| {
+                    let words = keys.fill(h.words);
                     let words = if alone {
-                        format!("{}{}", h.words, h.alone)
+                        format!("{words}{}", h.alone)
                     } else {
-                        h.words.to_string()
+                        words
                     };
-                    (b.label(), words)
+                    (keys.row_label(i), words)
                 })
                 .collect()
         })

@@ -133,16 +133,31 @@ pub const KEYMAP: &[Binding] = &[
         "help: keys, verdicts, symbols",
     ),
     cockpit(
-        &[Char('q'), Ctrl('c')],
+        &[Char('q')],
         C::Quit,
         help(3, "quit (Ctrl-C too)"),
         "quit",
         "quit (asks first while an action is in flight)",
     ),
+    // Ctrl-C quits whatever `[keys]` says: the way out a terminal always has.
+    Binding {
+        keys: Keys::Fixed(&[Ctrl('c')]),
+        readme: Some("quit, like `q`; `[keys]` cannot rebind it"),
+        ..bind(&[S::Cockpit], &[], C::Quit)
+    },
+    cockpit(
+        &[Char('d')],
+        C::Digest,
+        help(5, "catch up: since you last looked"),
+        "catch up",
+        "digest: verdict changes, breaches, actions with who and why, overrides, drift, source \
+         outages, holds and checklist ticks since you joined (shown on start) or last looked; \
+         ↑/↓ scroll, Esc or `d` closes, any other key closes it and does its own",
+    ),
     log_key(
         &[PageUp],
         C::Older,
-        Some(help(4, "scroll events (PgDn, Home, End)")),
+        Some(help(4, "scroll events ({newer}, {oldest}, {newest})")),
         "event log: back 5 entries; it then holds its place while new ones arrive",
     ),
     log_key(&[PageDown], C::Newer, None, "event log: on 5 entries"),
@@ -158,13 +173,13 @@ pub const KEYMAP: &[Binding] = &[
         C::Filter,
         Some(help(4, "filter events, level:warn")),
         "filter the event log: type text (any case) and/or `level:warn` (warnings and \
-         errors) or `level:error`, Enter applies, Esc clears; the title shows the filter and \
-         how many entries it hides",
+         errors) or `level:error`, applied as you type, Enter keeps it, Esc clears; the title \
+         shows the filter and how many entries it hides",
     ),
     focus_key(
         &[Tab],
         C::FocusNext,
-        Some(help(5, "focus panels (Shift-Tab back)")),
+        Some(help(5, "focus panels ({focus-prev} back)")),
         "focus the next panel: stop conditions, gates, sources, then none; the focused row is \
          marked `›` (`>` with `--ascii`)",
     ),
@@ -172,7 +187,7 @@ pub const KEYMAP: &[Binding] = &[
     focus_key(
         &[Up, Char('k')],
         C::FocusUp,
-        Some(help(5, "rows (↓ j k), Enter opens")),
+        Some(help(5, "up a row ({focus-down} down); {open} opens it")),
         "focus the row above",
     ),
     focus_key(
@@ -252,6 +267,11 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[S::Detail], &[Ctrl('c')], C::Quit),
     bind(&[S::Detail], &[Up, Char('k')], C::FocusUp),
     bind(&[S::Detail], &[Down, Char('j')], C::FocusDown),
+    bind(&[S::Digest], &[Esc, Char('d'), Enter], C::Close),
+    bind(&[S::Digest], &[Up, Char('k')], C::Up),
+    bind(&[S::Digest], &[Down, Char('j')], C::Down),
+    bind(&[S::Digest], &[PageUp], C::Older),
+    bind(&[S::Digest], &[PageDown], C::Newer),
 ];
 
 /// What the help overlay says of the prompt's keys, under the cockpit's.

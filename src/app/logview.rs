@@ -97,7 +97,7 @@ impl State {
         self.screen.dirty = true;
     }
 
-    /// A key in the filter prompt: Enter applies, Esc clears the filter.
+    /// A key in the filter prompt: typing filters as it goes, Enter keeps the filter, Esc clears it.
     pub(super) fn filter_key(&mut self, command: Option<Command>, key: Key) {
         let Overlay::Filter { draft } = &mut self.screen.overlay else {
             return;
@@ -111,16 +111,21 @@ impl State {
             (Some(Command::Clear), _) => draft.clear(),
             (Some(Command::Confirm), _) => {
                 let filter = LogFilter::parse(draft);
-                self.set_filter(filter);
+                return self.set_filter(filter);
             }
-            (Some(Command::Cancel), _) => self.set_filter(LogFilter::default()),
-            _ => {}
+            (Some(Command::Cancel), _) => return self.set_filter(LogFilter::default()),
+            _ => return,
         }
+        // The log follows the draft as it is typed; Enter keeps it, Esc clears it.
+        let filter = LogFilter::parse(draft);
+        self.screen.log_view = LogView { scroll: 0, filter };
     }
 
     pub(super) fn filter_paste(&mut self, text: &str) {
         if let Overlay::Filter { draft } = &mut self.screen.overlay {
             draft.push_str(&super::approve::clean_paste(text));
+            let filter = LogFilter::parse(draft);
+            self.screen.log_view = LogView { scroll: 0, filter };
             self.screen.dirty = true;
         }
     }

@@ -65,7 +65,14 @@ fn the_filter_hides_by_text_and_level_and_esc_clears_it() {
     s.log(t(21), LogLevel::Error, "verdict ROLLBACK ADVISED");
     key(&mut s, Key::Char('/'));
     assert!(matches!(s.screen.overlay, Overlay::Filter { .. }));
-    typed(&mut s, "prom");
+    typed(&mut s, "pro");
+    let shown: Vec<&str> = s.shown_log().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        shown,
+        ["Source PROM down"],
+        "the log follows the draft as it is typed"
+    );
+    typed(&mut s, "m");
     key(&mut s, Key::Enter);
     assert_eq!(s.screen.overlay, Overlay::None);
     let shown: Vec<&str> = s.shown_log().map(|e| e.text.as_str()).collect();

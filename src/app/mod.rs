@@ -13,6 +13,9 @@ mod breach;
 mod breach_tests;
 mod checklist;
 mod clocks;
+mod digest;
+#[cfg(test)]
+mod digest_tests;
 mod dispatch;
 mod eval;
 mod evidence;
@@ -31,8 +34,12 @@ mod logview;
 mod logview_tests;
 mod menu;
 pub mod msg;
+mod news;
+#[cfg(test)]
+mod news_tests;
 mod notice;
 mod outcome;
+mod overrides;
 mod position;
 mod release;
 mod resume;
@@ -55,6 +62,7 @@ pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journa
 pub use boot::{Boot, context, stage_journal};
 pub use breach::{Breaches, NOTHING_BREACHED, REASONS_ARE_TYPED, filled};
 pub use checklist::checklist_from_journal;
+pub use digest::{Catchup, Digest, DigestItem, Since, item as digest_item};
 pub use dispatch::Dispatch;
 pub use eval::{Evaluation, SourceStatus, SourceView};
 pub use evidence::{POLLS, Poll, PollOutcome, StateSince};
@@ -63,6 +71,7 @@ pub use hold::{DEFAULT_HOLD, HOLD_REASON_MIN, Hold, HoldModal, HoldStep, hold_fr
 pub use logview::{LogFilter, LogView};
 pub use msg::{Effect, Key, Msg};
 pub use notice::{Notice, message as notice_message};
+pub use overrides::{Override, overrides_from_journal};
 pub use position::position_from_journal;
 pub use release::{Release, SourceHealth};
 pub use resume::{latest_attempt, open_attempt, unresolved_from_journal};

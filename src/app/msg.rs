@@ -52,6 +52,8 @@ pub enum Msg {
     },
     /// The history of an unobserved gap, as asked for by `Effect::History`.
     History(Box<super::HistoryAnswer>),
+    /// The other cockpits watching the same journal changed (`user@host`, sorted).
+    Watchers(Vec<String>),
     /// SIGTERM, SIGHUP or SIGINT: stop cleanly.
     Shutdown(&'static str),
 }

@@ -115,6 +115,13 @@ impl State {
         fx.push(Effect::Journal(Box::new(record)));
         self.toast_as(now, level, Kind::Note, text);
         if let Outcome::Succeeded { .. } = outcome {
+            // A rollback that answered: its restore is waited for (news.rs).
+            self.release.journaled.restoring = matches!(flight.kind, ActionKind::Rollback { .. })
+                .then_some(crate::core::restore::Restoring {
+                    requested: flight.started,
+                    succeeded: now,
+                });
+            self.release.journaled.rolled_back_attempt = self.release.attempt.clone();
             let why = format!("{name} by {} succeeded", self.session.context.operator);
             let why = match flight.kind {
                 ActionKind::Promote { .. } => {

@@ -68,6 +68,10 @@ impl State {
         if index == 0 || self.release.attempt.is_none() {
             self.release.attempt = Some(self.new_attempt_id(at));
         }
+        // Overrides belong to the attempt: one that starts over starts with none.
+        if index == 0 || self.release.position.is_some_and(|p| p.rolled_back) {
+            self.release.overrides.clear();
+        }
         self.release.position = Some(Position {
             stage: index,
             entered_at: at,

@@ -68,9 +68,14 @@ pub struct Release {
     pub drift: Option<DriftMark>,
     /// An operator's hold: promote is refused until it is released or runs out.
     pub hold: Option<super::hold::Hold>,
+    /// Promotes of this attempt made over a verdict that was not GO, oldest first.
+    pub overrides: Vec<super::overrides::Override>,
     /// When the attempt first entered a stage (from the journal at start): the release's
     /// elapsed time counts from here. Cleared by a rollback, so a new attempt starts afresh.
     pub started: Option<DateTime<Utc>>,
+    /// What the journal says of the verdict, the sources and a rollback's restore, so a
+    /// change is journaled once.
+    pub journaled: super::news::Journaled,
     /// Which parts of `eval` still hold, so a message recomputes only what it touched.
     pub(crate) reuse: eval::Reuse,
     /// For each signal, the conditions that read it.
@@ -96,7 +101,9 @@ impl Release {
             bake: None,
             drift: None,
             hold: None,
+            overrides: Vec::new(),
             started: None,
+            journaled: Default::default(),
             reuse: eval::Reuse::default(),
             readers: readers(setup),
         }

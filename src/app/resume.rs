@@ -182,6 +182,11 @@ impl State {
             &self.setup.actions,
         );
         self.release.started = super::clocks::started_from_journal(records, &self.session.context);
+        self.release.overrides = super::overrides::overrides_from_journal(
+            records,
+            &self.session.context,
+            &self.setup.plan,
+        );
         self.screen.dirty = true;
     }
 

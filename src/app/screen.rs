@@ -53,6 +53,8 @@ pub enum Overlay {
     Hold(Box<super::HoldModal>),
     /// The focused row's detail: a condition's chart and trend, a gate's or source's evidence.
     Detail(Box<super::Detail>),
+    /// What happened since this operator joined or last looked.
+    Digest(Box<super::Digest>),
 }
 
 /// What is on screen beyond the release itself, and whether it must be drawn again.
@@ -70,6 +72,8 @@ pub struct Screen {
     pub local_offset: FixedOffset,
     /// Set by `update` when something visible changed; cleared by the drawer.
     pub dirty: bool,
+    /// The digest's lines, and since when the next digest tells.
+    pub catchup: super::digest::Catchup,
 }
 
 impl Screen {
@@ -83,6 +87,7 @@ impl Screen {
             toast: None,
             local_offset,
             dirty: true,
+            catchup: Default::default(),
         }
     }
 

@@ -25,6 +25,9 @@ pub struct Session {
     /// For an observer: the operator cockpit driving the journal it follows, as the journal
     /// says (None: it names nobody). An operator's cockpit drives its own.
     pub driver: Option<crate::core::driver::Driver>,
+    /// The other cockpits watching the same journal, `user@host`, from their presence files
+    /// beside it (never from the journal, which observers do not write).
+    pub watchers: Vec<String>,
 }
 
 impl Session {
@@ -37,6 +40,7 @@ impl Session {
             action_counter: 0,
             journal_error: None,
             driver: None,
+            watchers: Vec::new(),
         }
     }
 }

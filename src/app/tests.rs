@@ -61,8 +61,8 @@ fn a_live_release_goes_from_no_go_to_hold_to_go_to_rollback_advised() {
     let fx = feed(&mut s, poll(1, 1, 0.001, 1.0), 1);
     assert_eq!(
         journaled(&fx),
-        vec![Event::StageEntered],
-        "first observation enters the stage"
+        vec![Event::StageEntered, Event::VerdictChanged],
+        "first observation enters the stage, and the verdict is journaled once known"
     );
     assert_eq!(s.release.eval.verdict.kind, VerdictKind::Hold);
     assert_eq!(
@@ -80,8 +80,12 @@ fn a_live_release_goes_from_no_go_to_hold_to_go_to_rollback_advised() {
     assert_eq!(s.release.eval.verdict.kind, VerdictKind::RollbackAdvised);
     assert_eq!(
         journaled(&fx),
-        vec![Event::BreachBegan, Event::BakeCheckpoint],
-        "the breach, and the bake restarting from zero"
+        vec![
+            Event::BreachBegan,
+            Event::BakeCheckpoint,
+            Event::VerdictChanged
+        ],
+        "the breach, the bake restarting from zero, and the verdict"
     );
     assert!(
         s.screen
@@ -242,7 +246,11 @@ fn a_successful_promote_enters_the_next_stage_without_false_drift() {
     let fx = update(&mut s, Msg::ActionDone { id, outcome }, t(101));
     assert_eq!(
         journaled(&fx),
-        vec![Event::ActionSucceeded, Event::StageEntered]
+        vec![
+            Event::ActionSucceeded,
+            Event::StageEntered,
+            Event::VerdictChanged
+        ]
     );
     assert_eq!(s.release.position.unwrap().stage, 1);
     assert_eq!(
@@ -264,7 +272,10 @@ fn an_unknown_outcome_is_journaled_and_the_release_does_not_move() {
     let id = dispatch(&fx).unwrap().id().to_string();
     let outcome = super::testkit::unknown_outcome();
     let fx = update(&mut s, Msg::ActionDone { id, outcome }, t(101));
-    assert_eq!(journaled(&fx), vec![Event::ActionOutcomeUnknown]);
+    assert_eq!(
+        journaled(&fx),
+        vec![Event::ActionOutcomeUnknown, Event::VerdictChanged]
+    );
     assert_eq!(s.release.position.unwrap().stage, 0);
     assert!(
         s.screen
@@ -433,7 +444,10 @@ fn breaches_and_overrides_are_announced_but_not_by_observers() {
     let fx = feed(&mut s, poll(2, 5, 0.05, 1.0), 5);
     assert_eq!(
         notices(&fx),
-        vec!["checkout 2.0 (prod): breach began: Error rate: 0.05 above max".to_string()]
+        [
+            "checkout 2.0 (prod): breach began: Error rate: 0.05 above max",
+            "checkout 2.0 (prod): verdict ROLLBACK ADVISED: Error rate: 0.05 above max"
+        ]
     );
     update(&mut s, Msg::Key(Key::Char('p')), t(6));
     typed(&mut s, "Approve-Risk: pushing through anyway", 6);

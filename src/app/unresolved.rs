@@ -228,7 +228,8 @@ pub(super) fn with_unresolved(state: &State, verdict: Verdict) -> Verdict {
         verify: Some(if state.session.read_only {
             format!("{}; the operator's cockpit records what was found", u.check)
         } else {
-            format!("{}; then press v to record what you found", u.check)
+            let v = state.setup.keys.cockpit(super::keymap::Command::Verify);
+            format!("{}; then press {v} to record what you found", u.check)
         }),
     });
     match verdict.kind {

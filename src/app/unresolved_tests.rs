@@ -153,7 +153,11 @@ fn the_observed_traffic_settles_it_and_the_promote_counts_as_done() {
             .into_iter()
             .filter(|e| *e != Event::BreachEnded)
             .collect::<Vec<_>>(),
-        vec![Event::ActionResolved, Event::StageEntered]
+        vec![
+            Event::ActionResolved,
+            Event::StageEntered,
+            Event::VerdictChanged
+        ]
     );
     assert!(s.release.unresolved.is_empty());
     assert_eq!(s.release.position.unwrap().stage, 1);

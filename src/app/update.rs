@@ -1,7 +1,7 @@
 //! `update`: the only place the state changes. Pure: no I/O, time passed in.
 
 use super::eval::{Changes, refresh};
-use super::keymap::{self, Command, Scope};
+use super::keymap::{Command, Scope};
 use super::{Effect, Key, Kind, LogLevel, Msg, Overlay, State};
 use crate::core::action::Action;
 use crate::core::condition::CondState;
@@ -44,6 +44,12 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             state.log(now, LogLevel::Error, format!("journal write failed: {e}"));
             state.session.journal_error = Some(e);
         }
+        Msg::Watchers(list) => {
+            if list != state.session.watchers {
+                state.session.watchers = list;
+                state.screen.dirty = true;
+            }
+        }
         Msg::Shutdown(signal) => {
             state.log_as(
                 now,
@@ -59,6 +65,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         state.screen.dirty = true;
         // Records of what changed carry the verdict as it is now, after the change.
         transitions(state, &changes, now, &mut fx);
+        state.journal_news(now, &mut fx);
     }
     if matches!(state.screen.overlay, Overlay::Detail(_)) {
         state.refresh_detail(now);
@@ -68,6 +75,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         // An observer never writes or announces: the operator's cockpit does.
         fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
     }
+    state.remember_effects(&fx);
     fx
 }
 
@@ -93,6 +101,11 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     state.recovered(now, &mut fx);
     state.announce(&mut fx);
+    if state.session.read_only {
+        fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
+    }
+    // The digest's lines of the start itself; `update` remembers its own.
+    state.remember_effects(&fx);
     fx.extend(update(state, Msg::Tick, now));
     fx.extend(super::backfill::ask(state, now));
     if state.session.read_only {
@@ -114,7 +127,7 @@ fn quit(state: &mut State, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
 /// A key runs the command the keymap binds it to where it is pressed: the overlay that has
 /// the keyboard, or the cockpit.
 fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    let command = keymap::command(Scope::of(&state.screen.overlay), key);
+    let command = (state.setup.keys).command(Scope::of(&state.screen.overlay), key);
     match &state.screen.overlay {
         Overlay::Approve(_) => return state.approve_key(command, key, now, fx),
         Overlay::Verify(_) => return state.verify_key(command, key, now, fx),
@@ -128,6 +141,23 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             return state.checklist_key(command, cursor, now, fx);
         }
         Overlay::Filter { .. } => return state.filter_key(command, key),
+        Overlay::Digest(_) => {
+            if !state.digest_key(command, now) {
+                // Closed by a key of the cockpit's: it does what it does there.
+                on_key(state, key, now, fx);
+            }
+            return;
+        }
+        Overlay::Detail(_) if command.is_none() => {
+            // A cockpit key closes the detail and does what it does there, so a rollback is
+            // one key away from a chart too.
+            if state.setup.keys.command(Scope::Cockpit, key).is_some() {
+                state.screen.overlay = Overlay::None;
+                state.screen.dirty = true;
+                on_key(state, key, now, fx);
+            }
+            return;
+        }
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit | Overlay::Detail(_) => {}
     }
     match command {
@@ -162,6 +192,7 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             | Command::FocusDown
             | Command::Open),
         ) => state.focus_key(c, now),
+        Some(Command::Digest) => state.open_digest(),
         // The overlays' own commands are theirs, above.
         _ => {}
     }

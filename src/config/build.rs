@@ -9,7 +9,7 @@ use super::signals::Signals;
 use super::sources::{self, ROLLBACK_CHECK, SourceTable};
 use super::{calendar, conditions, notify, plan, schema};
 use crate::core::reading::SignalId;
-use crate::setup::{ReleaseInfo, Setup, SourceSpec};
+use crate::setup::{ReleaseInfo, Setup, SourceSpec, ThemeName};
 use std::path::PathBuf;
 use toml::{Table, Value};
 
@@ -25,6 +25,7 @@ const SECTIONS: &[&str] = &[
     "calendar",
     "checklist",
     "notify",
+    "keys",
 ];
 
 /// The setup, when every part of it was built; errors are in `ctx.report` either way.
@@ -40,7 +41,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         );
     }
     let release = release(ctx, doc.get("release"));
-    let (journal, operator, ascii, bell) = cockpit(ctx, doc.get("cockpit"));
+    let (journal, operator, ascii, bell, theme) = cockpit(ctx, doc.get("cockpit"));
 
     let action_items = named_tables(ctx, doc, "actions");
     let (actions, rollback) = actions::build_all(ctx, &action_items);
@@ -91,7 +92,10 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     let observed_traffic = observed(ctx, doc.get("observed_traffic"), &table, &mut signals);
     let window = calendar::calendar(ctx, doc.get("calendar"));
     let checklist_items = array_tables(ctx, doc, "checklist");
-    let checklist = calendar::checklist(ctx, &checklist_items);
+    let keys = super::keys::build(ctx, doc.get("keys"));
+    let tick = keys.clone().unwrap_or_default();
+    let tick = tick.cockpit(crate::app::keymap::Command::Checklist);
+    let checklist = calendar::checklist(ctx, &checklist_items, &tick);
     let notify_items = named_tables(ctx, doc, "notify");
     let notify = notify::build_all(ctx, &notify_items);
 
@@ -114,12 +118,14 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         gates,
         observed_traffic: observed_traffic?,
         checklist,
+        keys: keys?,
         actions: actions.into_iter().collect::<Option<_>>()?,
         notify: notify.into_iter().collect::<Option<_>>()?,
         journal,
         operator,
         ascii,
         bell,
+        theme,
     })
 }
 
@@ -150,8 +156,11 @@ fn release(ctx: &mut Ctx, value: Option<&Value>) -> Option<ReleaseInfo> {
     })
 }
 
-/// Journal path, operator, ASCII mode and the bell, with their defaults.
-pub(super) fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String, bool, bool) {
+/// Journal path, operator, ASCII mode, the bell and the theme, with their defaults.
+pub(super) fn cockpit(
+    ctx: &mut Ctx,
+    value: Option<&Value>,
+) -> (PathBuf, String, bool, bool, ThemeName) {
     let at = KeyPath::root().key("cockpit");
     let raw: schema::Cockpit = value
         .and_then(|v| decode(v, &at, &mut ctx.report))
@@ -166,7 +175,16 @@ pub(super) fn cockpit(ctx: &mut Ctx, value: Option<&Value>) -> (PathBuf, String,
         .filter(|o| !o.trim().is_empty())
         .unwrap_or_else(|| crate::host::operator(env.var("USER")));
     let bell = raw.bell.unwrap_or(true);
-    (journal, operator, raw.ascii.unwrap_or(false), bell)
+    let theme = ctx
+        .choice(
+            &at.key("theme"),
+            raw.theme.as_deref(),
+            &ThemeName::NAMES,
+            "default",
+        )
+        .and_then(ThemeName::parse)
+        .unwrap_or_default();
+    (journal, operator, raw.ascii.unwrap_or(false), bell, theme)
 }
 
 /// `$XDG_STATE_HOME/gonogo/journal.jsonl`, else `~/.local/state/gonogo/journal.jsonl`.

@@ -193,7 +193,12 @@ fn instant(ctx: &mut Ctx, at: &KeyPath, value: Option<String>) -> Option<DateTim
 }
 
 /// `[[checklist]]`: the items' texts and a gate for each.
-pub fn checklist(ctx: &mut Ctx, items: &[&Value]) -> Option<(Vec<String>, Vec<GateSpec>)> {
+/// `tick` is the key that opens the checklist, for each gate's hint.
+pub fn checklist(
+    ctx: &mut Ctx,
+    items: &[&Value],
+    tick: &str,
+) -> Option<(Vec<String>, Vec<GateSpec>)> {
     let mut texts = Vec::new();
     let mut gates = Vec::new();
     let mut ok = true;
@@ -224,7 +229,7 @@ pub fn checklist(ctx: &mut Ctx, items: &[&Value]) -> Option<(Vec<String>, Vec<Ga
             name: item.clone(),
             tier,
             check: GateCheck::Checklist(texts.len()),
-            verify: Some("tick it in the checklist (press c)".into()),
+            verify: Some(format!("tick it in the checklist (press {tick})")),
         });
         texts.push(item);
     }

@@ -18,6 +18,7 @@ mod conditions;
 mod decode;
 mod error;
 mod gates;
+mod keys;
 mod layer;
 mod noted;
 mod notify;

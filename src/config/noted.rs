@@ -98,7 +98,7 @@ fn load_noting(text: &str, origin: &str, mut env: Env) -> Unsecured {
             report: Report::default(),
             env: &env,
         };
-        let (journal, operator, _, _) = build::cockpit(&mut alone, doc.get("cockpit"));
+        let (journal, operator, ..) = build::cockpit(&mut alone, doc.get("cockpit"));
         Outline {
             journal,
             operator,

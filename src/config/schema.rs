@@ -27,6 +27,7 @@ pub struct Cockpit {
     pub operator: Option<String>,
     pub ascii: Option<bool>,
     pub bell: Option<bool>,
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

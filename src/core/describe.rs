@@ -11,6 +11,7 @@
 use super::event::{Kind, LogLevel};
 use super::reading::format_number;
 use super::record::{Event, RELEASED, Record, Resolution, ResolvedBy, UNTICKED};
+use super::verdict::VerdictKind;
 
 /// Who reads a record's words.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,6 +23,9 @@ pub enum Voice<'a> {
     Followed { stage: Option<&'a str> },
     /// A line of `watch` for a record another cockpit journaled.
     Watch,
+    /// A line of the digest ("since you last looked"): what happened, without who and when,
+    /// which the digest shows in columns of their own.
+    Digest,
 }
 
 /// A record told: how serious, what about, and the words.
@@ -58,7 +62,17 @@ fn level(r: &Record, voice: Voice) -> LogLevel {
         | Event::RolledBack
         | Event::JournalRepaired
         | Event::DriftBegan
+        | Event::SourceDown
         | Event::HoldPlaced => LogLevel::Warn,
+        Event::SourceUp | Event::Restored => LogLevel::Good,
+        Event::VerdictChanged => match r.verdict.as_deref() {
+            Some(v) if v == VerdictKind::RollbackAdvised.label() => LogLevel::Error,
+            Some(v) if v == VerdictKind::NoGoUntilVerified.label() => LogLevel::Warn,
+            Some(v) if v == VerdictKind::Go.label() || v == VerdictKind::Complete.label() => {
+                LogLevel::Good
+            }
+            _ => LogLevel::Info,
+        },
         // A watcher is told loudly of an action left in flight; the log tells of the stop.
         Event::CockpitStopped if r.action_id.is_some() && voice == Voice::Watch => LogLevel::Error,
         _ => LogLevel::Info,
@@ -67,7 +81,7 @@ fn level(r: &Record, voice: Voice) -> LogLevel {
 
 /// The words of `voice` for a record, without what a notice puts before them.
 fn words(r: &Record, voice: Voice) -> Option<String> {
-    use Voice::{Followed, Notice, Watch};
+    use Voice::{Digest, Followed, Notice, Watch};
     let who = r.context.operator.as_str();
     let host = r.context.host.as_str();
     // A watcher is told where, too.
@@ -81,6 +95,7 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
     let after = |prefix: &str, x: Option<&str>| x.map(|x| format!("{prefix}{x}"));
     let quoted = |x: Option<&str>| format!("\"{}\"", x.unwrap_or(""));
     let text = match (r.event, voice) {
+        (_, Digest) => return digest_words(r),
         (Event::StageEntered, Notice) => format!(
             "stage {} entered ({})",
             stage.unwrap_or("no stage"),
@@ -116,7 +131,7 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
             match voice {
                 Notice => format!("{action} {} ({who})", outcome.unwrap_or("finished")),
                 Followed { .. } => format!("{who}: {action} {}", outcome.unwrap_or("")),
-                Watch => format!(
+                Watch | Digest => format!(
                     "{action} by {at}{}",
                     after(": ", outcome).unwrap_or_default()
                 ),
@@ -163,7 +178,7 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
             match voice {
                 Notice => format!("held by {who} until {until}: {}", quoted(reason)),
                 Followed { .. } => format!("{who}: hold until {until}: {}", quoted(reason)),
-                Watch => format!("hold placed by {at} until {until}: {}", quoted(reason)),
+                Watch | Digest => format!("hold placed by {at} until {until}: {}", quoted(reason)),
             }
         }
         (Event::HoldReleased, voice) => {
@@ -171,7 +186,7 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
             match voice {
                 Notice => format!("hold {how} ({who})"),
                 Followed { .. } => format!("{who}: hold {how}"),
-                Watch => format!("hold {how} (journaled by {at})"),
+                Watch | Digest => format!("hold {how} (journaled by {at})"),
             }
         }
         (Event::ActionResolved, voice) => match (&r.resolution, voice) {
@@ -213,6 +228,11 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
             stage.unwrap_or("no stage"),
             detail.unwrap_or("")
         ),
+        (Event::VerdictChanged, Notice) => verdict_words(r),
+        (Event::SourceDown | Event::SourceUp, Notice) => source_words(r),
+        (Event::Restored, Notice | Followed { .. } | Watch) => restored_words(r),
+        // The log and a watcher judge the verdict and the sources themselves.
+        (Event::VerdictChanged | Event::SourceDown | Event::SourceUp, _) => return None,
         (
             Event::JournalRepaired
             | Event::BreachBegan
@@ -224,6 +244,88 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
         ) => return None,
     };
     Some(text)
+}
+
+/// What the digest says of a record: every event an operator catching up needs, none of the
+/// bookkeeping (bake checkpoints, cockpits starting and stopping cleanly).
+fn digest_words(r: &Record) -> Option<String> {
+    let action = r.action.as_deref().unwrap_or("action");
+    let reason = r
+        .reason
+        .as_deref()
+        .map(|x| format!(": \"{x}\""))
+        .unwrap_or_default();
+    let detail = r.detail.as_deref();
+    let stage = r.stage.as_deref().map(|s| stage_words(s, r.traffic));
+    let text = match r.event {
+        Event::VerdictChanged => verdict_words(r),
+        Event::SourceDown | Event::SourceUp => source_words(r),
+        Event::Restored => restored_words(r),
+        Event::BreachBegan | Event::BreachEnded | Event::DriftBegan | Event::DriftEnded => {
+            detail.unwrap_or_default().to_string()
+        }
+        Event::StageEntered => format!("stage {} entered", stage.as_deref().unwrap_or("?")),
+        Event::RolledBack => format!("rolled back from {}", stage.as_deref().unwrap_or("?")),
+        Event::ActionRequested => format!("{action} requested{reason}"),
+        Event::ActionSucceeded | Event::ActionFailed | Event::ActionOutcomeUnknown => {
+            format!("{action} {}", r.outcome.as_deref().unwrap_or("finished"))
+        }
+        Event::Override => format!(
+            "OVERRIDE of {} for {action}{reason}",
+            r.verdict.as_deref().unwrap_or("?")
+        ),
+        Event::ChecklistTicked => format!(
+            "checklist: {} \"{}\"",
+            r.outcome.as_deref().unwrap_or("ticked"),
+            detail.unwrap_or("?")
+        ),
+        Event::HoldPlaced => format!(
+            "hold until {}{reason}",
+            r.hold_until
+                .map_or_else(|| "?".into(), |u| u.format("%H:%MZ").to_string())
+        ),
+        Event::HoldReleased => format!("hold {}", r.outcome.as_deref().unwrap_or(RELEASED)),
+        Event::ActionResolved => match &r.resolution {
+            Some(res) => format!("{action} {}", res.describe(&r.context.operator)),
+            None => format!("{action} settled"),
+        },
+        Event::CockpitStopped if r.action_id.is_some() => {
+            format!("cockpit stopped with {action} in flight: outcome unknown")
+        }
+        Event::JournalRepaired => format!("journal repaired: {}", detail.unwrap_or("")),
+        Event::CockpitStarted | Event::CockpitStopped | Event::BakeCheckpoint => return None,
+    };
+    Some(text)
+}
+
+/// "verdict ROLLBACK ADVISED: Error rate: 4.57% above max"
+fn verdict_words(r: &Record) -> String {
+    format!(
+        "verdict {}{}",
+        r.verdict.as_deref().unwrap_or("?"),
+        r.verdict_reasons
+            .first()
+            .map(|x| format!(": {x}"))
+            .unwrap_or_default()
+    )
+}
+
+/// "source prometheus down: timeout after 2s", "source prometheus usable again"
+fn source_words(r: &Record) -> String {
+    let name = r.source.as_deref().unwrap_or("?");
+    match (r.event, r.detail.as_deref()) {
+        (Event::SourceUp, _) => format!("source {name} usable again"),
+        (_, Some(why)) => format!("source {name} down: {why}"),
+        (_, None) => format!("source {name} down"),
+    }
+}
+
+/// "restored: rollback answered in 1.2s; every stop condition healthy 47s after the request"
+fn restored_words(r: &Record) -> String {
+    match &r.restore {
+        Some(m) => format!("restored: {}", m.words()),
+        None => "restored".into(),
+    }
 }
 
 /// A stage's name, with its traffic share when the name does not already say it:
@@ -267,6 +369,12 @@ pub fn audit_line(r: &Record) -> String {
     if let Some(until) = r.hold_until {
         parts.push(format!("until {}", until.format("%Y-%m-%d %H:%M:%SZ")));
     }
+    if let Some(source) = &r.source {
+        parts.push(format!("source {source}"));
+    }
+    if let Some(m) = &r.restore {
+        parts.push(m.words());
+    }
     parts.extend(r.request.clone());
     parts.extend(r.outcome.clone());
     parts.extend(r.detail.clone());
@@ -295,99 +403,5 @@ impl Resolution {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::record::Context;
-    use chrono::{TimeZone, Utc};
-
-    fn record(event: Event) -> Record {
-        let ctx = Context {
-            operator: "ana".into(),
-            host: "ops1".into(),
-            release: "checkout".into(),
-            version: "2.0".into(),
-            environment: "prod".into(),
-        };
-        Record::new(
-            Utc.with_ymd_and_hms(2026, 3, 2, 10, 15, 0).unwrap(),
-            event,
-            ctx,
-        )
-    }
-
-    const FOLLOWED: Voice = Voice::Followed { stage: None };
-
-    #[test]
-    fn the_log_and_a_watcher_keep_quiet_about_what_they_see_themselves() {
-        for event in [
-            Event::BreachBegan,
-            Event::BreachEnded,
-            Event::DriftBegan,
-            Event::DriftEnded,
-            Event::BakeCheckpoint,
-        ] {
-            let r = record(event);
-            assert_eq!(tell(&r, Voice::Watch), None, "{event:?}");
-            assert_eq!(tell(&r, FOLLOWED), None, "{event:?}");
-            assert!(tell(&r, Voice::Notice).is_some(), "{event:?}");
-        }
-        // A repaired journal is news to a watcher, not to a cockpit following the journal.
-        let r = record(Event::JournalRepaired);
-        let told = tell(&r, Voice::Watch).unwrap();
-        assert_eq!(
-            (told.level, told.kind, told.text.as_str()),
-            (
-                LogLevel::Warn,
-                Kind::JournalRepaired,
-                "journal repaired by ana@ops1: a torn last line set aside"
-            )
-        );
-        assert_eq!(tell(&r, FOLLOWED), None);
-    }
-
-    #[test]
-    fn each_place_words_a_stop_with_an_action_in_flight_its_own_way() {
-        let mut r = record(Event::CockpitStopped);
-        r.action = Some("promote".into());
-        r.action_id = Some("id-7".into());
-        let watch = tell(&r, Voice::Watch).unwrap();
-        assert_eq!((watch.level, watch.kind), (LogLevel::Error, Kind::Cockpit));
-        assert_eq!(
-            watch.text,
-            "cockpit of ana@ops1 stopped with promote id-7 in flight: outcome unknown"
-        );
-        let log = tell(&r, FOLLOWED).unwrap();
-        assert_eq!(
-            (log.level, log.text.as_str()),
-            (LogLevel::Info, "cockpit of ana@ops1 stopped")
-        );
-        assert_eq!(
-            tell(&r, Voice::Notice).unwrap().text,
-            "checkout 2.0 (prod): cockpit stopped by ana on ops1 with promote id-7 in flight: its outcome is unknown"
-        );
-    }
-
-    #[test]
-    fn a_hold_is_told_with_who_until_when_and_why() {
-        let mut r = record(Event::HoldPlaced);
-        r.reason = Some("waiting for DB migration".into());
-        r.hold_until = Some(Utc.with_ymd_and_hms(2026, 3, 2, 10, 30, 0).unwrap());
-        let watch = tell(&r, Voice::Watch).unwrap();
-        assert_eq!((watch.level, watch.kind), (LogLevel::Warn, Kind::Hold));
-        assert_eq!(
-            watch.text,
-            "hold placed by ana@ops1 until 10:30Z: \"waiting for DB migration\""
-        );
-        assert!(audit_line(&r).contains("until 2026-03-02 10:30:00Z"));
-        let mut gone = record(Event::HoldReleased);
-        gone.outcome = Some("expired".into());
-        assert_eq!(tell(&gone, FOLLOWED).unwrap().text, "ana: hold expired");
-    }
-
-    #[test]
-    fn a_stage_s_words_name_its_share_once() {
-        assert_eq!(stage_words("canary", Some(1.0)), "canary (1%)");
-        assert_eq!(stage_words("5%", Some(5.0)), "5%");
-        assert_eq!(stage_words("canary", None), "canary");
-    }
-}
+#[path = "describe_tests.rs"]
+mod tests;

@@ -37,6 +37,8 @@ pub enum Kind {
     ActionResolved,
     Override,
     RolledBack,
+    /// After a rollback, every stop condition healthy again: how long it took.
+    Restored,
     /// A readiness checklist item was ticked or unticked.
     Checklist,
     /// A hold was placed on the release, or released.
@@ -83,6 +85,10 @@ impl From<Event> for Kind {
             Event::DriftEnded => Kind::DriftEnded,
             Event::BakeCheckpoint => Kind::Note,
             Event::HoldPlaced | Event::HoldReleased => Kind::Hold,
+            Event::VerdictChanged => Kind::Verdict,
+            Event::SourceDown => Kind::SourceDown,
+            Event::SourceUp => Kind::SourceUp,
+            Event::Restored => Kind::Restored,
         }
     }
 }
@@ -134,6 +140,7 @@ mod tests {
                 "action_resolved",
                 "override",
                 "rolled_back",
+                "restored",
                 "checklist",
                 "hold",
                 "cockpit",

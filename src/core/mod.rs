@@ -15,6 +15,7 @@ pub mod plan;
 pub mod projection;
 pub mod reading;
 pub mod record;
+pub mod restore;
 pub mod samples;
 pub mod series;
 pub mod verdict;

@@ -34,6 +34,15 @@ pub enum Event {
     HoldPlaced,
     /// The hold ended: released by an operator, or `expired` (`outcome`).
     HoldReleased,
+    /// The verdict took another kind (`verdict`, with its first reasons): journaled by the
+    /// driving cockpit only, once per change.
+    VerdictChanged,
+    /// A source stopped answering, or answered with values it cannot use (`source`, `detail`).
+    SourceDown,
+    /// A source answers with usable values again (`source`).
+    SourceUp,
+    /// After a rollback, every stop condition healthy again (`restore`: how long it took).
+    Restored,
 }
 
 /// Who, where and what release a record belongs to.
@@ -130,6 +139,12 @@ pub struct Record {
     /// Until when a hold lasts, on `hold_placed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_until: Option<DateTime<Utc>>,
+    /// The source's name, on `source_down` and `source_up`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// How long a rollback took to restore health, on `restored`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<super::restore::RestoreMark>,
     /// SHA-256 (hex) of the previous line, or of nothing for the first record.
     #[serde(default)]
     pub prev: String,
@@ -156,6 +171,8 @@ impl Record {
             bake: None,
             drift: None,
             hold_until: None,
+            source: None,
+            restore: None,
             prev: String::new(),
         }
     }

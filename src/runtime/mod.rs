@@ -8,6 +8,7 @@ mod input;
 mod journal_writer;
 mod notify;
 mod pace;
+mod presence;
 pub mod screen;
 mod terminal;
 
@@ -40,6 +41,8 @@ pub struct Options {
     pub ascii: bool,
     /// The bell may ring (no `--no-bell`); `[cockpit] bell = false` silences it too.
     pub bell: bool,
+    /// `--theme`, over the config's.
+    pub theme: Option<crate::setup::ThemeName>,
 }
 
 /// Run the full-screen cockpit until the operator quits or a signal arrives.
@@ -59,7 +62,8 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     };
     let now = Utc::now();
     let offset = Local::now().offset().fix();
-    let theme = Theme::new(options.color, options.ascii || setup.ascii);
+    let name = options.theme.unwrap_or(setup.theme);
+    let theme = Theme::named(name, options.color, options.ascii || setup.ascii);
     let bell = options.bell && setup.bell;
     let mut attention = Attention::default();
 
@@ -83,6 +87,13 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let sigs = tokio::spawn(signals.forward(tx.clone()));
     let ticks = tokio::spawn(crate::clock::tick(tx.clone()));
     let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
+    let ctx = &state.session.context;
+    let here = presence::Presence::new(
+        &state.setup.journal,
+        &format!("{}@{}", ctx.operator, ctx.host),
+        !options.read_only,
+    );
+    let present = tokio::spawn(presence::run(here.clone(), tx.clone()));
 
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
@@ -162,6 +173,9 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     if let Some(f) = follower {
         f.abort();
     }
+    present.abort();
+    // A beat still being written may outlive this; its file then ages out in three beats.
+    here.leave();
     drop(guard);
     failed.map_or(Ok(()), Err)
 }

@@ -305,7 +305,7 @@ fn read_only_never_offers_a_key_it_refuses() {
             };
             let mut s = state.clone();
             // An open overlay gives the key its own meaning (Enter ticks the checklist).
-            if app::keymap::command(Scope::of(&s.screen.overlay), key) != Some(b.command) {
+            if s.setup.keys.command(Scope::of(&s.screen.overlay), key) != Some(b.command) {
                 continue;
             }
             let before = s.screen.log.len();

@@ -3,6 +3,7 @@
 
 use super::draw::{modal_block, wrap};
 use super::theme::{Theme, width};
+use crate::app::keymap::{Command as C, Scope};
 use crate::app::{ActionKind, ApproveModal, Overlay, State};
 use crate::core::approval::{MIN_REASON_CHARS, PREFIX, parse_approval};
 use crate::core::reading::format_number;
@@ -212,7 +213,10 @@ impl ApproveView<'_> {
                 let note = m.fill_note.as_deref().unwrap_or_default();
                 (format!("{} {note}", t.sym.warn), t.warn)
             }
-            Ok(_) => (format!("{} Enter to send", t.sym.ok), t.ok),
+            Ok(_) => {
+                let enter = self.state.setup.keys.label(Scope::Prompt, C::Confirm);
+                (format!("{} {enter} to send", t.sym.ok), t.ok)
+            }
             Err(e) if refused => (format!("{} not sent: {e}", t.sym.bad), t.alert),
             Err(e) => (format!("{} {e}", t.sym.warn), t.warn),
         };
@@ -254,10 +258,11 @@ impl ApproveView<'_> {
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let ask = type_reason(t, PREFIX);
         let sep = format!(" {} ", t.text("·"));
+        let key = |c| self.state.setup.keys.label(Scope::Prompt, c);
         let keys = vec![
-            Span::styled("Enter", bold),
+            Span::styled(key(C::Confirm), bold),
             Span::raw(format!(" confirms{sep}")),
-            Span::styled("Esc", bold),
+            Span::styled(key(C::Cancel), bold),
             Span::raw(" cancels"),
         ];
         let keys_w: usize = keys.iter().map(Span::width).sum();

@@ -4,6 +4,7 @@ use super::draw::{modal_block, modal_box};
 use super::footer::local_time;
 use super::theme::Theme;
 use crate::app::State;
+use crate::app::keymap::{Command as C, Scope};
 use crate::core::gate::{GateCheck, GateState, Tier};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -59,10 +60,16 @@ impl ChecklistView<'_> {
             lines.push(line);
         }
         lines.push(Line::default());
+        let keys = &self.state.setup.keys;
         let hint = if self.state.session.read_only {
-            "read-only: the checklist cannot be changed · Esc closes".to_string()
+            let close = keys.hint(Scope::Checklist, &[(C::Close, "closes")]);
+            format!("read-only: the checklist cannot be changed · {close}")
         } else {
-            "↑/↓ move · Space ticks or unticks (journaled) · Esc closes".to_string()
+            let tick = [
+                (C::Tick, "ticks or unticks (journaled)"),
+                (C::Close, "closes"),
+            ];
+            format!("↑/↓ move · {}", keys.hint(Scope::Checklist, &tick))
         };
         lines.push(Line::styled(t.text(&hint).into_owned(), t.dim));
         lines

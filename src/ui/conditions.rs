@@ -56,7 +56,7 @@ impl Widget for &Conditions<'_> {
         let limit_w = draw::column_width(t, limits.iter().map(String::as_str), 5, 18);
         let fixed = STATE_W + 1 + label_w + 1 + value_w + 1 + 1 + 1 + limit_w + 1;
         let rest = total.saturating_sub(fixed);
-        let mut spark_w = (rest / 3).min(24);
+        let mut spark_w = (rest / 3).min(super::incident::spark_cap(total));
         if rest.saturating_sub(spark_w + 1) < 18 {
             spark_w = rest.saturating_sub(19).min(spark_w);
         }

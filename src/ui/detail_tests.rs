@@ -39,9 +39,10 @@ pub fn condition_detail() -> State {
     pressed(rising_sim().state, &[Key::Tab, Key::Down, Key::Enter])
 }
 
-/// The breach, focus on the second gate: the dashboard marks the row.
+/// Baked, focus on the second gate: the dashboard marks the row. (During ROLLBACK ADVISED
+/// healthy gates fold into the panel's title, so a healthy row is not drawn to be marked.)
 pub fn focused() -> State {
-    pressed(fixture::breached(), &[Key::Tab, Key::Tab, Key::Char('j')])
+    pressed(fixture::baked(), &[Key::Tab, Key::Tab, Key::Char('j')])
 }
 
 /// Prometheus timing out: the rollback path gate (the last) opened.

@@ -38,7 +38,7 @@ impl Widget for &Footer<'_> {
         let (state, t) = (self.state, self.theme);
         let mut spans = vec![Span::raw(" ")];
         for (key, what) in keymap::footer(state) {
-            spans.push(Span::styled(format!(" {key} "), t.key));
+            spans.push(Span::styled(format!(" {} ", t.text(&key)), t.key));
             spans.push(Span::raw(format!(" {what}  ")));
         }
         if state.session.read_only {

@@ -46,7 +46,12 @@ impl Widget for &Gates<'_> {
                 t.bad,
             ));
         }
-        let inner = draw::inset(draw::titled(buf, area, t, "Gates", Line::from(summary)));
+        // During an incident healthy rows fold into the title's summary (ui::incident).
+        let room = (area.height as usize).saturating_sub(1 + usize::from(self.header));
+        let fold = || super::incident::gates(state);
+        let folded = super::incident::folded(state, t, "gates", fold, room);
+        let summary = (folded.as_ref()).map_or(Line::from(summary), |(_, s)| s.clone());
+        let inner = draw::inset(draw::titled(buf, area, t, "Gates", summary));
         if gates.is_empty() {
             draw::lines(buf, inner, &[Line::styled("no gates configured", t.dim)]);
             return;
@@ -69,9 +74,19 @@ impl Widget for &Gates<'_> {
         }
         let room = (inner.height as usize).saturating_sub(lines.len());
         let attention: Vec<bool> = gates.iter().map(|g| g.state != GateState::Holds).collect();
-        let (mut shown, hidden) = draw::pick_rows(&attention, room);
+        // Folded for an incident, the rows listed are the ones not healthy, and a focused
+        // healthy row does not take the place of one of them.
+        let (mut shown, hidden, keep_focus) = match folded {
+            Some((listed, _)) => (listed, 0, false),
+            None => {
+                let (shown, hidden) = draw::pick_rows(&attention, room);
+                (shown, hidden, true)
+            }
+        };
         let focused = focus::row(state, Panel::Gates);
-        focus::keep_in_view(&mut shown, focused, gates.len());
+        if keep_focus {
+            focus::keep_in_view(&mut shown, focused, gates.len());
+        }
         let mut focus_line = None;
         for (i, g) in shown.iter().map(|&i| (i, &gates[i])) {
             if focused == Some(i) {

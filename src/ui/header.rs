@@ -16,10 +16,16 @@ pub struct Header<'a> {
 }
 
 impl Header<'_> {
-    /// Rows below the banner that reasons and warnings would like.
+    /// Rows below the banner that reasons and warnings would like. During an incident the
+    /// warnings (the checklist's nags among them) step aside.
     pub fn reason_lines(state: &State) -> usize {
         let v = &state.release.eval.verdict;
-        v.reasons.len().saturating_sub(1) + v.warnings.len()
+        let warnings = if super::incident::active(state) {
+            0
+        } else {
+            v.warnings.len()
+        };
+        v.reasons.len().saturating_sub(1) + warnings
     }
 
     /// Rows the header needs at the least: the title, the banner and a journal failure.
@@ -38,13 +44,11 @@ impl Widget for &Header<'_> {
         let journal = usize::from(self.state.session.journal_error.is_some());
         let room = extra.len().saturating_sub(journal);
         let wanted = Header::reason_lines(self.state);
-        verdict_banner(
-            self.state,
-            self.theme,
-            banner,
-            wanted.saturating_sub(room),
-            buf,
-        );
+        let hidden = wanted.saturating_sub(room);
+        // With a row for reasons, the count of those cut goes on the last one ("+2 more
+        // reasons"), else on the banner.
+        let counted = if room > 0 { 0 } else { hidden };
+        verdict_banner(self.state, self.theme, banner, counted, buf);
         let mut extra = extra.into_iter();
         if let Some(err) = &self.state.session.journal_error
             && let Some(r) = extra.next()
@@ -57,35 +61,61 @@ impl Widget for &Header<'_> {
             super::fast::set_line(buf, r.x, r.y, &line, r.width);
         }
         let v = &self.state.release.eval.verdict;
+        let t = self.theme;
         let reasons = v.reasons.iter().skip(1).map(|r| (r, false));
         let warnings = v.warnings.iter().map(|r| (r, true));
-        for ((reason, warning), r) in reasons.chain(warnings).zip(extra) {
-            let line = reason_line(self.theme, reason, warning, r.width as usize);
-            super::fast::set_line(buf, r.x, r.y, &line, r.width);
+        let shown = wanted.min(room);
+        let rows: Vec<Rect> = extra.collect();
+        // During an incident the banner and its reason rows are one solid block.
+        let block = super::incident::active(self.state).then(|| t.verdict(v.kind).0);
+        if let Some(style) = block {
+            rows.iter().for_each(|r| buf.set_style(*r, style));
+        }
+        let chosen = reasons.chain(warnings).take(shown);
+        for (i, ((reason, warning), r)) in chosen.zip(rows.iter()).enumerate() {
+            let last = i + 1 == shown && hidden > 0;
+            let more = if last {
+                let noun = if hidden == 1 { "reason" } else { "reasons" };
+                format!(" +{hidden} more {noun} ")
+            } else {
+                String::new()
+            };
+            let w = (r.width as usize).saturating_sub(width(&more));
+            let mut line = reason_line(t, reason, warning, w);
+            if let Some(style) = block {
+                let spans = line
+                    .spans
+                    .into_iter()
+                    .map(|s| Span::styled(s.content, style));
+                line = Line::from(spans.collect::<Vec<_>>());
+            }
+            super::fast::set_line(buf, r.x, r.y, &line, w as u16);
+            if last && (width(&more) as u16) < r.width {
+                let style = block.unwrap_or(t.dim);
+                let mw = width(&more) as u16;
+                let tag = Line::styled(more, style.remove_modifier(Modifier::BOLD));
+                super::fast::set_line(buf, r.right() - mw, r.y, &tag, mw);
+            }
         }
     }
 }
 
 /// "checkout-api 2.14.0 · production · 9f2c1ab          READ-ONLY  14:03 local · 13:03 UTC";
-/// an observer's names who drives: "ana@ops1 driving · you are watching  READ-ONLY  …".
+/// an observer's names who drives: "ana@ops1 driving · you are watching  READ-ONLY  …", and
+/// who else watches: "ana@ops1 driving · watching: you, cy@ops3"; an operator's who watches:
+/// "watching: bo@ops2, cy@ops3".
 fn title_line(state: &State, t: &Theme, area: Rect, buf: &mut Buffer) {
     let clock = t.text(&state.release.eval.clock).into_owned();
     let need = left_needs(state, t);
-    // Wordier first; the UTC half of the clock alone before the driver goes.
+    // Wordier first; the UTC half of the clock alone before who goes.
     let utc = clock.rsplit(" · ").next().unwrap_or(&clock).to_string();
-    let driver = state.session.read_only.then(|| driver_words(state, t));
-    let variants = match &driver {
-        Some(d) => vec![
-            (
-                t.text(&format!("{d} · you are watching")).into_owned(),
-                clock.clone(),
-            ),
-            (d.clone(), clock.clone()),
-            (d.clone(), utc),
-            (String::new(), clock),
-        ],
-        None => vec![(String::new(), clock)],
-    };
+    let whos = who_words(state, t);
+    let mut variants: Vec<(String, String)> =
+        whos.iter().map(|w| (w.clone(), clock.clone())).collect();
+    // With the UTC half alone: every wording but the wordiest, unless it is the only one.
+    let cut = usize::from(whos.len() > 1);
+    variants.extend(whos[cut..].iter().map(|w| (w.clone(), utc.clone())));
+    variants.push((String::new(), clock));
     let count = variants.len();
     let (right, room) = variants
         .into_iter()
@@ -124,6 +154,36 @@ fn right_line(state: &State, t: &Theme, who: String, clock: String) -> Line<'sta
     right.push(Span::raw(clock));
     right.push(Span::raw(" "));
     Line::from(right)
+}
+
+/// Who drives and who watches, wordiest first: each is tried until the title fits. The
+/// watchers are cut to the first and "+N" before the driver loses words.
+fn who_words(state: &State, t: &Theme) -> Vec<String> {
+    let watchers = &state.session.watchers;
+    let first = watchers.first().map(String::as_str).unwrap_or_default();
+    let more = watchers.len().saturating_sub(1);
+    let text = |s: String| t.text(&s).into_owned();
+    if state.session.read_only {
+        let d = driver_words(state, t);
+        let mut whos = match watchers.len() {
+            0 => vec![text(format!("{d} · you are watching"))],
+            _ => vec![
+                text(format!("{d} · watching: you, {}", watchers.join(", "))),
+                text(format!("{d} · watching: you +{}", watchers.len())),
+            ],
+        };
+        whos.push(d);
+        whos
+    } else {
+        match watchers.len() {
+            0 => Vec::new(),
+            1 => vec![text(format!("watching: {first}"))],
+            _ => vec![
+                text(format!("watching: {}", watchers.join(", "))),
+                text(format!("watching: {first} +{more}")),
+            ],
+        }
+    }
 }
 
 /// "ana@ops1 driving", as the journal says; "nobody driving" when it names no open cockpit.

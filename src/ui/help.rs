@@ -1,7 +1,8 @@
 //! The help overlay: keys, what each verdict means, and the symbols.
 
 use super::draw::{modal_block, modal_box};
-use super::theme::{Theme, pad};
+use super::theme::{Theme, pad, width};
+use crate::app::keymap::{Command as C, Scope};
 use crate::app::{State, keymap};
 use crate::core::verdict::VerdictKind;
 use ratatui::buffer::Buffer;
@@ -36,19 +37,26 @@ impl Help<'_> {
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let heading = |text: &str| Line::styled(text.to_string(), t.title);
         let mut lines = vec![heading("Keys")];
+        let rows = keymap::help_rows(self.state);
+        // Five columns fit every default key; a longer rebound one (Ctrl-R) widens them.
+        let key_w = rows.iter().flatten().map(|(k, _)| width(k) + 1).max();
+        let key_w = key_w.unwrap_or(0).max(5);
+        // The left words give up what the keys take, keeping a space after the longest.
+        let words_w = (39 - key_w).max(33);
         let key_pair = |a: (&str, &str), b: (&str, &str)| {
             Line::from(vec![
                 Span::raw("  "),
-                Span::styled(pad(&t.text(a.0), 5, s.ellipsis), bold),
-                Span::raw(pad(&t.text(a.1), 34, s.ellipsis)),
-                Span::styled(pad(&t.text(b.0), 5, s.ellipsis), bold),
+                Span::styled(pad(&t.text(a.0), key_w, s.ellipsis), bold),
+                Span::raw(pad(&t.text(a.1), words_w, s.ellipsis)),
+                Span::styled(pad(&t.text(b.0), key_w, s.ellipsis), bold),
                 Span::raw(t.text(b.1).into_owned()),
             ])
         };
         let blank = (String::new(), String::new());
-        for row in keymap::help_rows(self.state) {
-            let left = &row[0];
-            let right = row.get(1).unwrap_or(&blank);
+        // Two keys a line; a row of the table with more goes on over further lines.
+        for pair in rows.iter().flat_map(|row| row.chunks(2)) {
+            let left = &pair[0];
+            let right = pair.get(1).unwrap_or(&blank);
             lines.push(key_pair((&left.0, &left.1), (&right.0, &right.1)));
         }
         let notes: &[&str] = if self.state.session.read_only {
@@ -63,10 +71,11 @@ impl Help<'_> {
         lines.push(heading("Verdicts"));
         for (kind, what) in VERDICTS {
             let (style, sym) = t.verdict(kind);
+            let word = format!(" {sym} {} ", kind.label());
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                Span::styled(format!(" {sym} {} ", kind.label()), style),
-                Span::raw(" ".repeat(23 - kind.label().len())),
+                Span::styled(word.clone(), style),
+                Span::raw(" ".repeat(27usize.saturating_sub(super::theme::width(&word)))),
                 Span::raw(t.text(what).into_owned()),
             ]));
         }
@@ -121,16 +130,25 @@ impl Help<'_> {
 impl Widget for &Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let mut lines = self.lines();
-        // On a short screen the blank lines between sections go first.
+        // On a short screen the blank lines between sections go first, then the headings of
+        // the verdicts and the symbols (their lines say what they are), then the last lines.
+        let headings = ["Verdicts", "Symbols"];
         while lines.len() + 2 > area.height as usize {
-            let Some(i) = lines.iter().rposition(|l| l.width() == 0) else {
-                break;
+            let blank = lines.iter().rposition(|l| l.width() == 0);
+            let heading =
+                || (lines.iter()).rposition(|l| headings.iter().any(|h| l.to_string() == *h));
+            match blank.or_else(heading) {
+                Some(i) => lines.remove(i),
+                None => match lines.pop() {
+                    Some(line) => line,
+                    None => break,
+                },
             };
-            lines.remove(i);
         }
         let t = self.theme;
+        let close = self.state.setup.keys.label(Scope::Help, C::Close);
         let block = modal_block(t, "Help", t.title)
-            .title_bottom(Line::styled(" Esc closes ", t.dim).right_aligned());
+            .title_bottom(Line::styled(format!(" {} closes ", close), t.dim).right_aligned());
         modal_box(area, buf, lines, block);
     }
 }

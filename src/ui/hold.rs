@@ -3,6 +3,7 @@
 
 use super::draw::{modal_block, modal_box, wrap};
 use super::theme::Theme;
+use crate::app::keymap::{Command as C, Scope};
 use crate::app::{HoldModal, HoldStep, State};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -34,10 +35,12 @@ impl HoldView<'_> {
                 }
                 lines.push(Line::default());
                 lines.push(Line::styled("Release the hold?", bold));
-                lines.push(Line::raw(
-                    t.text("y releases it (journaled) · any other key keeps it")
-                        .into_owned(),
-                ));
+                let keys = [
+                    (C::Confirm, "releases it (journaled)"),
+                    (C::Cancel, "keeps it"),
+                ];
+                let hint = self.state.setup.keys.hint(Scope::ReleaseHold, &keys);
+                lines.push(Line::raw(t.text(&hint).into_owned()));
                 return lines;
             }
             HoldStep::Reason => format!(
@@ -61,9 +64,9 @@ impl HoldView<'_> {
             t.text("Promote is refused while held; rollback never is.")
                 .into_owned(),
         ));
-        lines.push(Line::raw(
-            t.text("Enter goes on · Esc cancels").into_owned(),
-        ));
+        let keys = [(C::Confirm, "goes on"), (C::Cancel, "cancels")];
+        let hint = self.state.setup.keys.hint(Scope::Hold, &keys);
+        lines.push(Line::raw(t.text(&hint).into_owned()));
         lines.push(super::approve::input_line(t, &m.input, w).0);
         if let Some(n) = &m.notice {
             lines.push(Line::styled(

@@ -2,6 +2,7 @@
 
 use super::draw;
 use super::theme::{Theme, width as width_of};
+use crate::app::keymap::{Command as C, Scope};
 use crate::app::{LogEntry, Overlay, State};
 use chrono::FixedOffset;
 use ratatui::buffer::Buffer;
@@ -45,10 +46,12 @@ impl Widget for &Log<'_> {
         };
         let mut tail: Vec<Line> = Vec::new();
         if let Overlay::Filter { draft } = &state.screen.overlay {
+            let keys = [(C::Confirm, "keeps it"), (C::Cancel, "clears")];
+            let keys = state.setup.keys.hint(Scope::Filter, &keys);
             tail.push(Line::from(vec![
                 Span::styled("/", t.title),
                 Span::raw(draft.clone()),
-                Span::styled(t.text("   Enter applies · Esc clears").into_owned(), t.dim),
+                Span::styled(t.text(&format!("   {keys}")).into_owned(), t.dim),
             ]));
         }
         let mut room = (inner.height as usize).saturating_sub(tail.len());

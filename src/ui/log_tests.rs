@@ -15,13 +15,13 @@ fn typed(text: &str) -> Vec<Key> {
     text.chars().map(Key::Char).collect()
 }
 
-/// The breach and a dozen deliveries after it, scrolled back two pages; three warnings
+/// The breach and two dozen deliveries after it, scrolled back two pages; three warnings
 /// arrived since, held below the view.
 pub fn scrolled() -> State {
     let mut state = fixture::breached();
-    for n in 1..=12 {
+    for n in 1..=24 {
         state.log(
-            fixture::t(n - 14),
+            fixture::t(n / 2 - 14),
             LogLevel::Info,
             format!("notify slack: delivered ({n})"),
         );
@@ -58,7 +58,7 @@ pub fn filter_typing() -> State {
 fn the_log_scrolled_back_says_how_many_newer_entries_wait() {
     let state = scrolled();
     let wide = screen(&state, &color(), 120, 40);
-    assert!(wide.contains("↑ 9 newer — End to follow"), "{wide}");
+    assert!(wide.contains("↑ 12 newer — End to follow"), "{wide}");
     assert!(wide.contains("breach began"), "{wide}");
     assert!(!wide.contains("timed out (3)"), "{wide}");
     assert_snapshot!("log_scrolled_120x40", wide);
@@ -79,7 +79,7 @@ fn the_filter_is_typed_on_the_log_s_last_line() {
     let state = filter_typing();
     let text = screen(&state, &color(), 80, 24);
     assert!(
-        text.contains("/verd   Enter applies · Esc clears"),
+        text.contains("/verd   Enter keeps it · Esc clears"),
         "{text}"
     );
     assert_snapshot!(

@@ -3,6 +3,7 @@
 use super::draw::{modal_block, modal_box};
 use super::theme::Theme;
 use crate::app::State;
+use crate::app::keymap::{Command as C, Scope};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -32,8 +33,15 @@ impl Widget for &ActionsMenu<'_> {
             lines.push(line);
         }
         lines.push(Line::default());
-        let hint = t.text("↑/↓ choose · Enter opens its Approve-Risk prompt · Esc closes");
-        lines.push(Line::styled(hint.into_owned(), t.dim));
+        let keys = self.state.setup.keys.hint(
+            Scope::ActionsMenu,
+            &[
+                (C::Choose, "opens its Approve-Risk prompt"),
+                (C::Close, "closes"),
+            ],
+        );
+        let hint = t.text(&format!("↑/↓ choose · {keys}")).into_owned();
+        lines.push(Line::styled(hint, t.dim));
         modal_box(area, buf, lines, modal_block(t, "Actions", t.title));
     }
 }

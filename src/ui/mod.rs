@@ -10,9 +10,11 @@
 mod approve;
 mod checklist;
 mod conditions;
+mod contrast;
 mod detail;
 mod detail_condition;
 mod detail_evidence;
+mod digest;
 mod draw;
 mod fast;
 mod focus;
@@ -21,8 +23,10 @@ mod gates;
 mod header;
 mod help;
 mod hold;
+mod incident;
 mod log;
 mod menu;
+mod overrides;
 mod quit;
 mod small;
 mod sources;
@@ -38,11 +42,21 @@ mod backfill_tests;
 #[cfg(test)]
 mod detail_tests;
 #[cfg(test)]
+mod digest_tests;
+#[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+pub(crate) mod incident_tests;
+#[cfg(test)]
+mod keys_tests;
 #[cfg(test)]
 mod log_tests;
 #[cfg(test)]
+mod override_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod watchers_tests;
 
 pub use theme::{Symbols, Theme};
 
@@ -107,6 +121,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .render(area, buf),
         // Typed on the event log's last line: the log draws it.
         Overlay::Filter { .. } => {}
+        Overlay::Digest(digest) => (&digest::DigestView {
+            state,
+            digest,
+            theme,
+        })
+            .render(area, buf),
         Overlay::Hold(modal) => (&hold::HoldView {
             state,
             modal,
@@ -143,32 +163,53 @@ struct Rows {
     conditions: u16,
     gates: u16,
     sources: u16,
+    /// The overrides at COMPLETE (`overrides::Overrides`), above the log.
+    overrides: u16,
     log: u16,
-    /// Column names under the table titles.
-    table_headers: bool,
+    /// Column names under the titles of the conditions, the gates and the sources.
+    table_headers: [bool; 3],
 }
 
 /// Share `height` rows out. What must be seen comes first: the header, the stages and every
-/// row of the three tables; then further reasons, then column names, and the log gets what is
-/// left. Tables only lose rows on screens too short for them, sources first.
+/// row of the three tables; then the header's reason rows, then column names, and the log
+/// gets what is left. Tables only lose rows on screens too short for them, sources first.
+///
+/// The header's reason rows are fixed for a screen (`incident::reason_rows`): reasons coming
+/// and going never move the panels. During an incident they are kept before the tables, and
+/// the log keeps a title and five entries (`incident::LOG_FLOOR`).
 fn rows(state: &State, height: u16) -> Rows {
+    let incident = incident::active(state);
     let base = header::Header::base_height(state);
-    let mut tables = [
-        conditions::Conditions::rows(state),
-        gates::Gates::rows(state),
-        sources::Sources::rows(state),
-    ]
-    .map(|n| n as u16 + 1);
-    let fixed = base + stages::Stages::HEIGHT + 1;
+    // During an incident healthy gates and sources fold into their titles.
+    let folds = incident.then(|| (incident::gates(state), incident::sources(state)));
+    let (gate_rows, source_rows) = match &folds {
+        Some((g, s)) => (g.rows(), s.rows()),
+        None => (gates::Gates::rows(state), sources::Sources::rows(state)),
+    };
+    let mut tables =
+        [conditions::Conditions::rows(state), gate_rows, source_rows].map(|n| n as u16 + 1);
+    let kept = if incident {
+        incident::reason_rows(height, true, 0)
+    } else {
+        0
+    };
+    let summed = overrides::Overrides::rows(state);
+    let fixed = base + kept + stages::Stages::HEIGHT + summed + 1;
     // A log the operator scrolls or filters keeps a title and five entries: the tables give
     // up healthy rows for it, as they do on short screens.
     let explored = state.screen.log_view != LogView::default()
         || matches!(state.screen.overlay, Overlay::Filter { .. });
-    let floor = if explored { 6 } else { 0 };
+    let floor = if incident {
+        incident::LOG_FLOOR
+    } else if explored {
+        6
+    } else {
+        0
+    };
     let mut left = i32::from(height)
         - i32::from(fixed)
         - tables.iter().map(|&n| i32::from(n)).sum::<i32>()
-        - floor;
+        - i32::from(floor);
     while left < 0 {
         let Some(i) = [2, 1, 0].into_iter().find(|&i| tables[i] > 2) else {
             break;
@@ -176,24 +217,34 @@ fn rows(state: &State, height: u16) -> Rows {
         tables[i] -= 1;
         left += 1;
     }
-    let floor = (floor + left.min(0)).max(0) as u16;
+    let floor = (i32::from(floor) + left.min(0)).max(0) as u16;
     let mut left = left.max(0) as u16;
-    let reasons = (header::Header::reason_lines(state) as u16)
-        .min(6)
-        .min(left);
-    left -= reasons;
+    let reasons = if incident {
+        kept
+    } else {
+        incident::reason_rows(height, false, left)
+    };
+    left -= reasons - kept;
+    // A panel that folded every row into its title needs no column names.
+    let named = match &folds {
+        Some((g, s)) => [true, !g.listed.is_empty(), !s.listed.is_empty()],
+        None => [true; 3],
+    };
+    let cost = named.iter().filter(|&&n| n).count() as u16;
     const LOG_MIN: u16 = 3;
-    let table_headers = left >= 3 + LOG_MIN;
+    let table_headers = left >= cost + LOG_MIN;
     if table_headers {
-        left -= 3;
+        left -= cost;
     }
+    let headers = named.map(|n| n && table_headers);
     Rows {
         header: base + reasons,
-        conditions: tables[0] + u16::from(table_headers),
-        gates: tables[1] + u16::from(table_headers),
-        sources: tables[2] + u16::from(table_headers),
+        conditions: tables[0] + u16::from(headers[0]),
+        gates: tables[1] + u16::from(headers[1]),
+        sources: tables[2] + u16::from(headers[2]),
+        overrides: summed,
         log: left + floor,
-        table_headers,
+        table_headers: headers,
     }
 }
 
@@ -205,6 +256,7 @@ fn dashboard(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         cond_area,
         gate_area,
         src_area,
+        over_area,
         log_area,
         _,
         foot,
@@ -214,6 +266,7 @@ fn dashboard(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Constraint::Length(p.conditions),
         Constraint::Length(p.gates),
         Constraint::Length(p.sources),
+        Constraint::Length(p.overrides),
         Constraint::Length(p.log),
         Constraint::Fill(1),
         Constraint::Length(1),
@@ -221,25 +274,26 @@ fn dashboard(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     .areas(area);
     (&header::Header { state, theme }).render(head, buf);
     (&stages::Stages { state, theme }).render(stages_area, buf);
-    let header = p.table_headers;
+    let [cond_header, gate_header, source_header] = p.table_headers;
     (&conditions::Conditions {
         state,
         theme,
-        header,
+        header: cond_header,
     })
         .render(cond_area, buf);
     (&gates::Gates {
         state,
         theme,
-        header,
+        header: gate_header,
     })
         .render(gate_area, buf);
     (&sources::Sources {
         state,
         theme,
-        header,
+        header: source_header,
     })
         .render(src_area, buf);
+    (&overrides::Overrides { state, theme }).render(over_area, buf);
     if p.log > 0 {
         (&log::Log { state, theme }).render(log_area, buf);
     }

@@ -4,6 +4,7 @@ use super::draw::{modal_block, modal_box};
 use super::footer::local_time;
 use super::theme::Theme;
 use crate::app::State;
+use crate::app::keymap::{Command as C, Scope};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -27,14 +28,15 @@ impl ConfirmQuit<'_> {
             None => "An action may still be in flight.".to_string(),
         };
         let bold = Style::new().add_modifier(Modifier::BOLD);
+        let key = |c| self.state.setup.keys.label(Scope::ConfirmQuit, c);
         vec![
             Line::styled(what, bold),
             Line::raw("Its outcome is not known yet. Quit anyway?"),
             Line::default(),
             Line::from(vec![
-                Span::styled(" y ", t.key),
+                Span::styled(format!(" {} ", key(C::QuitNow)), t.key),
                 Span::raw(" quit    "),
-                Span::styled(" any other key ", t.key),
+                Span::styled(format!(" {} ", key(C::Close)), t.key),
                 Span::raw(" stay"),
             ]),
         ]

@@ -19,7 +19,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Line::raw(format!("gonogo needs at least {MIN_WIDTH}x{MIN_HEIGHT}.")),
-        Line::styled(format!("Enlarge the window. {}", keys(state)), theme.dim),
+        Line::styled(
+            theme
+                .text(&format!("Enlarge the window. {}", keys(state)))
+                .into_owned(),
+            theme.dim,
+        ),
     ];
     let wanted = Header::base_height(state) + Header::reason_lines(state) as u16;
     let head_h = wanted
@@ -40,7 +45,16 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
 
 /// The keys that still work here: rolling back does, even on a small screen.
 fn keys(state: &State) -> String {
+    let key = |c| state.setup.keys.cockpit(c);
     let rollback = Command::Rollback.works_now(state);
-    let r = if rollback { " r roll back " } else { "" };
-    format!("{r} ? help  q quit")
+    let r = if rollback {
+        format!(" {} roll back ", key(Command::Rollback))
+    } else {
+        String::new()
+    };
+    format!(
+        "{r} {} help  {} quit",
+        key(Command::Help),
+        key(Command::Quit)
+    )
 }

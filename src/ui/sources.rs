@@ -42,6 +42,11 @@ impl Widget for &Sources<'_> {
             .filter(|v| v.status == SourceStatus::Ok)
             .count();
         let summary = Line::styled(format!("{answering} of {n} answering"), t.dim);
+        // During an incident healthy rows fold into the title's summary (ui::incident).
+        let room = (area.height as usize).saturating_sub(1 + usize::from(self.header));
+        let fold = || super::incident::sources(state);
+        let folded = super::incident::folded(state, t, "sources", fold, room);
+        let summary = (folded.as_ref()).map_or(summary, |(_, s)| s.clone());
         let inner = draw::inset(draw::titled(buf, area, t, "Sources", summary));
         if n == 0 {
             draw::lines(buf, inner, &[Line::styled("no sources configured", t.dim)]);
@@ -78,9 +83,19 @@ impl Widget for &Sources<'_> {
             .iter()
             .map(|v| v.status != SourceStatus::Ok)
             .collect();
-        let (mut shown, hidden) = draw::pick_rows(&attention, room);
+        // Folded for an incident, the rows listed are the ones not healthy, and a focused
+        // healthy row does not take the place of one of them.
+        let (mut shown, hidden, keep_focus) = match folded {
+            Some((listed, _)) => (listed, 0, false),
+            None => {
+                let (shown, hidden) = draw::pick_rows(&attention, room);
+                (shown, hidden, true)
+            }
+        };
         let focused = focus::row(state, Panel::Sources);
-        focus::keep_in_view(&mut shown, focused, n);
+        if keep_focus {
+            focus::keep_in_view(&mut shown, focused, n);
+        }
         let mut focus_line = None;
         for i in shown.iter().copied() {
             if focused == Some(i) {

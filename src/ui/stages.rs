@@ -122,12 +122,39 @@ fn pipeline(state: &State, t: &Theme, labels: Rect, words: Rect, buf: &mut Buffe
         } else {
             t.fit(&full, w)
         };
-        let line = if current {
-            Line::styled(pad(&word, w, t.sym.ellipsis), style.patch(t.current))
+        let (word, mark) = override_mark(state, t, i, sym, word, w);
+        let mut line = if current {
+            let room = w.saturating_sub(mark.iter().map(Span::width).sum());
+            Line::styled(pad(&word, room, t.sym.ellipsis), style.patch(t.current))
         } else {
             Line::styled(word, style)
         };
+        line.spans.extend(mark);
         super::fast::set_line(buf, x, words.y, &line, w as u16);
+    }
+}
+
+/// A stage promoted past with an override says so after its state word, in words that need
+/// no colour: " override", or " ovr" in a narrow column (the word then gives way to its
+/// symbol if it must).
+fn override_mark(
+    state: &State,
+    t: &Theme,
+    i: usize,
+    sym: &str,
+    word: String,
+    w: usize,
+) -> (String, Vec<Span<'static>>) {
+    if !(state.release.overrides.iter()).any(|o| o.stage == Some(i)) {
+        return (word, Vec::new());
+    }
+    let mark = |m: &'static str| vec![Span::raw(" "), Span::styled(m, t.alert)];
+    match ["override", "ovr"]
+        .into_iter()
+        .find(|m| width(&word) + 1 + width(m) <= w)
+    {
+        Some(m) => (word, mark(m)),
+        None => (sym.to_string(), mark("ovr")),
     }
 }
 

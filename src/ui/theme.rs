@@ -72,14 +72,16 @@ const ASCII: Symbols = Symbols {
     idle: ".",
     active: ">",
     rolled_back: "<",
-    hold: "=",
+    // Not "=": that is a steady trend (`Trend::symbol`).
+    hold: "||",
     bullet: "*",
     ellipsis: "...",
     rule: "-",
     separator: "|",
     gauge_full: "#",
     gauge_empty: "-",
-    spark: &["_", ".", "-", "~", "+", "*", "#"],
+    // No state's symbol among them: a low sparkline of "+" read as a column of OKs.
+    spark: &["_", ",", "-", "=", "o", "*", "#"],
     dash: "-",
     busy: "~",
     prompt: ">",
@@ -108,6 +110,8 @@ pub struct Theme {
     pub badge: Style,
     /// What must not be missed: an override, a refused Enter, a changed verdict.
     pub alert: Style,
+    /// Verdicts on the high-contrast theme's strong backgrounds (`contrast.rs`).
+    pub strong: bool,
 }
 
 impl Theme {
@@ -152,6 +156,7 @@ impl Theme {
             } else {
                 bold.add_modifier(Modifier::REVERSED)
             },
+            strong: false,
         }
     }
 
@@ -163,6 +168,11 @@ impl Theme {
             VerdictKind::Hold => (Color::White, Color::Blue, self.sym.hold),
             VerdictKind::NoGoUntilVerified => (Color::Black, Color::Magenta, self.sym.unknown),
             VerdictKind::RollbackAdvised => (Color::White, Color::Red, self.sym.bad),
+        };
+        let (fg, bg) = if self.strong {
+            super::contrast::verdict_colours(kind)
+        } else {
+            (fg, bg)
         };
         let style = if self.color {
             Style::new().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
@@ -316,6 +326,36 @@ mod tests {
         assert_eq!(fit("abcdef", 4, "..."), "a...");
         assert_eq!(fit("abcdef", 2, "..."), "");
         assert_eq!(pad("ab", 4, "…"), "ab  ");
+    }
+
+    /// What a row's state is drawn with must never be mistaken for how a value moves: in ASCII
+    /// the hold was "=" like a steady trend, and the sparkline drew "+" and "." like OK and
+    /// pending.
+    #[test]
+    fn state_symbols_are_distinct_from_trend_symbols_and_each_other() {
+        use crate::core::series::Trend;
+        for (set, ascii) in [(&UNICODE, false), (&ASCII, true)] {
+            let states = [
+                set.ok,
+                set.warn,
+                set.bad,
+                set.unknown,
+                set.idle,
+                set.active,
+                set.rolled_back,
+                set.hold,
+                set.busy,
+            ];
+            let trends: Vec<&str> = [Trend::Rising, Trend::Falling, Trend::Flat]
+                .map(|t| t.symbol(ascii))
+                .into_iter()
+                .chain(set.spark.iter().copied())
+                .collect();
+            for (i, s) in states.iter().enumerate() {
+                assert!(!trends.contains(s), "ascii={ascii}: {s:?} is also a trend");
+                assert!(!states[i + 1..].contains(s), "ascii={ascii}: {s:?} twice");
+            }
+        }
     }
 
     #[test]

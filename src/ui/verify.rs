@@ -3,6 +3,7 @@
 
 use super::draw::{modal_block, modal_box, wrap};
 use super::theme::Theme;
+use crate::app::keymap::{Command as C, Scope};
 use crate::app::{State, VerifyModal};
 use crate::core::approval::{VERIFIED_PREFIX, parse_verified};
 use ratatui::buffer::Buffer;
@@ -59,16 +60,20 @@ impl VerifyView<'_> {
         }
         lines.push(Line::default());
         lines.push(super::approve::type_reason(t, VERIFIED_PREFIX));
-        lines.push(Line::raw(
-            t.text("Enter records it · Esc cancels").into_owned(),
-        ));
+        let keys = &state.setup.keys;
+        let hint = keys.hint(
+            Scope::Verify,
+            &[(C::Confirm, "records it"), (C::Cancel, "cancels")],
+        );
+        lines.push(Line::raw(t.text(&hint).into_owned()));
         lines.push(super::approve::input_line(t, &m.input, w).0);
         let hint = match (&m.notice, m.took_effect, parse_verified(&m.input)) {
             (Some(n), _, _) => Line::styled(format!("{} not recorded: {n}", t.sym.bad), t.alert),
             (None, None, _) => Line::styled(format!("{} pick what you found", t.sym.warn), t.warn),
             (None, Some(_), Err(e)) => Line::styled(format!("{} {e}", t.sym.warn), t.warn),
             (None, Some(_), Ok(_)) => {
-                Line::styled(format!("{} Enter to record it", t.sym.ok), t.ok)
+                let enter = keys.label(Scope::Verify, C::Confirm);
+                Line::styled(format!("{} {enter} to record it", t.sym.ok), t.ok)
             }
         };
         lines.push(hint);

@@ -5,7 +5,7 @@
 use gonogo::config::{self, ConfigErrors};
 use gonogo::core::condition::Persistence;
 use gonogo::core::gate::{GateCheck, Tier};
-use gonogo::setup::{BodyKind, Extract, Setup, SourceKind};
+use gonogo::setup::{BodyKind, Extract, Setup, SourceKind, ThemeName};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -366,6 +366,7 @@ fn defaults_fill_what_the_file_leaves_out() {
     assert_eq!(setup.operator, "op");
     assert!(!setup.ascii);
     assert!(setup.bell, "the bell is on unless silenced");
+    assert_eq!(setup.theme, ThemeName::Default);
     assert_eq!(setup.observed_traffic, None);
     assert!(setup.actions.is_empty());
     // Without a rollback action, the rollback gate is there and fails.
@@ -491,6 +492,7 @@ fn overrides_from_the_environment_win_and_are_named_in_errors() {
             ),
             ("GONOGO_COCKPIT__ASCII", "true"),
             ("GONOGO_COCKPIT__BELL", "false"),
+            ("GONOGO_COCKPIT__THEME", "high-contrast"),
             ("GONOGO_CONFIG", "ignored.toml"),
         ],
     )
@@ -512,6 +514,7 @@ fn overrides_from_the_environment_win_and_are_named_in_errors() {
     );
     assert!(setup.ascii);
     assert!(!setup.bell);
+    assert_eq!(setup.theme, ThemeName::HighContrast);
 
     let msg = errors_of(
         MINIMAL,

@@ -11,7 +11,7 @@ use std::time::Duration;
 const LONG: Duration = Duration::from_secs(90);
 
 /// `gonogo demo` on `journal` as `user`, with `extra` flags, at 120x40.
-fn demo_as(name: &str, user: &str, journal: &Path, extra: &str) -> Session {
+pub(crate) fn demo_as(name: &str, user: &str, journal: &Path, extra: &str) -> Session {
     let command = format!(
         "USER={user} '{BIN}' demo --journal '{}' {extra}",
         journal.display()

@@ -64,7 +64,7 @@ fn the_event_log_scrolls_back_holds_its_place_and_filters() {
     assert!(!log.contains("outcome is unknown"), "{s}");
 
     t.keys(&["/"]);
-    t.wait_text("Enter applies", Duration::from_secs(5));
+    t.wait_text("Enter keeps it", Duration::from_secs(5));
     t.keys(&["Escape"]);
     t.wait_for("the filter cleared", Duration::from_secs(5), |s| {
         let log = log_panel(s);

@@ -66,8 +66,9 @@ fn after_a_promote_and_a_rollback_every_cell_is_in_its_column_at_120x40() {
     wait_rows(&pane, "the Stages title `stage 1 of 6`", |rows| {
         stages_summary(rows) == "stage 1 of 6"
     });
-    // Tick the checklist's two items: their warnings leave the banner, and the Stages title
-    // moves up to the row under it, where the banner's last column was drawn just before.
+    // Tick the checklist's two items: their warnings leave the header, whose rows are drawn
+    // blank where text reached the last column just before. The header keeps its height (three
+    // reason rows at 40), so the Stages title stays on row 5.
     pane.type_text("c");
     pane.wait_text("Readiness checklist", LONG);
     pane.type_text(" j ");
@@ -75,7 +76,7 @@ fn after_a_promote_and_a_rollback_every_cell_is_in_its_column_at_120x40() {
     wait_rows(
         &pane,
         "the checklist's warnings to leave the banner",
-        |rows| rows.iter().all(|r| !r.contains("! should")) && rows[2].starts_with("── Stages "),
+        |rows| rows.iter().all(|r| !r.contains("! should")) && rows[5].starts_with("── Stages "),
     );
     pane.wait_text("✓ GO", LONG);
     pane.confirm("p", "Approve-Risk: stage one baked and healthy", LONG);

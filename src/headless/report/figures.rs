@@ -27,6 +27,10 @@
 //!                   "rolled_back_at": string | null, "last_record_at": string,
 //!                   "lead_time_seconds": integer | null,
 //!                   "time_to_restore_seconds": integer | null,
+//!                   "restored": null | { "requested_at": string, rollback requested
+//!                                        "webhook_ms": integer,  → its webhook answered
+//!                                        "healthy_ms": integer }, → every stop condition
+//!                                           healthy again on data read after it
 //!                   "furthest_traffic": number | null,
 //!                   "stages": [ { "stage": string, "traffic": number | null,
 //!                                 "entered_at": string, "seconds": integer | null } ],
@@ -351,6 +355,39 @@ fn stage_stats(releases: &[ReleaseFigures]) -> Vec<StageStats> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rollback_s_restore_is_reported_as_the_cockpit_journaled_it() {
+        use crate::core::record::Context;
+        use crate::core::restore::RestoreMark;
+        let at = |s: i64| DateTime::<Utc>::from_timestamp(1_700_000_000 + s, 0).unwrap();
+        let ctx = Context {
+            release: "checkout".into(),
+            version: "2.0".into(),
+            environment: "prod".into(),
+            ..Context::default()
+        };
+        let mut entered = Record::new(at(0), Event::StageEntered, ctx.clone());
+        entered.stage = Some("1%".into());
+        entered.traffic = Some(1.0);
+        let rolled = Record::new(at(60), Event::RolledBack, ctx.clone());
+        let mark = RestoreMark {
+            requested_at: at(58),
+            webhook_ms: 1250,
+            healthy_ms: 95_000,
+        };
+        let mut restored = Record::new(at(153), Event::Restored, ctx);
+        restored.restore = Some(mark);
+        let f = compute(vec![], &[entered.clone(), rolled.clone(), restored]);
+        assert_eq!(f.releases[0].restored, Some(mark));
+        let text = super::super::text::render(&f);
+        assert!(text.contains("Restored after a rollback"), "{text}");
+        assert!(text.contains("1.2s"), "{text}");
+        // Conditions that never recovered: nothing claimed, nothing shown.
+        let f = compute(vec![], &[entered, rolled]);
+        assert_eq!(f.releases[0].restored, None);
+        assert!(!super::super::text::render(&f).contains("Restored after"));
+    }
 
     #[test]
     fn stats_take_the_middle_and_round_down() {

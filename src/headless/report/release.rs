@@ -71,6 +71,10 @@ pub struct ReleaseFigures {
     /// From the start of the breach running at the rollback (the latest breach that began
     /// before it) to the rollback; `null` for a rollback with no breach recorded before it.
     pub time_to_restore_seconds: Option<u64>,
+    /// After a rollback, as the cockpit measured it: the webhook's answer and every stop
+    /// condition healthy again (the attempt's last `restored` record); `null` when the
+    /// conditions did not recover while a cockpit watched.
+    pub restored: Option<crate::core::restore::RestoreMark>,
     /// The highest traffic share entered, in percent.
     pub furthest_traffic: Option<f64>,
     pub stages: Vec<StageSpent>,
@@ -155,6 +159,11 @@ pub fn figures(attempt: &Attempt) -> Option<ReleaseFigures> {
         last_record_at: records.last().map_or(started_at, |r| r.ts),
         lead_time_seconds: completed_at.map(|c| secs(started_at, c)),
         time_to_restore_seconds,
+        restored: records
+            .iter()
+            .rev()
+            .find(|r| r.event == Event::Restored)
+            .and_then(|r| r.restore),
         furthest_traffic: entries
             .iter()
             .filter_map(|r| r.traffic)

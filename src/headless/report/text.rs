@@ -153,6 +153,28 @@ pub fn render(f: &Figures) -> String {
         ));
     }
 
+    let restored: Vec<Vec<String>> = (f.releases.iter())
+        .filter_map(|r| {
+            let m = r.restored?;
+            Some(vec![
+                format!("{} {} {}", r.release, r.version, r.attempt),
+                crate::core::restore::millis(m.webhook_ms),
+                human(m.healthy_ms / 1000),
+            ])
+        })
+        .collect();
+    if !restored.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nRestored after a rollback (from the rollback's request)"
+        );
+        out.push_str(&table::render(
+            &["RELEASE", "WEBHOOK ANSWERED", "CONDITIONS HEALTHY"],
+            &restored,
+            2,
+        ));
+    }
+
     let _ = writeln!(out, "\nOverrides ({})", f.overrides.len());
     if !f.overrides.is_empty() {
         let rows: Vec<Vec<String>> = f

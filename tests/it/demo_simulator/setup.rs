@@ -262,6 +262,7 @@ pub fn demo_setup(url: &str) -> Setup {
         gates,
         observed_traffic: Some(7),
         checklist: vec![],
+        keys: Default::default(),
         notify: vec![],
         actions: vec![
             action("promote", d.str(&["actions", "promote", "url"])),
@@ -271,5 +272,6 @@ pub fn demo_setup(url: &str) -> Setup {
         operator: "tester".into(),
         ascii: false,
         bell: true,
+        theme: Default::default(),
     }
 }

@@ -231,11 +231,13 @@ pub fn setup(url: &str) -> Setup {
         }],
         observed_traffic: None,
         checklist: vec![],
+        keys: Default::default(),
         notify: vec![],
         actions: vec![],
         journal: "/dev/null".into(),
         operator: "ana".into(),
         ascii: false,
         bell: true,
+        theme: Default::default(),
     }
 }
