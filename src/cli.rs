@@ -42,6 +42,9 @@ pub enum Command {
     Watch(WatchArgs),
     /// Figures from audit journals: outcomes, frequency, lead time, failure rate, restore time.
     Report(ReportArgs),
+    /// Replay a past window from Prometheus history: when each condition would have warned
+    /// and breached, and the verdict over time, to tune thresholds and persistence.
+    Backtest(BacktestArgs),
     /// Read, verify and (after a crash mid-write) repair the audit journal.
     Audit {
         #[command(subcommand)]
@@ -220,4 +223,32 @@ pub enum DemoCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BacktestArgs {
+    /// The release config (TOML).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Start of the window: RFC 3339 (2026-11-22T09:00:00Z), `now`, or a time ago (-1h).
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub from: String,
+    /// End of the window, as --from.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        default_value = "now",
+        allow_hyphen_values = true
+    )]
+    pub to: String,
+    /// The range queries' step: one value of each condition per step.
+    #[arg(long, default_value = "15s", value_parser = humantime::parse_duration)]
+    pub step: Duration,
+    /// The stage the release was at over the window: its name, share (5%) or number (#2).
+    /// Default: where the config's journal says (stage entries in the window too), else the
+    /// first.
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }

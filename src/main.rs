@@ -41,6 +41,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check(args)) => check(args),
         Some(Command::Watch(args)) => watch(args),
         Some(Command::Report(args)) => report(args),
+        Some(Command::Backtest(args)) => backtest(args),
         Some(Command::Audit {
             command: AuditCommand::Verify { at },
         }) => audit_verify(at),
@@ -254,6 +255,34 @@ fn report(args: cli::ReportArgs) -> Result<ExitCode> {
         color: !(args.no_color || no_color) && std::io::stdout().is_terminal(),
     };
     headless::report(&options, &mut std::io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backtest(args: cli::BacktestArgs) -> Result<ExitCode> {
+    let setup = match load(&args.config) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let options = headless::BacktestOptions {
+        from: args.from,
+        to: args.to,
+        step: args.step,
+        stage: args.stage,
+        format: args.format,
+    };
+    let (prepared, window) = match headless::backtest::plan(setup, &options, chrono::Utc::now()) {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!("gonogo backtest: {why}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    runtime_builder()?.block_on(headless::backtest(
+        &prepared,
+        &window,
+        options.format,
+        &mut std::io::stdout().lock(),
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -34,6 +34,26 @@ pub struct HistoryAnswer {
     pub signals: Vec<(SignalId, Result<Points, String>)>,
 }
 
+/// Whether a signal's past can be read with range queries: it must be a query of a
+/// Prometheus source (or a Prometheus query API such as VictoriaMetrics). The bake backfill
+/// and `backtest` both ask; the error completes "… reads github (http), which has no history".
+pub fn has_history(setup: &Setup, sig: SignalId) -> Result<(), String> {
+    let spec = setup.signals.get(sig).ok_or("reads an unknown signal")?;
+    let source = &setup.sources[spec.source];
+    let query = matches!(
+        spec.extract,
+        Extract::PromQuery(_) | Extract::PromSeries { .. }
+    );
+    if source.kind != SourceKind::Prometheus || !query {
+        return Err(format!(
+            "reads {} ({}), which has no history to check",
+            source.name,
+            source.kind.label()
+        ));
+    }
+    Ok(())
+}
+
 /// The signals that must be re-read over a gap and their sources, or why history cannot
 /// verify it.
 fn wanted(setup: &Setup) -> Result<(Vec<SignalId>, Vec<SourceId>), String> {
@@ -44,17 +64,8 @@ fn wanted(setup: &Setup) -> Result<(Vec<SignalId>, Vec<SourceId>), String> {
     let mut sources = Vec::new();
     let mut need = |sig: SignalId, what: &str| -> Result<(), String> {
         let spec = setup.signals.get(sig).ok_or("an unknown signal")?;
-        let source = &setup.sources[spec.source];
-        let query = matches!(
-            spec.extract,
-            Extract::PromQuery(_) | Extract::PromSeries { .. }
-        );
-        if source.kind != SourceKind::Prometheus || !query {
-            return Err(format!(
-                "{what} reads {} ({}), which has no history to check",
-                source.name,
-                source.kind.label()
-            ));
+        if let Err(why) = has_history(setup, sig) {
+            return Err(format!("{what} {why}"));
         }
         if !signals.contains(&sig) {
             signals.push(sig);

@@ -59,7 +59,7 @@ mod usable;
 mod verify;
 
 pub use approve::{ActionKind, ApproveModal, InFlight, Toast};
-pub use backfill::{HistoryAnswer, HistoryAsk};
+pub use backfill::{HistoryAnswer, HistoryAsk, has_history};
 pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
 pub use boot::{Boot, context, stage_journal};
 pub use breach::{Breaches, NOTHING_BREACHED, REASONS_ARE_TYPED, filled};

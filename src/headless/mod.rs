@@ -4,10 +4,12 @@
 //!   with its evidence and exit with a code per verdict ([`Exit`]), for deploy pipelines.
 //! - `watch`: one timestamped line per change (text or JSON Lines), for logs.
 //! - `report`: figures over past releases from audit journals.
+//! - `backtest`: a past window replayed from Prometheus history, to tune thresholds.
 //!
 //! Check and watch never take the journal: they read it (`journal::read`) and run the app
 //! state read-only, so they can run beside an operator's cockpit.
 
+pub mod backtest;
 pub mod check;
 mod exit;
 pub mod report;
@@ -15,6 +17,7 @@ mod session;
 mod table;
 pub mod watch;
 
+pub use backtest::{BacktestOptions, backtest};
 pub use check::{CheckOptions, check};
 pub use exit::Exit;
 pub use report::{ReportOptions, report};

@@ -12,9 +12,8 @@ use crate::support::shared;
 use chrono::{DateTime, Utc};
 use headless::{Release, json_of};
 use serde_json::Value;
-use shared::{free_port, get, on_exit, on_path, require, scratch_dir, spawn};
+use shared::{get, on_path, require, scratch_dir};
 use std::io::{Read, Write};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -68,32 +67,12 @@ fn start() -> Option<String> {
     )?;
     let target = exporter();
     let dir = scratch_dir("gonogo-backfill-");
-    let addr = format!("127.0.0.1:{}", free_port());
     let config = format!(
         "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
          scrape_configs:\n  - job_name: canary\n    static_configs:\n      - targets: ['{target}']\n"
     );
     std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-    let log = dir.join("server.log");
-    let mut cmd = Command::new(bin);
-    cmd.arg(format!(
-        "--config.file={}",
-        dir.join("prometheus.yml").display()
-    ))
-    .arg(format!(
-        "--storage.tsdb.path={}",
-        dir.join("data").display()
-    ))
-    .arg(format!("--web.listen-address={addr}"));
-    let mut child = spawn(cmd, &log);
-    on_exit(&format!(
-        "kill {} 2>/dev/null; sleep 1; rm -rf '{}'",
-        child.id(),
-        dir.display()
-    ));
-    shared::wait_for("prometheus", &mut child, &log, || {
-        get(&addr, "/-/ready", &[]).is_some_and(|(s, _)| s == 200)
-    });
+    let (addr, mut child, log) = shared::start_prometheus(&bin, &dir);
     // Scraped at least once: the series exist.
     shared::wait_for("prometheus's first scrape", &mut child, &log, || {
         get(&addr, "/api/v1/query?query=gap_error_ratio", &[])

@@ -10,6 +10,7 @@ mod action_examples;
 mod actions_webhooks;
 mod audit_journal;
 mod backfill_prometheus;
+mod backtest_prometheus;
 mod config_errors;
 mod demo_simulator;
 mod headless_check;

@@ -139,3 +139,31 @@ pub fn wait_for(what: &str, child: &mut Child, log: &Path, ready: impl Fn() -> b
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Prometheus (`bin`) on a free loopback port with `dir/prometheus.yml`, its TSDB in
+/// `dir/data` (which may hold blocks already), stopped and `dir` removed when the test process
+/// ends; once ready, its address (host:port), the process and its log.
+pub fn start_prometheus(bin: &Path, dir: &Path) -> (String, Child, PathBuf) {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let log = dir.join("server.log");
+    let mut cmd = Command::new(bin);
+    cmd.arg(format!(
+        "--config.file={}",
+        dir.join("prometheus.yml").display()
+    ))
+    .arg(format!(
+        "--storage.tsdb.path={}",
+        dir.join("data").display()
+    ))
+    .arg(format!("--web.listen-address={addr}"));
+    let mut child = spawn(cmd, &log);
+    on_exit(&format!(
+        "kill {} 2>/dev/null; sleep 1; rm -rf '{}'",
+        child.id(),
+        dir.display()
+    ));
+    wait_for("prometheus", &mut child, &log, || {
+        get(&addr, "/-/ready", &[]).is_some_and(|(s, _)| s == 200)
+    });
+    (addr, child, log)
+}
