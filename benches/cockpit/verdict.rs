@@ -28,6 +28,7 @@ fn verdict(c: &mut Criterion) {
                 gates: &state.release.eval.gates,
                 stage: stage.clone(),
                 now: t(0),
+                failure_limit: None,
             }))
         })
     });

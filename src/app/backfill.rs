@@ -57,7 +57,7 @@ pub fn has_history(setup: &Setup, sig: SignalId) -> Result<(), String> {
 /// The signals that must be re-read over a gap and their sources, or why history cannot
 /// verify it.
 fn wanted(setup: &Setup) -> Result<(Vec<SignalId>, Vec<SourceId>), String> {
-    if setup.conditions.is_empty() {
+    if !setup.conditions.iter().any(|c| !c.observe) {
         return Err("no stop condition to verify it with".into());
     }
     let mut signals = Vec::new();
@@ -75,10 +75,13 @@ fn wanted(setup: &Setup) -> Result<(Vec<SignalId>, Vec<SourceId>), String> {
         }
         Ok(())
     };
-    for c in &setup.conditions {
+    for c in setup.conditions.iter().filter(|c| !c.observe) {
         need(c.value, &c.label)?;
         if let Some(rel) = c.relative {
             need(rel.baseline, &format!("the baseline of {}", c.label))?;
+        }
+        if let Some(m) = &c.min_traffic {
+            need(m.signal, &format!("the traffic of {}", c.label))?;
         }
     }
     if let Some(sig) = setup.observed_traffic {
@@ -179,10 +182,15 @@ pub(super) fn answered(
         stage: bake.stage,
         stale_after: setup.sources[setup.signals[signal].source].stale_after,
     });
+    // Only gating conditions verify a gap: an observe-only one never counts for the bake.
+    let gating: Vec<_> = (setup.conditions.iter())
+        .filter(|c| !c.observe)
+        .cloned()
+        .collect();
     let gap = Gap {
         from: answer.gap.from,
         to,
-        conditions: &setup.conditions,
+        conditions: &gating,
         overrides: &stage.overrides,
         step: answer.step,
         traffic,

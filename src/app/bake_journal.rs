@@ -28,6 +28,7 @@ pub fn bake_from_journal(
                 .filter(|b| b.entered_at == p.entered_at)
                 .map(|b| (r.ts, b))
         });
+    let breaches = breaches_from_journal(records, ctx, p.entered_at);
     let from = mark.map_or(p.entered_at, |(ts, _)| ts);
     let unobserved = (now - from)
         .to_std()
@@ -41,15 +42,37 @@ pub fn bake_from_journal(
             verified: std::time::Duration::from_secs(b.verified_secs),
             breached: b.breached,
             restarted: b.restarted,
+            breaches,
             unobserved,
         },
         None => Resumed {
             verified: std::time::Duration::ZERO,
             breached: false,
             restarted: None,
+            breaches,
             unobserved,
         },
     })
+}
+
+/// The breaches of the stage entry of `entered_at` the journal records, for its failure
+/// budget: each breach journals a checkpoint restarting the bake, so the count is the last
+/// checkpoint's, or (a journal from before checkpoints counted) its distinct restarts.
+pub fn breaches_from_journal(records: &[Record], ctx: &Context, entered_at: DateTime<Utc>) -> u32 {
+    let mut restarts: Vec<DateTime<Utc>> = Vec::new();
+    let mut counted = 0;
+    let marks = (records.iter())
+        .filter(|r| r.event == Event::BakeCheckpoint && same_release(r, ctx))
+        .filter_map(|r| r.bake.as_ref().filter(|b| b.entered_at == entered_at));
+    for b in marks {
+        counted = b.breaches;
+        if let Some(from) = b.restarted.map(|r| r.from)
+            && !restarts.contains(&from)
+        {
+            restarts.push(from);
+        }
+    }
+    counted.max(restarts.len() as u32)
 }
 
 /// The drift the journal leaves open: the last `drift_began` with no `drift_ended` after it.

@@ -30,6 +30,10 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
     let mut unknown: Vec<usize> = Vec::new();
     let mut confirming: Vec<usize> = Vec::new();
     for (i, c) in state.release.eval.conditions.iter().enumerate() {
+        // An observe-only condition never pauses, restarts or spends the bake.
+        if setup.conditions.get(i).is_some_and(|s| s.observe) {
+            continue;
+        }
         match c.state {
             CondState::Breached => return Health::Breached,
             CondState::Unknown => unknown.push(i),
@@ -38,6 +42,18 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
         }
     }
     let pause = |cause, text: String| Health::Paused(Pause { cause, text });
+    // Too little traffic behind a value pauses the bake as missing data does, in its words.
+    let thin: Vec<&str> = unknown
+        .iter()
+        .filter(|&&i| state.release.eval.conditions[i].short_of_traffic())
+        .map(|&i| setup.conditions[i].label.as_str())
+        .collect();
+    if !thin.is_empty() && thin.len() == unknown.len() {
+        return pause(
+            PauseCause::NotEnoughTraffic,
+            format!("not enough traffic for {}", thin.join(", ")),
+        );
+    }
     if !unknown.is_empty() {
         let mut silent: Vec<&str> = Vec::new();
         for spec in unknown.iter().map(|&i| &setup.conditions[i]) {

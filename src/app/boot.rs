@@ -95,6 +95,7 @@ pub fn stage_journal(
         paused: None,
         breached: false,
         restarted: None,
+        breaches: 0,
         backfilled: None,
     });
     vec![entry, mark]

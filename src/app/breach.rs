@@ -27,7 +27,7 @@ impl State {
         let mut out = Breaches::default();
         let statuses = self.release.eval.conditions.iter();
         for (i, (spec, s)) in self.setup.conditions.iter().zip(statuses).enumerate() {
-            if s.state != CondState::Breached {
+            if s.state != CondState::Breached || spec.observe {
                 continue;
             }
             let t = &s.threshold;

@@ -128,7 +128,8 @@ impl GateContext for GateWorld<'_> {
             .conditions
             .iter()
             .zip(self.conditions)
-            .filter(|(_, s)| s.state == CondState::Unknown)
+            // Thin traffic is live data: the condition is unknown, the monitor is not.
+            .filter(|(c, s)| s.state == CondState::Unknown && !c.observe && !s.short_of_traffic())
             .map(|(c, _)| c.label.clone())
             .collect()
     }
@@ -318,6 +319,8 @@ impl Reuse {
 pub(super) struct Changes {
     /// Conditions whose status changed, with the state each had before.
     pub conditions: Vec<(usize, CondState)>,
+    /// Conditions whose status changed, with whether each was short of traffic before.
+    pub thin_was: Vec<(usize, bool)>,
     /// The verdict before, when it changed kind.
     pub verdict_was: Option<VerdictKind>,
     /// Anything at all changed that the screen shows.
@@ -368,6 +371,9 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         |i| source_view(&state.release.sources[i], &setup.sources[i], now),
     );
     // Nothing to compare with (a first evaluation) is a change, but no condition's transition.
+    let thin_was: Vec<(usize, bool)> = (judged.iter().flatten())
+        .map(|(i, was)| (*i, was.short_of_traffic()))
+        .collect();
     let judged = judged.map(|c| {
         c.into_iter()
             .map(|(i, was)| (i, was.state))
@@ -378,6 +384,7 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
     let mut changes = Changes {
         any: !judged.as_ref().is_some_and(Vec::is_empty) || shown.is_none_or(|s| !s.is_empty()),
         conditions: judged.unwrap_or_default(),
+        thin_was,
         verdict_was: None,
         bake: Vec::new(),
     };
@@ -477,22 +484,26 @@ fn rest(state: &State, current: Option<usize>, view: StageView, now: DateTime<Ut
         .iter()
         .map(|g| g.evaluate(&world, now))
         .collect();
+    // Observe-only conditions are shown, never gating: the verdict does not see them.
     let labelled: Vec<(&str, &ConditionStatus)> = setup
         .conditions
         .iter()
-        .map(|c| c.label.as_str())
         .zip(conditions)
+        .filter(|(c, _)| !c.observe)
+        .map(|(c, s)| (c.label.as_str(), s))
         .collect();
     let verdict = decide(&VerdictInputs {
         conditions: &labelled,
         gates: &gates,
         stage: view,
         now,
+        failure_limit: current.and_then(|i| setup.plan.stages[i].failure_limit),
     });
     // An action whose outcome is unknown outranks everything but a breach (SEMANTICS §5).
     let verdict = super::unresolved::with_unresolved(state, verdict);
     let verdict = super::hold::with_hold(state, verdict, now);
-    let breached = conditions.iter().any(|c| c.state == CondState::Breached);
+    let breached = (setup.conditions.iter().zip(conditions))
+        .any(|(c, s)| s.state == CondState::Breached && !c.observe);
     let bake = live_bake(state);
     let baked = bake.as_ref().is_some_and(BakeView::is_baked);
     let local = now.with_timezone(&state.screen.local_offset);

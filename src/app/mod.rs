@@ -11,6 +11,8 @@ mod boot;
 mod breach;
 #[cfg(test)]
 mod breach_tests;
+#[cfg(test)]
+pub(crate) mod canary_tests;
 mod checklist;
 mod clocks;
 mod digest;

@@ -37,6 +37,8 @@ impl State {
             match e {
                 // A checkpoint is for the journal, not for a chat channel once a minute.
                 Effect::Journal(r) if r.event == Event::BakeCheckpoint => {}
+                // An observe-only condition is on trial: journaled, not announced.
+                Effect::Journal(r) if r.observe_only => {}
                 Effect::Journal(r) => notices.push(notice(r)),
                 Effect::Dispatch(d) => {
                     notices.extend(d.override_record().map(notice));

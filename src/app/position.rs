@@ -130,6 +130,7 @@ mod tests {
             traffic,
             bake: Duration::from_secs(60),
             overrides: BTreeMap::new(),
+            failure_limit: None,
         };
         Plan {
             stages: vec![stage("canary", 1.0), stage("5%", 5.0), stage("all", 100.0)],

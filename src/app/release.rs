@@ -110,11 +110,13 @@ impl Release {
     }
 }
 
-/// The conditions that read one signal: as their value, or as their baseline.
+/// The conditions that read one signal: as their value, their baseline or their traffic.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Readers {
     pub(super) values: Vec<usize>,
     pub(super) baselines: Vec<usize>,
+    /// Conditions that read it as the canary's traffic (their minimum evidence).
+    pub(super) traffic: Vec<usize>,
 }
 
 fn readers(setup: &Setup) -> Vec<Readers> {
@@ -125,6 +127,9 @@ fn readers(setup: &Setup) -> Vec<Readers> {
         }
         if let Some(r) = c.relative.and_then(|rel| all.get_mut(rel.baseline)) {
             r.baselines.push(i);
+        }
+        if let Some(r) = (c.min_traffic.as_ref()).and_then(|m| all.get_mut(m.signal)) {
+            r.traffic.push(i);
         }
     }
     all

@@ -257,7 +257,8 @@ pub(super) fn apply_readings(
             *slot = Some((at, reading.clone()));
         }
     }
-    // Baselines first, so a canary read in the same poll is judged against the fresh baseline.
+    // Baselines and traffic first, so a canary read in the same poll is judged against the
+    // fresh baseline, on the evidence of the same poll.
     for (sig, reading) in &readings {
         let Some(readers) = state.release.readers.get(*sig) else {
             continue;
@@ -265,6 +266,11 @@ pub(super) fn apply_readings(
         for &i in &readers.baselines {
             let spec = &state.setup.conditions[i];
             spec.observe_baseline(&mut state.release.tracks[i], at, reading.number());
+            state.release.reuse.condition(i);
+        }
+        for &i in &readers.traffic {
+            let spec = &state.setup.conditions[i];
+            spec.observe_traffic(&mut state.release.tracks[i], at, reading.number());
             state.release.reuse.condition(i);
         }
     }
@@ -301,34 +307,73 @@ pub(super) fn apply_readings(
     }
 }
 
+/// Log when a gating condition turns unknown for want of canary traffic, and when its traffic
+/// is enough again: what `watch` prints, where the verdict may not change kind.
+fn thin_traffic(state: &mut State, changes: &Changes, now: DateTime<Utc>) {
+    for &(i, was) in &changes.thin_was {
+        let (spec, status) = (
+            &state.setup.conditions[i],
+            &state.release.eval.conditions[i],
+        );
+        let enough = status.evidence.as_ref().filter(|e| e.enough);
+        let text = match (was, status.short_of_traffic(), enough, &spec.min_traffic) {
+            _ if spec.observe => continue,
+            (false, true, _, _) => {
+                let why = status.why.as_deref().unwrap_or("not enough traffic");
+                (LogLevel::Warn, format!("{}: {why}", spec.label))
+            }
+            (true, false, Some(e), Some(floor)) => (
+                LogLevel::Good,
+                format!(
+                    "{}: enough traffic: {}",
+                    spec.label,
+                    floor.words(e.traffic.unwrap_or_default())
+                ),
+            ),
+            _ => continue,
+        };
+        state.log(now, text.0, text.1);
+    }
+}
+
 /// Log and journal what changed from the previous evaluation to the current one.
 fn transitions(state: &mut State, changes: &Changes, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     let next = &state.release.eval;
     let mut events = Vec::new();
     for &(i, old) in &changes.conditions {
         let new = &next.conditions[i];
-        let label = &state.setup.conditions[i].label;
+        let spec = &state.setup.conditions[i];
+        let label = &spec.label;
+        // An observe-only condition's breach is journaled as such, and gates nothing.
+        let (observe, trial, bad) = match spec.observe {
+            true => (true, "observe-only ", LogLevel::Warn),
+            false => (false, "", LogLevel::Error),
+        };
         let began = old != CondState::Breached && new.state == CondState::Breached;
         let ended = old == CondState::Breached && new.state != CondState::Breached;
         if began {
             let why = new.why.clone().unwrap_or_default();
             events.push((
                 Event::BreachBegan,
-                LogLevel::Error,
-                format!("breach began: {label}: {why}"),
+                bad,
+                format!("{trial}breach began: {label}: {why}"),
+                observe,
             ));
         } else if ended {
             events.push((
                 Event::BreachEnded,
                 LogLevel::Good,
-                format!("breach ended: {label} is {}", new.state.label()),
+                format!("{trial}breach ended: {label} is {}", new.state.label()),
+                observe,
             ));
         }
     }
+    thin_traffic(state, changes, now);
     let verdict_changed = changes.verdict_was.is_some();
-    for (event, level, text) in events {
+    for (event, level, text, observe) in events {
         let mut record = state.record(event, now);
         record.detail = Some(text.clone());
+        record.observe_only = observe;
         fx.push(Effect::Journal(Box::new(record)));
         state.log_as(now, level, event.into(), text);
     }

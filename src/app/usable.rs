@@ -114,11 +114,9 @@ fn unusable(state: &State, sig: SignalId, reading: &Reading) -> Option<String> {
 
 fn needs_number(state: &State, sig: SignalId) -> bool {
     state.setup.observed_traffic == Some(sig)
-        || state
-            .release
-            .readers
-            .get(sig)
-            .is_some_and(|r| !r.values.is_empty() || !r.baselines.is_empty())
+        || state.release.readers.get(sig).is_some_and(|r| {
+            !r.values.is_empty() || !r.baselines.is_empty() || !r.traffic.is_empty()
+        })
 }
 
 /// What the operator knows a value by: the condition or gate that reads it.
@@ -133,6 +131,11 @@ fn signal_name(state: &State, sig: SignalId) -> String {
         .find(|c| c.relative.is_some_and(|r| r.baseline == sig))
     {
         return format!("{} (baseline)", c.label);
+    }
+    if let Some(c) =
+        (setup.conditions.iter()).find(|c| c.min_traffic.as_ref().is_some_and(|m| m.signal == sig))
+    {
+        return format!("{} (traffic)", c.label);
     }
     if let Some(g) = setup
         .gates

@@ -161,6 +161,7 @@ fn build(
             None
         }
     };
+    let min_traffic = super::min_traffic::build(ctx, at, raw.min_traffic, source, signals);
     let (_, info) = source?;
     let id = id?;
     Some(ConditionSpec {
@@ -176,6 +177,8 @@ fn build(
             decimals: decimals?,
         },
         stale_after: info.stale_after,
+        min_traffic: min_traffic.ok()?,
+        observe: raw.observe.unwrap_or(false),
     })
 }
 

@@ -20,6 +20,7 @@ mod error;
 mod gates;
 mod keys;
 mod layer;
+mod min_traffic;
 mod noted;
 mod notify;
 mod path;

@@ -88,6 +88,17 @@ pub fn build(
             conditions,
             broken_ids,
         );
+        let failure_limit = match raw.failure_limit.map(u32::try_from) {
+            None => Some(None),
+            Some(Ok(n)) => Some((n > 0).then_some(n)),
+            Some(Err(_)) => {
+                let got = raw.failure_limit.unwrap_or_default().to_string();
+                let expected = "a whole number, 0 or more: the breaches allowed before the \
+                    stage fails (e.g. 2)";
+                ctx.report.invalid(&at.key("failure_limit"), got, expected);
+                None
+            }
+        };
         let name = raw.name.or_else(|| traffic.map(|t| format!("{}%", num(t))));
         if let Some(name) = &name {
             // A journal record names its stage: two stages of one name could not be told apart.
@@ -101,17 +112,15 @@ pub fn build(
             }
         }
         names.push(name.clone());
-        stages.push(
-            traffic
-                .zip(bake)
-                .zip(name)
-                .map(|((traffic, bake), name)| Stage {
-                    name,
-                    traffic,
-                    bake,
-                    overrides,
-                }),
-        );
+        stages.push(traffic.zip(bake).zip(name).zip(failure_limit).map(
+            |(((traffic, bake), name), failure_limit)| Stage {
+                name,
+                traffic,
+                bake,
+                overrides,
+                failure_limit,
+            },
+        ));
     }
     Some(Plan {
         stages: stages.into_iter().collect::<Option<Vec<_>>>()?,

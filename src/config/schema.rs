@@ -37,6 +37,7 @@ pub struct Stage {
     pub traffic: Option<f64>,
     pub bake: Option<Dur>,
     pub thresholds: Option<BTreeMap<String, Override>>,
+    pub failure_limit: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,6 +189,23 @@ pub struct Condition {
     pub scale: Option<f64>,
     pub decimals: Option<i64>,
     pub baseline: Option<Baseline>,
+    pub min_traffic: Option<MinTraffic>,
+    pub observe: Option<bool>,
+}
+
+/// `min_traffic = { query = '…', min = 500, unit = "requests" }`: the canary's traffic, read
+/// from the condition's source, below which the condition is unknown.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinTraffic {
+    pub query: Option<String>,
+    pub pointer: Option<String>,
+    pub jq: Option<String>,
+    pub field: Option<String>,
+    pub select: Option<BTreeMap<String, String>>,
+    pub aggregate: Option<String>,
+    pub min: Option<f64>,
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -172,6 +172,16 @@ pub fn judge(gap: &Gap, history: &[(SignalId, Result<Points, String>)]) -> Findi
             }
         }
         for (spec, track) in gap.conditions.iter().zip(tracks.iter_mut()) {
+            if let Some(m) = &spec.min_traffic
+                && let Some(r) = reading(m.signal)
+            {
+                let value = r
+                    .as_ref()
+                    .map_or(Err(format!("no traffic at {}", clock(t))), |r| r.number());
+                spec.observe_traffic(track, t, value);
+            }
+        }
+        for (spec, track) in gap.conditions.iter().zip(tracks.iter_mut()) {
             if let Some(Some(r)) = reading(spec.value) {
                 let threshold = spec.effective(gap.overrides.get(&spec.id), track);
                 spec.observe(track, t, r.number(), threshold);
@@ -329,6 +339,8 @@ impl Bake {
                 };
                 self.breached |= span.to.is_none();
                 self.restarted = Some(*span);
+                // A breach history shows is one more of the stage's failure budget spent.
+                self.breaches += 1;
                 self.resumed = Duration::ZERO;
                 self.marked = Duration::ZERO;
                 self.unobserved_why = Some(format!("breach in {source} history: {why}"));

@@ -31,6 +31,8 @@ fn error_rate(persistence: Persistence) -> ConditionSpec {
             decimals: 2,
         },
         stale_after: secs(3),
+        min_traffic: None,
+        observe: false,
     }
 }
 
@@ -217,6 +219,7 @@ fn drift_must_be_ruled_out_step_by_step() {
                 traffic,
                 bake: secs(600),
                 overrides: BTreeMap::new(),
+                failure_limit: None,
             })
             .collect(),
     };
@@ -265,6 +268,7 @@ fn resumed(verified: u64) -> Bake {
             breached: false,
             restarted: None,
             unobserved: Some(gap),
+            breaches: 0,
         },
     );
     b.asked("prometheus");
@@ -363,4 +367,24 @@ fn a_breach_seen_live_since_outweighs_a_clean_history() {
     let due = b.backfill(gap(), &Finding::Verified, "prometheus", secs(1));
     assert_eq!(due, None);
     assert_eq!(b.verified, Duration::ZERO);
+}
+
+#[test]
+fn a_gap_on_too_little_traffic_is_not_counted() {
+    let mut spec = error_rate(Persistence::Immediate);
+    spec.min_traffic = Some(crate::core::min_traffic::MinTraffic {
+        signal: 2,
+        min: 500.0,
+        unit: "requests".into(),
+    });
+    let (overrides, conditions) = (BTreeMap::new(), [spec]);
+    let gap = over_a_minute(&conditions, &overrides, None);
+    let healthy = points(|_| Some(0.005));
+    let enough = points(|_| Some(900.0));
+    let history = [(0, healthy.clone()), (2, enough)];
+    assert_eq!(judge(&gap, &history), Finding::Verified);
+    // Half the gap on a trickle: the error rate proves nothing then.
+    let thin = points(|s| Some(if s < 30 { 900.0 } else { 37.0 }));
+    let f = judge(&gap, &[(0, healthy), (2, thin)]);
+    assert!(matches!(f, Finding::NotCounted(_)), "{f:?}");
 }

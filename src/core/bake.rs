@@ -32,6 +32,8 @@ pub const MARK_PAUSE_AFTER: Duration = Duration::from_secs(10);
 pub enum PauseCause {
     /// A stop condition has no fresh data (no sample, failing or stale source).
     NoData,
+    /// A stop condition's value rests on less canary traffic than its minimum.
+    NotEnoughTraffic,
     /// The tracked and observed stages disagree.
     Drift,
     /// The live traffic share cannot be told.
@@ -95,6 +97,10 @@ pub struct BakeMark {
     /// The last breach, which restarted the bake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restarted: Option<Span>,
+    /// Breaches of this stage entry so far, each of which restarted the bake: what its
+    /// failure budget has spent.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub breaches: u32,
     /// Set on the checkpoint journaled when an unobserved gap was verified from history and
     /// counted: the gap and the source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,6 +123,8 @@ pub struct BakeView {
     pub unobserved_why: Option<String>,
     /// The unobserved gap verified from history and counted.
     pub backfilled: Option<Backfill>,
+    /// Breaches of this stage entry so far (its failure budget spent).
+    pub breaches: u32,
 }
 
 impl BakeView {
@@ -213,6 +221,8 @@ pub struct Bake {
     pub unobserved: Option<Span>,
     pub unobserved_why: Option<String>,
     pub backfilled: Option<Backfill>,
+    /// Breaches of this stage entry so far, each a restart of the bake.
+    pub breaches: u32,
     /// Verified time as last journaled.
     pub(super) marked: Duration,
     /// Verified time as the journal left it when this cockpit resumed the bake.
@@ -227,6 +237,8 @@ pub struct Resumed {
     pub verified: Duration,
     pub breached: bool,
     pub restarted: Option<Span>,
+    /// Breaches of this stage entry the journal records.
+    pub breaches: u32,
     /// From the last thing the journal proves to the restart: not counted unless history
     /// verifies it (`core::backfill`).
     pub unobserved: Option<Span>,
@@ -247,6 +259,7 @@ impl Bake {
             unobserved: None,
             unobserved_why: None,
             backfilled: None,
+            breaches: 0,
             marked: Duration::ZERO,
             resumed: Duration::ZERO,
             asking: None,
@@ -260,6 +273,7 @@ impl Bake {
             breached: r.breached,
             restarted: r.restarted,
             unobserved: r.unobserved,
+            breaches: r.breaches,
             marked: r.verified,
             resumed: r.verified,
             ..Bake::new(stage, entered_at, bake)
@@ -294,6 +308,7 @@ impl Bake {
         match (health, self.breached) {
             (Health::Breached, false) => {
                 self.breached = true;
+                self.breaches += 1;
                 self.verified = Duration::ZERO;
                 self.marked = Duration::ZERO;
                 self.restarted = Some(Span {
@@ -336,6 +351,7 @@ impl Bake {
             paused: self.paused.as_ref().map(|p| p.cause),
             breached: self.breached,
             restarted: self.restarted,
+            breaches: self.breaches,
             backfilled: None,
         }
     }
@@ -350,8 +366,13 @@ impl Bake {
             unobserved: self.unobserved,
             unobserved_why: self.unobserved_why.clone(),
             backfilled: self.backfilled.clone(),
+            breaches: self.breaches,
         }
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -171,6 +171,7 @@ fn a_resumed_bake_keeps_its_earned_time_and_starts_a_new_interval() {
             breached: false,
             restarted: None,
             unobserved: Some(gap),
+            breaches: 0,
         },
     );
     b.update(t(400), &Health::Healthy);

@@ -1,5 +1,6 @@
 //! Stop conditions: one value against its thresholds, with persistence and staleness.
 
+use super::min_traffic::{Evidence, MinTraffic};
 use super::reading::SignalId;
 use super::series::{Series, Trend};
 use super::{past, short_duration, since};
@@ -74,6 +75,11 @@ pub struct ConditionSpec {
     pub unit: Unit,
     /// Older than this, the last good sample no longer counts (default 3 × the source interval).
     pub stale_after: Duration,
+    /// Minimum evidence: below this much canary traffic the condition is unknown.
+    pub min_traffic: Option<MinTraffic>,
+    /// Observe-only: shown, charted and journaled, never gating (not in the verdict, the bake
+    /// or the failure budget).
+    pub observe: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -125,6 +131,8 @@ pub struct ConditionTrack {
     pub history: Series,
     pub latest: Option<Sample>,
     pub baseline: Option<Sample>,
+    /// The latest reading of the canary's traffic, for a condition with a minimum.
+    pub traffic: Option<Sample>,
     pub last_good_at: Option<DateTime<Utc>>,
     /// Start of the current run of samples over the threshold.
     pub over_since: Option<DateTime<Utc>>,
@@ -168,6 +176,8 @@ pub struct ConditionStatus {
     /// Over the threshold but not yet for long enough: "over for 20s of 2m".
     pub confirming: Option<String>,
     pub trend: Trend,
+    /// The traffic behind the value, for a condition with a minimum.
+    pub evidence: Option<Evidence>,
 }
 
 impl ConditionSpec {
@@ -213,6 +223,11 @@ impl ConditionSpec {
         value: Result<f64, String>,
         threshold: Result<Threshold, String>,
     ) {
+        // A value read on too little traffic neither grows nor ends a run over the threshold.
+        let threshold = match self.evidence_short(track, at) {
+            Some(why) => Err(why),
+            None => threshold,
+        };
         if let Ok(v) = value {
             track.history.push(v);
             track.last_good_at = Some(at);
@@ -244,6 +259,23 @@ impl ConditionSpec {
         track.baseline = Some(Sample { at, value });
     }
 
+    /// Record a new reading of the canary's traffic (a condition with a minimum).
+    pub fn observe_traffic(
+        &self,
+        track: &mut ConditionTrack,
+        at: DateTime<Utc>,
+        value: Result<f64, String>,
+    ) {
+        track.traffic = Some(Sample { at, value });
+    }
+
+    /// Why the traffic behind the value is not enough at `at`; None when it is, or when the
+    /// condition asks for no minimum.
+    fn evidence_short(&self, track: &ConditionTrack, at: DateTime<Utc>) -> Option<String> {
+        let floor = self.min_traffic.as_ref()?;
+        floor.judge(track.traffic.as_ref(), self.stale_after, at).0
+    }
+
     /// Judge the condition at `now`. Missing, failed or stale data is unknown; a confirmed
     /// breach is not hidden by data that went missing after it.
     pub fn status(
@@ -273,6 +305,7 @@ impl ConditionSpec {
             why: None,
             confirming: None,
             trend: track.history.trend(),
+            evidence: None,
         };
         let (unknown_why, until) = match (&track.latest, track.last_good_at) {
             (None, _) => (Some("no data yet".to_string()), DateTime::<Utc>::MAX_UTC),
@@ -290,6 +323,16 @@ impl ConditionSpec {
                 now,
             ),
             (_, good) => (None, good.map_or(now, |g| past(g, self.stale_after))),
+        };
+        // Too little traffic behind the value is unknown too (fail closed).
+        let (unknown_why, until) = match &self.min_traffic {
+            None => (unknown_why, until),
+            Some(floor) => {
+                let (short, evidence, holds) =
+                    floor.judge(track.traffic.as_ref(), self.stale_after, now);
+                status.evidence = Some(evidence);
+                (unknown_why.or(short), until.min(holds))
+            }
         };
         if let Some(why) = unknown_why {
             if track.breached {
@@ -388,6 +431,8 @@ mod tests {
                 decimals: 2,
             },
             stale_after: Duration::from_secs(15),
+            min_traffic: None,
+            observe: false,
         }
     }
 

@@ -56,6 +56,8 @@ pub fn tell(r: &Record, voice: Voice) -> Option<Told> {
 
 fn level(r: &Record, voice: Voice) -> LogLevel {
     match r.event {
+        // An observe-only condition's breach gates nothing: a warning, not an error.
+        Event::BreachBegan if r.observe_only => LogLevel::Warn,
         Event::ActionSucceeded | Event::BreachEnded | Event::DriftEnded => LogLevel::Good,
         Event::ActionFailed | Event::ActionOutcomeUnknown | Event::BreachBegan => LogLevel::Error,
         Event::Override

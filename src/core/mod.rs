@@ -11,6 +11,7 @@ pub mod describe;
 pub mod driver;
 pub mod event;
 pub mod gate;
+pub mod min_traffic;
 pub mod plan;
 pub mod projection;
 pub mod reading;

@@ -19,6 +19,9 @@ pub struct Stage {
     pub traffic: f64,
     pub bake: Duration,
     pub overrides: BTreeMap<String, ThresholdOverride>,
+    /// Breaches the stage may have before it fails outright (`failure_limit`); none: the
+    /// first breach advises rollback. A budget never shortens the clean bake after a breach.
+    pub failure_limit: Option<u32>,
 }
 
 impl Stage {
@@ -121,6 +124,7 @@ mod tests {
             traffic,
             bake: Duration::from_secs(secs),
             overrides: BTreeMap::new(),
+            failure_limit: None,
         };
         Plan {
             stages: vec![stage(1.0, 600), stage(5.0, 600), stage(100.0, 600)],

@@ -127,6 +127,9 @@ pub struct Record {
     /// Free-form detail: which condition breached, at what value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// A breach of an observe-only condition: journaled, never gating.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub observe_only: bool,
     /// How an action whose outcome was unknown was settled (`action_resolved`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
@@ -167,6 +170,7 @@ impl Record {
             request: None,
             outcome: None,
             detail: None,
+            observe_only: false,
             resolution: None,
             bake: None,
             drift: None,

@@ -80,6 +80,8 @@ pub struct VerdictInputs<'a> {
     pub gates: &'a [GateResult],
     pub stage: StageView,
     pub now: DateTime<Utc>,
+    /// The live stage's failure budget (`failure_limit`): breaches it may have before it fails.
+    pub failure_limit: Option<u32>,
 }
 
 pub fn decide(input: &VerdictInputs) -> Verdict {
@@ -98,7 +100,8 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
         warnings: warnings.clone(),
     };
 
-    // 1. A breached stop condition.
+    // 1. A breached stop condition, or a stage whose failure budget is spent.
+    let budget = failure_budget(input);
     let breached: Vec<Reason> = input
         .conditions
         .iter()
@@ -110,9 +113,22 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
             ))
         })
         .collect();
-    if !breached.is_empty() {
-        return verdict(VerdictKind::RollbackAdvised, breached);
+    if let Some((used, limit)) = budget.filter(|(used, limit)| used > limit) {
+        let mut reasons = vec![Reason::new(format!(
+            "stage failed: {used} breaches, its failure budget allows {limit}"
+        ))];
+        reasons.extend(breached);
+        return verdict(VerdictKind::RollbackAdvised, reasons);
     }
+    // Within a budget a breach does not advise rollback: the bake restarts when it ends, and
+    // the verdict holds (below) while it lasts.
+    let within: Vec<Reason> = match budget {
+        None if !breached.is_empty() => return verdict(VerdictKind::RollbackAdvised, breached),
+        None => Vec::new(),
+        Some((used, limit)) => (breached.into_iter())
+            .map(|r| Reason::new(format!("{} ({})", r.text, budget_words(used, limit))))
+            .collect(),
+    };
 
     // 2. Anything unverified: drift, no live stage, unknown conditions, must-gates not holding.
     let mut missing = Vec::new();
@@ -137,9 +153,13 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     }
     for (label, s) in input.conditions {
         if s.state == CondState::Unknown {
+            let verify = match s.short_of_traffic() {
+                true => "wait for the canary to serve more traffic (its minimum evidence)",
+                false => "check the source in the sources panel",
+            };
             missing.push(Reason {
                 text: format!("{label} unknown: {}", s.why.as_deref().unwrap_or("no data")),
-                verify: Some("check the source in the sources panel".into()),
+                verify: Some(verify.into()),
             });
         }
     }
@@ -164,7 +184,7 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     else {
         unreachable!("every other stage view returned above")
     };
-    let mut hold = Vec::new();
+    let mut hold = within;
     if !bake.is_baked() {
         hold.push(Reason::new(format!(
             "{name} baking: {} left, {}",
@@ -200,6 +220,24 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     }
 }
 
+/// Breaches used and allowed of the live stage's failure budget, when it has one.
+fn failure_budget(input: &VerdictInputs) -> Option<(u32, u32)> {
+    match (&input.stage, input.failure_limit) {
+        (StageView::Live { bake, .. }, Some(limit)) if limit > 0 => Some((bake.breaches, limit)),
+        _ => None,
+    }
+}
+
+/// "1 of 2 breaches used"
+pub fn budget_words(used: u32, limit: u32) -> String {
+    let noun = if limit == 1 { "breach" } else { "breaches" };
+    format!("{used} of {limit} {noun} used")
+}
+
+#[cfg(test)]
+#[path = "budget_tests.rs"]
+mod budget_tests;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +258,7 @@ mod tests {
             why: Some(format!("{} why", state.label())),
             confirming: None,
             trend: Trend::Flat,
+            evidence: None,
         }
     }
 
@@ -246,6 +285,7 @@ mod tests {
                 unobserved: None,
                 unobserved_why: None,
                 backfilled: None,
+                breaches: 0,
             }),
             is_last: last,
         }
@@ -268,6 +308,7 @@ mod tests {
             gates,
             stage,
             now: t(now),
+            failure_limit: None,
         })
     }
 

@@ -65,6 +65,8 @@ pub(super) fn recognise(query: &str) -> Option<Series> {
         Some(Series::CanaryP95)
     } else if errors && canary {
         Some(Series::CanaryErrorRatio)
+    } else if q.starts_with("sum(increase(http_requests_total{") && canary {
+        Some(Series::CanaryRequests)
     } else if errors && baseline {
         Some(Series::BaselineErrorRatio)
     } else {
@@ -86,6 +88,8 @@ mod tests {
         assert_eq!(recognise(baseline), Some(Series::BaselineErrorRatio));
         assert_eq!(recognise(q(2)), Some(Series::CanaryP95));
         assert_eq!(recognise(q(3)), Some(Series::FailedHealthChecks));
+        let requests = conditions[0]["min_traffic"]["query"].as_str().unwrap();
+        assert_eq!(recognise(requests), Some(Series::CanaryRequests));
         assert_eq!(recognise("up"), None);
     }
 }

@@ -29,6 +29,11 @@ pub struct Scenario {
     pub regressed: Health,
     /// The baseline's error ratio; the baseline never regresses.
     pub baseline_error_ratio: f64,
+    /// The canary's requests over the last minute once it is warm, and while it is cold: it
+    /// starts with too little traffic to judge (minimum evidence) for `warmup`.
+    pub canary_requests: f64,
+    pub cold_requests: f64,
+    pub warmup: Duration,
     /// Relative noise on every value (0.1 is ±10%).
     pub noise: f64,
     /// The traffic shares a promote steps through, in percent.
@@ -61,6 +66,11 @@ impl Default for Scenario {
                 p95_seconds: 0.65,
             },
             baseline_error_ratio: 0.004,
+            // Past the demo's minimum of 500 by the second poll (2 s, give or take 10%), so
+            // the first seconds say "not enough traffic" and the bakes start a poll later.
+            canary_requests: 1200.0,
+            cold_requests: 37.0,
+            warmup: Duration::from_millis(1500),
             noise: 0.1,
             plan: vec![1.0, 5.0, 10.0, 25.0, 50.0, 100.0],
             start_traffic: 1.0,
@@ -90,6 +100,16 @@ impl Scenario {
         }
     }
 
+    /// The canary's requests over the last minute, `since` the simulator started: cold until
+    /// the warmup is over. (The simulator answers the first question cold whenever it comes.)
+    pub fn requests(&self, since: Duration) -> f64 {
+        if since < self.warmup {
+            self.cold_requests
+        } else {
+            self.canary_requests
+        }
+    }
+
     /// The next traffic share after `current`: the first step of the plan above it.
     pub fn next_step(&self, current: f64) -> f64 {
         self.plan
@@ -114,6 +134,14 @@ mod tests {
             half.error_ratio > s.healthy.error_ratio && half.error_ratio < s.regressed.error_ratio
         );
         assert_eq!(s.canary(Some(s.ramp * 3)), s.regressed);
+    }
+
+    #[test]
+    fn the_canary_starts_cold_and_warms_up() {
+        let s = Scenario::default();
+        assert_eq!(s.requests(Duration::ZERO), 37.0);
+        assert_eq!(s.requests(Duration::from_millis(1400)), 37.0);
+        assert_eq!(s.requests(Duration::from_secs(2)), 1200.0);
     }
 
     #[test]

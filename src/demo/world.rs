@@ -38,6 +38,8 @@ pub enum Series {
     BaselineErrorRatio,
     CanaryP95,
     FailedHealthChecks,
+    /// The canary's requests over the last minute: the evidence behind its error rate.
+    CanaryRequests,
 }
 
 const HOOKS_KEPT: usize = 100;
@@ -51,6 +53,8 @@ pub(super) struct World {
     promotes: u32,
     rollbacks: u32,
     hooks: Vec<Hook>,
+    /// The canary's requests were asked for: the first answer is cold, however late it comes.
+    requests_asked: bool,
     /// Answers already given, by idempotency key: a retried call is answered, not repeated.
     answered: HashMap<String, Value>,
     rng: SmallRng,
@@ -82,6 +86,7 @@ impl World {
             promotes: 0,
             rollbacks: 0,
             hooks: Vec::new(),
+            requests_asked: false,
             answered: HashMap::new(),
             rng: SmallRng::from_os_rng(),
         }
@@ -123,6 +128,13 @@ impl World {
             Series::BaselineErrorRatio => self.scenario.baseline_error_ratio,
             Series::CanaryP95 => canary.p95_seconds,
             Series::FailedHealthChecks => return 0.0,
+            Series::CanaryRequests => {
+                let first = !std::mem::replace(&mut self.requests_asked, true);
+                return match first {
+                    true => self.scenario.cold_requests,
+                    false => self.scenario.requests(self.started.elapsed()),
+                };
+            }
         };
         let n = self.scenario.noise.abs();
         if n == 0.0 {

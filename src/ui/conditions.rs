@@ -33,7 +33,15 @@ impl Widget for &Conditions<'_> {
         let (state, t) = (self.state, self.theme);
         let statuses = &state.release.eval.conditions;
         let specs = &state.setup.conditions;
-        let summary = counts(t, statuses.iter().map(|s| s.state));
+        // The title counts what gates; observe-only conditions are counted apart.
+        let gating = specs.iter().zip(statuses).filter(|(c, _)| !c.observe);
+        let mut summary = counts(t, gating.map(|(_, s)| s.state));
+        let observed = specs.iter().filter(|c| c.observe).count();
+        if observed > 0 {
+            summary
+                .spans
+                .push(Span::styled(format!("  {observed} observe"), t.dim));
+        }
         let inner = draw::inset(draw::titled(buf, area, t, "Stop conditions", summary));
         if specs.is_empty() || statuses.is_empty() {
             let line = Line::styled("no stop conditions configured", t.dim);
@@ -124,9 +132,15 @@ impl Widget for &Conditions<'_> {
                     style,
                 ));
             }
-            if let Some(why) = &status.why {
+            // An observe-only condition says so first, in words: it gates nothing.
+            let why = match (spec.observe, &status.why) {
+                (true, Some(why)) => Some((format!("observe · {why}"), t.dim)),
+                (true, None) => Some(("observe".to_string(), t.dim)),
+                (false, why) => why.clone().map(|w| (w, style)),
+            };
+            if let Some((why, style)) = why {
                 line.spans.push(Span::raw(" "));
-                line.spans.push(Span::styled(t.fit(why, why_w), style));
+                line.spans.push(Span::styled(t.fit(&why, why_w), style));
             }
             lines.push(line);
         }

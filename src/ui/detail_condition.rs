@@ -76,6 +76,19 @@ pub fn render(state: &State, detail: &Detail, t: &Theme, i: usize, area: Rect, b
         }
         lines.extend(fact(t, "baseline", &words, Style::new(), w));
     }
+    if let (Some(floor), Some(e)) = (&spec.min_traffic, &status.evidence) {
+        let words = match e.traffic {
+            Some(n) if e.enough => format!("{}: enough", floor.words(n)),
+            Some(n) => format!("{}: not enough, unknown below the minimum", floor.words(n)),
+            None => "no fresh reading: unknown until there is one".into(),
+        };
+        let style = if e.enough { Style::new() } else { t.unknown };
+        lines.extend(fact(t, "traffic", &words, style, w));
+    }
+    if spec.observe {
+        let words = "observe-only: shown, charted and journaled; gates nothing";
+        lines.extend(fact(t, "observe", words, t.dim, w));
+    }
     if let Some(signal) = state.setup.signals.get(spec.value) {
         let source = &state.setup.sources[signal.source];
         let from = format!(

@@ -40,6 +40,8 @@ mod action_tests;
 #[cfg(test)]
 mod backfill_tests;
 #[cfg(test)]
+mod canary_tests;
+#[cfg(test)]
 mod detail_tests;
 #[cfg(test)]
 mod digest_tests;

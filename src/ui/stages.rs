@@ -209,6 +209,20 @@ fn countdown(state: &State, t: &Theme, w: usize) -> Line<'static> {
             t.dim,
         ));
     }
+    // The stage's failure budget, spent and allowed: "1 of 2 breaches used".
+    if let Some(limit) = stages[i].failure_limit {
+        let used = bake.breaches;
+        let style = match used {
+            0 => t.dim,
+            _ if used > limit => t.bad,
+            _ => t.warn,
+        };
+        let words = crate::core::verdict::budget_words(used, limit);
+        evidence.push(Span::styled(
+            t.text(&format!(" · {words}")).into_owned(),
+            style,
+        ));
+    }
     // Why the bake is not advancing comes before the gauge. Where it does not fit whole, the
     // stage's name (highlighted in the row above) and then the live share make room for it.
     let mut right = right;

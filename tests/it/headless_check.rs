@@ -241,10 +241,20 @@ fn an_unreadable_journal_is_an_internal_error_exit_1() {
 fn the_demo_check_runs_against_the_simulator_in_one_command() {
     let out = run(&["demo", "check", "--format", "json"]);
     let v = json(&out);
-    // A fresh demo release has just entered its canary: healthy, baking.
+    // A fresh demo release has just entered its canary, which serves too little traffic yet
+    // for its error rate to mean anything: unknown, so NO-GO (minimum evidence).
+    assert_eq!(code(&out), 4, "{v:#}");
+    assert_eq!(v["verdict"], "NO-GO UNTIL VERIFIED");
+    assert_eq!(v["release"]["name"], "checkout-api");
+    let why = v["conditions"][0]["why"].as_str().unwrap_or_default();
+    assert!(why.starts_with("not enough traffic: "), "{v:#}");
+    assert_eq!(v["conditions"][0]["min_traffic"]["enough"], false);
+    // A few seconds on, the canary is warm: healthy, baking.
+    let out = run(&["demo", "check", "--observe", "4s", "--format", "json"]);
+    let v = json(&out);
     assert_eq!(code(&out), 3, "{v:#}");
     assert_eq!(v["verdict"], "HOLD");
-    assert_eq!(v["release"]["name"], "checkout-api");
+    assert_eq!(v["conditions"][0]["min_traffic"]["enough"], true);
 }
 
 #[test]

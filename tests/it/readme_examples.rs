@@ -47,3 +47,21 @@ fn every_provider_snippet_in_the_readme_loads() {
         }
     }
 }
+
+#[test]
+fn the_minimum_evidence_snippet_in_the_readme_loads() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("## Minimum evidence, budgets and observe-only conditions")
+        .nth(1)
+        .and_then(|s| s.split("```toml\n").nth(1))
+        .and_then(|b| b.split("```").next())
+        .expect("the README has the section's config block");
+    let prefix = "[release]\nname = \"checkout-api\"\nversion = \"2.14.0\"\nenvironment = \"production\"\n[sources.prometheus]\nkind = \"prometheus\"\nurl = \"http://127.0.0.1:9\"\n";
+    let setup = gonogo::config::load_str(&format!("{prefix}{block}"), "README.md")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(setup.plan.stages[0].failure_limit, Some(2));
+    assert!(setup.conditions[0].min_traffic.is_some());
+    assert!(setup.conditions[1].observe);
+}

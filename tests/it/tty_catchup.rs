@@ -13,10 +13,16 @@ const LONG: Duration = Duration::from_secs(90);
 
 /// Wait until the journal holds a record of `event`.
 fn journaled(journal: &Path, event: &str) {
+    journaled_with(journal, event, "");
+}
+
+/// Wait until the journal holds a record of `event` whose line also holds `also`.
+fn journaled_with(journal: &Path, event: &str, also: &str) {
     let start = Instant::now();
     let want = format!("\"event\":\"{event}\"");
+    let found = |j: String| j.lines().any(|l| l.contains(&want) && l.contains(also));
     while start.elapsed() < LONG {
-        if std::fs::read_to_string(journal).is_ok_and(|j| j.contains(&want)) {
+        if std::fs::read_to_string(journal).is_ok_and(found) {
             return;
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -39,7 +45,8 @@ fn the_digest_tells_on_start_what_another_operator_did_and_again_on_d() {
     let ana = format!("ana@{}", gonogo::host::name());
 
     let first = demo_as("digest-ana", "ana", &journal, "");
-    journaled(&journal, "verdict_changed");
+    // The demo's canary starts cold (NO-GO: not enough traffic), then bakes: HOLD.
+    journaled_with(&journal, "verdict_changed", "\"verdict\":\"HOLD\"");
     quit(&first);
 
     let bo = demo_as("digest-bo", "bo", &journal, "");

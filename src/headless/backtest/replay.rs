@@ -38,12 +38,18 @@ pub fn prepare(mut setup: Setup, step: Duration) -> Prepared {
     let conditions = std::mem::take(&mut setup.conditions);
     for c in conditions {
         let baseline = c.relative.map(|r| r.baseline);
+        // The traffic behind a condition with a minimum is replayed with its value.
+        let traffic = c.min_traffic.as_ref().map(|m| m.signal);
         let why = has_history(&setup, c.value).err().or_else(|| {
             baseline.and_then(|b| {
                 has_history(&setup, b)
                     .err()
                     .map(|why| format!("its baseline {why}"))
             })
+        });
+        let why = why.or_else(|| {
+            let t = traffic?;
+            (has_history(&setup, t).err()).map(|why| format!("its traffic {why}"))
         });
         if let Some(reason) = why {
             not_replayable.push(NotReplayable {
@@ -53,7 +59,7 @@ pub fn prepare(mut setup: Setup, step: Duration) -> Prepared {
             });
             continue;
         }
-        for sig in std::iter::once(c.value).chain(baseline) {
+        for sig in std::iter::once(c.value).chain(baseline).chain(traffic) {
             if !signals.contains(&sig) {
                 signals.push(sig);
             }

@@ -344,3 +344,21 @@ fn stage_entries_in_the_journal_split_the_window() {
         "assumed at 100% for the whole window (--stage 100%; the journal is not read)"
     );
 }
+
+#[test]
+fn too_little_traffic_replays_as_unknown() {
+    let (w, errors) = hour(|_| Some(0.001));
+    let (_, requests) = hour(|t| Some(if at(20, 0) > t { 37.0 } else { 900.0 }));
+    let floor = r#"min_traffic = { query = "requests", min = 500 }"#;
+    let prepared = prepare(setup(floor), w.step);
+    let c = &prepared.setup.conditions[0];
+    let traffic = c.min_traffic.as_ref().unwrap().signal;
+    assert!(prepared.signals.contains(&traffic), "its traffic is read");
+    let history = [(c.value, Ok(errors)), (traffic, Ok(requests))];
+    let b = replay(&prepared, &w, &history, &[]);
+    let c = &b.stages[0].conditions[0];
+    assert_eq!(c.unknown_seconds, 20 * 60, "{c:#?}");
+    let first = c.first_unknown.as_ref().unwrap();
+    assert_eq!(first.why, "not enough traffic: 37 of 500 requests");
+    assert!(c.first_breach.is_none());
+}

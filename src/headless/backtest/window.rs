@@ -146,6 +146,7 @@ mod tests {
             traffic,
             bake: Duration::from_secs(600),
             overrides: Default::default(),
+            failure_limit: None,
         };
         Plan {
             stages: vec![stage("canary", 1.0), stage("5%", 5.0), stage("100%", 100.0)],

@@ -28,7 +28,8 @@
 //!                     "rolled_back": boolean,
 //!                     "bake_verified_seconds": integer,   verified healthy time of this
 //!                                                         entry since its last breach
-//!                     "bake_paused": null | { "cause": "no_data" | "drift" |
+//!                     "bake_paused": null | { "cause": "no_data" |
+//!                         "not_enough_traffic" | "drift" |
 //!                         "traffic_unknown" | "awaiting_move" | "confirming",
 //!                         "text": string },               why it is not counting now
 //!                     "bake_breached": boolean,           a breach holds it at zero now
@@ -42,9 +43,12 @@
 //!                                                         ("checking prometheus history",
 //!                                                         "no data for … 14:03:00–14:04:00")
 //!                     "bake_backfilled": null | { "span": { "from": string, "to": string },
-//!                         "source": string, "step_ms": integer } },
+//!                         "source": string, "step_ms": integer },
 //!                                                         a gap verified from Prometheus
 //!                                                         history and counted
+//!                     "failure_limit": integer | null,    breaches the stage may have
+//!                                                         before it fails (its budget)
+//!                     "breaches": integer },              breaches of this entry so far
 //!   "observed_traffic": number | null,         percent, when a source reports it
 //!   "stages": [ { "name": string, "traffic": number,
 //!                 "state": "pending" | "baking" | "ready" | "breached" | "done" |
@@ -57,7 +61,12 @@
 //!                                    "warn": number | null },   raw, in force now
 //!                     "threshold_text": string,        "≤ 2.00%"
 //!                     "why": string | null,            why unknown or breached
-//!                     "confirming": string | null } ], over, not yet for long enough
+//!                     "confirming": string | null,     over, not yet for long enough
+//!                     "observe": boolean,              observe-only: never gating
+//!                     "min_traffic": null | { "traffic": number | null, "min": number,
+//!                         "unit": string, "enough": boolean } } ],
+//!                                                      the canary traffic behind the value
+//!                                                      (null traffic: none fresh)
 //!   "gates": [ { "id": string, "name": string, "tier": "must" | "should" | "optional",
 //!                "state": "holds" | "fails" | "unknown", "evidence": string,
 //!                "verify": string | null } ],
@@ -134,6 +143,8 @@ pub struct StageJson {
     pub bake_not_observed: Option<Span>,
     pub bake_not_observed_why: Option<String>,
     pub bake_backfilled: Option<crate::core::backfill::Backfill>,
+    pub failure_limit: Option<u32>,
+    pub breaches: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,6 +178,16 @@ pub struct ConditionJson {
     pub threshold_text: String,
     pub why: Option<String>,
     pub confirming: Option<String>,
+    pub observe: bool,
+    pub min_traffic: Option<MinTrafficJson>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MinTrafficJson {
+    pub traffic: Option<f64>,
+    pub min: f64,
+    pub unit: String,
+    pub enough: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -254,6 +275,8 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
             bake_not_observed: bake.and_then(|b| b.unobserved),
             bake_not_observed_why: bake.and_then(|b| b.unobserved.and(b.unobserved_why.clone())),
             bake_backfilled: bake.and_then(|b| b.backfilled.clone()),
+            failure_limit: s.failure_limit,
+            breaches: bake.map_or(0, |b| b.breaches),
         }
     });
     Evidence {
@@ -304,6 +327,13 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
                 threshold_text: s.threshold.describe(&spec.unit),
                 why: s.why.clone(),
                 confirming: s.confirming.clone(),
+                observe: spec.observe,
+                min_traffic: s.evidence.as_ref().map(|e| MinTrafficJson {
+                    traffic: e.traffic,
+                    min: e.min,
+                    unit: e.unit.clone(),
+                    enough: e.enough,
+                }),
             })
             .collect(),
         gates: setup

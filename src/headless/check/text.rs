@@ -33,7 +33,12 @@ pub fn render(e: &Evidence) -> String {
         .map(|c| {
             vec![
                 c.state.to_uppercase(),
-                c.label.clone(),
+                // An observe-only condition says so: it gates nothing.
+                if c.observe {
+                    format!("{} (observe)", c.label)
+                } else {
+                    c.label.clone()
+                },
                 dash(c.value_text.as_ref()),
                 c.threshold_text.clone(),
                 dash(c.why.as_ref().or(c.confirming.as_ref())),
@@ -110,6 +115,10 @@ fn bake_line(st: &StageJson) -> String {
         secs(st.bake_verified_seconds),
         secs(st.bake_seconds)
     );
+    if let Some(limit) = st.failure_limit {
+        let budget = crate::core::verdict::budget_words(st.breaches, limit);
+        line.push_str(&format!(" · {budget}"));
+    }
     if let Some(p) = &st.bake_paused {
         line.push_str(&format!(" · paused: {}", p.text));
     }

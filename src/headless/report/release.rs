@@ -125,7 +125,8 @@ pub fn figures(attempt: &Attempt) -> Option<ReleaseFigures> {
     let time_to_restore_seconds = rolled_back_at.and_then(|rb| {
         let mut open = 0usize;
         let mut episode = None;
-        for r in records.iter().filter(|r| r.ts <= rb) {
+        // An observe-only condition's breach gates nothing: it starts no episode.
+        for r in records.iter().filter(|r| r.ts <= rb && !r.observe_only) {
             match r.event {
                 Event::BreachBegan => {
                     if open == 0 {

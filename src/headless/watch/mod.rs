@@ -3,6 +3,8 @@
 //! ended, source down and up) and the records another cockpit appends to the journal (actions
 //! and their outcomes, overrides, rollbacks).
 
+#[cfg(test)]
+mod canary_tests;
 pub mod line;
 
 pub use line::Line;

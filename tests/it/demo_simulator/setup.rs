@@ -154,6 +154,7 @@ pub fn demo_setup(url: &str) -> Setup {
             traffic,
             bake: Duration::from_secs(2),
             overrides: BTreeMap::new(),
+            failure_limit: None,
         })
         .collect();
     let condition = |id: &str, label: &str, value, max, warn, persistence, unit| ConditionSpec {
@@ -169,6 +170,8 @@ pub fn demo_setup(url: &str) -> Setup {
         persistence,
         unit,
         stale_after: STALE,
+        min_traffic: None,
+        observe: false,
     };
     let for_1s = Persistence::For(Duration::from_secs(1));
     let ms = Unit {

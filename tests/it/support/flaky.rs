@@ -178,6 +178,8 @@ pub fn setup(url: &str) -> Setup {
         persistence: Persistence::Immediate,
         unit: Unit::default(),
         stale_after: Duration::from_secs(10),
+        min_traffic: None,
+        observe: false,
     };
     Setup {
         release: ReleaseInfo {
@@ -192,6 +194,7 @@ pub fn setup(url: &str) -> Setup {
                 traffic: 100.0,
                 bake: Duration::from_secs(3600),
                 overrides: BTreeMap::new(),
+                failure_limit: None,
             }],
         },
         sources: vec![

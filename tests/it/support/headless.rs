@@ -205,6 +205,7 @@ impl Release {
             paused: None,
             breached: false,
             restarted: None,
+            breaches: 0,
             backfilled: None,
         });
         append(&self.journal(), &r);
