@@ -6,6 +6,7 @@ pub mod action;
 pub mod approval;
 pub mod backfill;
 pub mod bake;
+pub mod compare;
 pub mod condition;
 pub mod describe;
 pub mod driver;

@@ -1,0 +1,231 @@
+//! Canary against baseline, statistically: the canary's samples of the live stage compared with
+//! the baseline's by a Mann-Whitney U test and an effect size, as Kayenta's judge does. One
+//! verdict per condition (pass, marginal, fail, or unknown below the minimum evidence), and a
+//! stage score over them where critical conditions veto.
+//!
+//! The test itself is `statrs`'s; what is ours is the guarding around it (which samples count,
+//! when there is too little to say anything) and the decision.
+
+use statrs::stats_tests::Alternative;
+use statrs::stats_tests::mannwhitneyu::{MannWhitneyUMethod, mannwhitneyu};
+
+/// Which way is worse. For an error rate or a latency only a higher canary is a regression; a
+/// success rate or a throughput regresses downwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum Worse {
+    Higher,
+    Lower,
+}
+
+/// `compare = { test = "mann-whitney", max_effect = 1.5, alpha = 0.05, min_samples = 30 }`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Compare {
+    /// A canary worse than this ratio of the baseline (its inverse when lower is worse) fails.
+    pub max_effect: f64,
+    /// The significance level: a difference with a p-value under it is not chance.
+    pub alpha: f64,
+    /// Samples needed on each side before the test says anything.
+    pub min_samples: usize,
+    pub worse: Worse,
+    /// A fail of this condition fails the stage whatever the score.
+    pub critical: bool,
+}
+
+impl Default for Compare {
+    fn default() -> Self {
+        Compare {
+            max_effect: 1.5,
+            alpha: 0.05,
+            min_samples: 30,
+            worse: Worse::Higher,
+            critical: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    /// Worse by more than `max_effect`, but not yet significant: more evidence decides.
+    Marginal,
+    /// Significantly worse, by more than `max_effect`.
+    Fail,
+    /// Too little to judge, or nothing to compare.
+    Unknown,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Pass => "PASS",
+            Outcome::Marginal => "MARGINAL",
+            Outcome::Fail => "FAIL",
+            Outcome::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// The result of one comparison, with the figures shown beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub outcome: Outcome,
+    /// Usable samples of the canary and of the baseline.
+    pub canary_n: usize,
+    pub baseline_n: usize,
+    /// One-sided p-value that the canary is worse (None when unknown).
+    pub p: Option<f64>,
+    /// Canary median / baseline median (None when unknown).
+    pub effect: Option<f64>,
+    /// Why it is unknown, or the figures in words: "p=0.003 effect 1.80×".
+    pub words: String,
+}
+
+/// Together, the canary and the baseline exact p-values are computed over every way of
+/// choosing one side's ranks: cheap up to 20 samples, beyond that the normal approximation
+/// (with continuity correction, as scipy's default) is both accurate and bounded in cost.
+const EXACT_UP_TO: usize = 20;
+
+impl Compare {
+    /// Judge the canary's `canary` samples against the baseline's `baseline`. Non-finite
+    /// values are dropped (a NaN is no evidence either way); below `min_samples` on either
+    /// side, or with a side whose samples are all equal, the answer is unknown — never pass.
+    pub fn judge(&self, canary: &[f64], baseline: &[f64]) -> Comparison {
+        let c: Vec<f64> = canary.iter().copied().filter(|v| v.is_finite()).collect();
+        let b: Vec<f64> = baseline.iter().copied().filter(|v| v.is_finite()).collect();
+        let unknown = |words: String| Comparison {
+            outcome: Outcome::Unknown,
+            canary_n: c.len(),
+            baseline_n: b.len(),
+            p: None,
+            effect: None,
+            words,
+        };
+        // At least 2 on each side whatever the config says: one sample has no spread.
+        let need = self.min_samples.max(2);
+        let fewest = c.len().min(b.len());
+        if fewest < need {
+            return unknown(format!("{fewest} of {need} samples"));
+        }
+        // A side that never moved (all zero errors at a 1% canary, a stuck exporter) says
+        // nothing about a distribution: a rank test would call it a perfect separation.
+        for (side, v) in [("canary", &c), ("baseline", &b)] {
+            if v.iter().all(|x| *x == v[0]) {
+                return unknown(format!("{side} samples all equal: nothing to compare"));
+            }
+        }
+        let alternative = match self.worse {
+            Worse::Higher => Alternative::Greater,
+            Worse::Lower => Alternative::Less,
+        };
+        let method = if c.len() + b.len() <= EXACT_UP_TO && !has_ties(&c, &b) {
+            MannWhitneyUMethod::Exact
+        } else {
+            MannWhitneyUMethod::AsymptoticInclContinuityCorrection
+        };
+        let p = match mannwhitneyu(&c, &b, method, alternative) {
+            Ok((_, p)) if p.is_finite() => p,
+            Ok(_) => return unknown("the test gave no p-value".into()),
+            Err(e) => return unknown(format!("the test failed: {e}")),
+        };
+        let effect = effect(&c, &b);
+        // How much worse, as a ratio ≥ 1 meaning worse, whichever way worse is.
+        let worse_by = match self.worse {
+            Worse::Higher => effect,
+            Worse::Lower if effect > 0.0 => 1.0 / effect,
+            Worse::Lower => f64::INFINITY,
+        };
+        let too_worse = worse_by > self.max_effect;
+        let outcome = match (p < self.alpha, too_worse) {
+            (true, true) => Outcome::Fail,
+            (false, true) => Outcome::Marginal,
+            // Significant but within the tolerated effect, or no evidence of harm at all.
+            (_, false) => Outcome::Pass,
+        };
+        Comparison {
+            outcome,
+            canary_n: c.len(),
+            baseline_n: b.len(),
+            p: Some(p),
+            effect: Some(effect),
+            words: format!("p={} effect {}", show_p(p), show_effect(effect)),
+        }
+    }
+}
+
+/// The effect size: the ratio of the canary's median to the baseline's. Kayenta's judge uses
+/// the ratio of the means with tolerance bounds; the median is used here because latency
+/// quantiles and error rates are skewed and one spike moves a mean but not a median, and the
+/// rank test it goes with is itself about medians' order, not means. A baseline median of 0
+/// gives 1 when the canary's is 0 too, else infinity (any rise from nothing is unbounded).
+pub fn effect(canary: &[f64], baseline: &[f64]) -> f64 {
+    let (c, b) = (median(canary), median(baseline));
+    if b > 0.0 {
+        c / b
+    } else if c <= b {
+        1.0
+    } else {
+        f64::INFINITY
+    }
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => s[n / 2],
+        _ => (s[n / 2 - 1] + s[n / 2]) / 2.0,
+    }
+}
+
+fn has_ties(a: &[f64], b: &[f64]) -> bool {
+    let mut all: Vec<f64> = a.iter().chain(b).copied().collect();
+    all.sort_by(f64::total_cmp);
+    all.windows(2).any(|w| w[0] == w[1])
+}
+
+/// "0.003", "<0.001".
+pub fn show_p(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// "1.80×", ">99×" (also for a rise from a zero baseline).
+pub fn show_effect(e: f64) -> String {
+    if e > 99.0 {
+        ">99×".into()
+    } else {
+        format!("{e:.2}×")
+    }
+}
+
+/// The stage score over the statistical conditions judged: the share of passes, a marginal
+/// counting half, as Kayenta's; unknown ones are left out (they hold the verdict anyway).
+/// None when none was judged.
+pub fn score(outcomes: impl IntoIterator<Item = Outcome>) -> Option<f64> {
+    let (mut sum, mut n) = (0.0, 0u32);
+    for o in outcomes {
+        match o {
+            Outcome::Pass => sum += 1.0,
+            Outcome::Marginal => sum += 0.5,
+            Outcome::Fail => {}
+            Outcome::Unknown => continue,
+        }
+        n += 1;
+    }
+    (n > 0).then(|| 100.0 * sum / f64::from(n))
+}
+
+/// Below this score the stage fails: the fails outweigh the passes. One marginal condition
+/// alone scores 50 and holds; one non-critical fail alone scores 0 and fails.
+pub const FAIL_BELOW: f64 = 50.0;
+
+#[cfg(test)]
+#[path = "compare_tests.rs"]
+mod tests;
