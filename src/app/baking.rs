@@ -37,6 +37,10 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
             _ => {}
         }
     }
+    // Statistical conditions failing on the stage score restart the bake as a breach would.
+    if crate::core::statistical::stage_fails(&state.release.eval.conditions).is_some() {
+        return Health::Breached;
+    }
     let pause = |cause, text: String| Health::Paused(Pause { cause, text });
     if !unknown.is_empty() {
         let mut silent: Vec<&str> = Vec::new();

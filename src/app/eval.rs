@@ -352,9 +352,11 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         setup.conditions.len(),
         |i| {
             let spec = &setup.conditions[i];
-            spec.judge(
+            let points = state.release.samples[i].of(state.release.position);
+            spec.judge_stage(
                 &state.release.tracks[i],
                 overrides.and_then(|o| o.get(&spec.id)),
+                points,
                 now,
             )
         },

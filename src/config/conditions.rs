@@ -83,6 +83,7 @@ fn build(
         min: ctx.finite(&at.key("min"), raw.min),
         warn: ctx.finite(&at.key("warn"), raw.warn),
     };
+    let compare = super::compare::build(ctx, at, raw.compare, raw.critical, raw.baseline.as_ref());
     let relative = match raw.baseline {
         None => None,
         Some(b) => {
@@ -176,6 +177,7 @@ fn build(
             decimals: decimals?,
         },
         stale_after: info.stale_after,
+        compare: compare.ok()?,
     })
 }
 

@@ -31,6 +31,7 @@ fn error_rate(persistence: Persistence) -> ConditionSpec {
             decimals: 2,
         },
         stale_after: secs(3),
+        compare: None,
     }
 }
 

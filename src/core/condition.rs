@@ -74,6 +74,9 @@ pub struct ConditionSpec {
     pub unit: Unit,
     /// Older than this, the last good sample no longer counts (default 3 × the source interval).
     pub stale_after: Duration,
+    /// Judged statistically against the baseline over the stage (src/core/statistical.rs)
+    /// rather than against `baseline × factor + offset`.
+    pub compare: Option<super::compare::Compare>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -168,6 +171,8 @@ pub struct ConditionStatus {
     /// Over the threshold but not yet for long enough: "over for 20s of 2m".
     pub confirming: Option<String>,
     pub trend: Trend,
+    /// A statistical condition's comparison of the stage's samples.
+    pub compare: Option<super::compare::Comparison>,
 }
 
 impl ConditionSpec {
@@ -183,7 +188,7 @@ impl ConditionSpec {
             t.min = o.min.or(t.min);
             t.warn = o.warn.or(t.warn);
         }
-        if let Some(rel) = self.relative {
+        if let Some(rel) = self.relative.filter(|_| self.compare.is_none()) {
             let base = match &track.baseline {
                 None => return Err("baseline: no data yet".into()),
                 Some(Sample {
@@ -273,6 +278,7 @@ impl ConditionSpec {
             why: None,
             confirming: None,
             trend: track.history.trend(),
+            compare: None,
         };
         let (unknown_why, until) = match (&track.latest, track.last_good_at) {
             (None, _) => (Some("no data yet".to_string()), DateTime::<Utc>::MAX_UTC),
@@ -388,6 +394,7 @@ mod tests {
                 decimals: 2,
             },
             stale_after: Duration::from_secs(15),
+            compare: None,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod reading;
 pub mod record;
 pub mod samples;
 pub mod series;
+pub mod statistical;
 pub mod verdict;
 pub mod window;
 

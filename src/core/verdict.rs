@@ -113,6 +113,22 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     if !breached.is_empty() {
         return verdict(VerdictKind::RollbackAdvised, breached);
     }
+    // 1b. Statistical conditions whose fails outweigh their passes (critical ones breach above).
+    if let Some(why) = super::statistical::stage_fails(input.conditions.iter().map(|(_, s)| *s)) {
+        let mut reasons = vec![Reason::new(why)];
+        reasons.extend(
+            input
+                .conditions
+                .iter()
+                .filter(|(_, s)| {
+                    s.compare.as_ref().map(|c| c.outcome) == Some(super::compare::Outcome::Fail)
+                })
+                .map(|(label, s)| {
+                    Reason::new(format!("{label}: {}", s.why.as_deref().unwrap_or("fails")))
+                }),
+        );
+        return verdict(VerdictKind::RollbackAdvised, reasons);
+    }
 
     // 2. Anything unverified: drift, no live stage, unknown conditions, must-gates not holding.
     let mut missing = Vec::new();
@@ -174,10 +190,13 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
         hold.extend(bake.note().map(Reason::new));
     }
     for (label, s) in input.conditions {
-        if let Some(c) = &s.confirming {
-            hold.push(Reason::new(format!(
+        match (&s.confirming, &s.compare) {
+            // A statistical condition's confirming text already says why it holds.
+            (Some(c), Some(_)) => hold.push(Reason::new(format!("{label}: {c}"))),
+            (Some(c), None) => hold.push(Reason::new(format!(
                 "{label} over threshold, confirming ({c})"
-            )));
+            ))),
+            (None, _) => {}
         }
     }
     if !hold.is_empty() {
@@ -220,6 +239,7 @@ mod tests {
             why: Some(format!("{} why", state.label())),
             confirming: None,
             trend: Trend::Flat,
+            compare: None,
         }
     }
 

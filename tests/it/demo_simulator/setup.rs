@@ -169,6 +169,7 @@ pub fn demo_setup(url: &str) -> Setup {
         persistence,
         unit,
         stale_after: STALE,
+        compare: None,
     };
     let for_1s = Persistence::For(Duration::from_secs(1));
     let ms = Unit {

@@ -178,6 +178,7 @@ pub fn setup(url: &str) -> Setup {
         persistence: Persistence::Immediate,
         unit: Unit::default(),
         stale_after: Duration::from_secs(10),
+        compare: None,
     };
     Setup {
         release: ReleaseInfo {

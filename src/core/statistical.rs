@@ -1,0 +1,100 @@
+//! A statistical condition's state: its value judged as any condition's (fresh data, absolute
+//! limits), then the comparison of the stage's canary samples with the baseline's on top.
+//!
+//! | comparison | state                                                   |
+//! |------------|---------------------------------------------------------|
+//! | pass       | as the value alone says (OK, or WARN/BREACH by `max`)   |
+//! | marginal   | WARN, confirming: holds the verdict and pauses the bake |
+//! | fail       | BREACH when `critical`; else WARN, and the stage score  |
+//! |            | decides (below 50 the stage fails: `stage_fails`)       |
+//! | unknown    | UNKNOWN ("12 of 30 samples"): never healthy             |
+//!
+//! Data that is missing or stale, or a breach by an absolute limit, wins over the comparison.
+
+use super::compare::{Comparison, FAIL_BELOW, Outcome, score};
+use super::condition::{CondState, ConditionSpec, ConditionStatus, ConditionTrack};
+use super::plan::ThresholdOverride;
+use super::samples::Point;
+use chrono::{DateTime, Utc};
+use std::collections::VecDeque;
+
+impl ConditionSpec {
+    /// `judge`, and for a statistical condition the comparison over `points`, the samples of
+    /// the live stage entry (each with the baseline as it stood).
+    pub fn judge_stage(
+        &self,
+        track: &ConditionTrack,
+        over: Option<&ThresholdOverride>,
+        points: &VecDeque<Point>,
+        now: DateTime<Utc>,
+    ) -> (ConditionStatus, DateTime<Utc>) {
+        let (mut status, until) = self.judge(track, over, now);
+        let Some(cmp) = self.compare else {
+            return (status, until);
+        };
+        let canary: Vec<f64> = points.iter().map(|p| p.value).collect();
+        let baseline: Vec<f64> = points.iter().filter_map(|p| p.baseline).collect();
+        let c = cmp.judge(&canary, &baseline);
+        if matches!(status.state, CondState::Ok | CondState::Warn) && status.confirming.is_none() {
+            match c.outcome {
+                Outcome::Pass => {}
+                Outcome::Unknown => {
+                    status.state = CondState::Unknown;
+                    status.why = Some(c.words.clone());
+                }
+                Outcome::Fail if cmp.critical => {
+                    status.state = CondState::Breached;
+                    status.why = Some(format!("worse than baseline: {}", c.words));
+                }
+                Outcome::Marginal | Outcome::Fail => {
+                    let word = if c.outcome == Outcome::Fail {
+                        "worse than baseline, not critical"
+                    } else {
+                        "marginal"
+                    };
+                    let text = format!("{word}: {}", c.words);
+                    status.state = CondState::Warn;
+                    status.why = Some(text.clone());
+                    status.confirming = Some(text);
+                }
+            }
+        }
+        status.compare = Some(c);
+        (status, until)
+    }
+}
+
+/// The stage score over the statistical conditions as they stand (None without any judged).
+pub fn stage_score<'a>(conditions: impl IntoIterator<Item = &'a ConditionStatus>) -> Option<f64> {
+    score(
+        conditions
+            .into_iter()
+            .filter_map(|s| s.compare.as_ref().map(|c| c.outcome)),
+    )
+}
+
+/// Why the stage fails on its score: fails outweigh passes ("stage score 33 below 50").
+/// A critical fail is a breach of its own and needs no score.
+pub fn stage_fails<'a>(
+    conditions: impl IntoIterator<Item = &'a ConditionStatus> + Clone,
+) -> Option<String> {
+    let s = stage_score(conditions.clone())?;
+    let any_fail = conditions
+        .into_iter()
+        .any(|c| c.compare.as_ref().map(|c| c.outcome) == Some(Outcome::Fail));
+    (any_fail && s < FAIL_BELOW).then(|| format!("stage score {s:.0} below {FAIL_BELOW:.0}"))
+}
+
+/// "score 83" for a panel title.
+pub fn score_words(s: f64) -> String {
+    format!("score {s:.0}")
+}
+
+/// The comparison's outcome word and figures: "FAIL p=0.003 effect 1.80×".
+pub fn describe(c: &Comparison) -> String {
+    format!("{} {}", c.outcome.label(), c.words)
+}
+
+#[cfg(test)]
+#[path = "statistical_tests.rs"]
+mod tests;
