@@ -149,7 +149,7 @@ impl Compare {
             baseline_n: b.len(),
             p: Some(p),
             effect: Some(effect),
-            words: format!("p={} effect {}", show_p(p), show_effect(effect)),
+            words: format!("{} effect {}", show_p(p), show_effect(effect)),
         }
     }
 }
@@ -187,12 +187,12 @@ fn has_ties(a: &[f64], b: &[f64]) -> bool {
     all.windows(2).any(|w| w[0] == w[1])
 }
 
-/// "0.003", "<0.001".
+/// "p=0.003", "p<0.001".
 pub fn show_p(p: f64) -> String {
     if p < 0.001 {
-        "<0.001".into()
+        "p<0.001".into()
     } else {
-        format!("{p:.3}")
+        format!("p={p:.3}")
     }
 }
 

@@ -11,7 +11,7 @@
 //!
 //! Data that is missing or stale, or a breach by an absolute limit, wins over the comparison.
 
-use super::compare::{Comparison, FAIL_BELOW, Outcome, score};
+use super::compare::{Compare, Comparison, FAIL_BELOW, Outcome, Worse, score};
 use super::condition::{CondState, ConditionSpec, ConditionStatus, ConditionTrack};
 use super::plan::ThresholdOverride;
 use super::samples::Point;
@@ -44,15 +44,10 @@ impl ConditionSpec {
                 }
                 Outcome::Fail if cmp.critical => {
                     status.state = CondState::Breached;
-                    status.why = Some(format!("worse than baseline: {}", c.words));
+                    status.why = Some(format!("FAIL (critical) {}", c.words));
                 }
                 Outcome::Marginal | Outcome::Fail => {
-                    let word = if c.outcome == Outcome::Fail {
-                        "worse than baseline, not critical"
-                    } else {
-                        "marginal"
-                    };
-                    let text = format!("{word}: {}", c.words);
+                    let text = describe(&c);
                     status.state = CondState::Warn;
                     status.why = Some(text.clone());
                     status.confirming = Some(text);
@@ -93,6 +88,41 @@ pub fn score_words(s: f64) -> String {
 /// The comparison's outcome word and figures: "FAIL p=0.003 effect 1.80×".
 pub fn describe(c: &Comparison) -> String {
     format!("{} {}", c.outcome.label(), c.words)
+}
+
+/// The comparison whole, for a detail view and `check`: "FAIL: p=0.003 effect 1.80×, worse
+/// than 1.5× (one-sided Mann-Whitney U at alpha 0.05 over 42 canary and 42 baseline samples of
+/// this stage; critical)".
+pub fn explain(cmp: &Compare, c: &Comparison) -> String {
+    let bound = match cmp.worse {
+        Worse::Higher => format!("higher is worse, tolerated up to {}×", show(cmp.max_effect)),
+        Worse::Lower => format!(
+            "lower is worse, tolerated down to 1/{}×",
+            show(cmp.max_effect)
+        ),
+    };
+    let over = format!(
+        "one-sided Mann-Whitney U at alpha {} over {} canary and {} baseline samples of this stage, \
+         at least {} each; {bound}{}",
+        show(cmp.alpha),
+        c.canary_n,
+        c.baseline_n,
+        cmp.min_samples,
+        if cmp.critical { "; critical" } else { "" },
+    );
+    format!("{}: {} ({over})", c.outcome.label(), c.words)
+}
+
+/// The statistical limit in a narrow column: "MW ≤ 1.5×base".
+pub fn limit_words(cmp: &Compare) -> String {
+    match cmp.worse {
+        Worse::Higher => format!("MW ≤ {}×base", show(cmp.max_effect)),
+        Worse::Lower => format!("MW ≥ base/{}", show(cmp.max_effect)),
+    }
+}
+
+fn show(v: f64) -> String {
+    super::reading::format_number(v)
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ fn a_worse_canary_fails_critical_as_a_breach_and_others_by_the_score() {
         st.why
             .as_deref()
             .unwrap()
-            .starts_with("worse than baseline: p=")
+            .starts_with("FAIL (critical) p<0.001 effect")
     );
     // Not critical: WARN, held; the stage fails on its score alone (0 below 50).
     let s = spec(false);

@@ -7,6 +7,7 @@ use super::theme::Theme;
 use crate::app::{Panel, State};
 use crate::core::condition::{CondState, ConditionSpec, ConditionStatus, Threshold};
 use crate::core::reading::format_number;
+use crate::core::statistical;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -33,7 +34,14 @@ impl Widget for &Conditions<'_> {
         let (state, t) = (self.state, self.theme);
         let statuses = &state.release.eval.conditions;
         let specs = &state.setup.conditions;
-        let summary = counts(t, statuses.iter().map(|s| s.state));
+        let mut summary = counts(t, statuses.iter().map(|s| s.state));
+        if let Some(score) = statistical::stage_score(statuses) {
+            // The stage score of the statistical conditions, before the counts.
+            summary.spans.insert(0, Span::raw("  "));
+            summary
+                .spans
+                .insert(0, Span::styled(statistical::score_words(score), t.dim));
+        }
         let inner = draw::inset(draw::titled(buf, area, t, "Stop conditions", summary));
         if specs.is_empty() || statuses.is_empty() {
             let line = Line::styled("no stop conditions configured", t.dim);
@@ -124,7 +132,9 @@ impl Widget for &Conditions<'_> {
                     style,
                 ));
             }
-            if let Some(why) = &status.why {
+            // A passing statistical condition says its figures; anything else says why.
+            let passed = status.compare.as_ref().map(statistical::describe);
+            if let Some(why) = status.why.as_ref().or(passed.as_ref()) {
                 line.spans.push(Span::raw(" "));
                 line.spans.push(Span::styled(t.fit(why, why_w), style));
             }
@@ -141,6 +151,9 @@ impl Widget for &Conditions<'_> {
 /// The thresholds in force; a relative condition whose baseline is unknown shows its rule.
 fn limit(spec: &ConditionSpec, status: &ConditionStatus) -> String {
     let t = &status.threshold;
+    if let Some(cmp) = &spec.compare {
+        return statistical::limit_words(cmp);
+    }
     match spec.relative {
         Some(rel) if t.max.is_none() && t.min.is_none() => {
             let mut s = format!("≤ {}×base", format_number(rel.factor));

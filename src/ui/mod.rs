@@ -42,6 +42,8 @@ pub(crate) mod fixture;
 #[cfg(test)]
 mod log_tests;
 #[cfg(test)]
+mod statistical_tests;
+#[cfg(test)]
 mod tests;
 
 pub use theme::{Symbols, Theme};
