@@ -42,7 +42,7 @@ pub(crate) mod fixture;
 #[cfg(test)]
 mod log_tests;
 #[cfg(test)]
-mod statistical_tests;
+pub(crate) mod statistical_tests;
 #[cfg(test)]
 mod tests;
 

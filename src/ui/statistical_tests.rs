@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// 10%, baking, from 180 s before now: for its last 100 s the canary's errors run at twice
 /// the baseline's, which wobbles about 0.40%.
-fn worse_than_baseline(critical: bool) -> State {
+pub(crate) fn worse_than_baseline(critical: bool) -> State {
     let mut sim = Sim::new(-180, Some((2, -348)), false);
     sim.state.setup.conditions[1].compare = Some(Compare {
         critical,

@@ -19,6 +19,7 @@ mod headless_watch;
 mod readme_examples;
 mod real_alertmanager;
 mod real_prometheus;
+mod real_prometheus_compare;
 mod real_unleash;
 mod real_victoriametrics;
 mod sources_datadog;

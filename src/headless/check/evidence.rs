@@ -57,7 +57,10 @@
 //!                                    "warn": number | null },   raw, in force now
 //!                     "threshold_text": string,        "≤ 2.00%"
 //!                     "why": string | null,            why unknown or breached
-//!                     "confirming": string | null } ], over, not yet for long enough
+//!                     "confirming": string | null,     over, not yet for long enough
+//!                     "compare": null | { … } } ],     a statistical condition's test
+//!                                                      (src/headless/check/compare.rs)
+//!   "stage_score": number | null,              the statistical conditions' score
 //!   "gates": [ { "id": string, "name": string, "tier": "must" | "should" | "optional",
 //!                "state": "holds" | "fails" | "unknown", "evidence": string,
 //!                "verify": string | null } ],
@@ -98,6 +101,8 @@ pub struct Evidence {
     pub observed_traffic: Option<f64>,
     pub stages: Vec<StageRow>,
     pub conditions: Vec<ConditionJson>,
+    /// The statistical conditions' stage score (src/headless/check/compare.rs).
+    pub stage_score: Option<f64>,
     pub gates: Vec<GateJson>,
     pub sources: Vec<SourceJson>,
 }
@@ -167,6 +172,8 @@ pub struct ConditionJson {
     pub threshold_text: String,
     pub why: Option<String>,
     pub confirming: Option<String>,
+    /// A statistical condition's comparison (src/headless/check/compare.rs).
+    pub compare: Option<super::compare::CompareJson>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -301,11 +308,18 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
                     min: s.threshold.min,
                     warn: s.threshold.warn,
                 },
-                threshold_text: s.threshold.describe(&spec.unit),
+                threshold_text: match &spec.compare {
+                    Some(cmp) if s.threshold.max.is_none() && s.threshold.min.is_none() => {
+                        crate::core::statistical::limit_words(cmp)
+                    }
+                    _ => s.threshold.describe(&spec.unit),
+                },
                 why: s.why.clone(),
                 confirming: s.confirming.clone(),
+                compare: super::compare::json(spec, s),
             })
             .collect(),
+        stage_score: crate::core::statistical::stage_score(&eval.conditions),
         gates: setup
             .gates
             .iter()

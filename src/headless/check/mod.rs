@@ -1,6 +1,7 @@
 //! `gonogo check`: start the sources, wait until each has answered once (or `--wait` runs
 //! out), evaluate once, print the verdict with its evidence, exit with the verdict's code.
 
+mod compare;
 pub mod evidence;
 #[cfg(test)]
 mod tests;
