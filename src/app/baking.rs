@@ -9,6 +9,7 @@ use crate::core::clock_duration;
 use crate::core::condition::CondState;
 use crate::core::reading::format_number;
 use crate::core::record::{DriftMark, Event};
+use crate::core::statistical;
 use crate::core::verdict::StageView;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -38,10 +39,28 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
         }
     }
     // Statistical conditions failing on the stage score restart the bake as a breach would.
-    if crate::core::statistical::stage_fails(&state.release.eval.conditions).is_some() {
+    if statistical::stage_fails(&state.release.eval.conditions).is_some() {
         return Health::Breached;
     }
     let pause = |cause, text: String| Health::Paused(Pause { cause, text });
+    let eval = &state.release.eval.conditions;
+    if !unknown.is_empty()
+        && unknown
+            .iter()
+            .all(|&i| statistical::awaiting_samples(&eval[i]))
+    {
+        let few: Vec<String> = unknown
+            .iter()
+            .map(|&i| {
+                let why = eval[i].why.as_deref().unwrap_or_default();
+                format!("{} {why}", setup.conditions[i].label)
+            })
+            .collect();
+        return pause(
+            PauseCause::NoData,
+            format!("too few samples: {}", few.join(", ")),
+        );
+    }
     if !unknown.is_empty() {
         let mut silent: Vec<&str> = Vec::new();
         for spec in unknown.iter().map(|&i| &setup.conditions[i]) {

@@ -128,7 +128,10 @@ impl GateContext for GateWorld<'_> {
             .conditions
             .iter()
             .zip(self.conditions)
-            .filter(|(_, s)| s.state == CondState::Unknown)
+            // Fresh data with too few samples for a comparison yet is not a dead monitor.
+            .filter(|(_, s)| {
+                s.state == CondState::Unknown && !crate::core::statistical::awaiting_samples(s)
+            })
             .map(|(c, _)| c.label.clone())
             .collect()
     }

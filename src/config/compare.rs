@@ -61,7 +61,7 @@ pub fn build(
         ctx.report.invalid(
             &cat.key("max_effect"),
             num(e),
-            "a ratio of 1 or more (1.5: the canary's median may be up to 1.5× the baseline's)",
+            "a ratio of 1 or more (1.5: the canary's mean may be up to 1.5× the baseline's)",
         );
     }
     let alpha = ctx.finite(&cat.key("alpha"), raw.alpha);

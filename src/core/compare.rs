@@ -21,7 +21,8 @@ pub enum Worse {
 /// `compare = { test = "mann-whitney", max_effect = 1.5, alpha = 0.05, min_samples = 30 }`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Compare {
-    /// A canary worse than this ratio of the baseline (its inverse when lower is worse) fails.
+    /// A canary mean worse than this ratio of the baseline's (its inverse when lower is
+    /// worse) fails, when the difference is also significant.
     pub max_effect: f64,
     /// The significance level: a difference with a p-value under it is not chance.
     pub alpha: f64,
@@ -76,7 +77,7 @@ pub struct Comparison {
     pub baseline_n: usize,
     /// One-sided p-value that the canary is worse (None when unknown).
     pub p: Option<f64>,
-    /// Canary median / baseline median (None when unknown).
+    /// Canary mean / baseline mean (None when unknown).
     pub effect: Option<f64>,
     /// Why it is unknown, or the figures in words: "p=0.003 effect 1.80×".
     pub words: String,
@@ -154,13 +155,15 @@ impl Compare {
     }
 }
 
-/// The effect size: the ratio of the canary's median to the baseline's. Kayenta's judge uses
-/// the ratio of the means with tolerance bounds; the median is used here because latency
-/// quantiles and error rates are skewed and one spike moves a mean but not a median, and the
-/// rank test it goes with is itself about medians' order, not means. A baseline median of 0
-/// gives 1 when the canary's is 0 too, else infinity (any rise from nothing is unbounded).
+/// The effect size: the ratio of the canary's mean to the baseline's, as Kayenta's judge
+/// measures it. Not the medians: over a stage's samples a regression that began late moves the
+/// median only once it covers half the stage, while the mean shows it in proportion at once.
+/// A single spike cannot fail a condition through the mean alone: a fail also needs the rank
+/// test's p-value under alpha, and ranks do not care how high one value is. A baseline mean
+/// of 0 or less gives 1 when the canary's is no higher, else infinity (any rise from nothing
+/// is unbounded).
 pub fn effect(canary: &[f64], baseline: &[f64]) -> f64 {
-    let (c, b) = (median(canary), median(baseline));
+    let (c, b) = (mean(canary), mean(baseline));
     if b > 0.0 {
         c / b
     } else if c <= b {
@@ -170,15 +173,8 @@ pub fn effect(canary: &[f64], baseline: &[f64]) -> f64 {
     }
 }
 
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let n = s.len();
-    match n {
-        0 => f64::NAN,
-        _ if n % 2 == 1 => s[n / 2],
-        _ => (s[n / 2 - 1] + s[n / 2]) / 2.0,
-    }
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
 }
 
 fn has_ties(a: &[f64], b: &[f64]) -> bool {

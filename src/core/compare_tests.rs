@@ -55,10 +55,16 @@ fn r_wilcox_test_example() {
     assert_eq!(w, 35.0);
     let c = loose(5).judge(&x, &y);
     assert!(close(c.p.unwrap(), 0.1272, 5e-5), "{c:?}");
-    // Medians 1.415 and 0.90: worse by 1.57×, over 1.5×, but not significant at 0.05.
-    assert!(close(c.effect.unwrap(), 1.415 / 0.90, 1e-12));
-    assert_eq!(c.outcome, Outcome::Marginal);
-    assert_eq!(c.words, "p=0.127 effect 1.57×");
+    // Means 1.313 and 0.976: 1.35×, within 1.5× (and not significant at 0.05 either).
+    assert!(close(c.effect.unwrap(), 1.313 / 0.976, 1e-12));
+    assert_eq!(c.outcome, Outcome::Pass);
+    assert_eq!(c.words, "p=0.127 effect 1.35×");
+    // Allowed only 1.2×, it is worse by more, but not significantly: marginal.
+    let strict = Compare {
+        max_effect: 1.2,
+        ..loose(5)
+    };
+    assert_eq!(strict.judge(&x, &y).outcome, Outcome::Marginal);
 }
 
 fn ramp(n: usize, from: f64, step: f64) -> Vec<f64> {
@@ -118,7 +124,7 @@ fn nan_samples_do_not_count_and_constant_sides_say_nothing() {
 
 #[test]
 fn effect_of_a_zero_baseline() {
-    assert_eq!(effect(&[0.0, 0.0, 1.0], &[0.0, 0.0]), 1.0);
+    assert_eq!(effect(&[0.0, 0.0], &[0.0, 0.0]), 1.0);
     assert_eq!(effect(&[1.0, 2.0], &[0.0, 0.0]), f64::INFINITY);
     assert_eq!(show_effect(f64::INFINITY), ">99×");
 }

@@ -59,6 +59,15 @@ impl ConditionSpec {
     }
 }
 
+/// Unknown only because the comparison has too few samples yet: the data itself is fresh,
+/// so the words to say are "wait", not "check the source".
+pub fn awaiting_samples(s: &ConditionStatus) -> bool {
+    s.state == CondState::Unknown
+        && s.compare
+            .as_ref()
+            .is_some_and(|c| c.outcome == Outcome::Unknown && s.why.as_deref() == Some(&c.words))
+}
+
 /// The stage score over the statistical conditions as they stand (None without any judged).
 pub fn stage_score<'a>(conditions: impl IntoIterator<Item = &'a ConditionStatus>) -> Option<f64> {
     score(

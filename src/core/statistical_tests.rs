@@ -88,6 +88,7 @@ fn a_canary_like_its_baseline_passes_and_too_few_samples_are_unknown() {
     let (st, _) = s.judge_stage(&track, None, &few, t(20));
     assert_eq!(st.state, CondState::Unknown);
     assert_eq!(st.why.as_deref(), Some("4 of 10 samples"));
+    assert!(awaiting_samples(&st), "fresh data, too few samples: wait");
 }
 
 #[test]
@@ -97,4 +98,5 @@ fn stale_data_stays_unknown_whatever_the_comparison() {
     let (st, _) = s.judge_stage(&track, None, &points, t(80));
     assert_eq!(st.state, CondState::Unknown);
     assert!(st.why.as_deref().unwrap().starts_with("stale"));
+    assert!(!awaiting_samples(&st), "stale data: check the source");
 }

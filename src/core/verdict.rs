@@ -153,9 +153,14 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     }
     for (label, s) in input.conditions {
         if s.state == CondState::Unknown {
+            let verify = if super::statistical::awaiting_samples(s) {
+                "wait: the comparison needs more samples of this stage"
+            } else {
+                "check the source in the sources panel"
+            };
             missing.push(Reason {
                 text: format!("{label} unknown: {}", s.why.as_deref().unwrap_or("no data")),
-                verify: Some("check the source in the sources panel".into()),
+                verify: Some(verify.into()),
             });
         }
     }

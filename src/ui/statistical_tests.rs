@@ -62,7 +62,7 @@ fn a_statistical_fail_shows_its_figures_and_the_stage_score() {
     assert!(wide.contains("score 0"), "{wide}");
     assert!(wide.contains("stage score 0 below 50"), "{wide}");
     assert!(wide.contains("MW ≤ 1.5×base"), "{wide}");
-    assert!(wide.contains("FAIL p<0.001 effect 1.92×"), "{wide}");
+    assert!(wide.contains("FAIL p<0.001 effect 1.56×"), "{wide}");
     assert!(wide.contains("ROLLBACK ADVISED"), "{wide}");
     assert_snapshot!("statistical_120x40", wide);
     assert_snapshot!("statistical_80x24", screen(&state, &color(), 80, 24));

@@ -4,7 +4,7 @@
 //! "compare": null | { "test": "mann-whitney",
 //!                     "outcome": "pass" | "marginal" | "fail" | "unknown",
 //!                     "p": number | null,            one-sided: the canary is worse
-//!                     "effect": number | null,       canary median / baseline median
+//!                     "effect": number | null,       canary mean / baseline mean
 //!                     "canary_samples": integer, "baseline_samples": integer,
 //!                     "min_samples": integer, "alpha": number, "max_effect": number,
 //!                     "worse": "higher" | "lower", "critical": boolean,
@@ -78,7 +78,7 @@ mod tests {
         assert_eq!(json["stage_score"], 0.0);
         assert!(json["conditions"][0]["compare"].is_null());
         let text = text::render(&e);
-        assert!(text.contains("FAIL p<0.001 effect 1.92×"), "{text}");
+        assert!(text.contains("FAIL p<0.001 effect 1.56×"), "{text}");
         assert!(
             text.contains("Stage score 0 (statistical conditions"),
             "{text}"
@@ -106,7 +106,7 @@ mod watch_tests {
             .collect();
         let all = lines.join("\n");
         assert!(
-            all.contains("breach began: Errors vs baseline: FAIL (critical) p<0.001 effect 1.90×"),
+            all.contains("breach began: Errors vs baseline: FAIL (critical) p<0.001 effect 1.50×"),
             "{all}"
         );
     }
