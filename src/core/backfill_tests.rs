@@ -82,6 +82,21 @@ fn healthy_at_every_step_is_verified() {
 }
 
 #[test]
+fn a_statistical_condition_cannot_be_verified_from_history() {
+    let spec = ConditionSpec {
+        compare: Some(crate::core::compare::Compare::default()),
+        ..error_rate(Persistence::Immediate)
+    };
+    let f = judge_one(spec, points(|_| Some(0.005)));
+    assert_eq!(
+        f,
+        Finding::NotCounted(
+            "Error rate compares the stage's samples, which history cannot replay".into()
+        )
+    );
+}
+
+#[test]
 fn a_step_without_data_counts_only_within_the_staleness_limit() {
     // A step widened past stale_after (3s): a value every 5s is never stale.
     let conditions = [error_rate(Persistence::Immediate)];
