@@ -86,6 +86,21 @@ pub fn build(
             None
         }
     };
+    let window = match (raw.window, min_samples) {
+        (None, _) => Some(None),
+        (Some(w), Some(least)) if (least as i64..=most).contains(&w) => Some(Some(w as usize)),
+        (Some(w), _) => {
+            ctx.report.invalid(
+                &cat.key("window"),
+                w.to_string(),
+                format!(
+                    "a whole number of samples from min_samples ({}) to {most}",
+                    min_samples.map_or("3".into(), |m| m.to_string())
+                ),
+            );
+            None
+        }
+    };
     let worse = match raw.worse.as_deref() {
         None => Some(d.worse),
         Some(w) => match w.parse::<Worse>() {
@@ -103,11 +118,12 @@ pub fn build(
     // A non-finite max_effect or alpha was reported by `finite` (and the key with it).
     ok &= !ctx.report.was_reported(&cat.key("max_effect"))
         && !ctx.report.was_reported(&cat.key("alpha"));
-    match (ok, min_samples, worse) {
-        (true, Some(min_samples), Some(worse)) => Ok(Some(Compare {
+    match (ok, min_samples, window, worse) {
+        (true, Some(min_samples), Some(window), Some(worse)) => Ok(Some(Compare {
             max_effect: max_effect.unwrap_or(d.max_effect),
             alpha: alpha.unwrap_or(d.alpha),
             min_samples,
+            window,
             worse,
             critical: critical.unwrap_or(false),
         })),

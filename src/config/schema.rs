@@ -212,6 +212,7 @@ pub struct Compare {
     pub max_effect: Option<f64>,
     pub alpha: Option<f64>,
     pub min_samples: Option<i64>,
+    pub window: Option<i64>,
     pub worse: Option<String>,
 }
 

@@ -28,6 +28,10 @@ pub struct Compare {
     pub alpha: f64,
     /// Samples needed on each side before the test says anything.
     pub min_samples: usize,
+    /// Compare only the stage's most recent this many samples (None: all the stage keeps).
+    /// A window lets a regression that ended by itself end as a breach does (SEMANTICS §1:
+    /// the bake restarts once it ends), as Kayenta judges interval by interval.
+    pub window: Option<usize>,
     pub worse: Worse,
     /// A fail of this condition fails the stage whatever the score.
     pub critical: bool,
@@ -39,6 +43,7 @@ impl Default for Compare {
             max_effect: 1.5,
             alpha: 0.05,
             min_samples: 30,
+            window: None,
             worse: Worse::Higher,
             critical: false,
         }
@@ -120,12 +125,18 @@ impl Compare {
             Worse::Higher => Alternative::Greater,
             Worse::Lower => Alternative::Less,
         };
-        let method = if c.len() + b.len() <= EXACT_UP_TO && !has_ties(&c, &b) {
+        let exact = c.len() + b.len() <= EXACT_UP_TO && !has_ties(&c, &b);
+        let method = if exact {
             MannWhitneyUMethod::Exact
         } else {
             MannWhitneyUMethod::AsymptoticInclContinuityCorrection
         };
+        // statrs 0.19.1's exact p-value is the complement of the right one when the first
+        // sample is not strictly the larger (it counts the other tail): turned round here,
+        // and held to counted values in the tests.
+        let flip = exact && c.len() <= b.len();
         let p = match mannwhitneyu(&c, &b, method, alternative) {
+            Ok((_, p)) if p.is_finite() && flip => (1.0 - p).clamp(0.0, 1.0),
             Ok((_, p)) if p.is_finite() => p,
             Ok(_) => return unknown("the test gave no p-value".into()),
             Err(e) => return unknown(format!("the test failed: {e}")),

@@ -176,3 +176,23 @@ proptest! {
         prop_assert_ne!(cmp.judge(&tiny, &other).outcome, Outcome::Pass);
     }
 }
+
+/// The exact null distribution by counting: with the canary's 8 values all above the
+/// baseline's 8, only one of the C(16,8) = 12,870 equally likely rank arrangements gives a U
+/// that large, so the one-sided p is 1/12,870; with 3 canary values above 8 baseline ones,
+/// 1/C(11,3) = 1/165. (statrs 0.19.1's exact path returns the complement when the first sample
+/// is not the larger one: `judge` corrects it, and this test holds it to the count.)
+#[test]
+fn exact_p_values_of_equal_and_smaller_canary_samples() {
+    let b: Vec<f64> = (1..9).map(f64::from).collect();
+    let c: Vec<f64> = (10..18).map(f64::from).collect();
+    let r = loose(3).judge(&c, &b);
+    assert!(close(r.p.unwrap(), 1.0 / 12870.0, 1e-12), "{r:?}");
+    assert_eq!(r.outcome, Outcome::Fail);
+    let r = loose(3).judge(&c[..3], &b);
+    assert!(close(r.p.unwrap(), 1.0 / 165.0, 1e-12), "{r:?}");
+    // And the other way round: a canary all below its baseline is no regression.
+    let r = loose(3).judge(&b, &c);
+    assert!(close(r.p.unwrap(), 1.0, 1e-12), "{r:?}");
+    assert_eq!(r.outcome, Outcome::Pass);
+}

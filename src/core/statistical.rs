@@ -32,8 +32,13 @@ impl ConditionSpec {
         let Some(cmp) = self.compare else {
             return (status, until);
         };
-        let canary: Vec<f64> = points.iter().map(|p| p.value).collect();
-        let baseline: Vec<f64> = points.iter().filter_map(|p| p.baseline).collect();
+        let skip = cmp.window.map_or(0, |w| points.len().saturating_sub(w));
+        let canary: Vec<f64> = points.iter().skip(skip).map(|p| p.value).collect();
+        let baseline: Vec<f64> = points
+            .iter()
+            .skip(skip)
+            .filter_map(|p| p.baseline)
+            .collect();
         let c = cmp.judge(&canary, &baseline);
         if matches!(status.state, CondState::Ok | CondState::Warn) && status.confirming.is_none() {
             match c.outcome {
@@ -110,8 +115,12 @@ pub fn explain(cmp: &Compare, c: &Comparison) -> String {
             show(cmp.max_effect)
         ),
     };
+    let of = match cmp.window {
+        Some(w) => format!("the last {w} samples of this stage"),
+        None => "this stage".to_string(),
+    };
     let over = format!(
-        "one-sided Mann-Whitney U at alpha {} over {} canary and {} baseline samples of this stage, \
+        "one-sided Mann-Whitney U at alpha {} over {} canary and {} baseline samples of {of}, \
          at least {} each; {bound}{}",
         show(cmp.alpha),
         c.canary_n,

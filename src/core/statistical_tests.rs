@@ -100,3 +100,29 @@ fn stale_data_stays_unknown_whatever_the_comparison() {
     assert!(st.why.as_deref().unwrap().starts_with("stale"));
     assert!(!awaiting_samples(&st), "stale data: check the source");
 }
+
+#[test]
+fn a_window_lets_a_regression_that_ended_end() {
+    let s = spec(true);
+    // 20 s worse, then 12 s like the baseline again.
+    let (track, points) = fed(&s, 32, |i| {
+        let base = 100.0 + (i % 10) as f64;
+        if i < 20 { 2.0 * base } else { base + 0.5 }
+    });
+    let (st, _) = s.judge_stage(&track, None, &points, t(32));
+    assert_eq!(
+        st.state,
+        CondState::Breached,
+        "the whole stage: still worse"
+    );
+    let windowed = ConditionSpec {
+        compare: s.compare.map(|c| Compare {
+            window: Some(12),
+            ..c
+        }),
+        ..s.clone()
+    };
+    let (st, _) = windowed.judge_stage(&track, None, &points, t(32));
+    assert_eq!(st.state, CondState::Ok, "{st:?}");
+    assert_eq!(st.compare.unwrap().canary_n, 12);
+}
