@@ -94,6 +94,18 @@ pub fn stage_fails<'a>(
     (any_fail && s < FAIL_BELOW).then(|| format!("stage score {s:.0} below {FAIL_BELOW:.0}"))
 }
 
+/// The verdict's reasons when the stage fails on its score: why, then each failing condition
+/// ("p95 vs baseline: FAIL p=0.003 effect 1.80×").
+pub fn stage_fail_reasons(conditions: &[(&str, &ConditionStatus)]) -> Option<Vec<String>> {
+    let why = stage_fails(conditions.iter().map(|(_, s)| *s))?;
+    let failing = conditions
+        .iter()
+        .filter(|(_, s)| s.compare.as_ref().map(|c| c.outcome) == Some(Outcome::Fail));
+    let words =
+        failing.map(|(label, s)| format!("{label}: {}", s.why.as_deref().unwrap_or("fails")));
+    Some(std::iter::once(why).chain(words).collect())
+}
+
 /// "score 83" for a panel title.
 pub fn score_words(s: f64) -> String {
     format!("score {s:.0}")

@@ -114,20 +114,11 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
         return verdict(VerdictKind::RollbackAdvised, breached);
     }
     // 1b. Statistical conditions whose fails outweigh their passes (critical ones breach above).
-    if let Some(why) = super::statistical::stage_fails(input.conditions.iter().map(|(_, s)| *s)) {
-        let mut reasons = vec![Reason::new(why)];
-        reasons.extend(
-            input
-                .conditions
-                .iter()
-                .filter(|(_, s)| {
-                    s.compare.as_ref().map(|c| c.outcome) == Some(super::compare::Outcome::Fail)
-                })
-                .map(|(label, s)| {
-                    Reason::new(format!("{label}: {}", s.why.as_deref().unwrap_or("fails")))
-                }),
+    if let Some(words) = super::statistical::stage_fail_reasons(input.conditions) {
+        return verdict(
+            VerdictKind::RollbackAdvised,
+            words.into_iter().map(Reason::new).collect(),
         );
-        return verdict(VerdictKind::RollbackAdvised, reasons);
     }
 
     // 2. Anything unverified: drift, no live stage, unknown conditions, must-gates not holding.
