@@ -3,6 +3,7 @@
 //!
 //! `cargo bench --bench cockpit` measures; `cargo test --benches` runs each bench once.
 
+mod compare;
 mod extract;
 mod fixture;
 mod render;
@@ -13,5 +14,6 @@ criterion::criterion_main!(
     render::benches,
     update::benches,
     verdict::benches,
-    extract::benches
+    extract::benches,
+    compare::benches
 );

@@ -9,6 +9,7 @@ use crate::core::clock_duration;
 use crate::core::condition::CondState;
 use crate::core::reading::format_number;
 use crate::core::record::{DriftMark, Event};
+use crate::core::statistical;
 use crate::core::verdict::StageView;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -41,6 +42,15 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
             _ => {}
         }
     }
+    // Statistical conditions failing on the stage score restart the bake as a breach would.
+    // Observe-only ones never do.
+    let gating = (state.release.eval.conditions.iter())
+        .zip(&setup.conditions)
+        .filter(|(_, spec)| !spec.observe)
+        .map(|(c, _)| c);
+    if statistical::stage_fails(gating).is_some() {
+        return Health::Breached;
+    }
     let pause = |cause, text: String| Health::Paused(Pause { cause, text });
     // Too little traffic behind a value pauses the bake as missing data does, in its words.
     let thin: Vec<&str> = unknown
@@ -52,6 +62,24 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
         return pause(
             PauseCause::NotEnoughTraffic,
             format!("not enough traffic for {}", thin.join(", ")),
+        );
+    }
+    let eval = &state.release.eval.conditions;
+    if !unknown.is_empty()
+        && unknown
+            .iter()
+            .all(|&i| statistical::awaiting_samples(&eval[i]))
+    {
+        let few: Vec<String> = unknown
+            .iter()
+            .map(|&i| {
+                let why = eval[i].why.as_deref().unwrap_or_default();
+                format!("{} {why}", setup.conditions[i].label)
+            })
+            .collect();
+        return pause(
+            PauseCause::NoData,
+            format!("too few samples: {}", few.join(", ")),
         );
     }
     if !unknown.is_empty() {

@@ -128,8 +128,14 @@ impl GateContext for GateWorld<'_> {
             .conditions
             .iter()
             .zip(self.conditions)
-            // Thin traffic is live data: the condition is unknown, the monitor is not.
-            .filter(|(c, s)| s.state == CondState::Unknown && !c.observe && !s.short_of_traffic())
+            // Thin traffic is live data: the condition is unknown, the monitor is not; nor is fresh
+            // data with too few samples for a comparison yet.
+            .filter(|(c, s)| {
+                s.state == CondState::Unknown
+                    && !c.observe
+                    && !s.short_of_traffic()
+                    && !crate::core::statistical::awaiting_samples(s)
+            })
             .map(|(c, _)| c.label.clone())
             .collect()
     }
@@ -355,9 +361,11 @@ pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Changes {
         setup.conditions.len(),
         |i| {
             let spec = &setup.conditions[i];
-            spec.judge(
+            let points = state.release.samples[i].of(state.release.position);
+            spec.judge_stage(
                 &state.release.tracks[i],
                 overrides.and_then(|o| o.get(&spec.id)),
+                points,
                 now,
             )
         },

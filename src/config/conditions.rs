@@ -83,6 +83,7 @@ fn build(
         min: ctx.finite(&at.key("min"), raw.min),
         warn: ctx.finite(&at.key("warn"), raw.warn),
     };
+    let compare = super::compare::build(ctx, at, raw.compare, raw.critical, raw.baseline.as_ref());
     let relative = match raw.baseline {
         None => None,
         Some(b) => {
@@ -179,6 +180,7 @@ fn build(
         stale_after: info.stale_after,
         min_traffic: min_traffic.ok()?,
         observe: raw.observe.unwrap_or(false),
+        compare: compare.ok()?,
     })
 }
 

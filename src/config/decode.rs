@@ -219,9 +219,9 @@ mod tests {
             [
                 "conditions[0].baseline.factr: unknown key (did you mean `factor`?) — expected one of: query, pointer, jq, field, select, aggregate, factor, offset",
                 "conditions[0].for: got \"10 minutes please\" — expected a duration like \"30s\", \"10m\" or \"1h30m\"",
-                "conditions[0].lable: unknown key (did you mean `label`?) — expected one of: id, label, source, query, pointer, jq, field, select, aggregate, map, max, min, warn, for, samples, unit, scale, decimals, baseline, min_traffic, observe",
+                "conditions[0].lable: unknown key (did you mean `label`?) — expected one of: id, label, source, query, pointer, jq, field, select, aggregate, map, max, min, warn, for, samples, unit, scale, decimals, baseline, min_traffic, observe, compare, critical",
                 "conditions[0].max: got \"2%\" — expected a number (e.g. 0.02)",
-                "conditions[0].treshold: unknown key — expected one of: id, label, source, query, pointer, jq, field, select, aggregate, map, max, min, warn, for, samples, unit, scale, decimals, baseline, min_traffic, observe",
+                "conditions[0].treshold: unknown key — expected one of: id, label, source, query, pointer, jq, field, select, aggregate, map, max, min, warn, for, samples, unit, scale, decimals, baseline, min_traffic, observe, compare, critical",
             ]
         );
         let c = c.unwrap();

@@ -14,6 +14,7 @@ mod actions;
 mod build;
 mod calendar;
 mod checks;
+mod compare;
 mod conditions;
 mod decode;
 mod error;

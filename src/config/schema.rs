@@ -191,6 +191,8 @@ pub struct Condition {
     pub baseline: Option<Baseline>,
     pub min_traffic: Option<MinTraffic>,
     pub observe: Option<bool>,
+    pub compare: Option<Compare>,
+    pub critical: Option<bool>,
 }
 
 /// `min_traffic = { query = '…', min = 500, unit = "requests" }`: the canary's traffic, read
@@ -219,6 +221,18 @@ pub struct Baseline {
     pub aggregate: Option<String>,
     pub factor: Option<f64>,
     pub offset: Option<f64>,
+}
+
+/// `compare = { test = "mann-whitney", max_effect = 1.5, alpha = 0.05, min_samples = 30 }`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compare {
+    pub test: Option<String>,
+    pub max_effect: Option<f64>,
+    pub alpha: Option<f64>,
+    pub min_samples: Option<i64>,
+    pub window: Option<i64>,
+    pub worse: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -123,6 +123,14 @@ pub fn judge(gap: &Gap, history: &[(SignalId, Result<Points, String>)]) -> Findi
     if gap.conditions.is_empty() {
         return Finding::NotCounted("no stop condition to verify it with".into());
     }
+    // A statistical condition judges the stage's samples, which a stopped cockpit did not keep:
+    // history of the gap alone cannot prove it passed, so the gap does not count (fail closed).
+    if let Some(c) = gap.conditions.iter().find(|c| c.compare.is_some()) {
+        return Finding::NotCounted(format!(
+            "{} compares the stage's samples, which history cannot replay",
+            c.label
+        ));
+    }
     let mut at: BTreeMap<DateTime<Utc>, Vec<(SignalId, &Option<Reading>)>> = BTreeMap::new();
     for (sig, points) in history {
         match points {

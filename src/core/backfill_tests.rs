@@ -33,6 +33,7 @@ fn error_rate(persistence: Persistence) -> ConditionSpec {
         stale_after: secs(3),
         min_traffic: None,
         observe: false,
+        compare: None,
     }
 }
 
@@ -80,6 +81,21 @@ fn judge_one(spec: ConditionSpec, history: Result<Points, String>) -> Finding {
 fn healthy_at_every_step_is_verified() {
     let f = judge_one(error_rate(Persistence::Immediate), points(|_| Some(0.005)));
     assert_eq!(f, Finding::Verified);
+}
+
+#[test]
+fn a_statistical_condition_cannot_be_verified_from_history() {
+    let spec = ConditionSpec {
+        compare: Some(crate::core::compare::Compare::default()),
+        ..error_rate(Persistence::Immediate)
+    };
+    let f = judge_one(spec, points(|_| Some(0.005)));
+    assert_eq!(
+        f,
+        Finding::NotCounted(
+            "Error rate compares the stage's samples, which history cannot replay".into()
+        )
+    );
 }
 
 #[test]

@@ -51,6 +51,7 @@ fn breached() -> ConditionStatus {
         confirming: None,
         trend: Trend::Flat,
         evidence: None,
+        compare: None,
     }
 }
 

@@ -80,6 +80,9 @@ pub struct ConditionSpec {
     /// Observe-only: shown, charted and journaled, never gating (not in the verdict, the bake
     /// or the failure budget).
     pub observe: bool,
+    /// Judged statistically against the baseline over the stage (src/core/statistical.rs)
+    /// rather than against `baseline × factor + offset`.
+    pub compare: Option<super::compare::Compare>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -178,6 +181,8 @@ pub struct ConditionStatus {
     pub trend: Trend,
     /// The traffic behind the value, for a condition with a minimum.
     pub evidence: Option<Evidence>,
+    /// A statistical condition's comparison of the stage's samples.
+    pub compare: Option<super::compare::Comparison>,
 }
 
 impl ConditionSpec {
@@ -193,7 +198,7 @@ impl ConditionSpec {
             t.min = o.min.or(t.min);
             t.warn = o.warn.or(t.warn);
         }
-        if let Some(rel) = self.relative {
+        if let Some(rel) = self.relative.filter(|_| self.compare.is_none()) {
             let base = match &track.baseline {
                 None => return Err("baseline: no data yet".into()),
                 Some(Sample {
@@ -306,6 +311,7 @@ impl ConditionSpec {
             confirming: None,
             trend: track.history.trend(),
             evidence: None,
+            compare: None,
         };
         let (unknown_why, until) = match (&track.latest, track.last_good_at) {
             (None, _) => (Some("no data yet".to_string()), DateTime::<Utc>::MAX_UTC),
@@ -433,6 +439,7 @@ mod tests {
             stale_after: Duration::from_secs(15),
             min_traffic: None,
             observe: false,
+            compare: None,
         }
     }
 

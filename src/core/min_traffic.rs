@@ -188,6 +188,7 @@ mod tests {
             stale_after: STALE,
             min_traffic: Some(floor()),
             observe: false,
+            compare: None,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod action;
 pub mod approval;
 pub mod backfill;
 pub mod bake;
+pub mod compare;
 pub mod condition;
 pub mod describe;
 pub mod driver;
@@ -19,6 +20,7 @@ pub mod record;
 pub mod restore;
 pub mod samples;
 pub mod series;
+pub mod statistical;
 pub mod verdict;
 pub mod window;
 

@@ -130,6 +130,14 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
             .collect(),
     };
 
+    // 1b. Statistical conditions whose fails outweigh their passes (critical ones breach above).
+    if let Some(words) = super::statistical::stage_fail_reasons(input.conditions) {
+        return verdict(
+            VerdictKind::RollbackAdvised,
+            words.into_iter().map(Reason::new).collect(),
+        );
+    }
+
     // 2. Anything unverified: drift, no live stage, unknown conditions, must-gates not holding.
     let mut missing = Vec::new();
     match &input.stage {
@@ -153,9 +161,12 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
     }
     for (label, s) in input.conditions {
         if s.state == CondState::Unknown {
-            let verify = match s.short_of_traffic() {
-                true => "wait for the canary to serve more traffic (its minimum evidence)",
-                false => "check the source in the sources panel",
+            let verify = if s.short_of_traffic() {
+                "wait for the canary to serve more traffic (its minimum evidence)"
+            } else if super::statistical::awaiting_samples(s) {
+                "wait: the comparison needs more samples of this stage"
+            } else {
+                "check the source in the sources panel"
             };
             missing.push(Reason {
                 text: format!("{label} unknown: {}", s.why.as_deref().unwrap_or("no data")),
@@ -194,10 +205,13 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
         hold.extend(bake.note().map(Reason::new));
     }
     for (label, s) in input.conditions {
-        if let Some(c) = &s.confirming {
-            hold.push(Reason::new(format!(
+        match (&s.confirming, &s.compare) {
+            // A statistical condition's confirming text already says why it holds.
+            (Some(c), Some(_)) => hold.push(Reason::new(format!("{label}: {c}"))),
+            (Some(c), None) => hold.push(Reason::new(format!(
                 "{label} over threshold, confirming ({c})"
-            )));
+            ))),
+            (None, _) => {}
         }
     }
     if !hold.is_empty() {
@@ -259,6 +273,7 @@ mod tests {
             confirming: None,
             trend: Trend::Flat,
             evidence: None,
+            compare: None,
         }
     }
 

@@ -63,6 +63,8 @@ pub(super) fn recognise(query: &str) -> Option<Series> {
         Some(Series::FailedHealthChecks)
     } else if q.starts_with("histogram_quantile(0.95,") && canary {
         Some(Series::CanaryP95)
+    } else if q.starts_with("histogram_quantile(0.95,") && baseline {
+        Some(Series::BaselineP95)
     } else if errors && canary {
         Some(Series::CanaryErrorRatio)
     } else if q.starts_with("sum(increase(http_requests_total{") && canary {
@@ -90,6 +92,9 @@ mod tests {
         assert_eq!(recognise(q(3)), Some(Series::FailedHealthChecks));
         let requests = conditions[0]["min_traffic"]["query"].as_str().unwrap();
         assert_eq!(recognise(requests), Some(Series::CanaryRequests));
+        assert_eq!(recognise(q(4)), Some(Series::CanaryP95));
+        let baseline = conditions[4]["baseline"]["query"].as_str().unwrap();
+        assert_eq!(recognise(baseline), Some(Series::BaselineP95));
         assert_eq!(recognise("up"), None);
     }
 }

@@ -37,6 +37,7 @@ pub enum Series {
     CanaryErrorRatio,
     BaselineErrorRatio,
     CanaryP95,
+    BaselineP95,
     FailedHealthChecks,
     /// The canary's requests over the last minute: the evidence behind its error rate.
     CanaryRequests,
@@ -127,6 +128,8 @@ impl World {
             Series::CanaryErrorRatio => canary.error_ratio,
             Series::BaselineErrorRatio => self.scenario.baseline_error_ratio,
             Series::CanaryP95 => canary.p95_seconds,
+            // The baseline never regresses: its p95 is the healthy canary's.
+            Series::BaselineP95 => self.scenario.healthy.p95_seconds,
             Series::FailedHealthChecks => return 0.0,
             Series::CanaryRequests => {
                 let first = !std::mem::replace(&mut self.requests_asked, true);

@@ -7,6 +7,7 @@ use super::theme::Theme;
 use crate::app::{Panel, State};
 use crate::core::condition::{CondState, ConditionSpec, ConditionStatus, Threshold};
 use crate::core::reading::format_number;
+use crate::core::statistical;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -33,9 +34,20 @@ impl Widget for &Conditions<'_> {
         let (state, t) = (self.state, self.theme);
         let statuses = &state.release.eval.conditions;
         let specs = &state.setup.conditions;
-        // The title counts what gates; observe-only conditions are counted apart.
-        let gating = specs.iter().zip(statuses).filter(|(c, _)| !c.observe);
-        let mut summary = counts(t, gating.map(|(_, s)| s.state));
+        // The title counts what gates; observe-only conditions are counted apart. The stage
+        // score of the statistical conditions comes first.
+        let gating: Vec<_> = specs
+            .iter()
+            .zip(statuses)
+            .filter(|(c, _)| !c.observe)
+            .collect();
+        let mut summary = counts(t, gating.iter().map(|(_, s)| s.state));
+        if let Some(score) = statistical::stage_score(gating.iter().map(|(_, s)| *s)) {
+            summary.spans.insert(0, Span::raw("  "));
+            summary
+                .spans
+                .insert(0, Span::styled(statistical::score_words(score), t.dim));
+        }
         let observed = specs.iter().filter(|c| c.observe).count();
         if observed > 0 {
             summary
@@ -132,11 +144,13 @@ impl Widget for &Conditions<'_> {
                     style,
                 ));
             }
-            // An observe-only condition says so first, in words: it gates nothing.
-            let why = match (spec.observe, &status.why) {
+            // An observe-only condition says so first, in words: it gates nothing. A passing
+            // statistical condition says its figures; anything else says why.
+            let passed = status.compare.as_ref().map(statistical::describe);
+            let why = match (spec.observe, status.why.as_ref().or(passed.as_ref())) {
                 (true, Some(why)) => Some((format!("observe · {why}"), t.dim)),
                 (true, None) => Some(("observe".to_string(), t.dim)),
-                (false, why) => why.clone().map(|w| (w, style)),
+                (false, why) => why.cloned().map(|w| (w, style)),
             };
             if let Some((why, style)) = why {
                 line.spans.push(Span::raw(" "));
@@ -155,6 +169,9 @@ impl Widget for &Conditions<'_> {
 /// The thresholds in force; a relative condition whose baseline is unknown shows its rule.
 fn limit(spec: &ConditionSpec, status: &ConditionStatus) -> String {
     let t = &status.threshold;
+    if let Some(cmp) = &spec.compare {
+        return statistical::limit_words(cmp);
+    }
     match spec.relative {
         Some(rel) if t.max.is_none() && t.min.is_none() => {
             let mut s = format!("≤ {}×base", format_number(rel.factor));

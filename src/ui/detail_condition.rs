@@ -36,30 +36,38 @@ pub fn render(state: &State, detail: &Detail, t: &Theme, i: usize, area: Rect, b
         Span::styled("   now ", t.dim),
         Span::styled(show(status.value), style.add_modifier(Modifier::BOLD)),
         Span::styled("   limit ", t.dim),
-        Span::raw(t.text(&status.threshold.describe(&spec.unit)).into_owned()),
+        Span::raw(t.text(&limit_words(spec, status)).into_owned()),
     ];
     if let Some(warn) = status.threshold.warn {
         head.push(Span::styled("   warn ", t.dim));
         head.push(Span::raw(spec.unit.show(warn)));
     }
     let mut lines = vec![Line::from(head)];
-    lines.extend(fact(
-        t,
-        "headroom",
-        &headroom(spec, status),
-        Style::new(),
-        w,
-    ));
-    let mut trend = detail.projection.clone();
-    if trend.starts_with("in ") || trend.starts_with("not on") {
-        let n = points.len().min(WINDOW);
-        trend.push_str(&format!(" (fit to the last {n} samples)"));
+    // A statistical condition with no absolute limit has no headroom or trend to a limit.
+    let absolute = status.threshold.max.is_some() || status.threshold.min.is_some();
+    if spec.compare.is_none() || absolute {
+        lines.extend(fact(
+            t,
+            "headroom",
+            &headroom(spec, status),
+            Style::new(),
+            w,
+        ));
+        let mut trend = detail.projection.clone();
+        if trend.starts_with("in ") || trend.starts_with("not on") {
+            let n = points.len().min(WINDOW);
+            trend.push_str(&format!(" (fit to the last {n} samples)"));
+        }
+        lines.extend(fact(t, "breach", &trend, style, w));
     }
-    lines.extend(fact(t, "breach", &trend, style, w));
     if let Some(why) = &status.why {
         lines.extend(fact(t, "why", why, style, w));
     }
-    if let Some(rel) = spec.relative {
+    if let (Some(cmp), Some(c)) = (&spec.compare, &status.compare) {
+        let words = crate::core::statistical::explain(cmp, c);
+        lines.extend(fact(t, "compare", &words, style, w));
+    }
+    if let Some(rel) = spec.relative.filter(|_| spec.compare.is_none()) {
         let base = state
             .release
             .tracks
@@ -111,6 +119,17 @@ pub fn render(state: &State, detail: &Detail, t: &Theme, i: usize, area: Rect, b
     };
     if chart_area.height >= CHART_MIN && !points.is_empty() {
         chart(t, spec, status, &points, state, chart_area, buf);
+    }
+}
+
+/// The limit in force; a statistical condition without an absolute one shows its test's.
+fn limit_words(spec: &ConditionSpec, status: &ConditionStatus) -> String {
+    let th = &status.threshold;
+    match &spec.compare {
+        Some(cmp) if th.max.is_none() && th.min.is_none() => {
+            crate::core::statistical::limit_words(cmp)
+        }
+        _ => th.describe(&spec.unit),
     }
 }
 

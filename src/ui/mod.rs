@@ -56,6 +56,8 @@ mod log_tests;
 #[cfg(test)]
 mod override_tests;
 #[cfg(test)]
+pub(crate) mod statistical_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod watchers_tests;

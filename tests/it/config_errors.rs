@@ -240,7 +240,8 @@ fn demo_loads_with_its_stages_sources_signals_and_gates() {
             "error_rate",
             "errors_vs_baseline",
             "p95_latency",
-            "failed_health_checks"
+            "failed_health_checks",
+            "p95_vs_baseline"
         ]
     );
     let error_rate = &setup.conditions[0];

@@ -239,7 +239,8 @@ fn an_unreadable_journal_is_an_internal_error_exit_1() {
 
 #[test]
 fn the_demo_check_runs_against_the_simulator_in_one_command() {
-    let out = run(&["demo", "check", "--format", "json"]);
+    // Observed long enough for the statistical condition's 4 samples, 2 s apart.
+    let out = run(&["demo", "check", "--observe", "9s", "--format", "json"]);
     let v = json(&out);
     // A fresh demo release has just entered its canary, which serves too little traffic yet
     // for its error rate to mean anything: unknown, so NO-GO (minimum evidence).

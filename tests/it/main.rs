@@ -20,6 +20,7 @@ mod headless_watch;
 mod readme_examples;
 mod real_alertmanager;
 mod real_prometheus;
+mod real_prometheus_compare;
 mod real_prometheus_traffic;
 mod real_unleash;
 mod real_victoriametrics;

@@ -65,3 +65,23 @@ fn the_minimum_evidence_snippet_in_the_readme_loads() {
     assert!(setup.conditions[0].min_traffic.is_some());
     assert!(setup.conditions[1].observe);
 }
+
+#[test]
+fn the_statistical_conditions_snippet_loads() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("### When to use absolute, relative or statistical conditions")
+        .nth(1)
+        .and_then(|rest| rest.split("```toml\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README shows statistical conditions");
+    let text = format!(
+        "{}\n[sources.prometheus]\nkind = \"prometheus\"\nurl = \"http://127.0.0.1:9\"\n{block}",
+        crate::support::shared::RELEASE
+    );
+    let setup = gonogo::config::load_str(&text, "README.md").unwrap_or_else(|e| panic!("{e}"));
+    let compare: Vec<_> = setup.conditions.iter().map(|c| c.compare).collect();
+    assert!(compare.iter().all(Option::is_some), "{compare:?}");
+    assert!(compare[0].unwrap().critical);
+}

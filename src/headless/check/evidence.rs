@@ -64,9 +64,12 @@
 //!                     "confirming": string | null,     over, not yet for long enough
 //!                     "observe": boolean,              observe-only: never gating
 //!                     "min_traffic": null | { "traffic": number | null, "min": number,
-//!                         "unit": string, "enough": boolean } } ],
+//!                         "unit": string, "enough": boolean },
 //!                                                      the canary traffic behind the value
 //!                                                      (null traffic: none fresh)
+//!                     "compare": null | { … } } ],     a statistical condition's test
+//!                                                      (src/headless/check/compare.rs)
+//!   "stage_score": number | null,              the statistical conditions' score
 //!   "gates": [ { "id": string, "name": string, "tier": "must" | "should" | "optional",
 //!                "state": "holds" | "fails" | "unknown", "evidence": string,
 //!                "verify": string | null } ],
@@ -107,6 +110,8 @@ pub struct Evidence {
     pub observed_traffic: Option<f64>,
     pub stages: Vec<StageRow>,
     pub conditions: Vec<ConditionJson>,
+    /// The statistical conditions' stage score (src/headless/check/compare.rs).
+    pub stage_score: Option<f64>,
     pub gates: Vec<GateJson>,
     pub sources: Vec<SourceJson>,
 }
@@ -180,6 +185,8 @@ pub struct ConditionJson {
     pub confirming: Option<String>,
     pub observe: bool,
     pub min_traffic: Option<MinTrafficJson>,
+    /// A statistical condition's comparison (src/headless/check/compare.rs).
+    pub compare: Option<super::compare::CompareJson>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -324,7 +331,12 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
                     min: s.threshold.min,
                     warn: s.threshold.warn,
                 },
-                threshold_text: s.threshold.describe(&spec.unit),
+                threshold_text: match &spec.compare {
+                    Some(cmp) if s.threshold.max.is_none() && s.threshold.min.is_none() => {
+                        crate::core::statistical::limit_words(cmp)
+                    }
+                    _ => s.threshold.describe(&spec.unit),
+                },
                 why: s.why.clone(),
                 confirming: s.confirming.clone(),
                 observe: spec.observe,
@@ -334,8 +346,10 @@ pub fn from_state(state: &State, now: DateTime<Utc>, waited: Duration, wait: Dur
                     unit: e.unit.clone(),
                     enough: e.enough,
                 }),
+                compare: super::compare::json(spec, s),
             })
             .collect(),
+        stage_score: crate::core::statistical::stage_score(&eval.conditions),
         gates: setup
             .gates
             .iter()

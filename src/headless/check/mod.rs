@@ -3,6 +3,7 @@
 
 #[cfg(test)]
 mod canary_tests;
+mod compare;
 pub mod evidence;
 #[cfg(test)]
 mod tests;

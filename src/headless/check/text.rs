@@ -41,7 +41,12 @@ pub fn render(e: &Evidence) -> String {
                 },
                 dash(c.value_text.as_ref()),
                 c.threshold_text.clone(),
-                dash(c.why.as_ref().or(c.confirming.as_ref())),
+                dash(
+                    c.why
+                        .as_ref()
+                        .or(c.confirming.as_ref())
+                        .or(c.compare.as_ref().map(|m| &m.text)),
+                ),
             ]
         })
         .collect();
@@ -50,6 +55,12 @@ pub fn render(e: &Evidence) -> String {
         &rows,
         2,
     ));
+    if let Some(score) = e.stage_score {
+        out.push_str(&format!(
+            "Stage {} (statistical conditions; a marginal counts half, below 50 fails)\n",
+            crate::core::statistical::score_words(score)
+        ));
+    }
 
     out.push_str("\nGates\n");
     let rows: Vec<Vec<String>> = e

@@ -172,6 +172,7 @@ pub fn demo_setup(url: &str) -> Setup {
         stale_after: STALE,
         min_traffic: None,
         observe: false,
+        compare: None,
     };
     let for_1s = Persistence::For(Duration::from_secs(1));
     let ms = Unit {

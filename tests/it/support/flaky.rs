@@ -180,6 +180,7 @@ pub fn setup(url: &str) -> Setup {
         stale_after: Duration::from_secs(10),
         min_traffic: None,
         observe: false,
+        compare: None,
     };
     Setup {
         release: ReleaseInfo {
