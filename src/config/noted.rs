@@ -23,6 +23,8 @@ pub struct Unsecured {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outline {
     pub journal: PathBuf,
+    /// The shared journal's URL, when `[cockpit] journal` is on PostgreSQL and it was read.
+    pub shared_journal: Option<crate::secret::Secret>,
     pub operator: String,
     /// `None` when a part cannot be assembled without its secret (a notification whose URL is
     /// one); its other keys are checked all the same.
@@ -98,9 +100,11 @@ fn load_noting(text: &str, origin: &str, mut env: Env) -> Unsecured {
             report: Report::default(),
             env: &env,
         };
-        let (journal, operator, ..) = build::cockpit(&mut alone, doc.get("cockpit"));
+        let ((journal, shared_journal), operator, ..) =
+            build::cockpit(&mut alone, doc.get("cockpit"));
         Outline {
             journal,
+            shared_journal,
             operator,
             counts: setup.as_ref().map(Counts::of),
         }

@@ -3,8 +3,10 @@
 
 mod attempt;
 mod lines;
+pub mod postgres;
 mod repair;
 mod show;
+pub mod store;
 mod tail;
 mod verify;
 
@@ -12,6 +14,7 @@ pub use attempt::{Attempt, Splitter, attempts, is_rollback};
 pub use lines::{MAX_LINE, Torn};
 pub use repair::{Repaired, repair};
 pub use show::{format_record, parse_since};
+pub use store::{Store, chain_of};
 pub use tail::Tail;
 pub use verify::verify;
 
@@ -61,6 +64,9 @@ pub enum JournalError {
         line: usize,
         problem: String,
     },
+    /// The shared journal (PostgreSQL) failed: in the server's words, never with its URL.
+    #[error("shared journal: {0}")]
+    Database(String),
     #[error("journal {path} is {kind}, not a regular file: not a gonogo journal")]
     NotAFile { path: PathBuf, kind: &'static str },
     #[error(

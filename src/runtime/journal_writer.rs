@@ -1,10 +1,10 @@
 //! The journal's writer: one thread owns the file and appends in order. Plain appends report
 //! back to the loop as `Msg::Journaled`; an action's request record is awaited, so the webhook
-//! is sent only once its record is on disk.
+//! is sent only once its record is on disk (or committed, for the shared journal).
 
 use crate::app::Msg;
 use crate::core::record::Record;
-use crate::journal::Journal;
+use crate::journal::Store;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc::Sender, oneshot};
@@ -42,7 +42,7 @@ impl JournalHandle {
 }
 
 impl JournalWriter {
-    pub fn start(mut journal: Journal, to_app: Sender<Msg>) -> Self {
+    pub fn start(mut journal: Store, to_app: Sender<Msg>) -> Self {
         let (tx, rx) = mpsc::channel::<(Record, Option<Ack>)>();
         let thread = std::thread::Builder::new()
             .name("journal".into())

@@ -22,7 +22,7 @@ pub use terminal::restore as restore_terminal;
 
 use crate::app::attention::{Attention, Signal};
 use crate::app::{self, Msg, State};
-use crate::journal::{self, Journal};
+use crate::journal::{self, Store};
 use crate::setup::Setup;
 use crate::signals::Signals;
 use crate::sources::{self, SourceClient};
@@ -50,14 +50,17 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let ctx = app::context(&setup);
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
-    let (writer_journal, records) = if options.read_only {
+    let (writer_journal, records) = if options.read_only && setup.shared_journal.is_some() {
+        // The shared journal is read as it is now; following it live is still to come.
+        (None, journal::store::read(&setup)?)
+    } else if options.read_only {
         // Followed from where the records read end: a record being written meanwhile is
         // neither lost nor read twice.
         let (records, end) = journal::read_with_end(&setup.journal)?;
         follow = Some(journal::Tail::new(setup.journal.clone(), end));
         (None, records)
     } else {
-        let (j, records) = Journal::open(&setup.journal)?;
+        let (j, records) = Store::open(&setup)?;
         (Some(j), records)
     };
     let now = Utc::now();

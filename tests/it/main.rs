@@ -21,6 +21,7 @@ mod real_alertmanager;
 mod real_prometheus;
 mod real_unleash;
 mod real_victoriametrics;
+mod shared_journal;
 mod sources_datadog;
 mod sources_failures;
 mod sources_http;
