@@ -1,4 +1,5 @@
 mod cli;
+mod shared_audit;
 
 use clap::Parser;
 use cli::{AuditCommand, Cli, Command, DemoCommand, JournalAt, RunArgs, UiArgs};
@@ -50,6 +51,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Audit {
             command: AuditCommand::Repair { at },
         }) => audit_repair(at),
+        Some(Command::Audit {
+            command: AuditCommand::Export { at, to },
+        }) => Ok(match shared_audit::shared_of(&at) {
+            Ok(Some((url, chain))) => shared_audit::export(&url, &chain, &to),
+            Ok(None) => {
+                eprintln!(
+                    "gonogo: export reads a shared journal: give --config with `[cockpit] journal = {{ postgres = … }}` (a file journal is its own export)"
+                );
+                ExitCode::from(2)
+            }
+            Err(code) => code,
+        }),
     }
 }
 
@@ -110,6 +123,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     };
     if let Some(j) = &args.ui.journal {
         setup.journal = j.clone();
+        setup.shared_journal = None;
     }
     cockpit(setup, &args.ui)
 }
@@ -200,6 +214,7 @@ fn load_for(path: &Path, ui: &UiArgs) -> Result<Setup, ExitCode> {
     let mut setup = load(path)?;
     if let Some(j) = &ui.journal {
         setup.journal = j.clone();
+        setup.shared_journal = None;
     }
     Ok(setup)
 }
@@ -248,8 +263,25 @@ async fn watch_plain(setup: Setup, format: Format) -> Result<ExitCode> {
 
 fn report(args: cli::ReportArgs) -> Result<ExitCode> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let shared = match args.config.as_deref().map(|c| {
+        shared_audit::shared_of(&JournalAt {
+            journal: None,
+            config: Some(c.to_path_buf()),
+        })
+    }) {
+        Some(Ok(Some((url, _)))) => Some(url),
+        Some(Ok(None)) => {
+            eprintln!(
+                "gonogo: report --config reads a shared journal; give a file journal with --journal"
+            );
+            return Ok(ExitCode::from(2));
+        }
+        Some(Err(code)) => return Ok(code),
+        None => None,
+    };
     let options = headless::ReportOptions {
         journals: args.journal,
+        shared,
         format: args.format,
         color: !(args.no_color || no_color) && std::io::stdout().is_terminal(),
     };
@@ -279,14 +311,19 @@ fn journal_and_operator(at: JournalAt) -> Result<(std::path::PathBuf, String), E
 }
 
 fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
-    let path = match journal_path(at) {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
     let since = match since.map(|s| journal::parse_since(&s, chrono::Utc::now())) {
         Some(Err(e)) => bail!(e),
         Some(Ok(t)) => Some(t),
         None => None,
+    };
+    match shared_audit::shared_of(&at) {
+        Ok(Some((url, chain))) => return Ok(shared_audit::show(&url, &chain, since)),
+        Ok(None) => {}
+        Err(code) => return Ok(code),
+    }
+    let path = match journal_path(at) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
     };
     let (records, end) = journal::read_with_end(&path)?;
     if records.is_empty() {
@@ -307,6 +344,11 @@ fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
 }
 
 fn audit_verify(at: JournalAt) -> Result<ExitCode> {
+    match shared_audit::shared_of(&at) {
+        Ok(Some((url, chain))) => return Ok(shared_audit::verify(&url, &chain)),
+        Ok(None) => {}
+        Err(code) => return Ok(code),
+    }
     let path = match journal_path(at) {
         Ok(p) => p,
         Err(code) => return Ok(code),
@@ -324,6 +366,16 @@ fn audit_verify(at: JournalAt) -> Result<ExitCode> {
 }
 
 fn audit_repair(at: JournalAt) -> Result<ExitCode> {
+    match shared_audit::shared_of(&at) {
+        Ok(Some(_)) => {
+            eprintln!(
+                "gonogo: a shared journal has no torn lines: each record is committed whole or not at all (`gonogo audit verify` checks its chain)"
+            );
+            return Ok(ExitCode::from(1));
+        }
+        Ok(None) => {}
+        Err(code) => return Ok(code),
+    }
     let (path, operator) = match journal_and_operator(at) {
         Ok(p) => p,
         Err(code) => return Ok(code),

@@ -4,6 +4,7 @@
 mod attempt;
 mod lines;
 pub mod postgres;
+pub mod postgres_follow;
 mod repair;
 mod show;
 pub mod store;

@@ -44,7 +44,15 @@ pub struct Chain {
     pub environment: String,
 }
 
+/// The channel appends notify on (`LISTEN gonogo_journal`), with the chain's key as payload.
+pub const CHANNEL: &str = "gonogo_journal";
+
 impl Chain {
+    /// The notification payload naming this chain.
+    pub fn key(&self) -> String {
+        serde_json::json!([self.release, self.environment]).to_string()
+    }
+
     pub fn of(record: &Record) -> Chain {
         Chain {
             release: record.context.release.clone(),
@@ -60,7 +68,7 @@ pub struct Shared {
     client: Option<Client>,
 }
 
-fn db_error(e: &postgres::Error) -> JournalError {
+pub(super) fn db_error(e: &postgres::Error) -> JournalError {
     JournalError::Database(describe(e))
 }
 
@@ -129,17 +137,30 @@ pub fn init(client: &mut Client) -> Result<(), JournalError> {
 
 /// The records of one chain in order, as they were written.
 fn lines(client: &mut impl GenericClient, chain: &Chain) -> Result<Vec<String>, JournalError> {
+    Ok(lines_after(client, chain, 0)?
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect())
+}
+
+/// The records of one chain after position `seq` (0: all), with their positions.
+pub(super) fn lines_after(
+    client: &mut impl GenericClient,
+    chain: &Chain,
+    seq: i64,
+) -> Result<Vec<(i64, String)>, JournalError> {
     let rows = client
         .query(
-            "SELECT line FROM gonogo_record WHERE release = $1 AND environment = $2 ORDER BY seq",
-            &[&chain.release, &chain.environment],
+            "SELECT seq, line FROM gonogo_record \
+             WHERE release = $1 AND environment = $2 AND seq > $3 ORDER BY seq",
+            &[&chain.release, &chain.environment, &seq],
         )
         .map_err(|e| db_error(&e))?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
 /// Parse lines read back; a line that is not a record names its position in the chain.
-fn parse(lines: &[String]) -> Result<Vec<Record>, JournalError> {
+pub(super) fn parse(lines: &[String]) -> Result<Vec<Record>, JournalError> {
     lines
         .iter()
         .enumerate()
@@ -217,6 +238,9 @@ fn append_in(client: &mut Client, chain: &Chain, record: &Record) -> Result<(), 
         &[key[0], key[1], &(seq + 1), &hash],
     )
     .map_err(err)?;
+    // Delivered to listeners on commit, and only then: a watcher never reads ahead of it.
+    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &chain.key()])
+        .map_err(err)?;
     tx.commit().map_err(err)
 }
 
@@ -238,6 +262,15 @@ fn chains(client: &mut Client, only: Option<&Chain>) -> Result<Vec<Chain>, Journ
             environment: r.get(1),
         })
         .collect())
+}
+
+/// Read one chain's records, and the position of its last: where a follower goes on.
+pub fn read_with_end(url: &Secret, chain: &Chain) -> Result<(Vec<Record>, i64), JournalError> {
+    let mut client = connect(url)?;
+    let rows = lines_after(&mut client, chain, 0)?;
+    let end = rows.last().map_or(0, |(seq, _)| *seq);
+    let lines: Vec<String> = rows.into_iter().map(|(_, l)| l).collect();
+    Ok((parse(&lines)?, end))
 }
 
 /// Read the records of one chain, or of all, without writing (no tables are created).

@@ -47,16 +47,68 @@ pub fn chain_of(setup: &Setup) -> Chain {
     }
 }
 
-/// Read the records of `setup`'s journal without writing: the file's, or the shared journal's
-/// of this release and environment.
-pub fn read(setup: &Setup) -> Result<Vec<Record>, JournalError> {
+/// Where a reader of a journal goes on: the file's byte offset after the last whole record,
+/// or the shared chain's position of its last record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    File(u64),
+    Shared(i64),
+}
+
+/// Read the records of `setup`'s journal without writing (the file's, or the shared journal's
+/// of this release and environment), and where a follower goes on.
+pub fn read_with_end(setup: &Setup) -> Result<(Vec<Record>, End), JournalError> {
     match &setup.shared_journal {
-        None => super::read(&setup.journal),
+        None => super::read_with_end(&setup.journal).map(|(r, end)| (r, End::File(end))),
         Some(url) => {
             let chain = chain_of(setup);
-            std::thread::scope(|s| s.spawn(|| super::postgres::read(url, Some(&chain))).join())
-                .map_err(|_| JournalError::Database("reading panicked".into()))?
+            // The client runs its own runtime: it may not start inside the caller's.
+            std::thread::scope(|s| {
+                s.spawn(|| super::postgres::read_with_end(url, &chain))
+                    .join()
+            })
+            .map_err(|_| JournalError::Database("reading panicked".into()))?
+            .map(|(r, end)| (r, End::Shared(end)))
         }
+    }
+}
+
+/// What another cockpit appends, for a reader that looks now and then (`watch`): the file's
+/// tail, or the records a shared journal's follower has delivered since the last look.
+pub enum Follow {
+    File(super::Tail),
+    Shared(std::sync::mpsc::Receiver<Vec<Record>>),
+}
+
+impl Follow {
+    pub fn start(setup: &Setup, end: End) -> Follow {
+        match (&setup.shared_journal, end) {
+            (Some(url), End::Shared(seq)) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                let deliver = move |records| tx.send(records).is_ok();
+                let lost = super::postgres_follow::logged;
+                super::postgres_follow::spawn(url.clone(), chain_of(setup), seq, deliver, lost);
+                Follow::Shared(rx)
+            }
+            (_, End::File(offset)) => Follow::File(super::Tail::new(setup.journal.clone(), offset)),
+            (None, End::Shared(_)) => Follow::File(super::Tail::new(setup.journal.clone(), 0)),
+        }
+    }
+
+    /// The records appended since the last call; never waits.
+    pub fn poll(&mut self) -> Vec<Record> {
+        match self {
+            Follow::File(tail) => tail.poll(),
+            Follow::Shared(rx) => rx.try_iter().flatten().collect(),
+        }
+    }
+}
+
+/// What the journal is, for a line that names it: the file's path, or "the shared journal".
+pub fn name(setup: &Setup) -> String {
+    match &setup.shared_journal {
+        None => setup.journal.display().to_string(),
+        Some(_) => "the shared journal (PostgreSQL)".into(),
     }
 }
 

@@ -50,9 +50,11 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let ctx = app::context(&setup);
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
+    let mut follow_shared = None;
     let (writer_journal, records) = if options.read_only && setup.shared_journal.is_some() {
-        // The shared journal is read as it is now; following it live is still to come.
-        (None, journal::store::read(&setup)?)
+        let (records, end) = journal::store::read_with_end(&setup)?;
+        follow_shared = Some(end);
+        (None, records)
     } else if options.read_only {
         // Followed from where the records read end: a record being written meanwhile is
         // neither lost nor read twice.
@@ -90,6 +92,16 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let sigs = tokio::spawn(signals.forward(tx.clone()));
     let ticks = tokio::spawn(crate::clock::tick(tx.clone()));
     let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
+    if let (Some(journal::store::End::Shared(seq)), Some(url)) =
+        (follow_shared, &state.setup.shared_journal)
+    {
+        // Records as they are committed (LISTEN/NOTIFY), not once a second.
+        let to_app = tx.clone();
+        let deliver = move |records| to_app.blocking_send(Msg::Journal(records)).is_ok();
+        let lost = journal::postgres_follow::logged;
+        let chain = journal::chain_of(&state.setup);
+        journal::postgres_follow::spawn(url.clone(), chain, seq, deliver, lost);
+    }
     let ctx = &state.session.context;
     let here = presence::Presence::new(
         &state.setup.journal,

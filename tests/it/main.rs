@@ -22,6 +22,7 @@ mod real_prometheus;
 mod real_unleash;
 mod real_victoriametrics;
 mod shared_journal;
+mod shared_journal_cli;
 mod sources_datadog;
 mod sources_failures;
 mod sources_http;

@@ -27,7 +27,8 @@ fn chain(release: &str) -> postgres::Chain {
     }
 }
 
-fn record(release: &str, event: Event, reason: &str) -> Record {
+/// A record of `release` in production, as ana on ops1 writes it.
+pub fn record(release: &str, event: Event, reason: &str) -> Record {
     let mut r = Record::new(
         Utc::now(),
         event,
@@ -228,4 +229,55 @@ async fn the_request_is_committed_before_its_webhook_arrives() {
         "the target saw the request before its record was committed: {:?}",
         seen[0]
     );
+}
+
+/// `xact_commit` of `db`: every statement a client runs there counts (PostgreSQL flushes these
+/// counters about once a second, so the test reads them after waiting longer than that).
+fn commits(url: &Secret, db: &str) -> i64 {
+    let mut client = postgres::connect(url).unwrap();
+    let row = client
+        .query_one(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = $1",
+            &[&db],
+        )
+        .unwrap();
+    row.get(0)
+}
+
+#[test]
+fn a_follower_gets_a_commit_within_a_second_and_asks_nothing_while_idle() {
+    let Some((cluster, url)) = db() else { return };
+    // A database of its own, so the other tests' statements are not counted.
+    let mut admin = postgres::connect(&url).unwrap();
+    admin.batch_execute("CREATE DATABASE follow_idle").unwrap();
+    let own = Secret::new(cluster.url("gonogo").replace("/postgres?", "/follow_idle?"));
+    let release = "followed";
+    let (mut writer, _) = postgres::Shared::open(&own, &chain(release)).unwrap();
+    writer
+        .append(&record(release, Event::CockpitStarted, "before"))
+        .unwrap();
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let deliver = move |records: Vec<Record>| tx.send(records).is_ok();
+    let lost = gonogo::journal::postgres_follow::logged;
+    // Following from after the first record: only what comes next is delivered.
+    gonogo::journal::postgres_follow::spawn(own.clone(), chain(release), 1, deliver, lost);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let before = commits(&url, "follow_idle");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(
+        commits(&url, "follow_idle"),
+        before,
+        "the follower ran statements while nothing was written"
+    );
+
+    let sent = std::time::Instant::now();
+    writer
+        .append(&record(release, Event::ActionRequested, "promote"))
+        .unwrap();
+    let got = rx.recv_timeout(std::time::Duration::from_secs(1)).unwrap();
+    let took = sent.elapsed();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].reason.as_deref(), Some("promote"));
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
 }
