@@ -53,16 +53,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }) => audit_repair(at),
         Some(Command::Audit {
             command: AuditCommand::Export { at, to },
-        }) => Ok(match shared_audit::shared_of(&at) {
-            Ok(Some((url, chain))) => shared_audit::export(&url, &chain, &to),
-            Ok(None) => {
-                eprintln!(
-                    "gonogo: export reads a shared journal: give --config with `[cockpit] journal = {{ postgres = … }}` (a file journal is its own export)"
-                );
-                ExitCode::from(2)
-            }
-            Err(code) => code,
-        }),
+        }) => Ok(shared_audit::export(&at, &to)),
     }
 }
 
@@ -263,21 +254,9 @@ async fn watch_plain(setup: Setup, format: Format) -> Result<ExitCode> {
 
 fn report(args: cli::ReportArgs) -> Result<ExitCode> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let shared = match args.config.as_deref().map(|c| {
-        shared_audit::shared_of(&JournalAt {
-            journal: None,
-            config: Some(c.to_path_buf()),
-        })
-    }) {
-        Some(Ok(Some((url, _)))) => Some(url),
-        Some(Ok(None)) => {
-            eprintln!(
-                "gonogo: report --config reads a shared journal; give a file journal with --journal"
-            );
-            return Ok(ExitCode::from(2));
-        }
-        Some(Err(code)) => return Ok(code),
-        None => None,
+    let shared = match shared_audit::for_report(args.config.as_deref()) {
+        Ok(url) => url,
+        Err(code) => return Ok(code),
     };
     let options = headless::ReportOptions {
         journals: args.journal,
@@ -316,10 +295,8 @@ fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
         Some(Ok(t)) => Some(t),
         None => None,
     };
-    match shared_audit::shared_of(&at) {
-        Ok(Some((url, chain))) => return Ok(shared_audit::show(&url, &chain, since)),
-        Ok(None) => {}
-        Err(code) => return Ok(code),
+    if let Some(code) = shared_audit::on_shared(&at, |u, c| shared_audit::show(u, c, since)) {
+        return Ok(code);
     }
     let path = match journal_path(at) {
         Ok(p) => p,
@@ -344,10 +321,8 @@ fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
 }
 
 fn audit_verify(at: JournalAt) -> Result<ExitCode> {
-    match shared_audit::shared_of(&at) {
-        Ok(Some((url, chain))) => return Ok(shared_audit::verify(&url, &chain)),
-        Ok(None) => {}
-        Err(code) => return Ok(code),
+    if let Some(code) = shared_audit::on_shared(&at, shared_audit::verify) {
+        return Ok(code);
     }
     let path = match journal_path(at) {
         Ok(p) => p,
@@ -366,15 +341,8 @@ fn audit_verify(at: JournalAt) -> Result<ExitCode> {
 }
 
 fn audit_repair(at: JournalAt) -> Result<ExitCode> {
-    match shared_audit::shared_of(&at) {
-        Ok(Some(_)) => {
-            eprintln!(
-                "gonogo: a shared journal has no torn lines: each record is committed whole or not at all (`gonogo audit verify` checks its chain)"
-            );
-            return Ok(ExitCode::from(1));
-        }
-        Ok(None) => {}
-        Err(code) => return Ok(code),
+    if let Some(code) = shared_audit::on_shared(&at, shared_audit::repair) {
+        return Ok(code);
     }
     let (path, operator) = match journal_and_operator(at) {
         Ok(p) => p,

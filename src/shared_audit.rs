@@ -29,6 +29,25 @@ pub fn shared_of(at: &JournalAt) -> Result<Option<(Secret, postgres::Chain)>, Ex
     Ok(outline.shared_journal.zip(outline.chain))
 }
 
+/// Run `command` on the shared journal `at` names: `None` when it names a file journal.
+pub fn on_shared(
+    at: &JournalAt,
+    command: impl FnOnce(&Secret, &postgres::Chain) -> ExitCode,
+) -> Option<ExitCode> {
+    match shared_of(at) {
+        Ok(Some((url, chain))) => Some(command(&url, &chain)),
+        Ok(None) => None,
+        Err(code) => Some(code),
+    }
+}
+
+pub fn repair(_: &Secret, _: &postgres::Chain) -> ExitCode {
+    eprintln!(
+        "gonogo: a shared journal has no torn lines: each record is committed whole or not at all (`gonogo audit verify` checks its chain)"
+    );
+    ExitCode::from(1)
+}
+
 fn named(chain: &postgres::Chain) -> String {
     format!(
         "shared journal, release {} ({})",
@@ -61,13 +80,42 @@ pub fn verify(url: &Secret, chain: &postgres::Chain) -> ExitCode {
     }
 }
 
-/// Write the chain as a file journal at `to`, verified with the file journal's verifier.
-pub fn export(url: &Secret, chain: &postgres::Chain, to: &Path) -> ExitCode {
-    match postgres::export(url, chain, to) {
+/// The shared journal `report --config` reads, if a config is given.
+pub fn for_report(config: Option<&Path>) -> Result<Option<Secret>, ExitCode> {
+    let Some(c) = config else { return Ok(None) };
+    let at = JournalAt {
+        journal: None,
+        config: Some(c.to_path_buf()),
+    };
+    match shared_of(&at)? {
+        Some((url, _)) => Ok(Some(url)),
+        None => {
+            eprintln!(
+                "gonogo: report --config reads a shared journal; give a file journal with --journal"
+            );
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// Write the release's chain as a file journal at `to`, verified with the file journal's
+/// verifier.
+pub fn export(at: &JournalAt, to: &Path) -> ExitCode {
+    let (url, chain) = match shared_of(at) {
+        Ok(Some(shared)) => shared,
+        Ok(None) => {
+            eprintln!(
+                "gonogo: export reads a shared journal: give --config with `[cockpit] journal = {{ postgres = … }}` (a file journal is its own export)"
+            );
+            return ExitCode::from(2);
+        }
+        Err(code) => return code,
+    };
+    match postgres::export(&url, &chain, to) {
         Ok(n) => {
             println!(
                 "{}: {n} records written to {}; verified — ok, chain intact (`gonogo audit verify --journal {}`)",
-                named(chain),
+                named(&chain),
                 to.display(),
                 to.display()
             );
