@@ -4,7 +4,9 @@
 mod attempt;
 mod lines;
 pub mod postgres;
+mod postgres_audit;
 pub mod postgres_follow;
+pub mod postgres_lease;
 mod repair;
 mod show;
 pub mod store;
@@ -65,6 +67,9 @@ pub enum JournalError {
         line: usize,
         problem: String,
     },
+    /// Another cockpit drives this release on the shared journal.
+    #[error("this release is driven from another cockpit: {0}")]
+    Driven(postgres_lease::Holder),
     /// The shared journal (PostgreSQL) failed: in the server's words, never with its URL.
     #[error("shared journal: {0}")]
     Database(String),

@@ -7,6 +7,8 @@
 //! The URL is a secret (it may carry a password): it is never drawn, logged or journaled, and
 //! no error here repeats it.
 
+pub use super::postgres_audit::{export, read, read_with_end, verify};
+use super::postgres_lease::{self as lease, Lease};
 use super::{JournalError, genesis_hash, line_hash};
 use crate::core::record::Record;
 use crate::secret::Secret;
@@ -31,6 +33,16 @@ CREATE TABLE IF NOT EXISTS gonogo_record (
     hash        text        NOT NULL,
     written_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (release, environment, seq)
+);
+CREATE TABLE IF NOT EXISTS gonogo_driver (
+    release     text             NOT NULL,
+    environment text             NOT NULL,
+    who         text             NOT NULL,
+    token       text             NOT NULL,
+    since       timestamptz      NOT NULL,
+    heartbeat   timestamptz      NOT NULL,
+    timeout_s   double precision NOT NULL,
+    PRIMARY KEY (release, environment)
 );
 ";
 
@@ -66,6 +78,8 @@ impl Chain {
 pub struct Shared {
     url: Secret,
     client: Option<Client>,
+    /// The driver's lease this cockpit holds; `None` for a writer that does not drive (a tool).
+    lease: Option<Lease>,
 }
 
 pub(super) fn db_error(e: &postgres::Error) -> JournalError {
@@ -119,7 +133,8 @@ pub fn init(client: &mut Client) -> Result<(), JournalError> {
         let row = c
             .query_one(
                 "SELECT to_regclass('gonogo_chain') IS NOT NULL \
-                 AND to_regclass('gonogo_record') IS NOT NULL",
+                 AND to_regclass('gonogo_record') IS NOT NULL \
+                 AND to_regclass('gonogo_driver') IS NOT NULL",
                 &[],
             )
             .map_err(|e| db_error(&e))?;
@@ -136,7 +151,10 @@ pub fn init(client: &mut Client) -> Result<(), JournalError> {
 }
 
 /// The records of one chain in order, as they were written.
-fn lines(client: &mut impl GenericClient, chain: &Chain) -> Result<Vec<String>, JournalError> {
+pub(super) fn lines(
+    client: &mut impl GenericClient,
+    chain: &Chain,
+) -> Result<Vec<String>, JournalError> {
     Ok(lines_after(client, chain, 0)?
         .into_iter()
         .map(|(_, line)| line)
@@ -181,8 +199,41 @@ impl Shared {
         let shared = Shared {
             url: url.clone(),
             client: Some(client),
+            lease: None,
         };
         Ok((shared, records))
+    }
+
+    /// [`Shared::open`], and take the wheel of `chain` as `who` (`user@host`): refused with
+    /// [`JournalError::Driven`], naming the driver, while another cockpit's lease is live.
+    pub fn drive(
+        url: &Secret,
+        chain: &Chain,
+        who: &str,
+        timeout: Duration,
+    ) -> Result<(Shared, Vec<Record>), JournalError> {
+        let (mut shared, records) = Shared::open(url, chain)?;
+        let held = Lease::new(chain.clone(), who, timeout);
+        lease::take(shared.client()?, &held)?;
+        shared.lease = Some(held);
+        Ok((shared, records))
+    }
+
+    /// Beat the lease: `Driven` when another cockpit took the wheel meanwhile. A cockpit that
+    /// does not drive has nothing to beat.
+    pub fn beat(&mut self) -> Result<(), JournalError> {
+        let Some(held) = self.lease.clone() else {
+            return Ok(());
+        };
+        let result = lease::beat(self.client()?, &held);
+        self.forget_if_closed(&result);
+        result
+    }
+
+    fn forget_if_closed(&mut self, result: &Result<(), JournalError>) {
+        if result.is_err() && self.client.as_ref().is_some_and(Client::is_closed) {
+            self.client = None;
+        }
     }
 
     fn client(&mut self) -> Result<&mut Client, JournalError> {
@@ -196,17 +247,39 @@ impl Shared {
     /// Chain and commit one record under its release's head row. On return it is committed.
     pub fn append(&mut self, record: &Record) -> Result<(), JournalError> {
         let chain = Chain::of(record);
-        let result = append_in(self.client()?, &chain, record);
-        if result.is_err() && self.client.as_ref().is_some_and(Client::is_closed) {
-            self.client = None;
-        }
+        let held = self.lease.clone();
+        let result = append_in(self.client()?, &chain, record, held.as_ref());
+        self.forget_if_closed(&result);
         result
     }
 }
 
-fn append_in(client: &mut Client, chain: &Chain, record: &Record) -> Result<(), JournalError> {
+impl Drop for Shared {
+    /// A clean stop gives the wheel up at once. Not from inside an async runtime, where the
+    /// blocking client cannot run: there the lease runs out after its timeout instead.
+    fn drop(&mut self) {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return;
+        }
+        if let (Some(held), Some(client)) = (&self.lease, &mut self.client)
+            && let Err(e) = lease::release(client, held)
+        {
+            tracing::warn!("giving up the wheel: {e}");
+        }
+    }
+}
+
+fn append_in(
+    client: &mut Client,
+    chain: &Chain,
+    record: &Record,
+    held: Option<&Lease>,
+) -> Result<(), JournalError> {
     let err = |e: postgres::Error| db_error(&e);
     let mut tx = client.transaction().map_err(err)?;
+    if let Some(held) = held {
+        lease::check(&mut tx, held)?;
+    }
     let key: [&(dyn postgres::types::ToSql + Sync); 2] = [&chain.release, &chain.environment];
     tx.execute(
         "INSERT INTO gonogo_chain (release, environment, seq, hash) VALUES ($1, $2, 0, $3) \
@@ -242,99 +315,4 @@ fn append_in(client: &mut Client, chain: &Chain, record: &Record) -> Result<(), 
     tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &chain.key()])
         .map_err(err)?;
     tx.commit().map_err(err)
-}
-
-/// Every chain in the journal, or only `only`'s.
-fn chains(client: &mut Client, only: Option<&Chain>) -> Result<Vec<Chain>, JournalError> {
-    if let Some(c) = only {
-        return Ok(vec![c.clone()]);
-    }
-    let rows = client
-        .query(
-            "SELECT release, environment FROM gonogo_chain ORDER BY release, environment",
-            &[],
-        )
-        .map_err(|e| db_error(&e))?;
-    Ok(rows
-        .iter()
-        .map(|r| Chain {
-            release: r.get(0),
-            environment: r.get(1),
-        })
-        .collect())
-}
-
-/// Read one chain's records, and the position of its last: where a follower goes on.
-pub fn read_with_end(url: &Secret, chain: &Chain) -> Result<(Vec<Record>, i64), JournalError> {
-    let mut client = connect(url)?;
-    let rows = lines_after(&mut client, chain, 0)?;
-    let end = rows.last().map_or(0, |(seq, _)| *seq);
-    let lines: Vec<String> = rows.into_iter().map(|(_, l)| l).collect();
-    Ok((parse(&lines)?, end))
-}
-
-/// Read the records of one chain, or of all, without writing (no tables are created).
-pub fn read(url: &Secret, only: Option<&Chain>) -> Result<Vec<Record>, JournalError> {
-    let mut client = connect(url)?;
-    let mut all = Vec::new();
-    for chain in chains(&mut client, only)? {
-        all.extend(parse(&lines(&mut client, &chain)?)?);
-    }
-    all.sort_by_key(|r| r.ts);
-    Ok(all)
-}
-
-/// Walk every chain (or `only`'s): each record's `prev` is the hash of the line before it in
-/// its chain, and the head names the last. Returns how many records were verified.
-pub fn verify(url: &Secret, only: Option<&Chain>) -> Result<usize, JournalError> {
-    let mut client = connect(url)?;
-    let mut count = 0;
-    for chain in chains(&mut client, only)? {
-        let lines = lines(&mut client, &chain)?;
-        let records = parse(&lines)?;
-        let mut prev = genesis_hash();
-        for (i, (line, record)) in lines.iter().zip(&records).enumerate() {
-            if record.prev != prev {
-                return Err(JournalError::Database(format!(
-                    "release {} ({}): record {} does not continue the chain (an edit, a deletion or an insertion)",
-                    chain.release,
-                    chain.environment,
-                    i + 1
-                )));
-            }
-            prev = line_hash(line);
-        }
-        let head = client
-            .query_opt(
-                "SELECT hash FROM gonogo_chain WHERE release = $1 AND environment = $2",
-                &[&chain.release, &chain.environment],
-            )
-            .map_err(|e| db_error(&e))?
-            .map_or_else(genesis_hash, |r| r.get(0));
-        if head != prev {
-            return Err(JournalError::Database(format!(
-                "release {} ({}): the chain's head does not name its last record (records deleted at the end?)",
-                chain.release, chain.environment
-            )));
-        }
-        count += records.len();
-    }
-    Ok(count)
-}
-
-/// Write one chain as a file journal (JSON Lines, the same lines) at `to`, then verify that
-/// file with the file journal's verifier. Returns how many records it holds.
-pub fn export(url: &Secret, chain: &Chain, to: &std::path::Path) -> Result<usize, JournalError> {
-    let mut client = connect(url)?;
-    let lines = lines(&mut client, chain)?;
-    let mut text = String::new();
-    for line in &lines {
-        text.push_str(line);
-        text.push('\n');
-    }
-    std::fs::write(to, text).map_err(|source| JournalError::Io {
-        path: to.to_path_buf(),
-        source,
-    })?;
-    super::verify(to)
 }

@@ -22,11 +22,29 @@ impl Store {
             None => Journal::open(&setup.journal).map(|(j, r)| (Store::File(j), r)),
             Some(url) => {
                 let chain = chain_of(setup);
+                let who = format!("{}@{}", setup.operator, crate::host::name());
+                let timeout = super::postgres_lease::TIMEOUT;
                 // The client runs its own runtime: it may not start inside the caller's.
-                std::thread::scope(|s| s.spawn(|| Shared::open(url, &chain)).join())
+                std::thread::scope(|s| s.spawn(|| Shared::drive(url, &chain, &who, timeout)).join())
                     .map_err(|_| JournalError::Database("opening panicked".into()))?
                     .map(|(j, r)| (Store::Shared(Box::new(j)), r))
             }
+        }
+    }
+
+    /// How often the journal needs a beat while nothing is written (the driver's lease).
+    pub fn beats(&self) -> Option<std::time::Duration> {
+        match self {
+            Store::File(_) => None,
+            Store::Shared(_) => Some(super::postgres_lease::BEAT),
+        }
+    }
+
+    /// Keep the driver's lease: an error says the wheel or the database was lost.
+    pub fn beat(&mut self) -> Result<(), JournalError> {
+        match self {
+            Store::File(_) => Ok(()),
+            Store::Shared(j) => j.beat(),
         }
     }
 

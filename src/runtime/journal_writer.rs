@@ -47,8 +47,28 @@ impl JournalWriter {
         let thread = std::thread::Builder::new()
             .name("journal".into())
             .spawn(move || {
-                for (record, ack) in rx {
+                // Whether the last append or beat went through: a beat tells the loop only
+                // when that changes, so an idle cockpit hears nothing.
+                let mut healthy = true;
+                loop {
+                    let next = match journal.beats() {
+                        Some(every) => rx.recv_timeout(every),
+                        None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+                    };
+                    let (record, ack) = match next {
+                        Ok(job) => job,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            let result = journal.beat().map_err(|e| e.to_string());
+                            if result.is_ok() != healthy {
+                                healthy = result.is_ok();
+                                let _ = to_app.try_send(Msg::Journaled(result));
+                            }
+                            continue;
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    };
                     let result = journal.append(&record).map_err(|e| e.to_string());
+                    healthy = result.is_ok();
                     if let Err(e) = &result {
                         tracing::error!("journal append failed: {e}");
                     }

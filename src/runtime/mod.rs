@@ -46,8 +46,21 @@ pub struct Options {
 }
 
 /// Run the full-screen cockpit until the operator quits or a signal arrives.
-pub async fn run(setup: Setup, options: Options) -> Result<()> {
+pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     let ctx = app::context(&setup);
+    // On the shared journal one cockpit drives a release; a second one opens as a watcher.
+    let mut opened = None;
+    let mut driven = None;
+    if !options.read_only {
+        match Store::open(&setup) {
+            Ok(store) => opened = Some(store),
+            Err(journal::JournalError::Driven(holder)) => {
+                options.read_only = true;
+                driven = Some(holder);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
     let mut follow_shared = None;
@@ -62,7 +75,7 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         follow = Some(journal::Tail::new(setup.journal.clone(), end));
         (None, records)
     } else {
-        let (j, records) = Store::open(&setup)?;
+        let (j, records) = opened.expect("opened above unless read-only");
         (Some(j), records)
     };
     let now = Utc::now();
@@ -82,6 +95,10 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         read_only: options.read_only,
     };
     let (mut state, mut effects) = boot.start(now);
+    if let Some(holder) = driven {
+        let text = format!("{holder}; this cockpit watches (read-only)");
+        state.log(now, app::LogLevel::Warn, text);
+    }
     let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
 
     // Caught before the terminal is taken: a SIGTERM from then on restores it.

@@ -23,6 +23,7 @@ mod real_unleash;
 mod real_victoriametrics;
 mod shared_journal;
 mod shared_journal_cli;
+mod shared_journal_driver;
 mod sources_datadog;
 mod sources_failures;
 mod sources_http;
