@@ -31,8 +31,10 @@ CREATE TABLE IF NOT EXISTS gonogo_record (
     seq         bigint      NOT NULL,
     line        text        NOT NULL,
     hash        text        NOT NULL,
+    id          text        NOT NULL,
     written_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (release, environment, seq)
+    PRIMARY KEY (release, environment, seq),
+    UNIQUE (release, environment, id)
 );
 CREATE TABLE IF NOT EXISTS gonogo_driver (
     release     text             NOT NULL,
@@ -269,6 +271,16 @@ impl Drop for Shared {
     }
 }
 
+/// A record's id: the SHA-256 of its line before it is chained (its time is to the
+/// nanosecond, so two records are one only when they are the same record sent twice).
+fn record_id(record: &Record) -> Result<String, JournalError> {
+    let mut unchained = record.clone();
+    unchained.prev = String::new();
+    serde_json::to_string(&unchained)
+        .map(|line| line_hash(&line))
+        .map_err(|e| JournalError::Database(format!("a record did not serialize: {e}")))
+}
+
 fn append_in(
     client: &mut Client,
     chain: &Chain,
@@ -295,15 +307,28 @@ fn append_in(
         )
         .map_err(err)?;
     let (seq, prev): (i64, String) = (head.get(0), head.get(1));
+    // A record tried again after a lost connection may have been committed the first time
+    // (the commit went through, its answer did not): it is known by its id, and not written
+    // twice.
+    let id = record_id(record)?;
+    let known = tx
+        .query_opt(
+            "SELECT 1 FROM gonogo_record WHERE release = $1 AND environment = $2 AND id = $3",
+            &[key[0], key[1], &id],
+        )
+        .map_err(err)?;
+    if known.is_some() {
+        return Ok(());
+    }
     let mut record = record.clone();
     record.prev = prev;
     let line = serde_json::to_string(&record)
         .map_err(|e| JournalError::Database(format!("a record did not serialize: {e}")))?;
     let hash = line_hash(&line);
     tx.execute(
-        "INSERT INTO gonogo_record (release, environment, seq, line, hash) \
-         VALUES ($1, $2, $3, $4, $5)",
-        &[key[0], key[1], &(seq + 1), &line, &hash],
+        "INSERT INTO gonogo_record (release, environment, seq, line, hash, id) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        &[key[0], key[1], &(seq + 1), &line, &hash, &id],
     )
     .map_err(err)?;
     tx.execute(

@@ -281,3 +281,17 @@ fn a_follower_gets_a_commit_within_a_second_and_asks_nothing_while_idle() {
     assert_eq!(got[0].reason.as_deref(), Some("promote"));
     assert!(took < std::time::Duration::from_secs(1), "{took:?}");
 }
+
+#[test]
+fn a_record_sent_again_after_a_lost_answer_is_written_once() {
+    let Some((_, url)) = db() else { return };
+    let release = "sent-twice";
+    let (mut j, _) = postgres::Shared::open(&url, &chain(release)).unwrap();
+    let once = record(release, Event::ChecklistTicked, "once");
+    j.append(&once).unwrap();
+    // As the writer sends a kept record again when it cannot know the first commit went through.
+    j.append(&once).unwrap();
+    j.append(&record(release, Event::ChecklistTicked, "next"))
+        .unwrap();
+    assert_eq!(postgres::verify(&url, Some(&chain(release))).unwrap(), 2);
+}

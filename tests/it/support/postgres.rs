@@ -46,6 +46,9 @@ fn as_postgres(program: &Path) -> Command {
 /// A running cluster whose superuser is `user`, trusted on loopback without a password.
 pub struct Cluster {
     pub port: u16,
+    bin: PathBuf,
+    dir: PathBuf,
+    data: PathBuf,
 }
 
 impl Cluster {
@@ -56,11 +59,43 @@ impl Cluster {
             self.port
         )
     }
+
+    /// Start the server (again) on its port, and wait until it takes connections.
+    pub fn start(&self) {
+        let log = self.dir.join("postgres.log");
+        let mut postgres = as_postgres(&self.bin.join("postgres"));
+        postgres
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-p", &self.port.to_string(), "-k"])
+            .arg(&self.dir)
+            .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+            .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        let mut postgres = spawn(postgres, &log);
+        let pid_file = self.data.join("postmaster.pid");
+        shared::wait_for("postgres", &mut postgres, &log, || {
+            // The eighth line of postmaster.pid says "ready" once connections are accepted.
+            std::fs::read_to_string(&pid_file)
+                .is_ok_and(|t| t.lines().nth(7).is_some_and(|l| l.trim() == "ready"))
+        });
+        // The child handle is dropped, not killed: the server lives until stopped.
+    }
+
+    /// Stop the server, cutting its clients off (a fast shutdown: what the test cluster did not
+    /// flush yet, with `synchronous_commit=off`, is kept), and wait until it is gone.
+    pub fn stop(&self) {
+        let out = as_postgres(&self.bin.join("pg_ctl"))
+            .args(["stop", "-m", "fast", "-w", "-D"])
+            .arg(&self.data)
+            .output()
+            .expect("pg_ctl");
+        assert!(out.status.success(), "pg_ctl stop: {out:?}");
+    }
 }
 
 /// Make and start a cluster, or `None` (said loudly; a failure under CI) without PostgreSQL.
 pub fn cluster(test: &str, user: &str) -> Option<Cluster> {
-    let pg = require(
+    let bin = require(
         postgres_bin(),
         test,
         "no PostgreSQL server (initdb, postgres); install the Debian package `postgresql`",
@@ -73,7 +108,7 @@ pub fn cluster(test: &str, user: &str) -> Option<Cluster> {
         data = data.display(),
         dir = dir.display()
     ));
-    let init = as_postgres(&pg.join("initdb"))
+    let init = as_postgres(&bin.join("initdb"))
         .arg("-D")
         .arg(&data)
         .args(["-U", user, "--auth=trust", "-E", "UTF8", "--no-sync"])
@@ -84,25 +119,14 @@ pub fn cluster(test: &str, user: &str) -> Option<Cluster> {
         "initdb failed: {}",
         String::from_utf8_lossy(&init.stderr)
     );
-    let port = free_port();
-    let log = dir.join("postgres.log");
-    let mut postgres = as_postgres(&pg.join("postgres"));
-    postgres
-        .arg("-D")
-        .arg(&data)
-        .args(["-p", &port.to_string(), "-k"])
-        .arg(&dir)
-        .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
-        .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
-    let mut postgres = spawn(postgres, &log);
-    let pid_file = data.join("postmaster.pid");
-    shared::wait_for("postgres", &mut postgres, &log, || {
-        // The eighth line of postmaster.pid says "ready" once connections are accepted.
-        std::fs::read_to_string(&pid_file)
-            .is_ok_and(|t| t.lines().nth(7).is_some_and(|l| l.trim() == "ready"))
-    });
-    // The child handle is dropped, not killed: the server lives until the watchdog stops it.
-    Some(Cluster { port })
+    let cluster = Cluster {
+        port: free_port(),
+        bin,
+        dir,
+        data,
+    };
+    cluster.start();
+    Some(cluster)
 }
 
 static JOURNAL_DB: OnceLock<Option<Cluster>> = OnceLock::new();
