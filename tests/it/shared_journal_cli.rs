@@ -96,3 +96,68 @@ fn audit_report_and_check_read_the_release_from_the_shared_journal() {
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("could not be read"), "{text}");
 }
+
+#[test]
+fn watch_follows_another_cockpits_action_on_the_shared_journal() {
+    let Some(cluster) = journal_db("shared_journal_cli") else {
+        return;
+    };
+    let url = cluster.url("gonogo");
+    let release = "cli-watch";
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("release.toml");
+    let text = include_str!("../fixtures/minimal.toml").replace("checkout-api", release)
+        + "\n[cockpit]\njournal = { postgres = { env = \"GONOGO_DB\" } }\n";
+    std::fs::write(&config, text).unwrap();
+    let chain = postgres::Chain {
+        release: release.into(),
+        environment: "production".into(),
+    };
+    // The tables exist before the watcher reads (a driver's cockpit made them).
+    let (mut driver, _) = postgres::Shared::open(&Secret::new(url.clone()), &chain).unwrap();
+
+    let mut child = Command::new(BIN)
+        .args(["watch", "--plain", "--config", config.to_str().unwrap()])
+        .env("GONOGO_DB", &url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(30);
+    let first = lines.recv_timeout(wait).unwrap();
+    assert!(first.contains("the shared journal (PostgreSQL)"), "{first}");
+
+    let mut done = crate::shared_journal::record(release, Event::ActionSucceeded, "r");
+    done.action = Some("rollback".into());
+    done.outcome = Some("succeeded: HTTP 200 in 40 ms: ok".into());
+    let sent = std::time::Instant::now();
+    driver.append(&done).unwrap();
+    let line = loop {
+        let line = lines.recv_timeout(wait).unwrap();
+        if line.contains("rollback by ana@ops1") {
+            break line;
+        }
+    };
+    let took = sent.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("succeeded: HTTP 200"), "{line}");
+    // `watch` prints on its once-a-second tick; the cockpit's observer gets it at once.
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    eprintln!(
+        "shared_journal_cli: watch printed another cockpit's rollback {took:?} after its commit"
+    );
+}
