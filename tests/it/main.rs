@@ -47,6 +47,7 @@ mod tty_keys;
 mod tty_log;
 mod tty_outcome;
 mod tty_screen;
+mod tty_shared_driver;
 mod url_secrets;
 mod validate_keys;
 mod validate_no_secrets;
