@@ -67,6 +67,15 @@ pub enum AuditCommand {
         #[command(flatten)]
         at: JournalAt,
     },
+    /// Write the release's records from the shared journal (PostgreSQL) as a file journal, and
+    /// verify it: an auditor then needs no database (`audit verify --journal FILE`).
+    Export {
+        #[command(flatten)]
+        at: JournalAt,
+        /// The file to write (JSON Lines, the file journal's format).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
     /// Set aside a last line a crash cut short, and journal it, so the chain goes on.
     ///
     /// Moves the torn bytes to a file next to the journal (nothing is deleted) and appends a
@@ -78,7 +87,8 @@ pub enum AuditCommand {
     },
 }
 
-/// Which journal: `--journal FILE`, else the one `--config` names, else the default path.
+/// Which journal: `--journal FILE`, else the one `--config` names (a file, or the release's
+/// records in the shared journal), else the default path.
 #[derive(Debug, Args, Clone)]
 pub struct JournalAt {
     #[arg(long, value_name = "FILE")]
@@ -201,8 +211,12 @@ pub struct WatchArgs {
 #[derive(Debug, Args, Clone)]
 pub struct ReportArgs {
     /// Audit journals to read (several may follow one --journal, or repeat it).
-    #[arg(long = "journal", value_name = "FILE", required = true, num_args = 1..)]
+    #[arg(long = "journal", value_name = "FILE", required_unless_present = "config", num_args = 1..)]
     pub journal: Vec<PathBuf>,
+    /// A config whose `[cockpit] journal` is the shared journal (PostgreSQL): every release
+    /// in it is read, with any --journal files.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// No colours in the charts (also when NO_COLOR is set and not empty, or stdout is not a

@@ -1,4 +1,5 @@
 mod cli;
+mod shared_audit;
 
 use clap::Parser;
 use cli::{AuditCommand, Cli, Command, DemoCommand, JournalAt, RunArgs, UiArgs};
@@ -51,6 +52,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Audit {
             command: AuditCommand::Repair { at },
         }) => audit_repair(at),
+        Some(Command::Audit {
+            command: AuditCommand::Export { at, to },
+        }) => Ok(shared_audit::export(&at, &to)),
     }
 }
 
@@ -111,6 +115,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     };
     if let Some(j) = &args.ui.journal {
         setup.journal = j.clone();
+        setup.shared_journal = None;
     }
     cockpit(setup, &args.ui)
 }
@@ -201,6 +206,7 @@ fn load_for(path: &Path, ui: &UiArgs) -> Result<Setup, ExitCode> {
     let mut setup = load(path)?;
     if let Some(j) = &ui.journal {
         setup.journal = j.clone();
+        setup.shared_journal = None;
     }
     Ok(setup)
 }
@@ -249,8 +255,13 @@ async fn watch_plain(setup: Setup, format: Format) -> Result<ExitCode> {
 
 fn report(args: cli::ReportArgs) -> Result<ExitCode> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let shared = match shared_audit::for_report(args.config.as_deref()) {
+        Ok(url) => url,
+        Err(code) => return Ok(code),
+    };
     let options = headless::ReportOptions {
         journals: args.journal,
+        shared,
         format: args.format,
         color: !(args.no_color || no_color) && std::io::stdout().is_terminal(),
     };
@@ -308,14 +319,17 @@ fn journal_and_operator(at: JournalAt) -> Result<(std::path::PathBuf, String), E
 }
 
 fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
-    let path = match journal_path(at) {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
     let since = match since.map(|s| journal::parse_since(&s, chrono::Utc::now())) {
         Some(Err(e)) => bail!(e),
         Some(Ok(t)) => Some(t),
         None => None,
+    };
+    if let Some(code) = shared_audit::on_shared(&at, |u, c| shared_audit::show(u, c, since)) {
+        return Ok(code);
+    }
+    let path = match journal_path(at) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
     };
     let (records, end) = journal::read_with_end(&path)?;
     if records.is_empty() {
@@ -336,6 +350,9 @@ fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
 }
 
 fn audit_verify(at: JournalAt) -> Result<ExitCode> {
+    if let Some(code) = shared_audit::on_shared(&at, shared_audit::verify) {
+        return Ok(code);
+    }
     let path = match journal_path(at) {
         Ok(p) => p,
         Err(code) => return Ok(code),
@@ -353,6 +370,9 @@ fn audit_verify(at: JournalAt) -> Result<ExitCode> {
 }
 
 fn audit_repair(at: JournalAt) -> Result<ExitCode> {
+    if let Some(code) = shared_audit::on_shared(&at, shared_audit::repair) {
+        return Ok(code);
+    }
     let (path, operator) = match journal_and_operator(at) {
         Ok(p) => p,
         Err(code) => return Ok(code),

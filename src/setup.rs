@@ -146,6 +146,9 @@ pub struct Setup {
     pub notify: Vec<NotifySpec>,
     /// Where the audit journal lives.
     pub journal: PathBuf,
+    /// The shared journal's URL (a secret) when `[cockpit] journal` is on PostgreSQL: the
+    /// records go there, and `journal` is not written.
+    pub shared_journal: Option<crate::secret::Secret>,
     /// Who is at the keyboard, for the journal.
     pub operator: String,
     /// Draw with ASCII symbols only.

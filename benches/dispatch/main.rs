@@ -48,7 +48,7 @@ async fn main() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let (journal, _) = Journal::open(&dir.path().join("journal.jsonl")).unwrap();
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
-    let writer = JournalWriter::start(journal, tx.clone());
+    let writer = JournalWriter::start(gonogo::journal::Store::File(journal), tx.clone());
     let http = gonogo::actions::client().unwrap();
 
     let mut took = Vec::new();

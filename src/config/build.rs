@@ -9,6 +9,7 @@ use super::signals::Signals;
 use super::sources::{self, ROLLBACK_CHECK, SourceTable};
 use super::{calendar, conditions, notify, plan, schema};
 use crate::core::reading::SignalId;
+use crate::secret::Secret;
 use crate::setup::{ReleaseInfo, Setup, SourceSpec, ThemeName};
 use std::path::PathBuf;
 use toml::{Table, Value};
@@ -41,7 +42,8 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         );
     }
     let release = release(ctx, doc.get("release"));
-    let (journal, operator, ascii, bell, theme) = cockpit(ctx, doc.get("cockpit"));
+    let ((journal, shared_journal), operator, ascii, bell, theme) =
+        cockpit(ctx, doc.get("cockpit"));
 
     let action_items = named_tables(ctx, doc, "actions");
     let (actions, rollback) = actions::build_all(ctx, &action_items);
@@ -122,6 +124,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         actions: actions.into_iter().collect::<Option<_>>()?,
         notify: notify.into_iter().collect::<Option<_>>()?,
         journal,
+        shared_journal,
         operator,
         ascii,
         bell,
@@ -156,19 +159,36 @@ fn release(ctx: &mut Ctx, value: Option<&Value>) -> Option<ReleaseInfo> {
     })
 }
 
-/// Journal path, operator, ASCII mode, the bell and the theme, with their defaults.
+/// The journal (a path, and the shared journal's URL when it is on PostgreSQL), operator,
+/// ASCII mode, the bell and the theme, with their defaults.
 pub(super) fn cockpit(
     ctx: &mut Ctx,
     value: Option<&Value>,
-) -> (PathBuf, String, bool, bool, ThemeName) {
+) -> ((PathBuf, Option<Secret>), String, bool, bool, ThemeName) {
     let at = KeyPath::root().key("cockpit");
     let raw: schema::Cockpit = value
         .and_then(|v| decode(v, &at, &mut ctx.report))
         .unwrap_or_default();
     let env = ctx.env;
-    let journal = match raw.journal.filter(|j| !j.trim().is_empty()) {
-        Some(j) => env.resolve(&j),
-        None => default_journal(env),
+    let (journal, shared) = match raw.journal {
+        Some(schema::JournalAt::Path(j)) if !j.trim().is_empty() => (env.resolve(&j), None),
+        Some(schema::JournalAt::Shared(s)) => {
+            let at = at.key("journal");
+            let url = match &s.postgres {
+                Some(r) => ctx.secret_only(&at.key("postgres"), r),
+                None => {
+                    ctx.report.error(
+                        &at,
+                        "a shared journal names its database",
+                        None,
+                        Some("{ postgres = { env = \"NAME\" } }".into()),
+                    );
+                    None
+                }
+            };
+            (default_journal(ctx.env), url)
+        }
+        _ => (default_journal(env), None),
     };
     let operator = raw
         .operator
@@ -184,7 +204,13 @@ pub(super) fn cockpit(
         )
         .and_then(ThemeName::parse)
         .unwrap_or_default();
-    (journal, operator, raw.ascii.unwrap_or(false), bell, theme)
+    (
+        (journal, shared),
+        operator,
+        raw.ascii.unwrap_or(false),
+        bell,
+        theme,
+    )
 }
 
 /// `$XDG_STATE_HOME/gonogo/journal.jsonl`, else `~/.local/state/gonogo/journal.jsonl`.

@@ -23,6 +23,12 @@ pub struct Unsecured {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outline {
     pub journal: PathBuf,
+    /// The shared journal's URL, when `[cockpit] journal` is on PostgreSQL and it was read.
+    pub shared_journal: Option<crate::secret::Secret>,
+    /// `[cockpit] journal` is on PostgreSQL but its URL could not be read (a note says why).
+    pub shared_unread: bool,
+    /// The release's chain in the shared journal, when the release table is whole.
+    pub chain: Option<crate::journal::postgres::Chain>,
     pub operator: String,
     /// `None` when a part cannot be assembled without its secret (a notification whose URL is
     /// one); its other keys are checked all the same.
@@ -98,9 +104,17 @@ fn load_noting(text: &str, origin: &str, mut env: Env) -> Unsecured {
             report: Report::default(),
             env: &env,
         };
-        let (journal, operator, ..) = build::cockpit(&mut alone, doc.get("cockpit"));
+        let ((journal, shared_journal), operator, ..) =
+            build::cockpit(&mut alone, doc.get("cockpit"));
         Outline {
             journal,
+            shared_unread: shared_journal.is_none()
+                && doc
+                    .get("cockpit")
+                    .and_then(|c| c.get("journal"))
+                    .is_some_and(toml::Value::is_table),
+            chain: setup.as_ref().map(crate::journal::chain_of),
+            shared_journal,
             operator,
             counts: setup.as_ref().map(Counts::of),
         }

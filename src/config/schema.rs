@@ -23,7 +23,7 @@ pub struct Release {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cockpit {
-    pub journal: Option<String>,
+    pub journal: Option<JournalAt>,
     pub operator: Option<String>,
     pub ascii: Option<bool>,
     pub bell: Option<bool>,
@@ -341,21 +341,64 @@ pub enum TextOrSecret {
 
 impl<'de> Deserialize<'de> for TextOrSecret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = TextOrSecret;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, or { env = \"NAME\" } or { file = \"path\" }")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(TextOrSecret::Text(s.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                SecretRef::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(TextOrSecret::Secret)
-            }
+        text_or_table(
+            d,
+            "a string, or { env = \"NAME\" } or { file = \"path\" }",
+            TextOrSecret::Text,
+            TextOrSecret::Secret,
+        )
+    }
+}
+
+/// A value that is either a string (`text` makes it) or a table (`table` makes it).
+fn text_or_table<'de, D, T, M>(
+    d: D,
+    expecting: &'static str,
+    text: fn(String) -> T,
+    table: fn(M) -> T,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    M: Deserialize<'de>,
+{
+    struct V<T, M>(&'static str, fn(String) -> T, fn(M) -> T);
+    impl<'de, T, M: Deserialize<'de>> Visitor<'de> for V<T, M> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(self.0)
         }
-        d.deserialize_any(V)
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
+            Ok((self.1)(s.to_string()))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            M::deserialize(de::value::MapAccessDeserializer::new(map)).map(self.2)
+        }
+    }
+    d.deserialize_any(V(expecting, text, table))
+}
+
+/// `[cockpit] journal`: a file's path, or `{ postgres = { env = "NAME" } }` for the shared
+/// journal, whose URL is a secret.
+#[derive(Debug)]
+pub enum JournalAt {
+    Path(String),
+    Shared(SharedJournal),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedJournal {
+    pub postgres: Option<TextOrSecret>,
+}
+
+impl<'de> Deserialize<'de> for JournalAt {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        text_or_table(
+            d,
+            "a path, or { postgres = { env = \"NAME\" } }",
+            JournalAt::Path,
+            JournalAt::Shared,
+        )
     }
 }
 

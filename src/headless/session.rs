@@ -7,16 +7,14 @@ use crate::setup::Setup;
 use crate::sources::{Pollers, SourceClient, spawn_pollers};
 use chrono::{Local, Offset, Utc};
 use color_eyre::eyre::{Result, WrapErr};
-use std::path::PathBuf;
 use tokio::sync::mpsc;
 
 pub(super) struct Session {
     pub state: State,
     pub rx: mpsc::Receiver<Msg>,
     pub tx: mpsc::Sender<Msg>,
-    /// The journal read at start, and its length then: where a tail starts reading.
-    pub journal: PathBuf,
-    pub journal_len: u64,
+    /// Where the journal read at start ended: where a follower starts reading.
+    pub journal_end: journal::store::End,
     /// The release attempt of the journal's latest record of this release that carries one.
     pub attempt: Option<String>,
     _pollers: Pollers,
@@ -27,10 +25,9 @@ impl Session {
     /// Of the effects of starting, only the history of an unobserved gap is performed.
     pub fn start(setup: Setup) -> Result<Session> {
         let ctx = app::context(&setup);
-        let path = setup.journal.clone();
         // A tail goes on where the records read end: a record being written meanwhile is read
         // by the tail once whole, never lost and never read twice.
-        let (records, journal_len) = journal::read_with_end(&path)?;
+        let (records, journal_end) = journal::store::read_with_end(&setup)?;
         let attempt = app::latest_attempt(&records, &ctx).map(str::to_string);
         let now = Utc::now();
         let offset = Local::now().offset().fix();
@@ -56,8 +53,7 @@ impl Session {
             state,
             rx,
             tx,
-            journal: path,
-            journal_len,
+            journal_end,
             attempt,
             _pollers: pollers,
         })

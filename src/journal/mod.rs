@@ -3,8 +3,13 @@
 
 mod attempt;
 mod lines;
+pub mod postgres;
+mod postgres_audit;
+pub mod postgres_follow;
+pub mod postgres_lease;
 mod repair;
 mod show;
+pub mod store;
 mod tail;
 mod verify;
 
@@ -12,6 +17,7 @@ pub use attempt::{Attempt, Splitter, attempts, is_rollback};
 pub use lines::{MAX_LINE, Torn};
 pub use repair::{Repaired, repair};
 pub use show::{format_record, parse_since};
+pub use store::{Store, chain_of};
 pub use tail::Tail;
 pub use verify::verify;
 
@@ -61,6 +67,12 @@ pub enum JournalError {
         line: usize,
         problem: String,
     },
+    /// Another cockpit drives this release on the shared journal.
+    #[error("this release is driven from another cockpit: {0}")]
+    Driven(postgres_lease::Holder),
+    /// The shared journal (PostgreSQL) failed: in the server's words, never with its URL.
+    #[error("shared journal: {0}")]
+    Database(String),
     #[error("journal {path} is {kind}, not a regular file: not a gonogo journal")]
     NotAFile { path: PathBuf, kind: &'static str },
     #[error(

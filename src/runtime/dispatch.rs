@@ -101,7 +101,7 @@ mod tests {
         let (url, seen) = receiver(path.clone()).await;
         let (journal, _) = Journal::open(&path).unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::channel(16);
-        let writer = JournalWriter::start(journal, tx.clone());
+        let writer = JournalWriter::start(crate::journal::Store::File(journal), tx.clone());
         let spec = ActionSpec {
             name: "promote".into(),
             method: "POST".into(),

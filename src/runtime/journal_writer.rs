@@ -1,10 +1,11 @@
 //! The journal's writer: one thread owns the file and appends in order. Plain appends report
 //! back to the loop as `Msg::Journaled`; an action's request record is awaited, so the webhook
-//! is sent only once its record is on disk.
+//! is sent only once its record is on disk (or committed, for the shared journal).
 
 use crate::app::Msg;
 use crate::core::record::Record;
-use crate::journal::Journal;
+use crate::journal::{JournalError, Store};
+use std::collections::VecDeque;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc::Sender, oneshot};
@@ -41,29 +42,74 @@ impl JournalHandle {
     }
 }
 
+/// The writer thread's loop. The shared journal (it beats) keeps plain records it could not
+/// write, with the database away, and writes them first, in order, once it is back; its ids
+/// keep a record whose commit went through unanswered from being written twice. A request
+/// record is never kept: its action was refused, so it must not be journaled later as sent.
+fn writing(journal: &mut Store, rx: &mpsc::Receiver<(Record, Option<Ack>)>, to_app: &Sender<Msg>) {
+    let keeps = journal.beats().is_some();
+    let mut kept: VecDeque<Record> = VecDeque::new();
+    // Whether the last append or beat went through: a beat tells the loop only when that
+    // changes, so an idle cockpit hears nothing.
+    let mut healthy = true;
+    loop {
+        let next = match journal.beats() {
+            Some(every) => rx.recv_timeout(every),
+            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        };
+        let (record, ack) = match next {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let result = flush(journal, &mut kept).and_then(|()| journal.beat());
+                let result = result.map_err(|e| e.to_string());
+                if result.is_ok() != healthy {
+                    healthy = result.is_ok();
+                    let _ = to_app.try_send(Msg::Journaled(result));
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let result = flush(journal, &mut kept).and_then(|()| journal.append(&record));
+        let result = result.map_err(|e| e.to_string());
+        healthy = result.is_ok();
+        if let Err(e) = &result {
+            tracing::error!("journal append failed: {e}");
+        }
+        match ack {
+            Some(ack) => {
+                let _ = ack.send(result.clone());
+            }
+            None => {
+                if result.is_err() && keeps {
+                    kept.push_back(record);
+                }
+                // Never block on a full or closed channel: at quit the loop has stopped
+                // reading.
+                let _ = to_app.try_send(Msg::Journaled(result));
+            }
+        }
+    }
+    if let Err(e) = flush(journal, &mut kept) {
+        tracing::error!("{} journal records not written at stop: {e}", kept.len());
+    }
+}
+
+/// Write the kept records, oldest first, until one fails.
+fn flush(journal: &mut Store, kept: &mut VecDeque<Record>) -> Result<(), JournalError> {
+    while let Some(record) = kept.front() {
+        journal.append(record)?;
+        kept.pop_front();
+    }
+    Ok(())
+}
+
 impl JournalWriter {
-    pub fn start(mut journal: Journal, to_app: Sender<Msg>) -> Self {
+    pub fn start(mut journal: Store, to_app: Sender<Msg>) -> Self {
         let (tx, rx) = mpsc::channel::<(Record, Option<Ack>)>();
         let thread = std::thread::Builder::new()
             .name("journal".into())
-            .spawn(move || {
-                for (record, ack) in rx {
-                    let result = journal.append(&record).map_err(|e| e.to_string());
-                    if let Err(e) = &result {
-                        tracing::error!("journal append failed: {e}");
-                    }
-                    match ack {
-                        Some(ack) => {
-                            let _ = ack.send(result.clone());
-                        }
-                        // Never block on a full or closed channel: at quit the loop has
-                        // stopped reading.
-                        None => {
-                            let _ = to_app.try_send(Msg::Journaled(result));
-                        }
-                    }
-                }
-            })
+            .spawn(move || writing(&mut journal, &rx, &to_app))
             .expect("spawning the journal thread");
         JournalWriter {
             tx: Some(tx),

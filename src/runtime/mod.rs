@@ -22,7 +22,7 @@ pub use terminal::restore as restore_terminal;
 
 use crate::app::attention::{Attention, Signal};
 use crate::app::{self, Msg, State};
-use crate::journal::{self, Journal};
+use crate::journal::{self, Store};
 use crate::setup::Setup;
 use crate::signals::Signals;
 use crate::sources::{self, SourceClient};
@@ -46,18 +46,36 @@ pub struct Options {
 }
 
 /// Run the full-screen cockpit until the operator quits or a signal arrives.
-pub async fn run(setup: Setup, options: Options) -> Result<()> {
+pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     let ctx = app::context(&setup);
+    // On the shared journal one cockpit drives a release; a second one opens as a watcher.
+    let mut opened = None;
+    let mut driven = None;
+    if !options.read_only {
+        match Store::open(&setup) {
+            Ok(store) => opened = Some(store),
+            Err(journal::JournalError::Driven(holder)) => {
+                options.read_only = true;
+                driven = Some(holder);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
-    let (writer_journal, records) = if options.read_only {
+    let mut follow_shared = None;
+    let (writer_journal, records) = if options.read_only && setup.shared_journal.is_some() {
+        let (records, end) = journal::store::read_with_end(&setup)?;
+        follow_shared = Some(end);
+        (None, records)
+    } else if options.read_only {
         // Followed from where the records read end: a record being written meanwhile is
         // neither lost nor read twice.
         let (records, end) = journal::read_with_end(&setup.journal)?;
         follow = Some(journal::Tail::new(setup.journal.clone(), end));
         (None, records)
     } else {
-        let (j, records) = Journal::open(&setup.journal)?;
+        let (j, records) = opened.expect("opened above unless read-only");
         (Some(j), records)
     };
     let now = Utc::now();
@@ -77,6 +95,10 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
         read_only: options.read_only,
     };
     let (mut state, mut effects) = boot.start(now);
+    if let Some(holder) = driven {
+        let text = format!("{holder}; this cockpit watches (read-only)");
+        state.log(now, app::LogLevel::Warn, text);
+    }
     let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
 
     // Caught before the terminal is taken: a SIGTERM from then on restores it.
@@ -87,6 +109,16 @@ pub async fn run(setup: Setup, options: Options) -> Result<()> {
     let sigs = tokio::spawn(signals.forward(tx.clone()));
     let ticks = tokio::spawn(crate::clock::tick(tx.clone()));
     let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
+    if let (Some(journal::store::End::Shared(seq)), Some(url)) =
+        (follow_shared, &state.setup.shared_journal)
+    {
+        // Records as they are committed (LISTEN/NOTIFY), not once a second.
+        let to_app = tx.clone();
+        let deliver = move |records| to_app.blocking_send(Msg::Journal(records)).is_ok();
+        let lost = journal::postgres_follow::logged;
+        let chain = journal::chain_of(&state.setup);
+        journal::postgres_follow::spawn(url.clone(), chain, seq, deliver, lost);
+    }
     let ctx = &state.session.context;
     let here = presence::Presence::new(
         &state.setup.journal,

@@ -157,7 +157,7 @@ async fn a_url_that_got_in_anyway_is_never_drawn_logged_or_journaled_with_its_se
     // The real dispatch: the request journaled on disk, then sent.
     let (journal, _) = Journal::open(&path).unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);
-    let writer = JournalWriter::start(journal, tx.clone());
+    let writer = JournalWriter::start(gonogo::journal::Store::File(journal), tx.clone());
     for e in &effects {
         if let Effect::Journal(r) = e {
             writer.handle().append_synced((**r).clone()).await.unwrap();

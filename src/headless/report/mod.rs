@@ -18,6 +18,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
     pub journals: Vec<PathBuf>,
+    /// The shared journal (PostgreSQL), every release in it.
+    pub shared: Option<crate::secret::Secret>,
     pub format: Format,
     /// Colour the charts (only ever repeats what the characters say).
     pub color: bool,
@@ -36,12 +38,17 @@ pub fn read_all(paths: &[PathBuf]) -> Result<Vec<crate::core::record::Record>> {
 }
 
 pub fn report(options: &ReportOptions, out: &mut impl Write) -> Result<()> {
-    let records = read_all(&options.journals)?;
-    let names = options
+    let mut records = read_all(&options.journals)?;
+    let mut names: Vec<String> = options
         .journals
         .iter()
         .map(|p| p.display().to_string())
         .collect();
+    if let Some(url) = &options.shared {
+        records.extend(journal::postgres::read(url, None)?);
+        records = merge(records);
+        names.push("the shared journal (PostgreSQL)".into());
+    }
     let f = compute(names, &records);
     match options.format {
         Format::Json => {

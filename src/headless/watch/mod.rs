@@ -13,7 +13,7 @@ use super::Format;
 use super::session::Session;
 use crate::app::{Effect, Kind, LogLevel, Msg};
 use crate::core::record::Record;
-use crate::journal::Tail;
+use crate::journal::{self, store::Follow};
 use crate::setup::Setup;
 use chrono::Utc;
 use color_eyre::eyre::Result;
@@ -29,7 +29,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
     let mut session = Session::start(setup)?;
     // Caught before the first line: a caller that stops us once it reads it gets a clean exit.
     let signals = crate::signals::Signals::register()?;
-    let mut tail = Tail::new(session.journal.clone(), session.journal_len);
+    let mut tail = Follow::start(&session.state.setup, session.journal_end);
     let mut printer = Printer {
         out,
         format: options.format,
@@ -45,7 +45,7 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
             s.setup.release.name,
             s.setup.release.version,
             s.setup.release.environment,
-            session.journal.display()
+            journal::store::name(&session.state.setup)
         ),
         verdict: verdict.to_string(),
         reasons: Vec::new(),

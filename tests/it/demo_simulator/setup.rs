@@ -273,6 +273,7 @@ pub fn demo_setup(url: &str) -> Setup {
             action("rollback", d.str(&["actions", "rollback", "url"])),
         ],
         journal: std::env::temp_dir().join("gonogo-demo-test.jsonl"),
+        shared_journal: None,
         operator: "tester".into(),
         ascii: false,
         bell: true,

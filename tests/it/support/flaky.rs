@@ -239,6 +239,7 @@ pub fn setup(url: &str) -> Setup {
         notify: vec![],
         actions: vec![],
         journal: "/dev/null".into(),
+        shared_journal: None,
         operator: "ana".into(),
         ascii: false,
         bell: true,

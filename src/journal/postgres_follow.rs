@@ -1,0 +1,96 @@
+//! Following the shared journal as another cockpit writes it: `LISTEN` on the channel appends
+//! notify on commit, then read the chain's records after the last one seen. No query runs while
+//! nothing is written. A lost connection is tried again every [`RETRY`] and read from the last
+//! record seen, so nothing is lost or read twice.
+
+use super::JournalError;
+use super::postgres::{CHANNEL, Chain, connect, db_error, lines_after, parse};
+use crate::core::record::Record;
+use crate::secret::Secret;
+use std::time::Duration;
+
+/// How long a follower waits before connecting again after losing the database.
+pub const RETRY: Duration = Duration::from_secs(2);
+
+/// Follow `chain` from after position `seq` (what was already read) on a thread of its own,
+/// giving each batch of new records to `deliver` until it returns false. `lost` is told why
+/// the database was lost (once per loss), and `None` when it is back.
+pub fn spawn(
+    url: Secret,
+    chain: Chain,
+    seq: i64,
+    mut deliver: impl FnMut(Vec<Record>) -> bool + Send + 'static,
+    mut lost: impl FnMut(Option<String>) + Send + 'static,
+) {
+    let run = move || {
+        let mut seq = seq;
+        let mut down = false;
+        loop {
+            match listen(&url, &chain, &mut seq, &mut deliver, &mut || {
+                if down {
+                    down = false;
+                    lost(None);
+                }
+            }) {
+                Ok(()) => return,
+                Err(e) => {
+                    if !down {
+                        down = true;
+                        lost(Some(e.to_string()));
+                    }
+                    std::thread::sleep(RETRY);
+                }
+            }
+        }
+    };
+    std::thread::Builder::new()
+        .name("journal-follow".into())
+        .spawn(run)
+        .expect("spawning the journal follower");
+}
+
+/// A follower's `lost` that only logs: the database lost, and back.
+pub fn logged(why: Option<String>) {
+    match why {
+        Some(why) => tracing::warn!("following the shared journal: {why}"),
+        None => tracing::info!("following the shared journal again"),
+    }
+}
+
+/// Listen until the connection fails (an error) or `deliver` wants no more (`Ok`).
+fn listen(
+    url: &Secret,
+    chain: &Chain,
+    seq: &mut i64,
+    deliver: &mut impl FnMut(Vec<Record>) -> bool,
+    connected: &mut impl FnMut(),
+) -> Result<(), JournalError> {
+    let mut client = connect(url)?;
+    client
+        .batch_execute(&format!("LISTEN {CHANNEL}"))
+        .map_err(|e| db_error(&e))?;
+    connected();
+    let key = chain.key();
+    loop {
+        // Listening before reading: a record committed in between is read now, and its
+        // notification only leads to a read that finds nothing new.
+        let rows = lines_after(&mut client, chain, *seq)?;
+        if let Some((last, _)) = rows.last() {
+            *seq = *last;
+            let lines: Vec<String> = rows.into_iter().map(|(_, l)| l).collect();
+            if !deliver(parse(&lines)?) {
+                return Ok(());
+            }
+        }
+        let mut notes = client.notifications();
+        let mut waiting = notes.blocking_iter();
+        loop {
+            use postgres::fallible_iterator::FallibleIterator;
+            match waiting.next().map_err(|e| db_error(&e))? {
+                Some(n) if n.payload() == key => break,
+                Some(_) => continue,
+                None => return Err(JournalError::Database("the connection closed".into())),
+            }
+        }
+    }
+}
