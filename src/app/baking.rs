@@ -52,35 +52,34 @@ fn health(state: &State, view: &StageView, now: DateTime<Utc>) -> Health {
         return Health::Breached;
     }
     let pause = |cause, text: String| Health::Paused(Pause { cause, text });
-    // Too little traffic behind a value pauses the bake as missing data does, in its words.
-    let thin: Vec<&str> = unknown
-        .iter()
-        .filter(|&&i| state.release.eval.conditions[i].short_of_traffic())
+    // Too little traffic behind a value, or too few samples for a comparison, pauses the bake
+    // as missing data does, in its own words; the source is blamed only when its data is what
+    // is missing.
+    let eval = &state.release.eval.conditions;
+    let thin: Vec<&str> = (unknown.iter())
+        .filter(|&&i| eval[i].short_of_traffic())
         .map(|&i| setup.conditions[i].label.as_str())
         .collect();
-    if !thin.is_empty() && thin.len() == unknown.len() {
-        return pause(
-            PauseCause::NotEnoughTraffic,
-            format!("not enough traffic for {}", thin.join(", ")),
-        );
-    }
-    let eval = &state.release.eval.conditions;
-    if !unknown.is_empty()
-        && unknown
-            .iter()
-            .all(|&i| statistical::awaiting_samples(&eval[i]))
-    {
-        let few: Vec<String> = unknown
-            .iter()
-            .map(|&i| {
-                let why = eval[i].why.as_deref().unwrap_or_default();
-                format!("{} {why}", setup.conditions[i].label)
-            })
-            .collect();
-        return pause(
-            PauseCause::NoData,
-            format!("too few samples: {}", few.join(", ")),
-        );
+    let few: Vec<String> = (unknown.iter())
+        .filter(|&&i| !eval[i].short_of_traffic() && statistical::awaiting_samples(&eval[i]))
+        .map(|&i| {
+            let why = eval[i].why.as_deref().unwrap_or_default();
+            format!("{} {why}", setup.conditions[i].label)
+        })
+        .collect();
+    if !unknown.is_empty() && thin.len() + few.len() == unknown.len() {
+        let mut words = Vec::new();
+        if !thin.is_empty() {
+            words.push(format!("not enough traffic for {}", thin.join(", ")));
+        }
+        if !few.is_empty() {
+            words.push(format!("too few samples: {}", few.join(", ")));
+        }
+        let cause = match thin.is_empty() {
+            true => PauseCause::NoData,
+            false => PauseCause::NotEnoughTraffic,
+        };
+        return pause(cause, words.join("; "));
     }
     if !unknown.is_empty() {
         let mut silent: Vec<&str> = Vec::new();

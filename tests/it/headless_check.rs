@@ -239,8 +239,7 @@ fn an_unreadable_journal_is_an_internal_error_exit_1() {
 
 #[test]
 fn the_demo_check_runs_against_the_simulator_in_one_command() {
-    // Observed long enough for the statistical condition's 4 samples, 2 s apart.
-    let out = run(&["demo", "check", "--observe", "9s", "--format", "json"]);
+    let out = run(&["demo", "check", "--format", "json"]);
     let v = json(&out);
     // A fresh demo release has just entered its canary, which serves too little traffic yet
     // for its error rate to mean anything: unknown, so NO-GO (minimum evidence).
@@ -250,8 +249,15 @@ fn the_demo_check_runs_against_the_simulator_in_one_command() {
     let why = v["conditions"][0]["why"].as_str().unwrap_or_default();
     assert!(why.starts_with("not enough traffic: "), "{v:#}");
     assert_eq!(v["conditions"][0]["min_traffic"]["enough"], false);
-    // A few seconds on, the canary is warm: healthy, baking.
-    let out = run(&["demo", "check", "--observe", "4s", "--format", "json"]);
+    // The bake waits for traffic (and the comparison for samples), blaming no source.
+    let paused = &v["stage"]["bake_paused"];
+    assert_eq!(paused["cause"], "not_enough_traffic", "{v:#}");
+    let text = paused["text"].as_str().unwrap_or_default();
+    assert!(text.starts_with("not enough traffic for "), "{text}");
+    assert!(!text.contains("no fresh data"), "{text}");
+    // A few seconds on, the canary is warm and the statistical condition has its 4 samples
+    // (2 s apart): healthy, baking.
+    let out = run(&["demo", "check", "--observe", "9s", "--format", "json"]);
     let v = json(&out);
     assert_eq!(code(&out), 3, "{v:#}");
     assert_eq!(v["verdict"], "HOLD");
