@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod approval;
+pub mod autopilot;
 pub mod backfill;
 pub mod bake;
 pub mod compare;
