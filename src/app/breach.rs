@@ -26,8 +26,19 @@ impl State {
     pub fn breaches(&self) -> Breaches {
         let mut out = Breaches::default();
         let statuses = self.release.eval.conditions.iter();
+        // A stage failing on its score advises rollback too: its failing comparisons count.
+        let gating = (statuses.clone())
+            .zip(&self.setup.conditions)
+            .filter(|(_, spec)| !spec.observe)
+            .map(|(s, _)| s);
+        let score_fails = crate::core::statistical::stage_fails(gating).is_some();
+        let failing = |s: &crate::core::condition::ConditionStatus| {
+            score_fails
+                && s.compare.as_ref().map(|c| c.outcome)
+                    == Some(crate::core::compare::Outcome::Fail)
+        };
         for (i, (spec, s)) in self.setup.conditions.iter().zip(statuses).enumerate() {
-            if s.state != CondState::Breached || spec.observe {
+            if (s.state != CondState::Breached && !failing(s)) || spec.observe {
                 continue;
             }
             let t = &s.threshold;

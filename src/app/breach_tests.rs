@@ -87,3 +87,13 @@ fn a_filled_reason_always_passes_the_grammar() {
         "Approve-Risk: Error rate 5.00% > 2.00%; p95 812 ms > 500 ms"
     );
 }
+
+#[test]
+fn a_stage_failing_on_its_score_gives_tab_its_failing_comparisons() {
+    // Not critical: the comparison fails the stage's score, no condition is breached.
+    let s = crate::ui::statistical_tests::worse_than_baseline(false);
+    assert_eq!(s.release.eval.verdict.kind, VerdictKind::RollbackAdvised);
+    let each = s.breaches().each;
+    assert_eq!(each.len(), 1, "{each:?}");
+    assert!(each[0].starts_with("Errors vs baseline: FAIL p"), "{each:?}");
+}
