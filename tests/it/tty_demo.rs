@@ -60,6 +60,8 @@ fn tab_fills_the_rollback_reason_from_the_breach_and_enter_sends_it() {
     }
     let t = Tmux::demo("rbtab", &["--regress-after", "8s"]);
     t.wait_text("ROLLBACK ADVISED", Duration::from_secs(60));
+    // As above: the error rate's breach may follow the p95 comparison's failure.
+    t.wait_text("breach began: Canary error rate", Duration::from_secs(30));
     t.keys(&["r"]);
     // The breached values are read live, with the time of their reading.
     t.wait_text("Breached (as of", Duration::from_secs(5));
