@@ -95,5 +95,8 @@ fn a_stage_failing_on_its_score_gives_tab_its_failing_comparisons() {
     assert_eq!(s.release.eval.verdict.kind, VerdictKind::RollbackAdvised);
     let each = s.breaches().each;
     assert_eq!(each.len(), 1, "{each:?}");
-    assert!(each[0].starts_with("Errors vs baseline: FAIL p"), "{each:?}");
+    assert!(
+        each[0].starts_with("Errors vs baseline: FAIL p"),
+        "{each:?}"
+    );
 }

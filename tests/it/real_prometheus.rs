@@ -8,8 +8,6 @@ use crate::support::cockpit;
 use crate::support::peers;
 use crate::support::shared;
 
-use axum::Router;
-use axum::routing::get;
 use canary::{BROKEN, Behaviour, HEALTHY};
 use cockpit::{Cockpit, ok, verdict_is};
 use gonogo::core::condition::CondState;
@@ -118,26 +116,6 @@ impl Counters {
     }
 }
 
-/// The exporter (on /metrics) and the rollback check (on /ok), on one loopback port.
-async fn exporter(counters: Arc<Mutex<Counters>>) -> String {
-    let app = Router::new()
-        .route(
-            "/metrics",
-            get(move || {
-                let c = counters.clone();
-                async move {
-                    let body = c.lock().unwrap().exposition();
-                    ([("content-type", "text/plain; version=0.0.4")], body)
-                }
-            }),
-        )
-        .route("/ok", get(|| async { "{}" }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
-}
-
 fn config(prometheus: &str, exporter: &str) -> String {
     format!(
         r#"
@@ -198,7 +176,11 @@ async fn canary_metrics_from_a_real_prometheus_flip_the_verdict() {
         return;
     };
     let counters = Arc::new(Mutex::new(Counters::new()));
-    let exporter = exporter(counters.clone()).await;
+    let exporter = peers::exporter({
+        let counters = counters.clone();
+        move || counters.lock().unwrap().exposition()
+    })
+    .await;
     let prometheus = peers::prometheus(&bin, std::slice::from_ref(&exporter)).await;
     let setup = gonogo::config::load_str(&config(&prometheus.url, &exporter), "real.toml")
         .unwrap_or_else(|e| panic!("{e}"));

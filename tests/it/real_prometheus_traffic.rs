@@ -7,8 +7,6 @@ use crate::support::cockpit;
 use crate::support::peers;
 use crate::support::shared;
 
-use axum::Router;
-use axum::routing::get;
 use cockpit::{Cockpit, ok, unknown_because, verdict_is};
 use gonogo::core::condition::CondState;
 use gonogo::core::verdict::VerdictKind;
@@ -37,26 +35,6 @@ impl Requests {
             self.total
         )
     }
-}
-
-/// The exporter (on /metrics) and the rollback check (on /ok), on one loopback port.
-async fn exporter(requests: Arc<Mutex<Requests>>) -> String {
-    let app = Router::new()
-        .route(
-            "/metrics",
-            get(move || {
-                let r = requests.clone();
-                async move {
-                    let body = r.lock().unwrap().exposition();
-                    ([("content-type", "text/plain; version=0.0.4")], body)
-                }
-            }),
-        )
-        .route("/ok", get(|| async { "{}" }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
 }
 
 fn config(prometheus: &str, exporter: &str) -> String {
@@ -94,7 +72,11 @@ async fn a_canary_with_too_little_traffic_stays_unknown() {
         total: 0.0,
         last: Instant::now(),
     }));
-    let exporter = exporter(requests.clone()).await;
+    let exporter = peers::exporter({
+        let requests = requests.clone();
+        move || requests.lock().unwrap().exposition()
+    })
+    .await;
     let prometheus = peers::prometheus(&bin, std::slice::from_ref(&exporter)).await;
     let setup = gonogo::config::load_str(&config(&prometheus.url, &exporter), "traffic.toml")
         .unwrap_or_else(|e| panic!("{e}"));

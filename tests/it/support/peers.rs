@@ -126,3 +126,22 @@ pub async fn alertmanager(bin: &Path) -> Peer {
     ];
     spawn("alertmanager", bin, dir, args, port).ready().await
 }
+
+/// A scrape target for a real Prometheus: `/metrics` answers `body()` at each scrape, and `/ok`
+/// answers as a rollback check does, on one loopback port. Returns its address.
+pub async fn exporter(body: impl Fn() -> String + Clone + Send + Sync + 'static) -> String {
+    use axum::routing::get;
+    let app = axum::Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let body = body.clone();
+                async move { ([("content-type", "text/plain; version=0.0.4")], body()) }
+            }),
+        )
+        .route("/ok", get(|| async { "{}" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
