@@ -106,3 +106,29 @@ fn within_the_budget_a_breach_holds_past_it_the_stage_fails() {
     assert_eq!(decide_with(2, 60, &ok, Some(2)).kind, VerdictKind::Go);
     assert_eq!(budget_words(1, 1), "1 of 1 breach used");
 }
+
+#[test]
+fn a_breach_inside_the_budget_is_named_first_when_something_is_unverified() {
+    let mut bake = Bake::new(0, t(0), Duration::from_secs(60));
+    bake.breaches = 1;
+    let mut blind = breached();
+    blind.state = CondState::Unknown;
+    blind.why = Some("no data yet".into());
+    let v = decide(&VerdictInputs {
+        conditions: &[("Error rate", &breached()), ("Latency", &blind)],
+        gates: &[],
+        stage: StageView::Live {
+            name: "canary (1%)".into(),
+            bake: Box::new(bake.view()),
+            is_last: false,
+        },
+        now: t(0),
+        failure_limit: Some(2),
+    });
+    assert_eq!(v.kind, VerdictKind::NoGoUntilVerified);
+    assert_eq!(
+        v.reasons[0].text,
+        "Error rate: 5.00% above max (1 of 2 breaches used)"
+    );
+    assert_eq!(v.reasons[1].text, "Latency unknown: no data yet");
+}

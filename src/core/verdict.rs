@@ -183,7 +183,9 @@ pub fn decide(input: &VerdictInputs) -> Verdict {
         }
     }
     if !missing.is_empty() {
-        return verdict(VerdictKind::NoGoUntilVerified, missing);
+        // A breach inside the budget is still named first: it outweighs what is unverified.
+        let reasons = within.iter().cloned().chain(missing).collect();
+        return verdict(VerdictKind::NoGoUntilVerified, reasons);
     }
 
     // 3. Healthy but not yet proven: too little verified time, or a breach being confirmed.
