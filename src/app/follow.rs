@@ -135,6 +135,8 @@ impl State {
             Event::BreachBegan | Event::BreachEnded | Event::JournalRepaired => {}
             // It judges the verdict and its sources itself too; a restore it is told of.
             Event::VerdictChanged | Event::SourceDown | Event::SourceUp | Event::Restored => {}
+            // Armed automation and its vetoes: told in the log; the veto's hold follows.
+            Event::ArmedChanged | Event::AutoVetoed => {}
         }
         describe::tell(
             r,

@@ -65,7 +65,9 @@ fn level(r: &Record, voice: Voice) -> LogLevel {
         | Event::JournalRepaired
         | Event::DriftBegan
         | Event::SourceDown
-        | Event::HoldPlaced => LogLevel::Warn,
+        | Event::HoldPlaced
+        | Event::ArmedChanged
+        | Event::AutoVetoed => LogLevel::Warn,
         Event::SourceUp | Event::Restored => LogLevel::Good,
         Event::VerdictChanged => match r.verdict.as_deref() {
             Some(v) if v == VerdictKind::RollbackAdvised.label() => LogLevel::Error,
@@ -118,6 +120,16 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
         (Event::RolledBack, Watch) => format!(
             "rolled back from {} (journaled by {at})",
             staged.as_deref().unwrap_or("no live stage")
+        ),
+        (Event::ActionRequested, Notice | Followed { .. }) if r.auto.is_some() => {
+            format!(
+                "{action} requested AUTOMATICALLY: {} ({who})",
+                auto_words(r)
+            )
+        }
+        (Event::ActionRequested, Watch) if r.auto.is_some() => format!(
+            "{action} requested AUTOMATICALLY on {at}: {}",
+            auto_words(r)
         ),
         (Event::ActionRequested, Notice) => {
             format!("{action} requested by {who}: {}", quoted(reason))
@@ -230,6 +242,16 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
             stage.unwrap_or("no stage"),
             detail.unwrap_or("")
         ),
+        (Event::ArmedChanged, Notice | Followed { .. }) => {
+            format!("{} ({who})", armed_words(r))
+        }
+        (Event::ArmedChanged, Watch) => format!("{} (journaled by {at})", armed_words(r)),
+        (Event::AutoVetoed, Notice | Followed { .. }) => {
+            format!("{} vetoed by {who}: {}", auto_words(r), quoted(reason))
+        }
+        (Event::AutoVetoed, Watch) => {
+            format!("{} vetoed by {at}: {}", auto_words(r), quoted(reason))
+        }
         (Event::VerdictChanged, Notice) => verdict_words(r),
         (Event::SourceDown | Event::SourceUp, Notice) => source_words(r),
         (Event::Restored, Notice | Followed { .. } | Watch) => restored_words(r),
@@ -263,11 +285,16 @@ fn digest_words(r: &Record) -> Option<String> {
         Event::VerdictChanged => verdict_words(r),
         Event::SourceDown | Event::SourceUp => source_words(r),
         Event::Restored => restored_words(r),
+        Event::ArmedChanged => armed_words(r),
+        Event::AutoVetoed => format!("{} vetoed{reason}", auto_words(r)),
         Event::BreachBegan | Event::BreachEnded | Event::DriftBegan | Event::DriftEnded => {
             detail.unwrap_or_default().to_string()
         }
         Event::StageEntered => format!("stage {} entered", stage.as_deref().unwrap_or("?")),
         Event::RolledBack => format!("rolled back from {}", stage.as_deref().unwrap_or("?")),
+        Event::ActionRequested if r.auto.is_some() => {
+            format!("{action} requested AUTOMATICALLY: {}", auto_words(r))
+        }
         Event::ActionRequested => format!("{action} requested{reason}"),
         Event::ActionSucceeded | Event::ActionFailed | Event::ActionOutcomeUnknown => {
             format!("{action} {}", r.outcome.as_deref().unwrap_or("finished"))
@@ -407,3 +434,40 @@ impl Resolution {
 #[cfg(test)]
 #[path = "describe_tests.rs"]
 mod tests;
+
+/// What is armed now, on `armed_changed`: "ARMED: auto-rollback (countdown 30 s) by key".
+pub fn armed_words(r: &Record) -> String {
+    let how = r
+        .detail
+        .as_deref()
+        .map(|d| format!(" by {d}"))
+        .unwrap_or_default();
+    match r.armed {
+        Some(a) if a.rollback || a.promote => {
+            let what = match (a.rollback, a.promote) {
+                (true, true) => "auto-rollback and auto-promote",
+                (true, false) => "auto-rollback",
+                _ => "auto-promote",
+            };
+            format!("ARMED: {what} (countdown {} s){how}", a.countdown_s)
+        }
+        _ => format!("disarmed{how}"),
+    }
+}
+
+/// The policy and evidence of an automatic action, on `auto_vetoed` and on an automatic
+/// `action_requested`: "auto-rollback (error-rate breached 4.1% > 2%)".
+pub fn auto_words(r: &Record) -> String {
+    match &r.auto {
+        Some(a) if a.evidence.is_empty() => policy_name(a.policy).to_string(),
+        Some(a) => format!("{} ({})", policy_name(a.policy), a.evidence.join("; ")),
+        None => "automatic action".to_string(),
+    }
+}
+
+pub fn policy_name(p: super::autopilot::Policy) -> &'static str {
+    match p {
+        super::autopilot::Policy::AutoRollback => "auto-rollback",
+        super::autopilot::Policy::AutoPromote => "auto-promote",
+    }
+}

@@ -43,6 +43,8 @@ pub enum Kind {
     Checklist,
     /// A hold was placed on the release, or released.
     Hold,
+    /// Armed automation switched on or off, or an armed action vetoed.
+    Armed,
     /// Another cockpit started or stopped.
     Cockpit,
     JournalRepaired,
@@ -89,6 +91,7 @@ impl From<Event> for Kind {
             Event::SourceDown => Kind::SourceDown,
             Event::SourceUp => Kind::SourceUp,
             Event::Restored => Kind::Restored,
+            Event::ArmedChanged | Event::AutoVetoed => Kind::Armed,
         }
     }
 }
@@ -143,6 +146,7 @@ mod tests {
                 "restored",
                 "checklist",
                 "hold",
+                "armed",
                 "cockpit",
                 "journal_repaired",
                 "note",

@@ -43,6 +43,12 @@ pub enum Event {
     SourceUp,
     /// After a rollback, every stop condition healthy again (`restore`: how long it took).
     Restored,
+    /// Armed automation was switched on or off (`armed`: what is armed now; `detail`: by the
+    /// release config or a session key).
+    ArmedChanged,
+    /// A person vetoed an armed action during its countdown (`auto`: what it would have done,
+    /// `reason`: why not). A `hold_placed` with the same reason follows.
+    AutoVetoed,
 }
 
 /// Who, where and what release a record belongs to.
@@ -93,6 +99,25 @@ pub struct DriftMark {
     pub rolled_back: bool,
     /// The live traffic share observed, in percent.
     pub observed_traffic: f64,
+}
+
+/// Which automation is armed, on `armed_changed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArmedMark {
+    pub rollback: bool,
+    pub promote: bool,
+    /// The countdown before an armed action fires, in seconds.
+    pub countdown_s: u64,
+}
+
+/// An automatic action's policy and the evidence at the moment it fired (or was vetoed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoMark {
+    pub policy: super::autopilot::Policy,
+    /// The evidence in words, as the screen showed it ("error rate 4.10% > 2.00% for 2m").
+    pub evidence: Vec<String>,
+    /// The countdown that ran before it, in seconds.
+    pub countdown_s: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +173,12 @@ pub struct Record {
     /// How long a rollback took to restore health, on `restored`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore: Option<super::restore::RestoreMark>,
+    /// What automation is armed, on `armed_changed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub armed: Option<ArmedMark>,
+    /// The policy behind an automatic action, on its `action_requested` and on `auto_vetoed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto: Option<AutoMark>,
     /// SHA-256 (hex) of the previous line, or of nothing for the first record.
     #[serde(default)]
     pub prev: String,
@@ -177,6 +208,8 @@ impl Record {
             hold_until: None,
             source: None,
             restore: None,
+            armed: None,
+            auto: None,
             prev: String::new(),
         }
     }
