@@ -156,6 +156,9 @@ pub struct Setup {
     /// Ring the terminal's bell when the verdict turns ROLLBACK ADVISED or an outcome becomes
     /// unknown (`[cockpit] bell`, default on).
     pub bell: bool,
+    /// Armed automation (`[automation]`; `--armed` and the session key change it): off by
+    /// default.
+    pub automation: crate::core::autopilot::Automation,
     /// The palette (`[cockpit] theme`; `--theme` wins).
     pub theme: ThemeName,
 }

@@ -128,6 +128,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         operator,
         ascii,
         bell,
+        automation: Default::default(),
         theme,
     })
 }

@@ -48,6 +48,23 @@ pub struct Armed {
     pub promote: bool,
 }
 
+/// A release's automation: what is armed and how long the countdown runs. Parsed from the
+/// `[automation]` table; `--armed` and the session key change `armed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Automation {
+    pub armed: Armed,
+    pub countdown: Duration,
+}
+
+impl Default for Automation {
+    fn default() -> Self {
+        Automation {
+            armed: Armed::default(),
+            countdown: DEFAULT_COUNTDOWN,
+        }
+    }
+}
+
 /// What may keep an armed action from firing. Ids are condition or gate ids.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
