@@ -7,7 +7,7 @@ use color_eyre::eyre::{Result, bail, eyre};
 use gonogo::headless::{self, Format};
 use gonogo::setup::Setup;
 use gonogo::{config, demo, journal, runtime};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -21,12 +21,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
+        // A reader that stopped reading (`| head`) is no failure of ours: stop quietly.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             runtime::restore_terminal();
             eprintln!("gonogo: {e:#}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether writing failed because the reader of stdout went away.
+fn broken_pipe(e: &color_eyre::eyre::Report) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -332,12 +342,14 @@ fn audit_show(at: JournalAt, since: Option<String>) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let (records, end) = journal::read_with_end(&path)?;
+    let mut out = std::io::stdout().lock();
     if records.is_empty() {
-        println!("{}: no records", path.display());
+        writeln!(out, "{}: no records", path.display())?;
     }
     for r in records.iter().filter(|r| since.is_none_or(|s| r.ts >= s)) {
-        println!("{}", journal::format_record(r));
+        writeln!(out, "{}", journal::format_record(r))?;
     }
+    out.flush()?;
     let len = std::fs::metadata(&path).map_or(end, |m| m.len());
     if len > end {
         eprintln!(

@@ -231,3 +231,31 @@ fn the_cockpit_refuses_a_torn_journal_names_the_repair_and_starts_after_it() {
     assert!(screen.contains("EXITED:0"), "{screen}");
     assert_eq!(audit("verify", &journal).status.code(), Some(0));
 }
+
+/// `gonogo audit show | head -1`: the reader goes away after one line, and the command stops
+/// quietly (exit 0, nothing on stderr), as `cat` or `grep` would, instead of a crash report.
+#[test]
+fn a_reader_that_stops_reading_ends_audit_show_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    // Far more than a pipe's buffer, so the writer is still writing when the reader leaves.
+    write(&journal, &[Event::ChecklistTicked; 4000]);
+    let mut child = Command::new(headless::BIN)
+        .args(["audit", "show", "--journal", journal.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("checklist"), "{first}");
+    // The pipe's read end is closed here, as `head` closes it.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(out.status.code(), Some(0));
+}
