@@ -36,22 +36,14 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
     };
     let s = &session.state;
     let verdict = s.release.eval.verdict.kind.label();
-    let start = Line {
-        ts: Utc::now(),
-        level: LogLevel::Info,
-        kind: Kind::Started,
-        text: format!(
-            "watching {} {} in {} (read-only, journal {})",
-            s.setup.release.name,
-            s.setup.release.version,
-            s.setup.release.environment,
-            journal::store::name(&session.state.setup)
-        ),
-        verdict: verdict.to_string(),
-        reasons: Vec::new(),
-        operator: None,
-        attempt: None,
-    };
+    let text = format!(
+        "watching {} {} in {} (read-only, journal {})",
+        s.setup.release.name,
+        s.setup.release.version,
+        s.setup.release.environment,
+        journal::store::name(&session.state.setup)
+    );
+    let start = Line::own(Utc::now(), LogLevel::Info, Kind::Started, text, verdict);
     // The app's own start entry speaks of a cockpit; the line above says what runs.
     let start_entries: Vec<_> = session
         .state
@@ -131,16 +123,10 @@ fn verdict_line(session: &Session, now: chrono::DateTime<Utc>) -> Line {
         .first()
         .map(|r| format!(": {}", r.text))
         .unwrap_or_default();
-    Line {
-        ts: now,
-        level: LogLevel::Info,
-        kind: Kind::Verdict,
-        text: format!("verdict {}{why}", v.kind.label()),
-        verdict: v.kind.label().to_string(),
-        reasons: reasons(session),
-        operator: None,
-        attempt: None,
-    }
+    let text = format!("verdict {}{why}", v.kind.label());
+    let mut line = Line::own(now, LogLevel::Info, Kind::Verdict, text, v.kind.label());
+    line.reasons = reasons(session);
+    line
 }
 
 struct Printer<'a, W: Write> {
