@@ -204,6 +204,11 @@ pub struct WatchArgs {
     /// `json`: JSON Lines, one object per change.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Drive the release without a screen, with the automation armed: what `[automation]`
+    /// names, or auto-rollback alone. Takes the journal as a cockpit does; each countdown can
+    /// be vetoed from a cockpit following the journal. Always lines, never the cockpit.
+    #[arg(long, conflicts_with = "read_only")]
+    pub armed: bool,
     #[command(flatten)]
     pub ui: UiArgs,
 }

@@ -235,7 +235,9 @@ fn watch(args: cli::WatchArgs) -> Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    if !args.plain && args.format == Format::Text && std::io::stdout().is_terminal() {
+    // Armed, it drives the release headless: lines even on a terminal.
+    if !args.plain && !args.armed && args.format == Format::Text && std::io::stdout().is_terminal()
+    {
         // Watching on a terminal is the observer's cockpit; JSON Lines are always plain.
         let ui = UiArgs {
             read_only: true,
@@ -244,11 +246,22 @@ fn watch(args: cli::WatchArgs) -> Result<ExitCode> {
         return cockpit(setup, &ui);
     }
     let _log = init_logging(args.ui.log_file.as_deref())?;
-    runtime_builder()?.block_on(watch_plain(setup, args.format))
+    let options = headless::WatchOptions {
+        format: args.format,
+        armed: args.armed,
+    };
+    runtime_builder()?.block_on(watch_with(setup, options))
 }
 
 async fn watch_plain(setup: Setup, format: Format) -> Result<ExitCode> {
-    let options = headless::WatchOptions { format };
+    let options = headless::WatchOptions {
+        format,
+        armed: false,
+    };
+    watch_with(setup, options).await
+}
+
+async fn watch_with(setup: Setup, options: headless::WatchOptions) -> Result<ExitCode> {
     headless::watch(setup, &options, &mut std::io::stdout().lock()).await?;
     Ok(ExitCode::SUCCESS)
 }

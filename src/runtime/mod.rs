@@ -3,9 +3,11 @@
 //! `clock`, `history`); `app::update` never does.
 
 mod dispatch;
-mod effects;
+/// The effects runner and the journal's writer are the cockpit's and `watch --armed`'s: a
+/// headless driver performs its effects the same way, without a terminal.
+pub(crate) mod effects;
 mod input;
-mod journal_writer;
+pub(crate) mod journal_writer;
 mod notify;
 mod pace;
 mod presence;

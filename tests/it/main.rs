@@ -17,6 +17,7 @@ mod headless_check;
 mod headless_outcome;
 mod headless_report;
 mod headless_watch;
+mod headless_watch_armed;
 mod readme_examples;
 mod real_alertmanager;
 mod real_prometheus;

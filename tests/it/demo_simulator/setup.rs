@@ -277,6 +277,7 @@ pub fn demo_setup(url: &str) -> Setup {
         operator: "tester".into(),
         ascii: false,
         bell: true,
+        automation: Default::default(),
         theme: Default::default(),
     }
 }

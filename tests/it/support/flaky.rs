@@ -243,6 +243,7 @@ pub fn setup(url: &str) -> Setup {
         operator: "ana".into(),
         ascii: false,
         bell: true,
+        automation: Default::default(),
         theme: Default::default(),
     }
 }

@@ -1,0 +1,129 @@
+//! `gonogo watch --armed`: the real binary driving a release headless, against a server on
+//! 127.0.0.1, its stdout a pipe. It takes the journal as a cockpit does, writes what a driving
+//! cockpit writes, and stops cleanly on a signal.
+
+use crate::headless_watch::Watch;
+use crate::support::headless;
+
+use gonogo::core::record::{Event, Record};
+use headless::{Answers, Release, Server, config, run};
+
+fn journal(release: &Release) -> Vec<Record> {
+    gonogo::journal::read(&release.journal()).unwrap()
+}
+
+fn events(records: &[Record]) -> Vec<Event> {
+    records.iter().map(|r| r.event).collect()
+}
+
+/// Poll the journal until `want` holds; fail with the events read after the deadline.
+fn journal_until(release: &Release, what: &str, want: impl Fn(&[Record]) -> bool) -> Vec<Record> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let records = journal(release);
+        if want(&records) {
+            return records;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!("the journal never held {what}: {:?}", events(&records));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn armed_watch_drives_the_journal_like_a_cockpit_and_stops_cleanly() {
+    let server = Server::start(Answers::default());
+    let release = Release::new(&config(&server.url, "500ms", "1s"));
+    let config = release.config();
+    let config = config.to_str().unwrap();
+    let mut w = Watch::start(&["watch", "--config", config, "--armed"]);
+    let start = w.until("saying what it drives", |l| l.contains("driving shop"));
+    assert!(
+        start.contains("driving shop 1.4.0 in test (ARMED: auto-rollback, countdown 30 s; journal"),
+        "{start}"
+    );
+    w.until("with the verdict", |l| l.contains("verdict HOLD"));
+
+    // Its start is on disk as a driver's: a cockpit opening the journal names it.
+    let records = journal_until(&release, "the start and the first stage", |r| {
+        events(r).contains(&Event::StageEntered)
+    });
+    let started = &records[0];
+    assert_eq!(started.event, Event::CockpitStarted);
+    assert_eq!(
+        started.detail.as_deref(),
+        Some(gonogo::headless::watch::drive::HEADLESS_DRIVER)
+    );
+    assert_eq!(started.context.operator, "ci");
+
+    // A second driver is refused, naming the first; a read-only watcher may still watch.
+    let second = run(&["watch", "--config", config, "--armed"]);
+    assert!(!second.status.success());
+    let why = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        why.contains("is in use by another gonogo cockpit (ci@"),
+        "{why}"
+    );
+
+    // A breach: the driver journals it and the verdict's change itself, as a cockpit does.
+    server.set(|a| a.error_rate = 0.09);
+    w.until("with the breach", |l| {
+        l.contains("breach began: Error rate")
+    });
+    let records = journal_until(&release, "the breach and the verdict", |r| {
+        r.iter().any(|r| r.event == Event::BreachBegan)
+            && r.iter().any(|r| {
+                r.event == Event::VerdictChanged && r.verdict.as_deref() == Some("ROLLBACK ADVISED")
+            })
+    });
+    assert!(records.iter().all(|r| r.context.operator == "ci"));
+
+    let (status, lines, _) = w.stop("HUP");
+    assert_eq!(status.code(), Some(0), "{}", lines.join("\n"));
+    assert!(
+        lines.last().unwrap().contains("SIGHUP received, stopping"),
+        "{lines:?}"
+    );
+    let records = journal(&release);
+    assert_eq!(
+        records.last().map(|r| r.event),
+        Some(Event::CockpitStopped),
+        "{:?}",
+        events(&records)
+    );
+    let verify = run(&[
+        "audit",
+        "verify",
+        "--journal",
+        release.journal().to_str().unwrap(),
+    ]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    // The condition is not critical: nothing was rolled back by itself.
+    assert!(server.rollbacks.lock().unwrap().is_empty());
+    // The journal is free again: another driver may take it.
+    let mut again = Watch::start(&["watch", "--config", config, "--armed"]);
+    again.until("driving again", |l| l.contains("driving shop"));
+    let (status, _, _) = again.stop("INT");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn plain_watch_stays_read_only() {
+    let server = Server::start(Answers::default());
+    let release = Release::new(&config(&server.url, "500ms", "1s"));
+    let config = release.config();
+    let mut w = Watch::start(&["watch", "--config", config.to_str().unwrap(), "--plain"]);
+    w.until("with the verdict", |l| l.contains("verdict "));
+    let (status, _, _) = w.stop("TERM");
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        !release.journal().exists() || journal(&release).is_empty(),
+        "a read-only watcher wrote {:?}",
+        events(&journal(&release))
+    );
+}
