@@ -1,7 +1,8 @@
 //! The effects runner: what each `Effect` that `app::update` returns does in the world.
 //!
-//! - `Journal`: appended by the journal's writer thread, in order (an observer has no writer
-//!   and writes nothing).
+//! - `Journal`: appended by the journal's writer thread, in order. An observer has no writer:
+//!   it writes nothing, except that a veto and its hold go to the driver's inbox beside a file
+//!   journal (`inbox`), for the driving cockpit to journal.
 //! - `Dispatch`: its request journaled (flushed), then the webhook sent, in a task; the
 //!   outcome comes back as `Msg::ActionDone`. Without the action or a journal nothing is sent.
 //! - `Notify`: the notification webhooks, fire and forget; a failure comes back for the log.
@@ -10,9 +11,11 @@
 //!
 //! Nothing here waits: the loop goes on drawing and taking messages meanwhile.
 
+use super::inbox::{Inbox, may_post};
 use super::journal_writer::JournalWriter;
 use super::{dispatch, notify};
 use crate::app::{Effect, Msg, State};
+use crate::core::record::{Context, Record};
 use crate::history;
 use crate::sources::SourceClient;
 use chrono::Utc;
@@ -32,6 +35,8 @@ pub struct Runner {
     tasks: Vec<JoinHandle<()>>,
     /// An `Effect::Quit` has been run.
     pub quit: bool,
+    /// The file journal's inbox: where an observer posts a veto, and a driver takes it from.
+    inbox: Option<Inbox>,
 }
 
 impl Runner {
@@ -48,7 +53,32 @@ impl Runner {
             tx,
             tasks: Vec::new(),
             quit: false,
+            inbox: None,
         }
+    }
+
+    /// Use the inbox beside the file journal: an observer posts its veto there; a driver
+    /// takes what observers posted ([`Runner::take_inbox`]).
+    pub fn with_inbox(mut self, inbox: Inbox) -> Runner {
+        self.inbox = Some(inbox);
+        self
+    }
+
+    /// For a driver: journal what observers posted for the release of `ctx` (a veto, its
+    /// hold), in order, with their names, and return it for the app to follow. Nothing without
+    /// a writer or an inbox. A post set aside is logged.
+    pub fn take_inbox(&self, ctx: &Context) -> Vec<Record> {
+        let (Some(w), Some(inbox)) = (&self.writer, &self.inbox) else {
+            return Vec::new();
+        };
+        let taken = inbox.take(ctx);
+        for why in &taken.refused {
+            tracing::warn!("inbox {}: set aside {why}", inbox.dir().display());
+        }
+        for r in &taken.records {
+            w.append(r.clone());
+        }
+        taken.records
     }
 
     /// Perform one effect. A message that answers it at once (an action that cannot be sent)
@@ -61,13 +91,23 @@ impl Runner {
             tx,
             tasks,
             quit,
+            inbox,
         } = self;
         match effect {
-            Effect::Journal(record) => {
-                if let Some(w) = &writer {
-                    w.append(*record);
+            Effect::Journal(record) => match (&writer, &inbox) {
+                (Some(w), _) => w.append(*record),
+                // An observer's veto reaches the driver through its inbox.
+                (None, Some(inbox)) if may_post(&record) => {
+                    if let Err(e) = inbox.post(&record) {
+                        let why = format!(
+                            "the veto could not be left for the driving cockpit in {}: {e}",
+                            inbox.dir().display()
+                        );
+                        effects_later.push(Msg::Journaled(Err(why)));
+                    }
                 }
-            }
+                (None, _) => {}
+            },
             Effect::Dispatch(d) => {
                 let spec = state
                     .setup
@@ -121,3 +161,7 @@ impl Runner {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "effects_tests.rs"]
+mod tests;

@@ -6,6 +6,7 @@ mod dispatch;
 /// The effects runner and the journal's writer are the cockpit's and `watch --armed`'s: a
 /// headless driver performs its effects the same way, without a terminal.
 pub(crate) mod effects;
+pub mod inbox;
 mod input;
 pub(crate) mod journal_writer;
 mod notify;
@@ -132,6 +133,11 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
     let mut runner = effects::Runner::new(writer, http, client, tx.clone());
+    if state.setup.shared_journal.is_none() {
+        // A veto typed here while observing reaches the driver through its inbox; a driver
+        // takes observers' vetoes from there, once a second.
+        runner = runner.with_inbox(inbox::Inbox::beside(&state.setup.journal));
+    }
     let mut effects_later: Vec<Msg> = Vec::new();
     let mut failed = None;
     let mut pacer = pace::Pacer::new(Instant::now());
@@ -188,7 +194,14 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         };
         let Some(msg) = msg else { break };
         urgent |= is_input(&msg);
+        let tick = msg == Msg::Tick;
         effects = app::update(&mut state, msg, Utc::now());
+        if tick {
+            let posted = runner.take_inbox(&state.session.context);
+            if !posted.is_empty() {
+                effects.extend(app::update(&mut state, Msg::Journal(posted), Utc::now()));
+            }
+        }
         // Take everything already queued before drawing: one frame for a burst.
         while effects.is_empty()
             && let Ok(msg) = rx.try_recv()

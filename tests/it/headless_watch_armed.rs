@@ -127,3 +127,69 @@ fn plain_watch_stays_read_only() {
         events(&journal(&release))
     );
 }
+
+/// What a cockpit following the journal does with a veto it cannot journal itself: leave the
+/// record in the driver's inbox.
+fn post(release: &Release, r: &Record) {
+    gonogo::runtime::inbox::Inbox::beside(&release.journal())
+        .post(r)
+        .unwrap();
+}
+
+#[test]
+fn a_hold_left_by_an_observer_is_journaled_by_the_driver_in_its_name() {
+    let server = Server::start(Answers::default());
+    let release = Release::new(&config(&server.url, "500ms", "1s"));
+    let config = release.config();
+    let mut w = Watch::start(&[
+        "watch",
+        "--config",
+        config.to_str().unwrap(),
+        "--armed",
+        "--format",
+        "json",
+    ]);
+    w.until("starting", |l| l.contains("\"kind\":\"started\""));
+    let mut hold = headless::record(chrono::Utc::now(), Event::HoldPlaced);
+    hold.reason = Some("the load test runs until four".into());
+    hold.hold_until = Some(chrono::Utc::now() + chrono::Duration::minutes(15));
+    post(&release, &hold);
+    // Not a record an observer may ask for: set aside, never journaled.
+    let mut forged = headless::record(chrono::Utc::now(), Event::ActionRequested);
+    forged.action = Some("rollback".into());
+    post(&release, &forged);
+
+    let line = w.until("with the hold", |l| l.contains("\"kind\":\"hold\""));
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["operator"], "ana");
+    assert!(
+        v["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("hold placed by ana@ops1 until"),
+        "{v}"
+    );
+    let records = journal_until(&release, "the hold", |r| {
+        r.iter().any(|r| r.event == Event::HoldPlaced)
+    });
+    let held = records
+        .iter()
+        .find(|r| r.event == Event::HoldPlaced)
+        .unwrap();
+    assert_eq!(held.context.operator, "ana");
+    assert_eq!(
+        held.reason.as_deref(),
+        Some("the load test runs until four")
+    );
+    assert!(!events(&records).contains(&Event::ActionRequested));
+    let (status, lines, _) = w.stop("TERM");
+    assert_eq!(status.code(), Some(0), "{}", lines.join("\n"));
+    let verify = run(&[
+        "audit",
+        "verify",
+        "--journal",
+        release.journal().to_str().unwrap(),
+    ]);
+    assert!(verify.status.success());
+    assert!(server.rollbacks.lock().unwrap().is_empty());
+}

@@ -15,6 +15,7 @@ use crate::core::record::{Event, Record};
 use crate::headless::session::{Driving, Session};
 use crate::journal;
 use crate::runtime::effects::Runner;
+use crate::runtime::inbox::Inbox;
 use crate::runtime::journal_writer::JournalWriter;
 use crate::setup::Setup;
 use chrono::Utc;
@@ -61,6 +62,10 @@ pub async fn drive(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
         session.client.clone(),
         session.tx.clone(),
     );
+    if session.state.setup.shared_journal.is_none() {
+        // A veto typed in a cockpit following the journal arrives through its inbox.
+        runner = runner.with_inbox(Inbox::beside(&session.state.setup.journal));
+    }
     let mut printer = Printer {
         out,
         format: options.format,
@@ -113,9 +118,21 @@ pub async fn drive(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
         let Some(msg) = session.rx.recv().await else {
             break;
         };
+        let tick = msg == Msg::Tick;
         let before = session.state.release.eval.verdict.kind;
         effects = session.feed(msg);
-        let lines = own_lines(&mut session, Some(before));
+        let mut lines = Vec::new();
+        if tick {
+            // A veto (and its hold) from a cockpit following the journal: journaled here,
+            // told, and followed, so the countdown stops before it runs out.
+            let posted = runner.take_inbox(&session.state.session.context);
+            if !posted.is_empty() {
+                let verdict = session.state.release.eval.verdict.kind.label();
+                lines.extend(posted.iter().filter_map(|r| Line::from_record(r, verdict)));
+                effects.extend(session.feed(Msg::Journal(posted)));
+            }
+        }
+        lines.extend(own_lines(&mut session, Some(before)));
         open = printer.all(&lines)?;
     }
     // However the loop ended (a signal, or nobody reading), the stop is journaled, naming an
@@ -160,7 +177,8 @@ fn own_lines(
         .screen
         .log
         .drain(..)
-        .filter(|e| e.kind != Kind::Started)
+        // Records posted by observers were told from the records themselves.
+        .filter(|e| e.kind != Kind::Started && e.from_journal.is_none())
         .collect();
     entries
         .iter()
