@@ -181,6 +181,7 @@ pub fn setup(url: &str) -> Setup {
         min_traffic: None,
         observe: false,
         compare: None,
+        critical: false,
     };
     Setup {
         release: ReleaseInfo {
@@ -243,6 +244,7 @@ pub fn setup(url: &str) -> Setup {
         operator: "ana".into(),
         ascii: false,
         bell: true,
+        automation: Default::default(),
         theme: Default::default(),
     }
 }
