@@ -129,6 +129,9 @@ pub struct RunArgs {
     /// The release config (TOML).
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Arm automation for this run: what `[automation]` names, or auto-rollback alone.
+    #[arg(long)]
+    pub armed: bool,
     #[command(flatten)]
     pub ui: UiArgs,
 }
@@ -152,6 +155,13 @@ pub struct DemoArgs {
     /// Every stage's bake time, instead of the demo config's 30s.
     #[arg(long, global = true, value_parser = humantime::parse_duration)]
     pub bake: Option<std::time::Duration>,
+    /// Arm auto-rollback: the demo's error rate is marked critical, so the regression rolls
+    /// back by itself after a countdown (veto with x).
+    #[arg(long)]
+    pub armed: bool,
+    /// The countdown before an armed action, instead of the demo config's 30s.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub countdown: Option<std::time::Duration>,
     #[command(flatten)]
     pub ui: UiArgs,
     /// Without a command: the full-screen cockpit.

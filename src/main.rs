@@ -117,6 +117,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         setup.journal = j.clone();
         setup.shared_journal = None;
     }
+    if args.armed {
+        arm(&mut setup)?;
+    }
     cockpit(setup, &args.ui)
 }
 
@@ -138,8 +141,15 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
                 .replace(' ', "");
             text = text.replace(r#"bake = "30s""#, &format!("bake = \"{bake}\""));
         }
+        if let Some(c) = args.countdown {
+            let c = humantime::format_duration(c).to_string().replace(' ', "");
+            text = text.replace(r#"countdown = "30s""#, &format!("countdown = \"{c}\""));
+        }
         let mut setup = config::load_str(&text, "demo.toml (built in)")
             .map_err(|e| eyre!("the built-in demo config is invalid:\n{e}"))?;
+        if args.armed {
+            arm(&mut setup)?;
+        }
         // A fresh journal per demo run, so every demo starts at the first stage.
         setup.journal = args.ui.journal.clone().unwrap_or_else(|| {
             std::env::temp_dir().join(format!("gonogo-demo-{}.jsonl", std::process::id()))
@@ -159,6 +169,21 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
         drop(sim);
         Ok(code)
     })
+}
+
+/// `--armed`: arm what `[automation]` names, or auto-rollback alone; refused when
+/// auto-rollback would have no critical condition to act on.
+fn arm(setup: &mut Setup) -> Result<()> {
+    let armed = gonogo::app::arming(setup.automation.armed);
+    if armed.rollback && !setup.conditions.iter().any(|c| c.critical) {
+        bail!(
+            "--armed: auto-rollback acts only on a condition marked critical = true, and the \
+             config marks none; mark the condition that must roll back by itself (in \
+             [[conditions]]), or arm auto-promote alone with [automation] promote = true"
+        );
+    }
+    setup.automation.armed = armed;
+    Ok(())
 }
 
 /// Two threads: the cockpit's loop (keys, `update`, drawing) runs on the one that calls

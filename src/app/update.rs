@@ -70,13 +70,24 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     if matches!(state.screen.overlay, Overlay::Detail(_)) {
         state.refresh_detail(now);
     }
+    state.run_autopilot(now, &mut fx);
     state.announce(&mut fx);
     if state.session.read_only {
-        // An observer never writes or announces: the operator's cockpit does.
-        fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
+        // An observer never writes or announces: the operator's cockpit does. A veto is the
+        // exception, and the hold it becomes: stopping the machine is anyone's to do.
+        fx.retain(observer_may);
     }
     state.remember_effects(&fx);
     fx
+}
+
+/// What an observer may ask for: a veto and its hold, nothing else written or announced.
+fn observer_may(e: &Effect) -> bool {
+    match e {
+        Effect::Journal(r) => matches!(r.event, Event::AutoVetoed | Event::HoldPlaced),
+        Effect::Notify(_) => false,
+        _ => true,
+    }
 }
 
 /// Begin the session: journal the start, and with no way to observe the live stage and none
@@ -100,6 +111,7 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         state.enter_stage(0, now, "assumed at the first start of the cockpit", &mut fx);
     }
     state.recovered(now, &mut fx);
+    state.arm_at_start(now, &mut fx);
     state.announce(&mut fx);
     if state.session.read_only {
         fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
@@ -193,6 +205,9 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             | Command::Open),
         ) => state.focus_key(c, now),
         Some(Command::Digest) => state.open_digest(),
+        Some(Command::Arm) => state.toggle_armed(now, fx),
+        Some(Command::Veto) => state.open_veto(now),
+        Some(Command::ActNow) => state.act_now(now),
         // The overlays' own commands are theirs, above.
         _ => {}
     }

@@ -8,6 +8,9 @@
 //! question before quitting with an action in flight).
 
 mod approve;
+mod armed;
+#[cfg(test)]
+mod armed_tests;
 mod checklist;
 mod conditions;
 mod contrast;
@@ -90,6 +93,9 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         small::render(state, theme, area, buf);
     } else {
         dashboard(state, theme, area, buf);
+    }
+    if armed::Countdown::shown(state) {
+        (&armed::Countdown { state, theme }).render(overlay_area(area), buf);
     }
     if let Some(toast) = &state.screen.toast {
         (&toast::ToastView { toast, theme }).render(area, buf);
