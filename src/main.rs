@@ -271,9 +271,16 @@ fn watch(args: cli::WatchArgs) -> Result<ExitCode> {
         return cockpit(setup, &ui);
     }
     let _log = init_logging(args.ui.log_file.as_deref())?;
+    let mut setup = setup;
+    let mut armed = None;
+    if args.armed {
+        let configured = setup.automation.armed;
+        arm(&mut setup)?;
+        armed = Some(configured != setup.automation.armed);
+    }
     let options = headless::WatchOptions {
         format: args.format,
-        armed: args.armed,
+        armed,
     };
     runtime_builder()?.block_on(watch_with(setup, options))
 }
@@ -281,7 +288,7 @@ fn watch(args: cli::WatchArgs) -> Result<ExitCode> {
 async fn watch_plain(setup: Setup, format: Format) -> Result<ExitCode> {
     let options = headless::WatchOptions {
         format,
-        armed: false,
+        armed: None,
     };
     watch_with(setup, options).await
 }

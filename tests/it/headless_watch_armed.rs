@@ -31,16 +31,42 @@ fn journal_until(release: &Release, what: &str, want: impl Fn(&[Record]) -> bool
     }
 }
 
+/// The headless release with its error rate marked critical, and a countdown of `countdown`.
+fn armed_config(url: &str, countdown: &str) -> String {
+    let text =
+        config(url, "500ms", "1s").replace("scale = 100\n", "scale = 100\ncritical = true\n");
+    assert!(text.contains("critical = true"));
+    format!("{text}\n[automation]\ncountdown = \"{countdown}\"\n")
+}
+
+#[test]
+fn armed_watch_is_refused_with_no_critical_condition_to_act_on() {
+    let server = Server::start(Answers::default());
+    let release = Release::new(&config(&server.url, "500ms", "1s"));
+    let config = release.config();
+    let out = run(&["watch", "--config", config.to_str().unwrap(), "--armed"]);
+    assert!(!out.status.success());
+    let why = String::from_utf8_lossy(&out.stderr);
+    assert!(why.contains("critical = true"), "{why}");
+    assert!(
+        !release.journal().exists(),
+        "refused before taking the journal"
+    );
+}
+
 #[test]
 fn armed_watch_drives_the_journal_like_a_cockpit_and_stops_cleanly() {
     let server = Server::start(Answers::default());
-    let release = Release::new(&config(&server.url, "500ms", "1s"));
+    // A countdown no test waits out: this one stops while it runs.
+    let release = Release::new(&armed_config(&server.url, "1h"));
     let config = release.config();
     let config = config.to_str().unwrap();
     let mut w = Watch::start(&["watch", "--config", config, "--armed"]);
     let start = w.until("saying what it drives", |l| l.contains("driving shop"));
     assert!(
-        start.contains("driving shop 1.4.0 in test (ARMED: auto-rollback, countdown 30 s; journal"),
+        start.contains(
+            "driving shop 1.4.0 in test (ARMED: auto-rollback, countdown 3600 s; journal"
+        ),
         "{start}"
     );
     w.until("with the verdict", |l| l.contains("verdict HOLD"));
@@ -56,6 +82,17 @@ fn armed_watch_drives_the_journal_like_a_cockpit_and_stops_cleanly() {
         Some(gonogo::headless::watch::drive::HEADLESS_DRIVER)
     );
     assert_eq!(started.context.operator, "ci");
+    // Armed by the flag, as the journal says: the config armed nothing.
+    let armed = records
+        .iter()
+        .find(|r| r.event == Event::ArmedChanged)
+        .expect("the arming journaled");
+    assert_eq!(armed.detail.as_deref(), Some("--armed"));
+    assert!(
+        armed
+            .armed
+            .is_some_and(|a| a.rollback && !a.promote && a.countdown_s == 3600)
+    );
 
     // A second driver is refused, naming the first; a read-only watcher may still watch.
     let second = run(&["watch", "--config", config, "--armed"]);
@@ -103,7 +140,7 @@ fn armed_watch_drives_the_journal_like_a_cockpit_and_stops_cleanly() {
         "{}",
         String::from_utf8_lossy(&verify.stdout)
     );
-    // The condition is not critical: nothing was rolled back by itself.
+    // Stopped during the countdown: nothing was rolled back.
     assert!(server.rollbacks.lock().unwrap().is_empty());
     // The journal is free again: another driver may take it.
     let mut again = Watch::start(&["watch", "--config", config, "--armed"]);
@@ -139,7 +176,7 @@ fn post(release: &Release, r: &Record) {
 #[test]
 fn a_hold_left_by_an_observer_is_journaled_by_the_driver_in_its_name() {
     let server = Server::start(Answers::default());
-    let release = Release::new(&config(&server.url, "500ms", "1s"));
+    let release = Release::new(&armed_config(&server.url, "1h"));
     let config = release.config();
     let mut w = Watch::start(&[
         "watch",

@@ -10,8 +10,9 @@
 
 use super::{Line, Printer, WatchOptions, reasons, verdict_line};
 use crate::app::{Effect, Kind, LogLevel, Msg};
-use crate::core::autopilot::Armed;
-use crate::core::record::{Event, Record};
+use crate::core::autopilot::{Armed, Decision};
+use crate::core::describe::policy_name;
+use crate::core::record::{AutoMark, Event, Record};
 use crate::headless::session::{Driving, Session};
 use crate::journal;
 use crate::runtime::effects::Runner;
@@ -26,14 +27,6 @@ use std::io::Write;
 /// operator's cockpit (so a second cockpit names it as the driver), and says what it is.
 pub const HEADLESS_DRIVER: &str = "headless driver (gonogo watch --armed)";
 
-/// Arm what the config's `[automation]` names, or auto-rollback alone when it names nothing.
-pub fn arm(setup: &mut Setup) {
-    let armed = &mut setup.automation.armed;
-    if !armed.rollback && !armed.promote {
-        armed.rollback = true;
-    }
-}
-
 /// "auto-rollback", "auto-rollback and auto-promote"
 fn armed_words(armed: Armed) -> &'static str {
     match (armed.rollback, armed.promote) {
@@ -45,7 +38,14 @@ fn armed_words(armed: Armed) -> &'static str {
 }
 
 /// Drive until a signal asks to stop (or stdout is closed); the stop is journaled either way.
-pub async fn drive(setup: Setup, options: &WatchOptions, out: &mut impl Write) -> Result<()> {
+/// `setup.automation.armed` says what is armed (`--armed` sets it); `by_flag` when the config
+/// armed nothing, so the journal says the flag did.
+pub async fn drive(
+    setup: Setup,
+    by_flag: bool,
+    options: &WatchOptions,
+    out: &mut impl Write,
+) -> Result<()> {
     let Driving {
         mut session,
         journal,
@@ -99,15 +99,13 @@ pub async fn drive(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
     while open {
         let mut lines = Vec::new();
         for mut effect in effects.drain(..) {
-            mark_start(&mut effect);
+            mark_start(&mut effect, by_flag);
             lines.extend(effect_line(&effect, &session));
             runner.perform(effect, &session.state, &mut later);
         }
-        let before = session.state.release.eval.verdict.kind;
         for msg in later.drain(..) {
-            effects.extend(session.feed(msg));
+            effects.extend(feed(&mut session, msg, &mut lines));
         }
-        lines.extend(own_lines(&mut session, Some(before)));
         open = printer.all(&lines)?;
         if !effects.is_empty() {
             continue;
@@ -119,9 +117,8 @@ pub async fn drive(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
             break;
         };
         let tick = msg == Msg::Tick;
-        let before = session.state.release.eval.verdict.kind;
-        effects = session.feed(msg);
         let mut lines = Vec::new();
+        effects = feed(&mut session, msg, &mut lines);
         if tick {
             // A veto (and its hold) from a cockpit following the journal: journaled here,
             // told, and followed, so the countdown stops before it runs out.
@@ -129,10 +126,9 @@ pub async fn drive(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
             if !posted.is_empty() {
                 let verdict = session.state.release.eval.verdict.kind.label();
                 lines.extend(posted.iter().filter_map(|r| Line::from_record(r, verdict)));
-                effects.extend(session.feed(Msg::Journal(posted)));
+                effects.extend(feed(&mut session, Msg::Journal(posted), &mut lines));
             }
         }
-        lines.extend(own_lines(&mut session, Some(before)));
         open = printer.all(&lines)?;
     }
     // However the loop ended (a signal, or nobody reading), the stop is journaled, naming an
@@ -143,12 +139,84 @@ pub async fn drive(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
     Ok(())
 }
 
-/// The `cockpit_started` of a headless driver says so.
-fn mark_start(effect: &mut Effect) {
-    if let Effect::Journal(r) = effect
-        && r.event == Event::CockpitStarted
-    {
-        r.detail = Some(HEADLESS_DRIVER.into());
+/// Feed one message to the reducer; push the lines it makes: the app's log, and the armed
+/// automation's countdown starting, waiting or standing down.
+fn feed(session: &mut Session, msg: Msg, lines: &mut Vec<Line>) -> Vec<Effect> {
+    let verdict = session.state.release.eval.verdict.kind;
+    let auto = session.state.session.auto.clone();
+    let effects = session.feed(msg);
+    lines.extend(own_lines(session, Some(verdict)));
+    let fired = effects
+        .iter()
+        .any(|e| matches!(e, Effect::Dispatch(d) if d.requested().auto.is_some()));
+    lines.extend(countdown_line(auto.as_ref(), session, fired));
+    effects
+}
+
+/// A line when the countdown's state changes: it starts (with the evidence, and where a veto
+/// comes from), it waits on a blocker, or it stands down because the situation cleared. Its
+/// firing is the automatic request's own line.
+fn countdown_line(before: Option<&Decision>, session: &Session, fired: bool) -> Option<Line> {
+    let s = &session.state;
+    let counting = |d: Option<&Decision>| matches!(d, Some(Decision::CountingDown { .. }));
+    let verdict = s.release.eval.verdict.kind.label();
+    let now = Utc::now();
+    let (level, text, automatic) = match s.session.auto.as_ref() {
+        Some(Decision::CountingDown {
+            policy,
+            reasons,
+            left,
+            ..
+        }) if !counting(before) => {
+            let evidence = s.evidence(reasons);
+            let text = format!(
+                "{} in {} s: {}; veto from any cockpit following the journal",
+                policy_name(*policy),
+                left.as_secs(),
+                evidence.join("; ")
+            );
+            let mark = AutoMark {
+                policy: *policy,
+                evidence,
+                countdown_s: s.session.autopilot.countdown().as_secs(),
+            };
+            (LogLevel::Warn, text, Some(mark))
+        }
+        Some(Decision::Blocked { policy, blockers }) if counting(before) => {
+            let text = format!(
+                "{} waits: {}",
+                policy_name(*policy),
+                s.blocker_words(blockers).join(", ")
+            );
+            (LogLevel::Info, text, None)
+        }
+        None if counting(before) && !fired => {
+            let Some(Decision::CountingDown { policy, .. }) = before else {
+                return None;
+            };
+            let text = format!(
+                "{} stands down: nothing to act on any more",
+                policy_name(*policy)
+            );
+            (LogLevel::Info, text, None)
+        }
+        _ => return None,
+    };
+    let mut line = Line::own(now, level, Kind::Armed, text, verdict);
+    line.automatic = automatic;
+    Some(line)
+}
+
+/// The `cockpit_started` of a headless driver says so; an arming at its start by `--armed`
+/// (the config armed nothing) says so too.
+fn mark_start(effect: &mut Effect, by_flag: bool) {
+    let Effect::Journal(r) = effect else { return };
+    match r.event {
+        Event::CockpitStarted => r.detail = Some(HEADLESS_DRIVER.into()),
+        Event::ArmedChanged if by_flag && r.detail.as_deref() == Some("config") => {
+            r.detail = Some("--armed".into());
+        }
+        _ => {}
     }
 }
 
@@ -177,8 +245,11 @@ fn own_lines(
         .screen
         .log
         .drain(..)
-        // Records posted by observers were told from the records themselves.
+        // Records posted by observers are told from the records themselves; the automation's
+        // lines from its records and countdown ([`countdown_line`]), as data. Its errors
+        // (nothing to act with) are kept.
         .filter(|e| e.kind != Kind::Started && e.from_journal.is_none())
+        .filter(|e| e.kind != Kind::Armed || e.level == LogLevel::Error)
         .collect();
     entries
         .iter()

@@ -23,16 +23,17 @@ use std::io::{ErrorKind, Write};
 #[derive(Debug, Clone, Default)]
 pub struct WatchOptions {
     pub format: Format,
-    /// Drive the release with the automation armed (`--armed`), instead of watching read-only.
-    pub armed: bool,
+    /// `--armed`: drive the release with the automation `setup.automation.armed` names,
+    /// instead of watching read-only ([`drive::drive`]). `Some(true)` when the flag armed what
+    /// the config left unarmed.
+    pub armed: Option<bool>,
 }
 
 /// Watch until a signal asks to stop (or stdout is closed). Never writes the journal, unless
 /// armed: then it drives the release ([`drive::drive`]).
-pub async fn watch(mut setup: Setup, options: &WatchOptions, out: &mut impl Write) -> Result<()> {
-    if options.armed {
-        drive::arm(&mut setup);
-        return drive::drive(setup, options, out).await;
+pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -> Result<()> {
+    if let Some(by_flag) = options.armed {
+        return drive::drive(setup, by_flag, options, out).await;
     }
     let mut session = Session::start(setup)?;
     // Caught before the first line: a caller that stops us once it reads it gets a clean exit.
