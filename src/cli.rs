@@ -247,7 +247,8 @@ pub enum DemoCommand {
     /// with --observe 20s for ROLLBACK ADVISED).
     #[command(after_help = EXIT_CODES)]
     Check(CheckOptionArgs),
-    /// `gonogo watch --plain` against the simulator, until Ctrl-C.
+    /// `gonogo watch --plain` against the simulator, until Ctrl-C (`demo --armed watch`:
+    /// `gonogo watch --armed`, which rolls the regression back by itself).
     Watch {
         #[arg(long, value_enum, default_value_t)]
         format: Format,

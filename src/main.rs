@@ -164,6 +164,14 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
                 code
             }
             Some(DemoCommand::Check(c)) => check_async(setup, c).await?,
+            // Armed, the headless driver rolls the simulated canary back by itself.
+            Some(DemoCommand::Watch { format }) if args.armed => {
+                let options = headless::WatchOptions {
+                    format: *format,
+                    armed: Some(true),
+                };
+                watch_with(setup, options).await?
+            }
             Some(DemoCommand::Watch { format }) => watch_plain(setup, *format).await?,
         };
         drop(sim);

@@ -8,6 +8,7 @@ mod support;
 
 mod action_examples;
 mod actions_webhooks;
+mod armed_watch_demo;
 mod audit_journal;
 mod backfill_prometheus;
 mod backtest_prometheus;
