@@ -1,5 +1,5 @@
 //! The prompt of `h`: why the release is held, then for how long; or, with a hold placed,
-//! whether to release it.
+//! whether to release it. The veto of an armed action asks its reason here too.
 
 use super::draw::{modal_block, modal_box, wrap};
 use super::theme::Theme;
@@ -43,6 +43,23 @@ impl HoldView<'_> {
                 lines.push(Line::raw(t.text(&hint).into_owned()));
                 return lines;
             }
+            HoldStep::Reason if m.veto => {
+                if let Some(p) = self.state.auto_pending() {
+                    let what = format!(
+                        "Veto {}: it will not act on this situation, and the release is held \
+                         for {}.",
+                        crate::core::describe::policy_name(p),
+                        crate::app::DEFAULT_HOLD
+                    );
+                    for text in wrap(&t.text(&what), w) {
+                        lines.push(Line::styled(text, t.warn));
+                    }
+                }
+                format!(
+                    "Why veto it? (at least {} non-blank characters)",
+                    crate::app::HOLD_REASON_MIN
+                )
+            }
             HoldStep::Reason => format!(
                 "Why hold the release? (at least {} non-blank characters)",
                 crate::app::HOLD_REASON_MIN
@@ -81,7 +98,12 @@ impl HoldView<'_> {
 impl Widget for &HoldView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let w = (area.width as usize).saturating_sub(4).min(MAX_TEXT);
-        let block = modal_block(self.theme, "Hold the release", self.theme.warn);
+        let title = if self.modal.veto {
+            "Veto the armed action"
+        } else {
+            "Hold the release"
+        };
+        let block = modal_block(self.theme, title, self.theme.warn);
         modal_box(area, buf, self.lines(w), block);
     }
 }

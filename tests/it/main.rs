@@ -41,6 +41,7 @@ mod sources_rollouts;
 mod sources_scheduling;
 mod tls;
 mod tls_config;
+mod tty_armed;
 mod tty_attention;
 mod tty_bake;
 mod tty_catchup;
