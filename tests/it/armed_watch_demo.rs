@@ -16,15 +16,15 @@ use std::time::{Duration, Instant};
 const DEADLINE: Duration = Duration::from_secs(90);
 
 /// The simulator, served by a runtime of its own while the test blocks on the binary.
-struct Demo {
-    sim: Simulator,
+pub(crate) struct Demo {
+    pub(crate) sim: Simulator,
     _rt: tokio::runtime::Runtime,
     dir: tempfile::TempDir,
 }
 
 impl Demo {
     /// The demo release regressing `regress_after` from start, its countdown `countdown`.
-    fn start(regress_after: Duration, countdown: &str) -> Demo {
+    pub(crate) fn start(regress_after: Duration, countdown: &str) -> Demo {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -46,15 +46,15 @@ impl Demo {
         Demo { sim, _rt: rt, dir }
     }
 
-    fn config(&self) -> PathBuf {
+    pub(crate) fn config(&self) -> PathBuf {
         self.dir.path().join("demo.toml")
     }
 
-    fn journal(&self) -> PathBuf {
+    pub(crate) fn journal(&self) -> PathBuf {
         self.dir.path().join("journal.jsonl")
     }
 
-    fn watch(&self) -> Watch {
+    pub(crate) fn watch(&self) -> Watch {
         let (config, journal) = (self.config(), self.journal());
         Watch::start(&[
             "watch",
@@ -68,12 +68,12 @@ impl Demo {
         ])
     }
 
-    fn rollbacks(&self) -> u32 {
+    pub(crate) fn rollbacks(&self) -> u32 {
         self.sim.state().rollbacks
     }
 }
 
-fn json(line: &str) -> Value {
+pub(crate) fn json(line: &str) -> Value {
     serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
 }
 
@@ -81,7 +81,7 @@ fn is(kind: &str) -> impl Fn(&str) -> bool + '_ {
     move |l| json(l)["kind"] == kind
 }
 
-fn records(journal: &Path) -> Vec<Record> {
+pub(crate) fn records(journal: &Path) -> Vec<Record> {
     gonogo::journal::read(journal).unwrap()
 }
 

@@ -42,6 +42,7 @@ mod sources_scheduling;
 mod tls;
 mod tls_config;
 mod tty_armed;
+mod tty_armed_watch;
 mod tty_attention;
 mod tty_bake;
 mod tty_catchup;
