@@ -106,6 +106,12 @@ impl Runner {
                         effects_later.push(Msg::Journaled(Err(why)));
                     }
                 }
+                // On the shared journal an observer has no inbox: say so, never drop a veto
+                // quietly.
+                (None, None) if may_post(&record) => {
+                    let why = "the veto cannot reach the driving cockpit from a watcher of the shared journal: ask its driver, or hold there".to_string();
+                    effects_later.push(Msg::Journaled(Err(why)));
+                }
                 (None, _) => {}
             },
             Effect::Dispatch(d) => {

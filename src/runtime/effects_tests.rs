@@ -51,3 +51,24 @@ async fn a_veto_that_cannot_be_left_is_told_as_a_failed_write() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_watcher_of_the_shared_journal_is_told_its_veto_cannot_reach_the_driver() {
+    let (tx, _rx) = tokio::sync::mpsc::channel(16);
+    let http = crate::actions::client().unwrap();
+    let mut runner = Runner::new(None, http, SourceClient::new().unwrap(), tx);
+    let s = state(true);
+    let mut later = Vec::new();
+    let r = s.record(Event::VerdictChanged, t(5));
+    runner.perform(Effect::Journal(Box::new(r)), &s, &mut later);
+    assert!(
+        later.is_empty(),
+        "an observer's own records are simply not written"
+    );
+    let r = s.record(Event::AutoVetoed, t(5));
+    runner.perform(Effect::Journal(Box::new(r)), &s, &mut later);
+    assert!(
+        matches!(later.as_slice(), [Msg::Journaled(Err(why))] if why.contains("cannot reach the driving cockpit")),
+        "{later:?}"
+    );
+}
