@@ -150,19 +150,47 @@ fn armed_watch_drives_the_journal_like_a_cockpit_and_stops_cleanly() {
 }
 
 #[test]
-fn plain_watch_stays_read_only() {
+fn plain_watch_stays_read_only_and_tells_another_cockpit_s_automatic_action() {
     let server = Server::start(Answers::default());
     let release = Release::new(&config(&server.url, "500ms", "1s"));
     let config = release.config();
-    let mut w = Watch::start(&["watch", "--config", config.to_str().unwrap(), "--plain"]);
-    w.until("with the verdict", |l| l.contains("verdict "));
-    let (status, _, _) = w.stop("TERM");
-    assert_eq!(status.code(), Some(0));
+    let mut w = Watch::start(&[
+        "watch",
+        "--config",
+        config.to_str().unwrap(),
+        "--plain",
+        "--format",
+        "json",
+    ]);
+    w.until("with the verdict", |l| l.contains("\"kind\":\"verdict\""));
     assert!(
         !release.journal().exists() || journal(&release).is_empty(),
         "a read-only watcher wrote {:?}",
         events(&journal(&release))
     );
+    // Another cockpit's armed auto-rollback fires: the watcher says it was automatic.
+    let mut auto = headless::record(chrono::Utc::now(), Event::ActionRequested);
+    auto.action = Some("rollback".into());
+    auto.action_id = Some("gonogo-rollback-1".into());
+    auto.auto = Some(gonogo::core::record::AutoMark {
+        policy: gonogo::core::autopilot::Policy::AutoRollback,
+        evidence: vec!["Error rate: 9.00% above max".into()],
+        countdown_s: 30,
+    });
+    headless::append(&release.journal(), &auto);
+    let line = w.until("with the automatic request", |l| {
+        l.contains("\"kind\":\"action_requested\"")
+    });
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["automatic"]["policy"], "auto-rollback");
+    assert_eq!(v["automatic"]["evidence"][0], "Error rate: 9.00% above max");
+    assert_eq!(
+        v["text"],
+        "rollback requested AUTOMATICALLY on ana@ops1: auto-rollback (Error rate: 9.00% above max)"
+    );
+    let (status, _, _) = w.stop("TERM");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(journal(&release).len(), 1, "the watcher wrote nothing");
 }
 
 /// What a cockpit following the journal does with a veto it cannot journal itself: leave the
