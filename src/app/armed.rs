@@ -440,6 +440,27 @@ impl State {
         }
     }
 
+    /// Vetoes an observer left beside the journal: acted on as if followed, and journaled
+    /// as the observer wrote them (its name on them). Only the cockpit that writes the journal
+    /// takes them.
+    pub(super) fn take_vetoes(
+        &mut self,
+        records: Vec<Record>,
+        now: DateTime<Utc>,
+        fx: &mut Vec<Effect>,
+    ) {
+        if self.session.read_only {
+            return;
+        }
+        let ctx = self.session.context.clone();
+        let vetoes: Vec<Record> = records
+            .into_iter()
+            .filter(|r| crate::journal::vetoes::is_veto(r) && same_release(r, &ctx))
+            .collect();
+        self.follow(&vetoes, now);
+        fx.extend(vetoes.into_iter().map(|r| Effect::Journal(Box::new(r))));
+    }
+
     /// A followed record about automation: another cockpit's veto vetoes the countdown here
     /// too; an observer takes the operator's arming.
     pub(super) fn follow_armed(&mut self, r: &Record) {

@@ -268,3 +268,31 @@ fn the_arm_key_toggles_and_is_journaled() {
     let fx = update(&mut s, Msg::Key(Key::Char('A')), t(2));
     assert_eq!(records(&fx)[0].armed.map(|a| a.rollback), Some(false));
 }
+
+#[test]
+fn vetoes_an_observer_left_are_journaled_under_its_name_and_stop_the_countdown() {
+    let (mut s, _) = clean(false);
+    run(&mut s, 21, 28, BAD, 1.0);
+    let mut cy = context();
+    cy.operator = "cy".into();
+    let mut veto = Record::new(t(28), Event::AutoVetoed, cy.clone());
+    veto.reason = Some("watching the fix deploy".into());
+    veto.auto = Some(AutoMark {
+        policy: Policy::AutoRollback,
+        evidence: vec!["Error rate: 5.00% > 2.00%".into()],
+        countdown_s: 10,
+    });
+    let mut hold = Record::new(t(28), Event::HoldPlaced, cy);
+    hold.reason = veto.reason.clone();
+    hold.hold_until = Some(t(28 + 900));
+    let fx = update(&mut s, Msg::Vetoes(vec![veto, hold]), t(29));
+    let rs = records(&fx);
+    assert_eq!(rs[0].event, Event::AutoVetoed);
+    assert_eq!(rs[0].context.operator, "cy");
+    assert_eq!(rs[1].event, Event::HoldPlaced);
+    assert!(s.held(t(30)).is_some_and(|h| h.by.starts_with("cy@")));
+    assert!(dispatches(&run(&mut s, 30, 120, BAD, 1.0)).is_empty());
+    // An observer takes none: the cockpit that writes the journal does.
+    let (mut o, _) = clean(true);
+    assert!(records(&update(&mut o, Msg::Vetoes(rs), t(30))).is_empty());
+}

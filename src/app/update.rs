@@ -34,6 +34,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::ActionDone { id, outcome } => state.action_done(&id, outcome, now, &mut fx),
         Msg::Observation(o) => on_observation(state, o, &mut fx),
         Msg::Journal(records) => state.follow(&records, now),
+        Msg::Vetoes(records) => state.take_vetoes(records, now, &mut fx),
         Msg::History(answer) => super::backfill::answered(state, *answer, now, &mut fx),
         Msg::Journaled(Ok(())) => {
             if state.session.journal_error.take().is_some() {
