@@ -324,6 +324,11 @@ impl State {
         } else {
             arming(self.setup.automation.armed)
         };
+        if armed.rollback && !self.setup.conditions.iter().any(|c| c.critical) {
+            let text = "nothing to arm: auto-rollback acts only on a condition marked critical";
+            self.toast(now, LogLevel::Warn, text);
+            return;
+        }
         self.set_armed(armed, "key", now, fx);
     }
 

@@ -246,6 +246,12 @@ fn a_followed_veto_stops_the_countdown_here_too() {
 
 #[test]
 fn the_arm_key_toggles_and_is_journaled() {
+    // Nothing critical: nothing to arm, said so.
+    let mut s = super::testkit::state(false);
+    start(&mut s, t(0));
+    let fx = update(&mut s, Msg::Key(Key::Char('A')), t(1));
+    assert!(records(&fx).is_empty());
+    assert!(s.screen.toast.as_ref().unwrap().text.contains("critical"));
     let mut setup = setup();
     setup.conditions[0].critical = true;
     let boot = Boot {
