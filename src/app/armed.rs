@@ -97,8 +97,9 @@ impl State {
     /// stage may move on, and everything that stands in the way.
     pub fn autopilot_input(&self, now: DateTime<Utc>) -> Input {
         let eval = &self.release.eval;
-        let Some(stage) = eval.current else {
-            // No live stage (not started, or rolled back): nothing to act on.
+        let armed = self.session.armed;
+        let Some(stage) = eval.current.filter(|_| armed.rollback || armed.promote) else {
+            // Nothing armed, or no live stage (not started, or rolled back): nothing to act on.
             return Input::default();
         };
         let mut blockers = Vec::new();

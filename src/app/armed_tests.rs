@@ -302,3 +302,73 @@ fn vetoes_an_observer_left_are_journaled_under_its_name_and_stop_the_countdown()
     let (mut o, _) = clean(true);
     assert!(records(&update(&mut o, Msg::Vetoes(rs), t(30))).is_empty());
 }
+
+#[test]
+fn a_baked_stage_with_its_gates_holding_promotes_by_itself_once() {
+    let mut setup = setup();
+    setup.automation = Automation {
+        armed: crate::core::autopilot::Armed {
+            rollback: false,
+            promote: true,
+        },
+        countdown: COUNTDOWN,
+    };
+    let boot = Boot {
+        setup,
+        context: context(),
+        journal: &[],
+        local_offset: FixedOffset::east_opt(0).unwrap(),
+        read_only: false,
+    };
+    let mut s = boot.state(t(0));
+    start(&mut s, t(0));
+    // Baking (1m) is no promote; GO at about 60 s, then the countdown.
+    let fx = run(&mut s, 1, 60, CLEAN, 1.0);
+    assert!(dispatches(&fx).is_empty());
+    let fx = run(&mut s, 61, 120, CLEAN, 1.0);
+    let sent = dispatches(&fx);
+    assert_eq!(sent.len(), 1, "{:?}", s.session.auto);
+    let r = sent[0].requested();
+    assert_eq!(r.action.as_ref().map(|a| a.as_str()), Some("promote"));
+    assert_eq!(r.auto.as_ref().map(|a| a.policy), Some(Policy::AutoPromote));
+    assert_eq!(
+        sent[0].vars().get("to_traffic").map(|v| v.to_string()),
+        Some("5".into())
+    );
+
+    // Held: never.
+    let mut held = armed_state(false, &[]);
+    held.session.armed = crate::core::autopilot::Armed {
+        rollback: false,
+        promote: true,
+    };
+    start(&mut held, t(0));
+    update(&mut held, Msg::Key(Key::Char('h')), t(1));
+    typed(&mut held, "waiting for DB migration", 1);
+    typed(&mut held, "1h", 1);
+    assert!(dispatches(&run(&mut held, 2, 200, CLEAN, 1.0)).is_empty());
+}
+
+#[test]
+fn the_bell_rings_once_when_a_countdown_starts() {
+    // Auto-promote: the countdown starts at GO, which rings nothing of its own.
+    let mut s = armed_state(false, &[]);
+    s.session.armed = crate::core::autopilot::Armed {
+        rollback: false,
+        promote: true,
+    };
+    start(&mut s, t(0));
+    let mut attention = super::attention::Attention::default();
+    let mut at = 0;
+    while !matches!(s.session.auto, Some(Decision::CountingDown { .. })) {
+        at += 1;
+        assert!(at < 120, "no countdown");
+        run(&mut s, at, at, CLEAN, 1.0);
+        if !matches!(s.session.auto, Some(Decision::CountingDown { .. })) {
+            attention.since(&s);
+        }
+    }
+    assert!(attention.since(&s).bell, "the countdown starts: ring");
+    run(&mut s, at + 1, at + 3, CLEAN, 1.0);
+    assert!(!attention.since(&s).bell, "counting on rings no more");
+}

@@ -171,6 +171,18 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             }
             return;
         }
+        // The countdown panel is drawn over the help: its keys work there too.
+        Overlay::Help
+            if command.is_none()
+                && matches!(
+                    state.setup.keys.command(Scope::Cockpit, key),
+                    Some(Command::Veto | Command::ActNow)
+                ) =>
+        {
+            state.screen.overlay = Overlay::None;
+            state.screen.dirty = true;
+            return on_key(state, key, now, fx);
+        }
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit | Overlay::Detail(_) => {}
     }
     match command {
