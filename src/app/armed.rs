@@ -352,10 +352,7 @@ impl State {
         let journaled = self.release.armed;
         if self.session.read_only {
             if let Some(m) = journaled {
-                self.session.armed = Armed {
-                    rollback: m.rollback,
-                    promote: m.promote,
-                };
+                self.observe_arming(m);
             }
             return;
         }
@@ -366,6 +363,19 @@ impl State {
         });
         if said != armed {
             self.set_armed(armed, "config", now, fx);
+        }
+    }
+
+    /// An observer takes the driving cockpit's arming, and its countdown, so the countdown
+    /// it shows (to take a veto) is the one that runs there.
+    fn observe_arming(&mut self, m: ArmedMark) {
+        self.session.armed = Armed {
+            rollback: m.rollback,
+            promote: m.promote,
+        };
+        let countdown = Duration::from_secs(m.countdown_s);
+        if m.countdown_s > 0 && countdown != self.session.autopilot.countdown() {
+            self.session.autopilot = crate::core::autopilot::Autopilot::new(countdown);
         }
     }
 
@@ -475,10 +485,7 @@ impl State {
                 self.release.armed = r.armed;
                 if self.session.read_only {
                     let m = r.armed.unwrap_or(self.armed_mark(Armed::default()));
-                    self.session.armed = Armed {
-                        rollback: m.rollback,
-                        promote: m.promote,
-                    };
+                    self.observe_arming(m);
                 }
                 self.screen.dirty = true;
             }

@@ -37,6 +37,8 @@ fn observer(driver_fx: &[Effect]) -> State {
     let mut journal = super::stage_journal(&setup, &context(), 0, t(0), t(0), Duration::ZERO);
     journal.extend(records(driver_fx));
     let mut s = armed_state(true, &journal);
+    // Its own config says another countdown: the driver's, journaled, is the one that runs.
+    s.session.autopilot = crate::core::autopilot::Autopilot::new(Duration::from_secs(99));
     start(&mut s, t(0));
     s
 }
@@ -138,6 +140,11 @@ fn an_observer_shows_the_countdown_but_never_fires() {
     let (_, fx) = clean(false);
     let mut s = observer(&fx);
     assert!(s.session.armed.rollback, "the journal's arming");
+    assert_eq!(
+        s.session.autopilot.countdown(),
+        COUNTDOWN,
+        "and its countdown"
+    );
     run(&mut s, 1, 20, CLEAN, 1.0);
     run(&mut s, 21, 30, BAD, 1.0);
     assert!(matches!(
