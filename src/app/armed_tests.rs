@@ -37,6 +37,8 @@ fn observer(driver_fx: &[Effect]) -> State {
     let mut journal = super::stage_journal(&setup, &context(), 0, t(0), t(0), Duration::ZERO);
     journal.extend(records(driver_fx));
     let mut s = armed_state(true, &journal);
+    // Its own config says another countdown: the driver's, journaled, is the one that runs.
+    s.session.autopilot = crate::core::autopilot::Autopilot::new(Duration::from_secs(99));
     start(&mut s, t(0));
     s
 }
@@ -138,6 +140,11 @@ fn an_observer_shows_the_countdown_but_never_fires() {
     let (_, fx) = clean(false);
     let mut s = observer(&fx);
     assert!(s.session.armed.rollback, "the journal's arming");
+    assert_eq!(
+        s.session.autopilot.countdown(),
+        COUNTDOWN,
+        "and its countdown"
+    );
     run(&mut s, 1, 20, CLEAN, 1.0);
     run(&mut s, 21, 30, BAD, 1.0);
     assert!(matches!(
@@ -246,6 +253,12 @@ fn a_followed_veto_stops_the_countdown_here_too() {
 
 #[test]
 fn the_arm_key_toggles_and_is_journaled() {
+    // Nothing critical: nothing to arm, said so.
+    let mut s = super::testkit::state(false);
+    start(&mut s, t(0));
+    let fx = update(&mut s, Msg::Key(Key::Char('A')), t(1));
+    assert!(records(&fx).is_empty());
+    assert!(s.screen.toast.as_ref().unwrap().text.contains("critical"));
     let mut setup = setup();
     setup.conditions[0].critical = true;
     let boot = Boot {
@@ -267,4 +280,102 @@ fn the_arm_key_toggles_and_is_journaled() {
     assert!(s.session.armed.rollback && !s.session.armed.promote);
     let fx = update(&mut s, Msg::Key(Key::Char('A')), t(2));
     assert_eq!(records(&fx)[0].armed.map(|a| a.rollback), Some(false));
+}
+
+#[test]
+fn vetoes_an_observer_left_are_journaled_under_its_name_and_stop_the_countdown() {
+    let (mut s, _) = clean(false);
+    run(&mut s, 21, 28, BAD, 1.0);
+    let mut cy = context();
+    cy.operator = "cy".into();
+    let mut veto = Record::new(t(28), Event::AutoVetoed, cy.clone());
+    veto.reason = Some("watching the fix deploy".into());
+    veto.auto = Some(AutoMark {
+        policy: Policy::AutoRollback,
+        evidence: vec!["Error rate: 5.00% > 2.00%".into()],
+        countdown_s: 10,
+    });
+    let mut hold = Record::new(t(28), Event::HoldPlaced, cy);
+    hold.reason = veto.reason.clone();
+    hold.hold_until = Some(t(28 + 900));
+    let fx = update(&mut s, Msg::Vetoes(vec![veto, hold]), t(29));
+    let rs = records(&fx);
+    assert_eq!(rs[0].event, Event::AutoVetoed);
+    assert_eq!(rs[0].context.operator, "cy");
+    assert_eq!(rs[1].event, Event::HoldPlaced);
+    assert!(s.held(t(30)).is_some_and(|h| h.by.starts_with("cy@")));
+    assert!(dispatches(&run(&mut s, 30, 120, BAD, 1.0)).is_empty());
+    // An observer takes none: the cockpit that writes the journal does.
+    let (mut o, _) = clean(true);
+    assert!(records(&update(&mut o, Msg::Vetoes(rs), t(30))).is_empty());
+}
+
+#[test]
+fn a_baked_stage_with_its_gates_holding_promotes_by_itself_once() {
+    let mut setup = setup();
+    setup.automation = Automation {
+        armed: crate::core::autopilot::Armed {
+            rollback: false,
+            promote: true,
+        },
+        countdown: COUNTDOWN,
+    };
+    let boot = Boot {
+        setup,
+        context: context(),
+        journal: &[],
+        local_offset: FixedOffset::east_opt(0).unwrap(),
+        read_only: false,
+    };
+    let mut s = boot.state(t(0));
+    start(&mut s, t(0));
+    // Baking (1m) is no promote; GO at about 60 s, then the countdown.
+    let fx = run(&mut s, 1, 60, CLEAN, 1.0);
+    assert!(dispatches(&fx).is_empty());
+    let fx = run(&mut s, 61, 120, CLEAN, 1.0);
+    let sent = dispatches(&fx);
+    assert_eq!(sent.len(), 1, "{:?}", s.session.auto);
+    let r = sent[0].requested();
+    assert_eq!(r.action.as_ref().map(|a| a.as_str()), Some("promote"));
+    assert_eq!(r.auto.as_ref().map(|a| a.policy), Some(Policy::AutoPromote));
+    assert_eq!(
+        sent[0].vars().get("to_traffic").map(|v| v.to_string()),
+        Some("5".into())
+    );
+
+    // Held: never.
+    let mut held = armed_state(false, &[]);
+    held.session.armed = crate::core::autopilot::Armed {
+        rollback: false,
+        promote: true,
+    };
+    start(&mut held, t(0));
+    update(&mut held, Msg::Key(Key::Char('h')), t(1));
+    typed(&mut held, "waiting for DB migration", 1);
+    typed(&mut held, "1h", 1);
+    assert!(dispatches(&run(&mut held, 2, 200, CLEAN, 1.0)).is_empty());
+}
+
+#[test]
+fn the_bell_rings_once_when_a_countdown_starts() {
+    // Auto-promote: the countdown starts at GO, which rings nothing of its own.
+    let mut s = armed_state(false, &[]);
+    s.session.armed = crate::core::autopilot::Armed {
+        rollback: false,
+        promote: true,
+    };
+    start(&mut s, t(0));
+    let mut attention = super::attention::Attention::default();
+    let mut at = 0;
+    while !matches!(s.session.auto, Some(Decision::CountingDown { .. })) {
+        at += 1;
+        assert!(at < 120, "no countdown");
+        run(&mut s, at, at, CLEAN, 1.0);
+        if !matches!(s.session.auto, Some(Decision::CountingDown { .. })) {
+            attention.since(&s);
+        }
+    }
+    assert!(attention.since(&s).bell, "the countdown starts: ring");
+    run(&mut s, at + 1, at + 3, CLEAN, 1.0);
+    assert!(!attention.since(&s).bell, "counting on rings no more");
 }

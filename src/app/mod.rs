@@ -4,6 +4,7 @@ mod approve;
 mod armed;
 #[cfg(test)]
 mod armed_tests;
+mod arming;
 pub mod attention;
 mod backfill;
 mod bake_journal;
@@ -62,7 +63,7 @@ mod usable;
 mod verify;
 
 pub use approve::{ActionKind, ApproveModal, InFlight, Toast};
-pub use armed::{ROLLBACK_ONLY, armed_from_journal, arming};
+pub use arming::{ROLLBACK_ONLY, armed_from_journal, arming};
 pub use backfill::{HistoryAnswer, HistoryAsk, has_history};
 pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
 pub use boot::{Boot, context, stage_journal};

@@ -34,6 +34,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::ActionDone { id, outcome } => state.action_done(&id, outcome, now, &mut fx),
         Msg::Observation(o) => on_observation(state, o, &mut fx),
         Msg::Journal(records) => state.follow(&records, now),
+        Msg::Vetoes(records) => state.take_vetoes(records, now, &mut fx),
         Msg::History(answer) => super::backfill::answered(state, *answer, now, &mut fx),
         Msg::Journaled(Ok(())) => {
             if state.session.journal_error.take().is_some() {
@@ -169,6 +170,18 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
                 on_key(state, key, now, fx);
             }
             return;
+        }
+        // The countdown panel is drawn over the help: its keys work there too.
+        Overlay::Help
+            if command.is_none()
+                && matches!(
+                    state.setup.keys.command(Scope::Cockpit, key),
+                    Some(Command::Veto | Command::ActNow)
+                ) =>
+        {
+            state.screen.overlay = Overlay::None;
+            state.screen.dirty = true;
+            return on_key(state, key, now, fx);
         }
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit | Overlay::Detail(_) => {}
     }

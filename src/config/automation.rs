@@ -41,15 +41,15 @@ pub fn build(
     };
     let raw: schema::Automation = decode(value, &at, &mut ctx.report)?;
     let countdown = match raw.countdown {
-        None => Automation::default().countdown,
-        Some(d) if (SHORTEST..=LONGEST).contains(&d.0) => d.0,
+        None => Some(Automation::default().countdown),
+        Some(d) if (SHORTEST..=LONGEST).contains(&d.0) => Some(d.0),
         Some(d) => {
             ctx.report.invalid(
                 &at.key("countdown"),
                 format!("\"{}\"", dur(d.0)),
                 "a countdown from 1s to 1h (e.g. \"30s\"): the time anyone at a screen has to veto",
             );
-            return None;
+            None
         }
     };
     let armed = Armed {
@@ -68,5 +68,58 @@ pub fn build(
              (in [[conditions]]; without one it could never fire)",
         );
     }
+    let countdown = countdown?;
     ok.then_some(Automation { armed, countdown })
+}
+
+#[cfg(test)]
+mod tests {
+    fn load(extra: &str) -> Result<crate::setup::Setup, String> {
+        let text = format!("{}\n{extra}", include_str!("../app/testkit.toml"));
+        crate::config::load_str(&text, "release.toml").map_err(|e| e.to_string())
+    }
+
+    fn critical() -> String {
+        include_str!("../app/testkit.toml").replace("max = 0.02\n", "max = 0.02\ncritical = true\n")
+    }
+
+    #[test]
+    fn automation_is_off_by_default_and_read_from_its_table() {
+        let off = load("").unwrap().automation;
+        assert!(!off.armed.rollback && !off.armed.promote);
+        assert_eq!(off.countdown.as_secs(), 30);
+        let text = format!(
+            "{}\n[automation]\nrollback = true\npromote = true\ncountdown = \"45s\"\n",
+            critical()
+        );
+        let on = crate::config::load_str(&text, "release.toml").unwrap();
+        assert!(on.conditions[0].critical);
+        let a = on.automation;
+        assert!(a.armed.rollback && a.armed.promote);
+        assert_eq!(a.countdown.as_secs(), 45);
+    }
+
+    #[test]
+    fn bad_automation_is_refused_with_the_key_the_value_and_what_is_expected() {
+        let none_critical = load("[automation]\nrollback = true\n").unwrap_err();
+        assert!(
+            none_critical.contains("automation.rollback")
+                && none_critical.contains("a condition marked critical = true"),
+            "{none_critical}"
+        );
+        let short = load("[automation]\npromote = true\ncountdown = \"0s\"\n").unwrap_err();
+        assert!(
+            short.contains("automation.countdown") && short.contains("from 1s to 1h"),
+            "{short}"
+        );
+        let typo = load("[automation]\nrolback = true\n").unwrap_err();
+        assert!(typo.contains("did you mean `rollback`?"), "{typo}");
+        let word = load("[automation]\nrollback = \"yes\"\n").unwrap_err();
+        assert!(word.contains("automation.rollback"), "{word}");
+        let observed = critical().replace("critical = true\n", "critical = true\nobserve = true\n");
+        let both = crate::config::load_str(&observed, "release.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(both.contains("conditions[0].critical"), "{both}");
+    }
 }

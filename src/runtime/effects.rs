@@ -1,8 +1,7 @@
 //! The effects runner: what each `Effect` that `app::update` returns does in the world.
 //!
-//! - `Journal`: appended by the journal's writer thread, in order. An observer has no writer:
-//!   it writes nothing, except that a veto and its hold go to the driver's inbox beside a file
-//!   journal (`inbox`), for the driving cockpit to journal.
+//! - `Journal`: appended by the journal's writer thread, in order (an observer has no writer
+//!   and writes nothing, but leaves a veto beside the file journal: src/journal/vetoes.rs).
 //! - `Dispatch`: its request journaled (flushed), then the webhook sent, in a task; the
 //!   outcome comes back as `Msg::ActionDone`. Without the action or a journal nothing is sent.
 //! - `Notify`: the notification webhooks, fire and forget; a failure comes back for the log.
@@ -11,11 +10,9 @@
 //!
 //! Nothing here waits: the loop goes on drawing and taking messages meanwhile.
 
-use super::inbox::{Inbox, may_post};
 use super::journal_writer::JournalWriter;
 use super::{dispatch, notify};
 use crate::app::{Effect, Msg, State};
-use crate::core::record::{Context, Record};
 use crate::history;
 use crate::sources::SourceClient;
 use chrono::Utc;
@@ -35,8 +32,6 @@ pub struct Runner {
     tasks: Vec<JoinHandle<()>>,
     /// An `Effect::Quit` has been run.
     pub quit: bool,
-    /// The file journal's inbox: where an observer posts a veto, and a driver takes it from.
-    inbox: Option<Inbox>,
 }
 
 impl Runner {
@@ -53,32 +48,7 @@ impl Runner {
             tx,
             tasks: Vec::new(),
             quit: false,
-            inbox: None,
         }
-    }
-
-    /// Use the inbox beside the file journal: an observer posts its veto there; a driver
-    /// takes what observers posted ([`Runner::take_inbox`]).
-    pub fn with_inbox(mut self, inbox: Inbox) -> Runner {
-        self.inbox = Some(inbox);
-        self
-    }
-
-    /// For a driver: journal what observers posted for the release of `ctx` (a veto, its
-    /// hold), in order, with their names, and return it for the app to follow. Nothing without
-    /// a writer or an inbox. A post set aside is logged.
-    pub fn take_inbox(&self, ctx: &Context) -> Vec<Record> {
-        let (Some(w), Some(inbox)) = (&self.writer, &self.inbox) else {
-            return Vec::new();
-        };
-        let taken = inbox.take(ctx);
-        for why in &taken.refused {
-            tracing::warn!("inbox {}: set aside {why}", inbox.dir().display());
-        }
-        for r in &taken.records {
-            w.append(r.clone());
-        }
-        taken.records
     }
 
     /// Perform one effect. A message that answers it at once (an action that cannot be sent)
@@ -91,29 +61,23 @@ impl Runner {
             tx,
             tasks,
             quit,
-            inbox,
         } = self;
         match effect {
-            Effect::Journal(record) => match (&writer, &inbox) {
-                (Some(w), _) => w.append(*record),
-                // An observer's veto reaches the driver through its inbox.
-                (None, Some(inbox)) if may_post(&record) => {
-                    if let Err(e) = inbox.post(&record) {
-                        let why = format!(
-                            "the veto could not be left for the driving cockpit in {}: {e}",
-                            inbox.dir().display()
-                        );
-                        effects_later.push(Msg::Journaled(Err(why)));
-                    }
+            Effect::Journal(record) => {
+                if let Some(w) = &writer {
+                    w.append(*record);
+                } else if crate::journal::vetoes::is_veto(&record) {
+                    // An observer's veto: left for the cockpit that writes the journal.
+                    let left = match &state.setup.shared_journal {
+                        None => crate::journal::vetoes::put(&state.setup.journal, &record)
+                            .map_err(|e| format!("veto not delivered: {e}")),
+                        Some(_) => Err("veto not delivered: a watcher of the shared journal \
+                                        cannot write it yet; veto from the driving cockpit"
+                            .to_string()),
+                    };
+                    effects_later.push(Msg::Journaled(left));
                 }
-                // On the shared journal an observer has no inbox: say so, never drop a veto
-                // quietly.
-                (None, None) if may_post(&record) => {
-                    let why = "the veto cannot reach the driving cockpit from a watcher of the shared journal: ask its driver, or hold there".to_string();
-                    effects_later.push(Msg::Journaled(Err(why)));
-                }
-                (None, _) => {}
-            },
+            }
             Effect::Dispatch(d) => {
                 let spec = state
                     .setup

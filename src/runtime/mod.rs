@@ -6,7 +6,6 @@ mod dispatch;
 /// The effects runner and the journal's writer are the cockpit's and `watch --armed`'s: a
 /// headless driver performs its effects the same way, without a terminal.
 pub(crate) mod effects;
-pub mod inbox;
 mod input;
 pub(crate) mod journal_writer;
 mod notify;
@@ -129,15 +128,13 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         !options.read_only,
     );
     let present = tokio::spawn(presence::run(here.clone(), tx.clone()));
+    // The cockpit that writes a file journal takes the vetoes its observers leave beside it.
+    let vetoes = (!options.read_only && state.setup.shared_journal.is_none())
+        .then(|| tokio::spawn(take_vetoes(state.setup.journal.clone(), tx.clone())));
 
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
     let mut runner = effects::Runner::new(writer, http, client, tx.clone());
-    if state.setup.shared_journal.is_none() {
-        // A veto typed here while observing reaches the driver through its inbox; a driver
-        // takes observers' vetoes from there, once a second.
-        runner = runner.with_inbox(inbox::Inbox::beside(&state.setup.journal));
-    }
     let mut effects_later: Vec<Msg> = Vec::new();
     let mut failed = None;
     let mut pacer = pace::Pacer::new(Instant::now());
@@ -194,14 +191,7 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         };
         let Some(msg) = msg else { break };
         urgent |= is_input(&msg);
-        let tick = msg == Msg::Tick;
         effects = app::update(&mut state, msg, Utc::now());
-        if tick {
-            let posted = runner.take_inbox(&state.session.context);
-            if !posted.is_empty() {
-                effects.extend(app::update(&mut state, Msg::Journal(posted), Utc::now()));
-            }
-        }
         // Take everything already queued before drawing: one frame for a burst.
         while effects.is_empty()
             && let Ok(msg) = rx.try_recv()
@@ -221,6 +211,9 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         f.abort();
     }
     present.abort();
+    if let Some(v) = vetoes {
+        v.abort();
+    }
     // A beat still being written may outlive this; its file then ages out in three beats.
     here.leave();
     drop(guard);
@@ -244,6 +237,21 @@ fn draw(terminal: &mut terminal::Term, state: &State, theme: &Theme, told: Signa
     }
     terminal.draw(|frame| ui::view(state, theme, frame))?;
     Ok(())
+}
+
+/// Once a second, the vetoes observers left beside the journal (src/journal/vetoes.rs).
+async fn take_vetoes(journal: std::path::PathBuf, tx: mpsc::Sender<Msg>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let path = journal.clone();
+        let Ok(records) = tokio::task::spawn_blocking(move || journal::vetoes::take(&path)).await
+        else {
+            return;
+        };
+        if !records.is_empty() && tx.send(Msg::Vetoes(records)).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// An observer reads what the operator's cockpit appends to the journal, once a second.

@@ -22,10 +22,16 @@ pub struct Countdown<'a> {
 }
 
 impl Countdown<'_> {
-    /// Whether the panel is up: a countdown runs and no overlay has the screen.
+    /// Whether the panel is up: a countdown runs and no prompt is being typed into. It is
+    /// drawn over the help, a detail and the digest (whose keys give way to the cockpit's, so
+    /// the veto key works there), never over a prompt.
     pub fn shown(state: &State) -> bool {
+        use crate::app::Overlay;
         matches!(state.session.auto, Some(Decision::CountingDown { .. }))
-            && state.screen.overlay == crate::app::Overlay::None
+            && matches!(
+                state.screen.overlay,
+                Overlay::None | Overlay::Help | Overlay::Detail(_) | Overlay::Digest(_)
+            )
     }
 }
 

@@ -53,9 +53,16 @@ fn the_panel_steps_aside_for_the_veto_prompt_and_is_gone_once_vetoed() {
     sim.state.setup.conditions[0].critical = true;
     sim.state.session.armed = crate::app::ROLLBACK_ONLY;
     sim.run(-180, 0, 10.0, TICKET, regressed(0.33));
+    // Over the help the panel stays, and its veto key works there.
+    sim.key(0, Key::Char('?'));
+    let text = screen(&sim.state, &color(), 80, 24);
+    assert!(text.contains("ARMED: AUTO-ROLLBACK in"), "{text}");
     sim.key(0, Key::Char('x'));
     let text = screen(&sim.state, &color(), 80, 24);
     assert!(!text.contains("ARMED: AUTO-ROLLBACK in"), "{text}");
+    assert!(text.contains("Veto the armed action"), "{text}");
+    assert!(text.contains("Why veto it?"), "{text}");
+    assert_snapshot!("armed_veto_prompt_80x24", text);
     sim.type_text(0, "rolling forward with a fix");
     sim.key(0, Key::Enter);
     let text = screen(&sim.state, &color(), 80, 24);

@@ -77,11 +77,14 @@ impl HoldView<'_> {
         for text in wrap(&t.text(&ask), w) {
             lines.push(Line::styled(text, bold));
         }
-        lines.push(Line::raw(
-            t.text("Promote is refused while held; rollback never is.")
-                .into_owned(),
-        ));
-        let keys = [(C::Confirm, "goes on"), (C::Cancel, "cancels")];
+        let note = if m.veto {
+            "Nothing automatic acts while held; rollback by hand still does."
+        } else {
+            "Promote is refused while held; rollback never is."
+        };
+        lines.push(Line::raw(t.text(note).into_owned()));
+        let go = if m.veto { "vetoes" } else { "goes on" };
+        let keys = [(C::Confirm, go), (C::Cancel, "cancels")];
         let hint = self.state.setup.keys.hint(Scope::Hold, &keys);
         lines.push(Line::raw(t.text(&hint).into_owned()));
         lines.push(super::approve::input_line(t, &m.input, w).0);

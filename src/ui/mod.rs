@@ -94,9 +94,6 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         dashboard(state, theme, area, buf);
     }
-    if armed::Countdown::shown(state) {
-        (&armed::Countdown { state, theme }).render(overlay_area(area), buf);
-    }
     if let Some(toast) = &state.screen.toast {
         (&toast::ToastView { toast, theme }).render(area, buf);
     }
@@ -149,6 +146,9 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             theme,
         })
             .render(area, buf),
+    }
+    if armed::Countdown::shown(state) {
+        (&armed::Countdown { state, theme }).render(area, buf);
     }
 }
 

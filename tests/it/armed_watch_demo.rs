@@ -182,7 +182,7 @@ fn armed_watch_rolls_the_regressed_canary_back_by_itself_once() {
 }
 
 /// A veto as a cockpit following the journal makes it: `auto_vetoed` with what it stops,
-/// then the hold it becomes, left in the driver's inbox (observers never write the journal).
+/// then the hold it becomes, left beside the journal (observers never write it).
 fn veto_from_a_follower(journal: &Path, auto: AutoMark, reason: &str) {
     let ctx = Context {
         operator: "ana".into(),
@@ -198,9 +198,8 @@ fn veto_from_a_follower(journal: &Path, auto: AutoMark, reason: &str) {
     let mut hold = Record::new(now, Event::HoldPlaced, ctx);
     hold.reason = Some(reason.into());
     hold.hold_until = Some(now + chrono::Duration::minutes(15));
-    let inbox = gonogo::runtime::inbox::Inbox::beside(journal);
-    inbox.post(&vetoed).unwrap();
-    inbox.post(&hold).unwrap();
+    gonogo::journal::vetoes::put(journal, &vetoed).unwrap();
+    gonogo::journal::vetoes::put(journal, &hold).unwrap();
 }
 
 #[test]

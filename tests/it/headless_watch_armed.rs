@@ -194,15 +194,13 @@ fn plain_watch_stays_read_only_and_tells_another_cockpit_s_automatic_action() {
 }
 
 /// What a cockpit following the journal does with a veto it cannot journal itself: leave the
-/// record in the driver's inbox.
+/// record beside the journal for the driver.
 fn post(release: &Release, r: &Record) {
-    gonogo::runtime::inbox::Inbox::beside(&release.journal())
-        .post(r)
-        .unwrap();
+    gonogo::journal::vetoes::put(&release.journal(), r).unwrap();
 }
 
 #[test]
-fn a_hold_left_by_an_observer_is_journaled_by_the_driver_in_its_name() {
+fn a_veto_s_hold_left_by_an_observer_is_journaled_by_the_driver_in_its_name() {
     let server = Server::start(Answers::default());
     let release = Release::new(&armed_config(&server.url, "1h"));
     let config = release.config();
@@ -219,7 +217,7 @@ fn a_hold_left_by_an_observer_is_journaled_by_the_driver_in_its_name() {
     hold.reason = Some("the load test runs until four".into());
     hold.hold_until = Some(chrono::Utc::now() + chrono::Duration::minutes(15));
     post(&release, &hold);
-    // Not a record an observer may ask for: set aside, never journaled.
+    // Not a record an observer may leave: never journaled.
     let mut forged = headless::record(chrono::Utc::now(), Event::ActionRequested);
     forged.action = Some("rollback".into());
     post(&release, &forged);

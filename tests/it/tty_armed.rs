@@ -115,3 +115,57 @@ fn a_veto_typed_during_the_countdown_stops_the_rollback_and_holds() {
     );
     assert!(verify_chain(&t.journal).contains("chain intact"));
 }
+
+#[test]
+fn an_observer_vetoes_and_the_driving_cockpit_journals_it_and_holds() {
+    if !tmux_available() {
+        return;
+    }
+    use crate::tty_driver::demo_as;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let driver = demo_as(
+        "armed-driver",
+        "ana",
+        &journal,
+        "--armed --countdown 60s --regress-after 10s",
+    );
+    driver.wait_text("ARMED", Duration::from_secs(20));
+    let url = driver.listening_url();
+    // The observer runs its own simulator on the same timeline: it sees the countdown too.
+    let watcher = demo_as(
+        "armed-watch",
+        "cy",
+        &journal,
+        "--read-only --countdown 60s --regress-after 8s",
+    );
+    driver.wait_text("ARMED: AUTO-ROLLBACK in", LONG);
+    let seen = watcher.wait_text("ARMED: AUTO-ROLLBACK in", LONG);
+    assert!(
+        seen.contains("READ-ONLY") && seen.contains("ARMED"),
+        "{seen}"
+    );
+    watcher.keys(&["x"]);
+    watcher.wait_text("Why veto it?", Duration::from_secs(5));
+    watcher.type_text("on call says the fix is deploying");
+    watcher.keys(&["Enter"]);
+    let held = driver.wait_text("HELD by cy@", Duration::from_secs(15));
+    assert!(!held.contains("AUTO-ROLLBACK in"), "{held}");
+    let rs = wait_journal(&journal, "the observer's veto", LONG, |rs| {
+        rs.iter().any(|r| r["event"] == "hold_placed")
+    });
+    let at = rs.iter().position(|r| r["event"] == "auto_vetoed").unwrap();
+    assert_eq!(rs[at]["operator"], "cy");
+    assert_eq!(rs[at]["reason"], "on call says the fix is deploying");
+    assert_eq!(rs[at + 1]["event"], "hold_placed");
+    let seen = watcher.wait_text("HELD by cy@", Duration::from_secs(10));
+    assert!(!seen.contains("AUTO-ROLLBACK in"), "{seen}");
+    // Past the driver's countdown: nothing was sent.
+    std::thread::sleep(Duration::from_secs(60));
+    assert_eq!(calls(&url)["rollbacks"].as_u64(), Some(0));
+    driver.keys(&["q"]);
+    driver.wait_text("EXITED:0", LONG);
+    watcher.keys(&["q"]);
+    watcher.wait_text("EXITED:0", LONG);
+    assert!(verify_chain(&journal).contains("chain intact"));
+}

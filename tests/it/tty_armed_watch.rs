@@ -1,7 +1,7 @@
 //! The veto from a cockpit following the journal, in a real terminal: `gonogo watch --armed`
 //! drives the demo release headless; an operator's cockpit opened read-only beside it sees the
-//! countdown, and `x`, a reason and Enter stop the rollback. The driver journals the veto in
-//! the vetoer's name and holds.
+//! countdown, and `x`, a reason and Enter stop the rollback. The veto is left beside the file
+//! journal; the driver journals it in the vetoer's name and holds.
 //!
 //! Needs tmux. Outside CI a missing tmux skips these tests loudly; under CI=true it fails.
 
@@ -65,12 +65,10 @@ fn a_veto_typed_in_a_read_only_cockpit_stops_the_headless_rollback() {
     assert!(!all.iter().any(|r| r.event == Event::ActionRequested));
     // Observers never write the journal: the driver wrote both, in one chain.
     assert!(verify_chain(&demo.journal()).contains("chain intact"));
+    let left = gonogo::journal::vetoes::dir(&demo.journal());
     assert!(
-        !demo.journal().with_extension("jsonl.inbox").exists()
-            || std::fs::read_dir(demo.journal().with_extension("jsonl.inbox"))
-                .unwrap()
-                .next()
-                .is_none(),
-        "the inbox is left empty"
+        std::fs::read_dir(&left).map_or(true, |mut d| d.next().is_none()),
+        "vetoes left behind in {}",
+        left.display()
     );
 }

@@ -6,7 +6,8 @@
 //! signal stops it cleanly, with `cockpit_stopped` journaled as a cockpit journals it.
 //!
 //! For a runner that must roll back a canary at night: a person following the journal from a
-//! cockpit can still veto a countdown.
+//! cockpit can still veto a countdown (the veto is left beside the file journal,
+//! src/journal/vetoes.rs, and the app journals it here in the vetoer's name).
 
 use super::{Line, Printer, WatchOptions, reasons, verdict_line};
 use crate::app::{Effect, Kind, LogLevel, Msg};
@@ -16,7 +17,6 @@ use crate::core::record::{AutoMark, Event, Record};
 use crate::headless::session::{Driving, Session};
 use crate::journal;
 use crate::runtime::effects::Runner;
-use crate::runtime::inbox::Inbox;
 use crate::runtime::journal_writer::JournalWriter;
 use crate::setup::Setup;
 use chrono::Utc;
@@ -62,10 +62,9 @@ pub async fn drive(
         session.client.clone(),
         session.tx.clone(),
     );
-    if session.state.setup.shared_journal.is_none() {
-        // A veto typed in a cockpit following the journal arrives through its inbox.
-        runner = runner.with_inbox(Inbox::beside(&session.state.setup.journal));
-    }
+    // A veto typed in a cockpit following the file journal is left beside it.
+    let vetoes =
+        (session.state.setup.shared_journal.is_none()).then(|| session.state.setup.journal.clone());
     let mut printer = Printer {
         out,
         format: options.format,
@@ -119,14 +118,13 @@ pub async fn drive(
         let tick = msg == Msg::Tick;
         let mut lines = Vec::new();
         effects = feed(&mut session, msg, &mut lines);
-        if tick {
-            // A veto (and its hold) from a cockpit following the journal: journaled here,
-            // told, and followed, so the countdown stops before it runs out.
-            let posted = runner.take_inbox(&session.state.session.context);
-            if !posted.is_empty() {
-                let verdict = session.state.release.eval.verdict.kind.label();
-                lines.extend(posted.iter().filter_map(|r| Line::from_record(r, verdict)));
-                effects.extend(feed(&mut session, Msg::Journal(posted), &mut lines));
+        if let (true, Some(journal)) = (tick, &vetoes) {
+            // A veto (and its hold) from a cockpit following the journal: the app journals it
+            // here in the vetoer's name and stops the countdown; told as the record says it.
+            let left = crate::journal::vetoes::take(journal);
+            if !left.is_empty() {
+                lines.extend(veto_lines(&left, &session));
+                effects.extend(feed(&mut session, Msg::Vetoes(left), &mut lines));
             }
         }
         open = printer.all(&lines)?;
@@ -137,6 +135,21 @@ pub async fn drive(
     sigs.abort();
     ticks.abort();
     Ok(())
+}
+
+/// Lines for the vetoes observers left that the app takes: of this release, vetoes and holds.
+fn veto_lines(left: &[Record], session: &Session) -> Vec<Line> {
+    let ctx = &session.state.session.context;
+    let verdict = session.state.release.eval.verdict.kind.label();
+    left.iter()
+        .filter(|r| crate::journal::vetoes::is_veto(r))
+        .filter(|r| {
+            r.context.release == ctx.release
+                && r.context.version == ctx.version
+                && r.context.environment == ctx.environment
+        })
+        .filter_map(|r| Line::from_record(r, verdict))
+        .collect()
 }
 
 /// Feed one message to the reducer; push the lines it makes: the app's log, and the armed
