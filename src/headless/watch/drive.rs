@@ -10,7 +10,7 @@
 //! src/journal/vetoes.rs, and the app journals it here in the vetoer's name).
 
 use super::{Line, Printer, WatchOptions, reasons, verdict_line};
-use crate::app::{Effect, Kind, LogLevel, Msg};
+use crate::app::{Effect, Kind, LogLevel, Msg, State};
 use crate::core::autopilot::{Armed, Decision};
 use crate::core::describe::policy_name;
 use crate::core::record::{AutoMark, Event, Record};
@@ -19,7 +19,7 @@ use crate::journal;
 use crate::runtime::effects::Runner;
 use crate::runtime::journal_writer::JournalWriter;
 use crate::setup::Setup;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr};
 use std::io::Write;
 
@@ -162,18 +162,26 @@ fn feed(session: &mut Session, msg: Msg, lines: &mut Vec<Line>) -> Vec<Effect> {
     let fired = effects
         .iter()
         .any(|e| matches!(e, Effect::Dispatch(d) if d.requested().auto.is_some()));
-    lines.extend(countdown_line(auto.as_ref(), session, fired));
+    lines.extend(countdown_line(
+        auto.as_ref(),
+        &session.state,
+        fired,
+        Utc::now(),
+    ));
     effects
 }
 
 /// A line when the countdown's state changes: it starts (with the evidence, and where a veto
 /// comes from), it waits on a blocker, or it stands down because the situation cleared. Its
 /// firing is the automatic request's own line.
-fn countdown_line(before: Option<&Decision>, session: &Session, fired: bool) -> Option<Line> {
-    let s = &session.state;
+fn countdown_line(
+    before: Option<&Decision>,
+    s: &State,
+    fired: bool,
+    now: DateTime<Utc>,
+) -> Option<Line> {
     let counting = |d: Option<&Decision>| matches!(d, Some(Decision::CountingDown { .. }));
     let verdict = s.release.eval.verdict.kind.label();
-    let now = Utc::now();
     let (level, text, automatic) = match s.session.auto.as_ref() {
         Some(Decision::CountingDown {
             policy,
@@ -275,3 +283,7 @@ fn own_lines(
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "drive_tests.rs"]
+mod tests;
