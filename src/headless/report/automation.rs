@@ -109,12 +109,13 @@ pub fn render(rows: &[AutomationRow]) -> String {
         return out;
     }
     let count = |h: Happened| rows.iter().filter(|r| r.happened == h).count();
+    let arming = count(Happened::ArmedChanged);
     let _ = writeln!(
         out,
-        "\nAutomation ({} automatic, {} vetoed, {} arming changes)",
+        "\nAutomation ({} automatic, {} vetoed, {arming} arming change{})",
         count(Happened::Automatic),
         count(Happened::Vetoed),
-        count(Happened::ArmedChanged)
+        if arming == 1 { "" } else { "s" }
     );
     let table_rows: Vec<Vec<String>> = rows
         .iter()

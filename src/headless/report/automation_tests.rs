@@ -88,7 +88,7 @@ fn automatic_actions_vetoes_and_arming_are_rows_a_manual_action_is_not() {
 fn the_text_report_has_an_automation_table_only_when_it_ran() {
     let text = render(&rows(&night()));
     assert!(
-        text.contains("Automation (1 automatic, 1 vetoed, 1 arming changes)"),
+        text.contains("Automation (1 automatic, 1 vetoed, 1 arming change)"),
         "{text}"
     );
     assert!(
