@@ -24,8 +24,14 @@ pub(crate) struct Watch {
 
 impl Watch {
     pub(crate) fn start(args: &[&str]) -> Watch {
+        Watch::start_with(args, &[])
+    }
+
+    /// With these environment variables set, too.
+    pub(crate) fn start_with(args: &[&str], env: &[(&str, &str)]) -> Watch {
         let mut child = Command::new(BIN)
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

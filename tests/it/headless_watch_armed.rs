@@ -256,3 +256,64 @@ fn a_veto_s_hold_left_by_an_observer_is_journaled_by_the_driver_in_its_name() {
     assert!(verify.status.success());
     assert!(server.rollbacks.lock().unwrap().is_empty());
 }
+
+#[test]
+fn armed_watch_drives_the_shared_journal_with_the_driver_s_lease() {
+    let Some(cluster) = crate::support::postgres::journal_db("headless_watch_armed") else {
+        return;
+    };
+    let url = cluster.url("gonogo");
+    let server = Server::start(Answers::default());
+    let text = armed_config(&server.url, "1h")
+        .replace("shop", "armed-watch")
+        .replace(
+            r#"journal = "journal.jsonl""#,
+            r#"journal = { postgres = { env = "GONOGO_DB" } }"#,
+        );
+    assert!(text.contains("postgres"));
+    let release = Release::new(&text);
+    let config = release.config();
+    let config = config.to_str().unwrap();
+    let env = [("GONOGO_DB", url.as_str())];
+    let mut w = Watch::start_with(&["watch", "--config", config, "--armed"], &env);
+    let start = w.until("saying what it drives", |l| {
+        l.contains("driving armed-watch")
+    });
+    assert!(
+        start.contains("journal the shared journal (PostgreSQL)"),
+        "{start}"
+    );
+    let chain = gonogo::journal::postgres::Chain {
+        release: "armed-watch".into(),
+        environment: "test".into(),
+    };
+    let secret = gonogo::secret::Secret::new(url.clone());
+    let read = || gonogo::journal::postgres::read(&secret, Some(&chain)).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !read().iter().any(|r| r.event == Event::ArmedChanged) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            events(&read())
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // It holds the wheel: another driver is refused, naming it.
+    let second = std::process::Command::new(headless::BIN)
+        .args(["watch", "--config", config, "--armed"])
+        .envs(env)
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let why = String::from_utf8_lossy(&second.stderr);
+    assert!(why.contains("driven from another cockpit"), "{why}");
+
+    let (status, lines, _) = w.stop("TERM");
+    assert_eq!(status.code(), Some(0), "{}", lines.join("\n"));
+    let records = read();
+    assert_eq!(
+        records.first().and_then(|r| r.detail.as_deref()),
+        Some(gonogo::headless::watch::drive::HEADLESS_DRIVER)
+    );
+    assert_eq!(records.last().map(|r| r.event), Some(Event::CockpitStopped));
+}
