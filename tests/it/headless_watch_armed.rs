@@ -72,8 +72,8 @@ fn armed_watch_drives_the_journal_like_a_cockpit_and_stops_cleanly() {
     w.until("with the verdict", |l| l.contains("verdict HOLD"));
 
     // Its start is on disk as a driver's: a cockpit opening the journal names it.
-    let records = journal_until(&release, "the start and the first stage", |r| {
-        events(r).contains(&Event::StageEntered)
+    let records = journal_until(&release, "the start, the first stage and the arming", |r| {
+        events(r).contains(&Event::StageEntered) && events(r).contains(&Event::ArmedChanged)
     });
     let started = &records[0];
     assert_eq!(started.event, Event::CockpitStarted);
