@@ -90,7 +90,17 @@ pub async fn drive(
     )];
     first.extend(own_lines(&mut session, None));
     first.push(verdict_line(&session, Utc::now()));
-    let mut open = printer.all(&first)?;
+    // A write that fails ends the loop like a closed pipe, and is reported once the stop is
+    // journaled.
+    let mut failed = None;
+    let mut print = |lines: &[Line]| match printer.all(lines) {
+        Ok(open) => open,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    };
+    let mut open = print(&first);
 
     let sigs = tokio::spawn(signals.forward(session.tx.clone()));
     let ticks = tokio::spawn(crate::clock::tick(session.tx.clone()));
@@ -105,7 +115,7 @@ pub async fn drive(
         for msg in later.drain(..) {
             effects.extend(feed(&mut session, msg, &mut lines));
         }
-        open = printer.all(&lines)?;
+        open = print(&lines);
         if !effects.is_empty() {
             continue;
         }
@@ -127,14 +137,14 @@ pub async fn drive(
                 effects.extend(feed(&mut session, Msg::Vetoes(left), &mut lines));
             }
         }
-        open = printer.all(&lines)?;
+        open = print(&lines);
     }
     // However the loop ended (a signal, or nobody reading), the stop is journaled, naming an
     // action still in flight, and everything queued is written before returning.
     runner.stop(&mut session.state);
     sigs.abort();
     ticks.abort();
-    Ok(())
+    failed.map_or(Ok(()), Err)
 }
 
 /// Lines for the vetoes observers left that the app takes: of this release, vetoes and holds.
