@@ -129,6 +129,9 @@ pub struct RunArgs {
     /// The release config (TOML).
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Arm automation for this run: what `[automation]` names, or auto-rollback alone.
+    #[arg(long)]
+    pub armed: bool,
     #[command(flatten)]
     pub ui: UiArgs,
 }
@@ -152,6 +155,13 @@ pub struct DemoArgs {
     /// Every stage's bake time, instead of the demo config's 30s.
     #[arg(long, global = true, value_parser = humantime::parse_duration)]
     pub bake: Option<std::time::Duration>,
+    /// Arm auto-rollback: the demo's error rate is marked critical, so the regression rolls
+    /// back by itself after a countdown (veto with x).
+    #[arg(long)]
+    pub armed: bool,
+    /// The countdown before an armed action, instead of the demo config's 30s.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub countdown: Option<std::time::Duration>,
     #[command(flatten)]
     pub ui: UiArgs,
     /// Without a command: the full-screen cockpit.
@@ -204,6 +214,11 @@ pub struct WatchArgs {
     /// `json`: JSON Lines, one object per change.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Drive the release without a screen, with the automation armed: what `[automation]`
+    /// names, or auto-rollback alone. Takes the journal as a cockpit does; each countdown can
+    /// be vetoed from a cockpit following the journal. Always lines, never the cockpit.
+    #[arg(long, conflicts_with = "read_only")]
+    pub armed: bool,
     #[command(flatten)]
     pub ui: UiArgs,
 }
@@ -232,7 +247,8 @@ pub enum DemoCommand {
     /// with --observe 20s for ROLLBACK ADVISED).
     #[command(after_help = EXIT_CODES)]
     Check(CheckOptionArgs),
-    /// `gonogo watch --plain` against the simulator, until Ctrl-C.
+    /// `gonogo watch --plain` against the simulator, until Ctrl-C (`demo --armed watch`:
+    /// `gonogo watch --armed`, which rolls the regression back by itself).
     Watch {
         #[arg(long, value_enum, default_value_t)]
         format: Format,

@@ -127,6 +127,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         setup.journal = j.clone();
         setup.shared_journal = None;
     }
+    if args.armed {
+        arm(&mut setup)?;
+    }
     cockpit(setup, &args.ui)
 }
 
@@ -148,8 +151,15 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
                 .replace(' ', "");
             text = text.replace(r#"bake = "30s""#, &format!("bake = \"{bake}\""));
         }
+        if let Some(c) = args.countdown {
+            let c = humantime::format_duration(c).to_string().replace(' ', "");
+            text = text.replace(r#"countdown = "30s""#, &format!("countdown = \"{c}\""));
+        }
         let mut setup = config::load_str(&text, "demo.toml (built in)")
             .map_err(|e| eyre!("the built-in demo config is invalid:\n{e}"))?;
+        if args.armed {
+            arm(&mut setup)?;
+        }
         // A fresh journal per demo run, so every demo starts at the first stage.
         setup.journal = args.ui.journal.clone().unwrap_or_else(|| {
             std::env::temp_dir().join(format!("gonogo-demo-{}.jsonl", std::process::id()))
@@ -164,11 +174,34 @@ fn demo(args: cli::DemoArgs) -> Result<ExitCode> {
                 code
             }
             Some(DemoCommand::Check(c)) => check_async(setup, c).await?,
+            // Armed, the headless driver rolls the simulated canary back by itself.
+            Some(DemoCommand::Watch { format }) if args.armed => {
+                let options = headless::WatchOptions {
+                    format: *format,
+                    armed: Some(true),
+                };
+                watch_with(setup, options).await?
+            }
             Some(DemoCommand::Watch { format }) => watch_plain(setup, *format).await?,
         };
         drop(sim);
         Ok(code)
     })
+}
+
+/// `--armed`: arm what `[automation]` names, or auto-rollback alone; refused when
+/// auto-rollback would have no critical condition to act on.
+fn arm(setup: &mut Setup) -> Result<()> {
+    let armed = gonogo::app::arming(setup.automation.armed);
+    if armed.rollback && !setup.conditions.iter().any(|c| c.critical) {
+        bail!(
+            "--armed: auto-rollback acts only on a condition marked critical = true, and the \
+             config marks none; mark the condition that must roll back by itself (in \
+             [[conditions]]), or arm auto-promote alone with [automation] promote = true"
+        );
+    }
+    setup.automation.armed = armed;
+    Ok(())
 }
 
 /// Two threads: the cockpit's loop (keys, `update`, drawing) runs on the one that calls
@@ -245,7 +278,9 @@ fn watch(args: cli::WatchArgs) -> Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    if !args.plain && args.format == Format::Text && std::io::stdout().is_terminal() {
+    // Armed, it drives the release headless: lines even on a terminal.
+    if !args.plain && !args.armed && args.format == Format::Text && std::io::stdout().is_terminal()
+    {
         // Watching on a terminal is the observer's cockpit; JSON Lines are always plain.
         let ui = UiArgs {
             read_only: true,
@@ -254,11 +289,29 @@ fn watch(args: cli::WatchArgs) -> Result<ExitCode> {
         return cockpit(setup, &ui);
     }
     let _log = init_logging(args.ui.log_file.as_deref())?;
-    runtime_builder()?.block_on(watch_plain(setup, args.format))
+    let mut setup = setup;
+    let mut armed = None;
+    if args.armed {
+        let configured = setup.automation.armed;
+        arm(&mut setup)?;
+        armed = Some(configured != setup.automation.armed);
+    }
+    let options = headless::WatchOptions {
+        format: args.format,
+        armed,
+    };
+    runtime_builder()?.block_on(watch_with(setup, options))
 }
 
 async fn watch_plain(setup: Setup, format: Format) -> Result<ExitCode> {
-    let options = headless::WatchOptions { format };
+    let options = headless::WatchOptions {
+        format,
+        armed: None,
+    };
+    watch_with(setup, options).await
+}
+
+async fn watch_with(setup: Setup, options: headless::WatchOptions) -> Result<ExitCode> {
     headless::watch(setup, &options, &mut std::io::stdout().lock()).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! Being seen from across the room: the terminal's window title names the release, its stage
 //! and the verdict (`gonogo checkout-api 25% HOLD`), and the bell rings when the verdict turns
-//! ROLLBACK ADVISED or an action's outcome becomes unknown.
+//! ROLLBACK ADVISED, an action's outcome becomes unknown, or an armed action starts its
+//! countdown.
 //!
 //! Derived from the state the frame is drawn from, not returned by `update` as effects: the
 //! title is a view of the state, like the frame, and is sent when it differs from what the
@@ -53,6 +54,8 @@ pub struct Attention {
     advised: bool,
     /// The ids of the actions whose outcome is unknown.
     unknown: Vec<String>,
+    /// An armed action was counting down.
+    counting: bool,
 }
 
 impl Attention {
@@ -72,7 +75,12 @@ impl Attention {
             .map(|u| u.id.clone())
             .collect();
         let newly_unknown = unknown.iter().any(|id| !self.unknown.contains(id));
-        let bell = (advised && !self.advised) || newly_unknown;
+        let counting = matches!(
+            state.session.auto,
+            Some(crate::core::autopilot::Decision::CountingDown { .. })
+        );
+        let bell = (advised && !self.advised) || newly_unknown || (counting && !self.counting);
+        self.counting = counting;
         self.advised = advised;
         self.unknown = unknown;
         Signal { title, bell }

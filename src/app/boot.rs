@@ -49,6 +49,7 @@ impl Boot<'_> {
         let mut state = State::new(setup, position, context, local_offset, read_only, now);
         state.release.checklist = ticks;
         state.release.hold = hold;
+        state.release.armed = super::arming::armed_from_journal(journal, &state.session.context);
         state.release.journaled = super::news::journaled_from(journal, &state.session.context);
         if read_only {
             state.session.driver = crate::core::driver::driver(journal);

@@ -1,8 +1,9 @@
-//! Enter in the Approve-Risk prompt: the one place an action is dispatched. `Dispatch` has
-//! private fields and no constructor outside this module, so nothing else in the program can
-//! make one: an action leaves the cockpit only through a confirmed prompt.
+//! Enter in the Approve-Risk prompt, or an armed automation firing: the one place an action is
+//! dispatched. `Dispatch` has private fields and no constructor outside this module, so
+//! nothing else in the program can make one: an action leaves the cockpit only through a
+//! confirmed prompt or an armed policy's countdown run out (src/app/armed.rs).
 
-use super::approve::{ActionKind, ApproveModal, InFlight};
+use super::approve::{ActionKind, InFlight};
 use super::keymap::{Command, Scope};
 use super::{Effect, LogLevel, Overlay, State};
 use crate::actions::Vars;
@@ -16,7 +17,8 @@ use chrono::{DateTime, Utc};
 /// An action request for the effects runner: journal `requested` (and the override), then
 /// send it with `vars` filled into its templates.
 ///
-/// Only a confirmed Approve-Risk prompt makes one; other code cannot build one (E0451:
+/// Only a confirmed Approve-Risk prompt or an armed policy makes one; other code cannot build
+/// one (E0451:
 /// the fields are private):
 ///
 /// ```compile_fail,E0451
@@ -68,6 +70,16 @@ impl Dispatch {
     }
 }
 
+/// How an action is sent: what, where, on which verdict, and whether it is an override or
+/// automatic (with the policy and evidence behind it).
+pub(super) struct Sent<'a> {
+    pub kind: ActionKind,
+    pub target: &'a str,
+    pub verdict: VerdictKind,
+    pub is_override: bool,
+    pub auto: Option<crate::core::record::AutoMark>,
+}
+
 impl State {
     /// Enter in the prompt: dispatch when the text parses and the verdict is the one the
     /// operator read; otherwise say why not, or ask again.
@@ -99,28 +111,55 @@ impl State {
         }
         let modal = (**modal).clone();
         self.screen.overlay = Overlay::None;
+        let how = Sent {
+            kind: modal.kind,
+            target: &modal.target,
+            verdict: modal.verdict,
+            is_override: modal.is_override,
+            auto: None,
+        };
+        self.send(how, &reason, now, fx);
+    }
+
+    /// Dispatch an action: journaled as requested (with the override, or the automation that
+    /// fired it), in flight until its outcome comes back. The confirmed prompt and an armed
+    /// automation both come here, so both take the same path: journal first, safe retries,
+    /// outcome unknown as a state.
+    pub(super) fn send(
+        &mut self,
+        how: Sent,
+        reason: &str,
+        now: DateTime<Utc>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Sent {
+            kind,
+            target,
+            verdict,
+            is_override,
+            auto,
+        } = how;
         self.session.action_counter += 1;
-        let name = modal.kind.name(&self.setup.actions);
+        let name = kind.name(&self.setup.actions);
         let action = Action::from(name);
         let id = format!(
             "gonogo-{name}-{}-{}",
             now.format("%Y%m%dT%H%M%S%.3fZ"),
             self.session.action_counter
         );
-        let vars = self.vars(&modal, &id, &reason);
+        let vars = self.vars(kind, verdict, &id, reason);
         let mut requested = self.record(Event::ActionRequested, now);
         requested.action = Some(action.clone());
         requested.action_id = Some(id.clone());
-        requested.reason = Some(reason.clone());
-        let override_record = modal.is_override.then(|| {
+        requested.reason = Some(reason.to_string());
+        let automatic = auto.is_some();
+        requested.auto = auto;
+        let override_record = is_override.then(|| {
             let mut r = self.record(Event::Override, now);
             r.action = Some(action.clone());
             r.action_id = Some(id.clone());
-            r.reason = Some(reason.clone());
-            r.detail = Some(format!(
-                "{action} while the verdict is {}",
-                modal.verdict.label()
-            ));
+            r.reason = Some(reason.to_string());
+            r.detail = Some(format!("{action} while the verdict is {}", verdict.label()));
             r
         });
         if let Some(o) = (override_record.as_ref())
@@ -130,16 +169,16 @@ impl State {
         }
         self.session.in_flight = Some(InFlight {
             id: id.clone(),
-            kind: modal.kind,
+            kind,
             started: now,
         });
         self.log(
             now,
             LogLevel::Info,
             format!(
-                "{action} requested → {}{}",
-                modal.target,
-                if modal.is_override { " (override)" } else { "" }
+                "{action} requested{} → {target}{}",
+                if automatic { " AUTOMATICALLY" } else { "" },
+                if is_override { " (override)" } else { "" }
             ),
         );
         fx.push(Effect::Dispatch(Box::new(Dispatch {
@@ -153,10 +192,10 @@ impl State {
 
     /// The values the action's templates see: the release, the stages it moves between, and
     /// who asked for it, why, on what verdict.
-    fn vars(&self, modal: &ApproveModal, id: &str, reason: &str) -> Vars {
+    fn vars(&self, kind: ActionKind, verdict: VerdictKind, id: &str, reason: &str) -> Vars {
         let stages = &self.setup.plan.stages;
         let stage = |i: Option<usize>| i.map(|i| &stages[i]);
-        let (from, to) = match modal.kind {
+        let (from, to) = match kind {
             ActionKind::Promote { from, to } => (stage(from), stage(Some(to))),
             ActionKind::Rollback { from } => (stage(from), None),
             // A custom action (pause, resume) acts on the live stage and moves nothing.
@@ -181,8 +220,8 @@ impl State {
         }
         v.set("reason", reason);
         v.set("operator", self.session.context.operator.as_str());
-        v.set("verdict", modal.verdict.label());
-        v.set("action", modal.kind.name(&self.setup.actions));
+        v.set("verdict", verdict.label());
+        v.set("action", kind.name(&self.setup.actions));
         v.set("action_id", id);
         v
     }

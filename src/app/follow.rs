@@ -136,7 +136,7 @@ impl State {
             // It judges the verdict and its sources itself too; a restore it is told of.
             Event::VerdictChanged | Event::SourceDown | Event::SourceUp | Event::Restored => {}
             // Armed automation and its vetoes: told in the log; the veto's hold follows.
-            Event::ArmedChanged | Event::AutoVetoed => {}
+            Event::ArmedChanged | Event::AutoVetoed => self.follow_armed(r),
         }
         describe::tell(
             r,

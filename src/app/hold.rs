@@ -79,6 +79,9 @@ pub struct HoldModal {
     pub input: String,
     /// Why Enter did not go on.
     pub notice: Option<String>,
+    /// A veto of the pending armed action: the reason alone is asked, and the hold lasts
+    /// the default time (src/app/armed.rs).
+    pub veto: bool,
 }
 
 /// The hold reason, trimmed, when it has enough to say.
@@ -131,6 +134,7 @@ impl State {
             reason: String::new(),
             input: String::new(),
             notice: None,
+            veto: false,
         }));
         self.screen.dirty = true;
     }
@@ -149,8 +153,18 @@ impl State {
         self.screen.dirty = true;
         match (command, modal.step) {
             (Some(Command::Cancel), _) => {
+                let what = if modal.veto { "veto" } else { "hold" };
                 self.screen.overlay = Overlay::None;
-                self.log(now, LogLevel::Info, "hold cancelled");
+                self.log(now, LogLevel::Info, format!("{what} cancelled"));
+            }
+            (Some(Command::Confirm), HoldStep::Reason) if modal.veto => {
+                match parse_reason(&modal.input) {
+                    Ok(reason) => {
+                        self.screen.overlay = Overlay::None;
+                        self.veto(reason, now, fx);
+                    }
+                    Err(e) => modal.notice = Some(e),
+                }
             }
             (Some(Command::Confirm), HoldStep::Reason) => match parse_reason(&modal.input) {
                 Ok(reason) => {
@@ -190,7 +204,7 @@ impl State {
         }
     }
 
-    fn place_hold(
+    pub(super) fn place_hold(
         &mut self,
         reason: String,
         d: std::time::Duration,

@@ -110,6 +110,13 @@ pub enum Command {
     Open,
     /// Open the digest: what happened since this operator last looked.
     Digest,
+    /// Arm automation for this run (what `[automation]` names, or auto-rollback alone), or
+    /// disarm it.
+    Arm,
+    /// Veto the armed action counting down: a typed reason, journaled, becomes a hold.
+    Veto,
+    /// Act now on the armed action counting down: its Approve-Risk prompt.
+    ActNow,
 }
 
 /// The keys a binding answers.
@@ -202,7 +209,9 @@ impl Command {
     /// Whether the help overlay lists this cockpit key: the key exists in this cockpit.
     pub fn offered(self, state: &State) -> bool {
         match self {
-            C::Promote | C::Rollback | C::Verify | C::Hold => !state.session.read_only,
+            C::Promote | C::Rollback | C::Verify | C::Hold | C::Arm | C::ActNow => {
+                !state.session.read_only
+            }
             C::CustomActions => !state.session.read_only && has_custom(state),
             C::Checklist => !state.setup.checklist.is_empty(),
             _ => true,
@@ -212,6 +221,7 @@ impl Command {
     /// Whether the footer shows this cockpit key: it works now, and is worth pressing.
     pub fn works_now(self, state: &State) -> bool {
         use crate::core::action::Action;
+        use crate::core::autopilot::Decision;
         let configured = |name: Action| state.setup.actions.iter().any(|a| a.name == name);
         // No action keys while one is in flight: a second one would be refused.
         let actions = !state.session.read_only && state.session.in_flight.is_none();
@@ -236,6 +246,15 @@ impl Command {
             C::Open => state.screen.focus.is_some(),
             // Worth pressing when another cockpit journaled something not yet looked at.
             C::Digest => state.screen.catchup.unseen(&state.session.context) > 0,
+            C::Arm => !state.session.read_only,
+            // While an armed action counts down (or waits): anyone may veto it.
+            C::Veto => matches!(
+                state.session.auto,
+                Some(Decision::CountingDown { .. } | Decision::Blocked { .. })
+            ),
+            C::ActNow => {
+                actions && matches!(state.session.auto, Some(Decision::CountingDown { .. }))
+            }
             _ => true,
         }
     }

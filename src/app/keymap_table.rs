@@ -154,6 +154,28 @@ pub const KEYMAP: &[Binding] = &[
          outages, holds and checklist ticks since you joined (shown on start) or last looked; \
          ↑/↓ scroll, Esc or `d` closes, any other key closes it and does its own",
     ),
+    // Armed automation: no footer label (no room at 80 columns); the countdown panel names
+    // veto and act now while it counts.
+    log_key(
+        &[Char('A')],
+        C::Arm,
+        Some(help(6, "arm or disarm automation")),
+        "arm automation for this run: what `[automation]` names, or auto-rollback alone; again \
+         disarms; journaled (`armed_changed`); the header shows ARMED while armed",
+    ),
+    log_key(
+        &[Char('x')],
+        C::Veto,
+        Some(help(6, "veto countdown; {act-now} acts now")),
+        "veto the armed action counting down: type why (10 non-blank characters at least), \
+         Enter; journaled (`auto_vetoed`) and held for 15m; works in a read-only cockpit too",
+    ),
+    log_key(
+        &[Char('g')],
+        C::ActNow,
+        None,
+        "act now on the armed action counting down: opens its Approve-Risk prompt",
+    ),
     log_key(
         &[PageUp],
         C::Older,

@@ -1,6 +1,10 @@
 //! The application: one `State`, changed only by `update`, drawn by `ui::view`.
 
 mod approve;
+mod armed;
+#[cfg(test)]
+mod armed_tests;
+mod arming;
 pub mod attention;
 mod backfill;
 mod bake_journal;
@@ -59,6 +63,7 @@ mod usable;
 mod verify;
 
 pub use approve::{ActionKind, ApproveModal, InFlight, Toast};
+pub use arming::{ROLLBACK_ONLY, armed_from_journal, arming};
 pub use backfill::{HistoryAnswer, HistoryAsk, has_history};
 pub use bake_journal::{bake_from_journal, drift_from_journal, resume_from_journal};
 pub use boot::{Boot, context, stage_journal};
@@ -116,7 +121,7 @@ impl State {
     ) -> Self {
         let mut state = State {
             release: Release::new(&setup, position),
-            session: Session::new(context, read_only),
+            session: Session::new(context, read_only, &setup.automation),
             screen: Screen::new(local_offset),
             setup,
         };

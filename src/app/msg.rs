@@ -38,6 +38,9 @@ pub enum Msg {
     Observation(Observation),
     /// Records another cockpit appended to the journal (an observer follows them).
     Journal(Vec<Record>),
+    /// Vetoes (`auto_vetoed`, `hold_placed`) an observer left beside the file journal, for
+    /// this cockpit to journal and act on (src/journal/vetoes.rs).
+    Vetoes(Vec<Record>),
     /// A journal append finished; the error, if any, is shown and kept.
     Journaled(Result<(), String>),
     /// A notification webhook failed; shown in the log.

@@ -76,6 +76,8 @@ pub struct Release {
     /// What the journal says of the verdict, the sources and a rollback's restore, so a
     /// change is journaled once.
     pub journaled: super::news::Journaled,
+    /// What the journal's last `armed_changed` of this release says is armed.
+    pub armed: Option<crate::core::record::ArmedMark>,
     /// Which parts of `eval` still hold, so a message recomputes only what it touched.
     pub(crate) reuse: eval::Reuse,
     /// For each signal, the conditions that read it.
@@ -104,6 +106,7 @@ impl Release {
             overrides: Vec::new(),
             started: None,
             journaled: Default::default(),
+            armed: None,
             reuse: eval::Reuse::default(),
             readers: readers(setup),
         }

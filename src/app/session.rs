@@ -2,6 +2,7 @@
 //! with every run and is not shared with other cockpits on the same release.
 
 use super::approve::InFlight;
+use crate::core::autopilot::{Armed, Autopilot, Decision};
 use crate::core::record::Context;
 
 /// This run of the cockpit, apart from the release it watches and from how it is drawn.
@@ -28,10 +29,22 @@ pub struct Session {
     /// The other cockpits watching the same journal, `user@host`, from their presence files
     /// beside it (never from the journal, which observers do not write).
     pub watchers: Vec<String>,
+    /// What automation is armed: this cockpit's (from the config, `--armed` or the arm key),
+    /// or for an observer what the journal's last `armed_changed` says.
+    pub armed: Armed,
+    /// The armed automation's memory between evaluations (src/app/armed.rs).
+    pub autopilot: Autopilot,
+    /// The autopilot's latest answer worth showing (a countdown, what blocks it, a veto),
+    /// `left` in whole seconds; None while idle.
+    pub auto: Option<Decision>,
 }
 
 impl Session {
-    pub(super) fn new(context: Context, read_only: bool) -> Self {
+    pub(super) fn new(
+        context: Context,
+        read_only: bool,
+        automation: &crate::core::autopilot::Automation,
+    ) -> Self {
         Session {
             context,
             read_only,
@@ -41,6 +54,13 @@ impl Session {
             journal_error: None,
             driver: None,
             watchers: Vec::new(),
+            armed: if read_only {
+                Armed::default()
+            } else {
+                automation.armed
+            },
+            autopilot: Autopilot::new(automation.countdown),
+            auto: None,
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::ActionDone { id, outcome } => state.action_done(&id, outcome, now, &mut fx),
         Msg::Observation(o) => on_observation(state, o, &mut fx),
         Msg::Journal(records) => state.follow(&records, now),
+        Msg::Vetoes(records) => state.take_vetoes(records, now, &mut fx),
         Msg::History(answer) => super::backfill::answered(state, *answer, now, &mut fx),
         Msg::Journaled(Ok(())) => {
             if state.session.journal_error.take().is_some() {
@@ -70,13 +71,24 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     if matches!(state.screen.overlay, Overlay::Detail(_)) {
         state.refresh_detail(now);
     }
+    state.run_autopilot(now, &mut fx);
     state.announce(&mut fx);
     if state.session.read_only {
-        // An observer never writes or announces: the operator's cockpit does.
-        fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
+        // An observer never writes or announces: the operator's cockpit does. A veto is the
+        // exception, and the hold it becomes: stopping the machine is anyone's to do.
+        fx.retain(observer_may);
     }
     state.remember_effects(&fx);
     fx
+}
+
+/// What an observer may ask for: a veto and its hold, nothing else written or announced.
+fn observer_may(e: &Effect) -> bool {
+    match e {
+        Effect::Journal(r) => matches!(r.event, Event::AutoVetoed | Event::HoldPlaced),
+        Effect::Notify(_) => false,
+        _ => true,
+    }
 }
 
 /// Begin the session: journal the start, and with no way to observe the live stage and none
@@ -100,6 +112,7 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         state.enter_stage(0, now, "assumed at the first start of the cockpit", &mut fx);
     }
     state.recovered(now, &mut fx);
+    state.arm_at_start(now, &mut fx);
     state.announce(&mut fx);
     if state.session.read_only {
         fx.retain(|e| !matches!(e, Effect::Journal(_) | Effect::Notify(_)));
@@ -158,6 +171,18 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             }
             return;
         }
+        // The countdown panel is drawn over the help: its keys work there too.
+        Overlay::Help
+            if command.is_none()
+                && matches!(
+                    state.setup.keys.command(Scope::Cockpit, key),
+                    Some(Command::Veto | Command::ActNow)
+                ) =>
+        {
+            state.screen.overlay = Overlay::None;
+            state.screen.dirty = true;
+            return on_key(state, key, now, fx);
+        }
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit | Overlay::Detail(_) => {}
     }
     match command {
@@ -193,6 +218,9 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             | Command::Open),
         ) => state.focus_key(c, now),
         Some(Command::Digest) => state.open_digest(),
+        Some(Command::Arm) => state.toggle_armed(now, fx),
+        Some(Command::Veto) => state.open_veto(now),
+        Some(Command::ActNow) => state.act_now(now),
         // The overlays' own commands are theirs, above.
         _ => {}
     }

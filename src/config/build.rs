@@ -27,6 +27,7 @@ const SECTIONS: &[&str] = &[
     "checklist",
     "notify",
     "keys",
+    "automation",
 ];
 
 /// The setup, when every part of it was built; errors are in `ctx.report` either way.
@@ -100,6 +101,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
     let checklist = calendar::checklist(ctx, &checklist_items, &tick);
     let notify_items = named_tables(ctx, doc, "notify");
     let notify = notify::build_all(ctx, &notify_items);
+    let automation = super::automation::build(ctx, doc.get("automation"), &conditions);
 
     if !ctx.report.is_empty() {
         return None;
@@ -128,7 +130,7 @@ pub fn build(doc: &Table, ctx: &mut Ctx) -> Option<Setup> {
         operator,
         ascii,
         bell,
-        automation: Default::default(),
+        automation: automation?,
         theme,
     })
 }

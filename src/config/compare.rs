@@ -1,5 +1,5 @@
-//! A condition's `compare` table and `critical` flag: a statistical comparison of the canary's
-//! samples with the baseline's over the stage (src/core/compare.rs).
+//! A condition's `compare` table and what `critical` means to it: a statistical comparison of
+//! the canary's samples with the baseline's over the stage (src/core/compare.rs).
 
 use super::checks::{Ctx, num, quoted};
 use super::path::KeyPath;
@@ -16,15 +16,9 @@ pub fn build(
     critical: Option<bool>,
     baseline: Option<&schema::Baseline>,
 ) -> Result<Option<Compare>, ()> {
+    // `critical` on any condition marks it for armed auto-rollback (config/automation.rs);
+    // on a statistical one it also makes a significant fail a breach.
     let Some(raw) = raw else {
-        if critical == Some(true) {
-            ctx.report.invalid(
-                &at.key("critical"),
-                "true".into(),
-                "critical only on a statistical condition (one with `compare = { … }`)",
-            );
-            return Err(());
-        }
         return Ok(None);
     };
     let cat = at.key("compare");

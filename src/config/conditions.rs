@@ -181,6 +181,7 @@ fn build(
         min_traffic: min_traffic.ok()?,
         observe: raw.observe.unwrap_or(false),
         compare: compare.ok()?,
+        critical: raw.critical.unwrap_or(false),
     })
 }
 

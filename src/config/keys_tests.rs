@@ -38,7 +38,7 @@ fn rebound_keys_are_the_setups() {
 
 /// What every refusal of a name ends with: the names that can be rebound.
 const NAMES: &str = "expected one of: verify, promote, rollback, hold, custom-actions, \
-     checklist, help, quit, digest, older, newer, oldest, newest, filter, focus-next, \
+     checklist, help, quit, digest, arm, veto, act-now, older, newer, oldest, newest, filter, focus-next, \
      focus-prev, focus-up, focus-down, open";
 
 /// What every refusal of a key's spelling ends with.
@@ -93,15 +93,15 @@ fn each_refusal_says_what_and_where() {
             ),
         ),
         (
-            "hold = [\"x\", \"x\"]",
-            format!("{at}hold[1]: x is listed twice, got \"x\""),
+            "hold = [\"z\", \"z\"]",
+            format!("{at}hold[1]: z is listed twice, got \"z\""),
         ),
         (
-            "promote = \"x\"\nhold = \"x\"",
+            "promote = \"z\"\nhold = \"z\"",
             format!(
-                "{at}promote: x is already the key of hold, got \"x\" — expected a key no \
-                 other cockpit command has\nrelease.toml:23: keys.hold: x is already the key \
-                 of promote, got \"x\" — expected a key no other cockpit command has"
+                "{at}promote: z is already the key of hold, got \"z\" — expected a key no \
+                 other cockpit command has\nrelease.toml:23: keys.hold: z is already the key \
+                 of promote, got \"z\" — expected a key no other cockpit command has"
             ),
         ),
     ] {

@@ -11,6 +11,7 @@
 //! which check the rules between keys and assemble the `Setup`.
 
 mod actions;
+mod automation;
 mod build;
 mod calendar;
 mod checks;

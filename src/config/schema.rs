@@ -30,6 +30,15 @@ pub struct Cockpit {
     pub theme: Option<String>,
 }
 
+/// `[automation]`: what may act by itself, after a countdown a person may veto.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Automation {
+    pub rollback: Option<bool>,
+    pub promote: Option<bool>,
+    pub countdown: Option<Dur>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {

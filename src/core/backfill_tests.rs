@@ -34,6 +34,7 @@ fn error_rate(persistence: Persistence) -> ConditionSpec {
         min_traffic: None,
         observe: false,
         compare: None,
+        critical: false,
     }
 }
 

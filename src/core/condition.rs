@@ -83,6 +83,9 @@ pub struct ConditionSpec {
     /// Judged statistically against the baseline over the stage (src/core/statistical.rs)
     /// rather than against `baseline × factor + offset`.
     pub compare: Option<super::compare::Compare>,
+    /// `critical = true`: armed auto-rollback acts on this condition's breach (past its
+    /// persistence); on a statistical condition a significant fail is a breach too.
+    pub critical: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -440,6 +443,7 @@ mod tests {
             min_traffic: None,
             observe: false,
             compare: None,
+            critical: false,
         }
     }
 

@@ -404,9 +404,21 @@ pub fn audit_line(r: &Record) -> String {
     if let Some(m) = &r.restore {
         parts.push(m.words());
     }
+    // An automatic action says so, with the policy that fired and its evidence; a veto names
+    // what it stopped; an arming change what is armed now (its detail says by what).
+    match r.event {
+        Event::ActionRequested if r.auto.is_some() => {
+            parts.push(format!("AUTOMATIC {}{}", auto_words(r), countdown_words(r)));
+        }
+        Event::AutoVetoed => parts.push(format!("vetoed {}", auto_words(r))),
+        Event::ArmedChanged => parts.push(armed_words(r)),
+        _ => {}
+    }
     parts.extend(r.request.clone());
     parts.extend(r.outcome.clone());
-    parts.extend(r.detail.clone());
+    if r.event != Event::ArmedChanged {
+        parts.extend(r.detail.clone());
+    }
     if let Some(res) = &r.resolution {
         parts.push(res.describe(&r.context.operator));
     }
@@ -462,6 +474,14 @@ pub fn auto_words(r: &Record) -> String {
         Some(a) if a.evidence.is_empty() => policy_name(a.policy).to_string(),
         Some(a) => format!("{} ({})", policy_name(a.policy), a.evidence.join("; ")),
         None => "automatic action".to_string(),
+    }
+}
+
+/// ", after a 30 s countdown": how long a person had to veto an automatic action.
+fn countdown_words(r: &Record) -> String {
+    match &r.auto {
+        Some(a) => format!(", after a {} s countdown", a.countdown_s),
+        None => String::new(),
     }
 }
 

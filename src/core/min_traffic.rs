@@ -189,6 +189,7 @@ mod tests {
             min_traffic: Some(floor()),
             observe: false,
             compare: None,
+            critical: false,
         }
     }
 

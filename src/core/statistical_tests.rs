@@ -29,6 +29,7 @@ fn spec(critical: bool) -> ConditionSpec {
         }),
         min_traffic: None,
         observe: false,
+        critical,
     }
 }
 

@@ -85,6 +85,13 @@ pub(super) async fn rollback(
     .await
 }
 
+/// `GET /hooks/calls`: how many promotes and rollbacks the deploy system carried out (a
+/// retried call counts once), for whoever checks what the demo's cockpit did.
+pub(super) async fn calls(State(world): State<Shared>) -> Json<Value> {
+    let s = lock(&world).snapshot();
+    Json(json!({"promotes": s.promotes, "rollbacks": s.rollbacks}))
+}
+
 /// `GET /hooks/rollback/check`: the way back is there.
 pub(super) async fn rollback_check() -> Json<Value> {
     Json(json!({"ok": true}))

@@ -80,6 +80,7 @@ fn router(world: Shared) -> Router {
         .route("/hooks/promote", axum::routing::post(hooks::promote))
         .route("/hooks/rollback", axum::routing::post(hooks::rollback))
         .route("/hooks/rollback/check", get(hooks::rollback_check))
+        .route("/hooks/calls", get(hooks::calls))
         .with_state(world)
 }
 

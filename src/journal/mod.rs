@@ -12,6 +12,7 @@ mod show;
 pub mod store;
 mod tail;
 mod verify;
+pub mod vetoes;
 
 pub use attempt::{Attempt, Splitter, attempts, is_rollback};
 pub use lines::{MAX_LINE, Torn};

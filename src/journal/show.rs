@@ -24,7 +24,8 @@ pub fn parse_since(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::record::{Context, Event};
+    use crate::core::autopilot::Policy;
+    use crate::core::record::{ArmedMark, AutoMark, Context, Event};
     use chrono::TimeZone;
 
     #[test]
@@ -64,6 +65,80 @@ mod tests {
             line.ends_with("drift began: tracked 5%, live traffic 10%"),
             "{line}"
         );
+    }
+
+    fn automation_record(event: Event) -> Record {
+        let mut r = Record::new(
+            Utc.with_ymd_and_hms(2026, 11, 22, 3, 14, 0).unwrap(),
+            event,
+            Context {
+                operator: "ci".into(),
+                host: "runner7".into(),
+                release: "checkout".into(),
+                version: "2.0".into(),
+                environment: "prod".into(),
+            },
+        );
+        r.stage = Some("canary".into());
+        r.traffic = Some(1.0);
+        r
+    }
+
+    fn auto_rollback() -> AutoMark {
+        AutoMark {
+            policy: Policy::AutoRollback,
+            evidence: vec!["Error rate 9.00% above max 2.00% for 10s".into()],
+            countdown_s: 30,
+        }
+    }
+
+    #[test]
+    fn an_automatic_action_reads_as_automatic_with_its_policy_and_evidence() {
+        let mut r = automation_record(Event::ActionRequested);
+        r.action = Some("rollback".into());
+        r.action_id = Some("gonogo-rollback-1".into());
+        r.auto = Some(auto_rollback());
+        let line = format_record(&r);
+        assert!(
+            line.contains("action rollback  AUTOMATIC auto-rollback (Error rate 9.00% above max 2.00% for 10s), after a 30 s countdown"),
+            "{line}"
+        );
+        // A manual request says nothing of automation.
+        r.auto = None;
+        r.reason = Some("error rate doubled".into());
+        assert!(!format_record(&r).contains("AUTOMATIC"));
+    }
+
+    #[test]
+    fn a_veto_and_an_arming_change_read_as_one_line_each() {
+        let mut veto = automation_record(Event::AutoVetoed);
+        veto.auto = Some(auto_rollback());
+        veto.reason = Some("the spike is the load test".into());
+        let line = format_record(&veto);
+        assert!(line.contains("auto vetoed   "), "{line}");
+        assert!(
+            line.contains("reason \"the spike is the load test\"  vetoed auto-rollback (Error rate 9.00% above max 2.00% for 10s)"),
+            "{line}"
+        );
+        let mut armed = automation_record(Event::ArmedChanged);
+        armed.armed = Some(ArmedMark {
+            rollback: true,
+            promote: false,
+            countdown_s: 30,
+        });
+        armed.detail = Some("--armed".into());
+        let line = format_record(&armed);
+        assert!(
+            line.ends_with("ARMED: auto-rollback (countdown 30 s) by --armed"),
+            "{line}"
+        );
+        armed.armed = Some(ArmedMark {
+            rollback: false,
+            promote: false,
+            countdown_s: 30,
+        });
+        armed.detail = Some("key".into());
+        assert!(format_record(&armed).ends_with("disarmed by key"));
     }
 
     #[test]

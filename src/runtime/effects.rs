@@ -1,7 +1,7 @@
 //! The effects runner: what each `Effect` that `app::update` returns does in the world.
 //!
 //! - `Journal`: appended by the journal's writer thread, in order (an observer has no writer
-//!   and writes nothing).
+//!   and writes nothing, but leaves a veto beside the file journal: src/journal/vetoes.rs).
 //! - `Dispatch`: its request journaled (flushed), then the webhook sent, in a task; the
 //!   outcome comes back as `Msg::ActionDone`. Without the action or a journal nothing is sent.
 //! - `Notify`: the notification webhooks, fire and forget; a failure comes back for the log.
@@ -66,6 +66,16 @@ impl Runner {
             Effect::Journal(record) => {
                 if let Some(w) = &writer {
                     w.append(*record);
+                } else if crate::journal::vetoes::is_veto(&record) {
+                    // An observer's veto: left for the cockpit that writes the journal.
+                    let left = match &state.setup.shared_journal {
+                        None => crate::journal::vetoes::put(&state.setup.journal, &record)
+                            .map_err(|e| format!("veto not delivered: {e}")),
+                        Some(_) => Err("veto not delivered: a watcher of the shared journal \
+                                        cannot write it yet; veto from the driving cockpit"
+                            .to_string()),
+                    };
+                    effects_later.push(Msg::Journaled(left));
                 }
             }
             Effect::Dispatch(d) => {
@@ -121,3 +131,7 @@ impl Runner {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "effects_tests.rs"]
+mod tests;

@@ -3,9 +3,11 @@
 //! `clock`, `history`); `app::update` never does.
 
 mod dispatch;
-mod effects;
+/// The effects runner and the journal's writer are the cockpit's and `watch --armed`'s: a
+/// headless driver performs its effects the same way, without a terminal.
+pub(crate) mod effects;
 mod input;
-mod journal_writer;
+pub(crate) mod journal_writer;
 mod notify;
 mod pace;
 mod presence;
@@ -126,6 +128,9 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         !options.read_only,
     );
     let present = tokio::spawn(presence::run(here.clone(), tx.clone()));
+    // The cockpit that writes a file journal takes the vetoes its observers leave beside it.
+    let vetoes = (!options.read_only && state.setup.shared_journal.is_none())
+        .then(|| tokio::spawn(take_vetoes(state.setup.journal.clone(), tx.clone())));
 
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
@@ -206,6 +211,9 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         f.abort();
     }
     present.abort();
+    if let Some(v) = vetoes {
+        v.abort();
+    }
     // A beat still being written may outlive this; its file then ages out in three beats.
     here.leave();
     drop(guard);
@@ -229,6 +237,21 @@ fn draw(terminal: &mut terminal::Term, state: &State, theme: &Theme, told: Signa
     }
     terminal.draw(|frame| ui::view(state, theme, frame))?;
     Ok(())
+}
+
+/// Once a second, the vetoes observers left beside the journal (src/journal/vetoes.rs).
+async fn take_vetoes(journal: std::path::PathBuf, tx: mpsc::Sender<Msg>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let path = journal.clone();
+        let Ok(records) = tokio::task::spawn_blocking(move || journal::vetoes::take(&path)).await
+        else {
+            return;
+        };
+        if !records.is_empty() && tx.send(Msg::Vetoes(records)).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// An observer reads what the operator's cockpit appends to the journal, once a second.

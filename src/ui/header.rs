@@ -1,5 +1,5 @@
 //! The header: which release this is, the verdict as a banner with its reasons, the clock,
-//! the READ-ONLY badge and a journal failure.
+//! the ARMED and READ-ONLY badges and a journal failure.
 
 use super::theme::{Theme, width};
 use crate::app::State;
@@ -146,6 +146,11 @@ fn right_line(state: &State, t: &Theme, who: String, clock: String) -> Line<'sta
     if !who.is_empty() {
         right.push(Span::styled(who, t.warn));
         right.push(Span::raw(" "));
+    }
+    // Armed automation may act by itself: said in capitals, never by colour alone.
+    if state.session.armed.rollback || state.session.armed.promote {
+        right.push(Span::styled(" ARMED ", t.badge));
+        right.push(Span::raw("  "));
     }
     if state.session.read_only {
         right.push(Span::styled(" READ-ONLY ", t.badge));

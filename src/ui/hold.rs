@@ -1,5 +1,5 @@
 //! The prompt of `h`: why the release is held, then for how long; or, with a hold placed,
-//! whether to release it.
+//! whether to release it. The veto of an armed action asks its reason here too.
 
 use super::draw::{modal_block, modal_box, wrap};
 use super::theme::Theme;
@@ -43,6 +43,23 @@ impl HoldView<'_> {
                 lines.push(Line::raw(t.text(&hint).into_owned()));
                 return lines;
             }
+            HoldStep::Reason if m.veto => {
+                if let Some(p) = self.state.auto_pending() {
+                    let what = format!(
+                        "Veto {}: it will not act on this situation, and the release is held \
+                         for {}.",
+                        crate::core::describe::policy_name(p),
+                        crate::app::DEFAULT_HOLD
+                    );
+                    for text in wrap(&t.text(&what), w) {
+                        lines.push(Line::styled(text, t.warn));
+                    }
+                }
+                format!(
+                    "Why veto it? (at least {} non-blank characters)",
+                    crate::app::HOLD_REASON_MIN
+                )
+            }
             HoldStep::Reason => format!(
                 "Why hold the release? (at least {} non-blank characters)",
                 crate::app::HOLD_REASON_MIN
@@ -60,11 +77,14 @@ impl HoldView<'_> {
         for text in wrap(&t.text(&ask), w) {
             lines.push(Line::styled(text, bold));
         }
-        lines.push(Line::raw(
-            t.text("Promote is refused while held; rollback never is.")
-                .into_owned(),
-        ));
-        let keys = [(C::Confirm, "goes on"), (C::Cancel, "cancels")];
+        let note = if m.veto {
+            "Nothing automatic acts while held; rollback by hand still does."
+        } else {
+            "Promote is refused while held; rollback never is."
+        };
+        lines.push(Line::raw(t.text(note).into_owned()));
+        let go = if m.veto { "vetoes" } else { "goes on" };
+        let keys = [(C::Confirm, go), (C::Cancel, "cancels")];
         let hint = self.state.setup.keys.hint(Scope::Hold, &keys);
         lines.push(Line::raw(t.text(&hint).into_owned()));
         lines.push(super::approve::input_line(t, &m.input, w).0);
@@ -81,7 +101,12 @@ impl HoldView<'_> {
 impl Widget for &HoldView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let w = (area.width as usize).saturating_sub(4).min(MAX_TEXT);
-        let block = modal_block(self.theme, "Hold the release", self.theme.warn);
+        let title = if self.modal.veto {
+            "Veto the armed action"
+        } else {
+            "Hold the release"
+        };
+        let block = modal_block(self.theme, title, self.theme.warn);
         modal_box(area, buf, self.lines(w), block);
     }
 }

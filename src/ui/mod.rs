@@ -8,6 +8,9 @@
 //! question before quitting with an action in flight).
 
 mod approve;
+mod armed;
+#[cfg(test)]
+mod armed_tests;
 mod checklist;
 mod conditions;
 mod contrast;
@@ -143,6 +146,9 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             theme,
         })
             .render(area, buf),
+    }
+    if armed::Countdown::shown(state) {
+        (&armed::Countdown { state, theme }).render(area, buf);
     }
 }
 

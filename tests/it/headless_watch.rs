@@ -16,16 +16,22 @@ const DEADLINE: Duration = Duration::from_secs(30);
 const HOUR: Duration = Duration::from_secs(3600);
 
 /// The binary running, each stdout line collected as it comes.
-struct Watch {
+pub(crate) struct Watch {
     child: Child,
     lines: Receiver<String>,
     seen: Vec<String>,
 }
 
 impl Watch {
-    fn start(args: &[&str]) -> Watch {
+    pub(crate) fn start(args: &[&str]) -> Watch {
+        Watch::start_with(args, &[])
+    }
+
+    /// With these environment variables set, too.
+    pub(crate) fn start_with(args: &[&str], env: &[(&str, &str)]) -> Watch {
         let mut child = Command::new(BIN)
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -48,7 +54,7 @@ impl Watch {
     }
 
     /// Read lines until one satisfies `want`; fail with everything seen after the deadline.
-    fn until(&mut self, what: &str, want: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn until(&mut self, what: &str, want: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + DEADLINE;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -68,7 +74,7 @@ impl Watch {
     }
 
     /// Send a signal, wait for the exit, and collect the last lines.
-    fn stop(mut self, signal: &str) -> (ExitStatus, Vec<String>, String) {
+    pub(crate) fn stop(mut self, signal: &str) -> (ExitStatus, Vec<String>, String) {
         let ok = Command::new("kill")
             .args([&format!("-{signal}"), &self.child.id().to_string()])
             .status()

@@ -85,3 +85,22 @@ fn the_statistical_conditions_snippet_loads() {
     assert!(compare.iter().all(Option::is_some), "{compare:?}");
     assert!(compare[0].unwrap().critical);
 }
+
+#[test]
+fn the_armed_automation_snippet_loads_and_arms_auto_rollback() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("## Armed automation")
+        .nth(1)
+        .and_then(|rest| rest.split("```toml\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has an armed automation snippet");
+    let prefix = "[release]\nname = \"checkout-api\"\nversion = \"2.14.0\"\nenvironment = \"production\"\n[[stages]]\ntraffic = 100\nbake = \"1m\"\n[sources.prometheus]\nkind = \"prometheus\"\nurl = \"http://127.0.0.1:9090\"\n[actions.rollback]\nurl = \"http://127.0.0.1:9/rollback\"\n";
+    let setup = gonogo::config::load_str(&format!("{prefix}{block}"), "README.md")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(setup.conditions[0].critical);
+    let a = setup.automation;
+    assert!(a.armed.rollback && !a.armed.promote);
+    assert_eq!(a.countdown.as_secs(), 30);
+}

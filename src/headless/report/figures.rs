@@ -34,7 +34,8 @@
 //!                   "furthest_traffic": number | null,
 //!                   "stages": [ { "stage": string, "traffic": number | null,
 //!                                 "entered_at": string, "seconds": integer | null } ],
-//!                   "overrides": integer } ],
+//!                   "overrides": integer,
+//!                   "automatic": integer } ],    actions an armed policy requested
 //!   "per_week": [ { "week": "2026-W09", "monday": "2026-02-23", "releases": integer,
 //!                   "completed": integer, "rolled_back": integer } ],
 //!   "stages": [ { "stage": string, "traffic": number | null, "count": integer,
@@ -44,7 +45,21 @@
 //!                    "action": string | null, "stage": string | null,
 //!                    "verdict": string | null, "reason": string | null,
 //!                    "detail": string | null } ],
-//!   "approvers": [ { "operator": string, "overrides": integer } ]
+//!   "approvers": [ { "operator": string, "overrides": integer } ],
+//!   "automation": [ { "ts": string, "happened": "automatic" | "vetoed" | "armed_changed",
+//!                     "release": string, "version": string, "environment": string,
+//!                     "operator": string, "host": string, "stage": string | null,
+//!                     "action": string | null,     automatic: the action requested
+//!                     "policy": "auto-rollback" | "auto-promote" | null,
+//!                     "evidence": [string],        the evidence when it fired (or was
+//!                                                  vetoed), in words
+//!                     "countdown_s": integer | null,
+//!                     "reason": string | null,     vetoed: why
+//!                     "armed": null | { "rollback": bool, "promote": bool,
+//!                                       "countdown_s": integer },  armed_changed: now armed
+//!                     "detail": string | null,     armed_changed: by what ("config", "key",
+//!                                                  "--armed")
+//!                     "text": string } ]           the row in words
 //! }
 //! Stats = { "count": integer, "median_seconds": integer, "mean_seconds": integer,
 //!           "max_seconds": integer }
@@ -74,6 +89,8 @@ pub struct Figures {
     pub stages: Vec<StageStats>,
     pub overrides: Vec<OverrideRow>,
     pub approvers: Vec<Approver>,
+    /// Automatic actions, vetoes and arming changes, in time order.
+    pub automation: Vec<super::automation::AutomationRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -279,6 +296,7 @@ pub fn compute(journals: Vec<String>, records: &[Record]) -> Figures {
         releases,
         overrides,
         approvers,
+        automation: super::automation::rows(records),
     }
 }
 

@@ -1,6 +1,8 @@
 //! `gonogo report`: figures from audit journals — releases and their outcome, deployment
-//! frequency, lead time, time per stage, change failure rate, time to restore, overrides.
+//! frequency, lead time, time per stage, change failure rate, time to restore, overrides, and
+//! what armed automation did (automatic actions, vetoes, arming changes).
 
+pub mod automation;
 mod chart;
 pub mod figures;
 pub mod release;
@@ -57,6 +59,7 @@ pub fn report(options: &ReportOptions, out: &mut impl Write) -> Result<()> {
         }
         Format::Text => {
             out.write_all(text::render(&f).as_bytes())?;
+            out.write_all(automation::render(&f.automation).as_bytes())?;
             out.write_all(chart::render(&f, options.color).as_bytes())?;
         }
     }

@@ -79,6 +79,8 @@ pub struct ReleaseFigures {
     pub furthest_traffic: Option<f64>,
     pub stages: Vec<StageSpent>,
     pub overrides: usize,
+    /// Actions an armed policy requested by itself.
+    pub automatic: usize,
 }
 
 fn secs(from: DateTime<Utc>, to: DateTime<Utc>) -> u64 {
@@ -173,6 +175,10 @@ pub fn figures(attempt: &Attempt) -> Option<ReleaseFigures> {
         overrides: records
             .iter()
             .filter(|r| r.event == Event::Override)
+            .count(),
+        automatic: records
+            .iter()
+            .filter(|r| r.event == Event::ActionRequested && r.auto.is_some())
             .count(),
     })
 }

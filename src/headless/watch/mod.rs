@@ -5,6 +5,7 @@
 
 #[cfg(test)]
 mod canary_tests;
+pub mod drive;
 pub mod line;
 
 pub use line::Line;
@@ -22,10 +23,18 @@ use std::io::{ErrorKind, Write};
 #[derive(Debug, Clone, Default)]
 pub struct WatchOptions {
     pub format: Format,
+    /// `--armed`: drive the release with the automation `setup.automation.armed` names,
+    /// instead of watching read-only ([`drive::drive`]). `Some(true)` when the flag armed what
+    /// the config left unarmed.
+    pub armed: Option<bool>,
 }
 
-/// Watch until a signal asks to stop (or stdout is closed). Never writes the journal.
+/// Watch until a signal asks to stop (or stdout is closed). Never writes the journal, unless
+/// armed: then it drives the release ([`drive::drive`]).
 pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -> Result<()> {
+    if let Some(by_flag) = options.armed {
+        return drive::drive(setup, by_flag, options, out).await;
+    }
     let mut session = Session::start(setup)?;
     // Caught before the first line: a caller that stops us once it reads it gets a clean exit.
     let signals = crate::signals::Signals::register()?;
@@ -36,22 +45,14 @@ pub async fn watch(setup: Setup, options: &WatchOptions, out: &mut impl Write) -
     };
     let s = &session.state;
     let verdict = s.release.eval.verdict.kind.label();
-    let start = Line {
-        ts: Utc::now(),
-        level: LogLevel::Info,
-        kind: Kind::Started,
-        text: format!(
-            "watching {} {} in {} (read-only, journal {})",
-            s.setup.release.name,
-            s.setup.release.version,
-            s.setup.release.environment,
-            journal::store::name(&session.state.setup)
-        ),
-        verdict: verdict.to_string(),
-        reasons: Vec::new(),
-        operator: None,
-        attempt: None,
-    };
+    let text = format!(
+        "watching {} {} in {} (read-only, journal {})",
+        s.setup.release.name,
+        s.setup.release.version,
+        s.setup.release.environment,
+        journal::store::name(&session.state.setup)
+    );
+    let start = Line::own(Utc::now(), LogLevel::Info, Kind::Started, text, verdict);
     // The app's own start entry speaks of a cockpit; the line above says what runs.
     let start_entries: Vec<_> = session
         .state
@@ -131,16 +132,10 @@ fn verdict_line(session: &Session, now: chrono::DateTime<Utc>) -> Line {
         .first()
         .map(|r| format!(": {}", r.text))
         .unwrap_or_default();
-    Line {
-        ts: now,
-        level: LogLevel::Info,
-        kind: Kind::Verdict,
-        text: format!("verdict {}{why}", v.kind.label()),
-        verdict: v.kind.label().to_string(),
-        reasons: reasons(session),
-        operator: None,
-        attempt: None,
-    }
+    let text = format!("verdict {}{why}", v.kind.label());
+    let mut line = Line::own(now, LogLevel::Info, Kind::Verdict, text, v.kind.label());
+    line.reasons = reasons(session);
+    line
 }
 
 struct Printer<'a, W: Write> {

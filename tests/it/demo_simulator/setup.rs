@@ -173,6 +173,7 @@ pub fn demo_setup(url: &str) -> Setup {
         min_traffic: None,
         observe: false,
         compare: None,
+        critical: false,
     };
     let for_1s = Persistence::For(Duration::from_secs(1));
     let ms = Unit {

@@ -181,6 +181,7 @@ pub fn setup(url: &str) -> Setup {
         min_traffic: None,
         observe: false,
         compare: None,
+        critical: false,
     };
     Setup {
         release: ReleaseInfo {

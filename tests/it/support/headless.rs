@@ -38,6 +38,8 @@ impl Default for Answers {
 pub struct Server {
     pub url: String,
     pub answers: Arc<Mutex<Answers>>,
+    /// Rollback requests received, each with its `Idempotency-Key`.
+    pub rollbacks: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -45,6 +47,8 @@ impl Server {
     pub fn start(answers: Answers) -> Server {
         let answers = Arc::new(Mutex::new(answers));
         let shared = answers.clone();
+        let rollbacks = Arc::new(Mutex::new(Vec::new()));
+        let seen = rollbacks.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -59,7 +63,18 @@ impl Server {
                 let app = Router::new()
                     .route("/metrics", get(metrics))
                     .route("/rollback/check", get(|| async { "ok" }))
-                    .route("/hooks/rollback", post(|| async { "ok" }))
+                    .route(
+                        "/hooks/rollback",
+                        post(move |headers: axum::http::HeaderMap| async move {
+                            let key = headers
+                                .get("idempotency-key")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_string();
+                            seen.lock().unwrap().push(key);
+                            "ok"
+                        }),
+                    )
                     .with_state(shared);
                 axum::serve(listener, app).await.unwrap();
             });
@@ -68,6 +83,7 @@ impl Server {
         Server {
             url: format!("http://{addr}"),
             answers,
+            rollbacks,
         }
     }
 
