@@ -42,25 +42,25 @@ impl JournalHandle {
     }
 }
 
-/// The writer thread's loop. The shared journal (it beats) keeps plain records it could not
+/// The writer thread's loop. The shared journal (its connection watched) keeps plain records it could not
 /// write, with the database away, and writes them first, in order, once it is back; its ids
 /// keep a record whose commit went through unanswered from being written twice. A request
 /// record is never kept: its action was refused, so it must not be journaled later as sent.
 fn writing(journal: &mut Store, rx: &mpsc::Receiver<(Record, Option<Ack>)>, to_app: &Sender<Msg>) {
-    let keeps = journal.beats().is_some();
+    let keeps = journal.watches().is_some();
     let mut kept: VecDeque<Record> = VecDeque::new();
-    // Whether the last append or beat went through: a beat tells the loop only when that
-    // changes, so an idle cockpit hears nothing.
+    // Whether the last append or look at the connection went through: a look tells the loop
+    // only when that changes, so an idle cockpit hears nothing.
     let mut healthy = true;
     loop {
-        let next = match journal.beats() {
+        let next = match journal.watches() {
             Some(every) => rx.recv_timeout(every),
             None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
         };
         let (record, ack) = match next {
             Ok(job) => job,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let result = flush(journal, &mut kept).and_then(|()| journal.beat());
+                let result = flush(journal, &mut kept).and_then(|()| journal.watch());
                 let result = result.map_err(|e| e.to_string());
                 if result.is_ok() != healthy {
                     healthy = result.is_ok();

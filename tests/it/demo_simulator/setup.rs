@@ -278,5 +278,6 @@ pub fn demo_setup(url: &str) -> Setup {
         ascii: false,
         bell: true,
         theme: Default::default(),
+        automation: Default::default(),
     }
 }

@@ -244,5 +244,6 @@ pub fn setup(url: &str) -> Setup {
         ascii: false,
         bell: true,
         theme: Default::default(),
+        automation: Default::default(),
     }
 }
