@@ -57,6 +57,7 @@ mod unresolved_tests;
 mod update;
 mod usable;
 mod verify;
+pub mod wheel;
 
 pub use approve::{ActionKind, ApproveModal, InFlight, Toast};
 pub use backfill::{HistoryAnswer, HistoryAsk, has_history};

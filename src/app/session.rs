@@ -28,6 +28,9 @@ pub struct Session {
     /// The other cockpits watching the same journal, `user@host`, from their presence files
     /// beside it (never from the journal, which observers do not write).
     pub watchers: Vec<String>,
+    /// On the shared journal: who has the wheel, as the database last said (None: a file
+    /// journal, or not heard yet).
+    pub wheel: Option<super::wheel::Wheel>,
 }
 
 impl Session {
@@ -41,6 +44,7 @@ impl Session {
             journal_error: None,
             driver: None,
             watchers: Vec::new(),
+            wheel: None,
         }
     }
 }

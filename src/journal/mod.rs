@@ -7,6 +7,7 @@ pub mod postgres;
 mod postgres_audit;
 pub mod postgres_follow;
 pub mod postgres_lease;
+pub mod postgres_wheel;
 mod repair;
 mod show;
 pub mod store;

@@ -11,6 +11,7 @@ mod pace;
 mod presence;
 pub mod screen;
 mod terminal;
+mod wheel;
 
 /// The dispatch path (journal writer, request runner) for `benches/dispatch`; not an API.
 #[doc(hidden)]
@@ -51,6 +52,7 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     // On the shared journal one cockpit drives a release; a second one opens as a watcher.
     let mut opened = None;
     let mut driven = None;
+    let started_read_only = options.read_only;
     if !options.read_only {
         match Store::open(&setup) {
             Ok(store) => opened = Some(store),
@@ -68,6 +70,12 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         let (records, end) = journal::store::read_with_end(&setup)?;
         follow_shared = Some(end);
         (None, records)
+    } else if setup.shared_journal.is_some() {
+        // The driver follows too, from its last record: should it hand the wheel over or lose
+        // it, it watches on from there. Nobody else writes meanwhile: it holds the wheel.
+        let (j, records) = opened.expect("opened above unless read-only");
+        follow_shared = Some(journal::store::read_with_end(&setup)?.1);
+        (Some(j), records)
     } else if options.read_only {
         // Followed from where the records read end: a record being written meanwhile is
         // neither lost nor read twice.
@@ -99,7 +107,9 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         let text = format!("{holder}; this cockpit watches (read-only)");
         state.log(now, app::LogLevel::Warn, text);
     }
-    let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
+    let own = wheel::Own::default();
+    let writer =
+        writer_journal.map(|j| JournalWriter::start_noting(j, tx.clone(), Some(own.clone())));
 
     // Caught before the terminal is taken: a SIGTERM from then on restores it.
     let signals = Signals::register().wrap_err("catching SIGINT, SIGTERM and SIGHUP")?;
@@ -109,16 +119,14 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     let sigs = tokio::spawn(signals.forward(tx.clone()));
     let ticks = tokio::spawn(crate::clock::tick(tx.clone()));
     let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
-    if let (Some(journal::store::End::Shared(seq)), Some(url)) =
-        (follow_shared, &state.setup.shared_journal)
-    {
-        // Records as they are committed (LISTEN/NOTIFY), not once a second.
-        let to_app = tx.clone();
-        let deliver = move |records| to_app.blocking_send(Msg::Journal(records)).is_ok();
-        let lost = journal::postgres_follow::logged;
-        let chain = journal::chain_of(&state.setup);
-        journal::postgres_follow::spawn(url.clone(), chain, seq, deliver, lost);
-    }
+    // On the shared journal: who has the wheel, and the records as they are committed
+    // (LISTEN/NOTIFY), not once a second.
+    let seat = match follow_shared {
+        Some(journal::store::End::Shared(seq)) if state.setup.shared_journal.is_some() => {
+            Some(wheel::Seat::start(&state, seq, started_read_only, own, &tx))
+        }
+        _ => None,
+    };
     let ctx = &state.session.context;
     let here = presence::Presence::new(
         &state.setup.journal,
@@ -130,6 +138,7 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
     let mut runner = effects::Runner::new(writer, http, client, tx.clone());
+    runner.wheel = seat;
     let mut effects_later: Vec<Msg> = Vec::new();
     let mut failed = None;
     let mut pacer = pace::Pacer::new(Instant::now());

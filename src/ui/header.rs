@@ -188,6 +188,9 @@ fn who_words(state: &State, t: &Theme) -> Vec<String> {
 
 /// "ana@ops1 driving", as the journal says; "nobody driving" when it names no open cockpit.
 fn driver_words(state: &State, t: &Theme) -> String {
+    if let Some(words) = crate::app::wheel::header_words(state) {
+        return t.text(&words).into_owned();
+    }
     match &state.session.driver {
         Some(d) => t.text(&format!("{} driving", d.who)).into_owned(),
         None => "nobody driving".into(),
