@@ -31,6 +31,9 @@ pub struct Session {
     /// On the shared journal: who has the wheel, as the database last said (None: a file
     /// journal, or not heard yet).
     pub wheel: Option<super::wheel::Wheel>,
+    /// Started to drive while the shared journal was out of reach: it takes the wheel once the
+    /// database is back and nobody holds it.
+    pub wants_wheel: bool,
 }
 
 impl Session {
@@ -45,6 +48,7 @@ impl Session {
             driver: None,
             watchers: Vec::new(),
             wheel: None,
+            wants_wheel: false,
         }
     }
 }

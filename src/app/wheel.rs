@@ -50,6 +50,19 @@ impl State {
             self.session.context.operator, self.session.context.host
         );
         match &news {
+            Wheel::Free if self.session.read_only && self.session.wants_wheel => {
+                self.session.wants_wheel = false;
+                self.log(
+                    now,
+                    LogLevel::Info,
+                    "the wheel is free: taking it, as this cockpit started to drive",
+                );
+                fx.push(Effect::Wheel(Turn::Take));
+            }
+            Wheel::Held(Some(_)) if self.session.wants_wheel => {
+                // Another cockpit took it meanwhile: this one watches, and may take it with D.
+                self.session.wants_wheel = false;
+            }
             Wheel::Free if self.session.read_only => {
                 let was = self.session.driver.as_ref().map(|d| d.who.clone());
                 let text = match was {

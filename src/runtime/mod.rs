@@ -51,31 +51,23 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     let ctx = app::context(&setup);
     // On the shared journal one cockpit drives a release; a second one opens as a watcher.
     let mut opened = None;
-    let mut driven = None;
     let started_read_only = options.read_only;
-    if !options.read_only {
-        match Store::open(&setup) {
-            Ok(store) => opened = Some(store),
-            Err(journal::JournalError::Driven(holder)) => {
-                options.read_only = true;
-                driven = Some(holder);
-            }
-            Err(e) => return Err(e.into()),
-        }
+    let shared = match setup.shared_journal {
+        Some(_) => Some(wheel::open(&setup, options.read_only)?),
+        None => None,
+    };
+    if !options.read_only && shared.is_none() {
+        opened = Some(Store::open(&setup)?);
     }
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
     let mut follow_shared = None;
-    let (writer_journal, records) = if options.read_only && setup.shared_journal.is_some() {
-        let (records, end) = journal::store::read_with_end(&setup)?;
-        follow_shared = Some(end);
-        (None, records)
-    } else if setup.shared_journal.is_some() {
-        // The driver follows too, from its last record: should it hand the wheel over or lose
-        // it, it watches on from there. Nobody else writes meanwhile: it holds the wheel.
-        let (j, records) = opened.expect("opened above unless read-only");
-        follow_shared = Some(journal::store::read_with_end(&setup)?.1);
-        (Some(j), records)
+    let mut said = None;
+    let (writer_journal, records) = if let Some(shared) = shared {
+        options.read_only = shared.store.is_none();
+        follow_shared = Some(journal::store::End::Shared(shared.end));
+        said = shared.said;
+        (shared.store, shared.records)
     } else if options.read_only {
         // Followed from where the records read end: a record being written meanwhile is
         // neither lost nor read twice.
@@ -103,9 +95,9 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         read_only: options.read_only,
     };
     let (mut state, mut effects) = boot.start(now);
-    if let Some(holder) = driven {
-        let text = format!("{holder}; this cockpit watches (read-only)");
+    if let Some((text, wants)) = said {
         state.log(now, app::LogLevel::Warn, text);
+        state.session.wants_wheel = wants;
     }
     let own = wheel::Own::default();
     let writer =

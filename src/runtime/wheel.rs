@@ -135,3 +135,74 @@ impl Seat {
         }
     }
 }
+
+/// A cockpit's start on the shared journal: its journal if it drives, the records read, where
+/// its follower goes on, and what to say (with whether it wants the wheel once it can).
+pub struct Opened {
+    pub store: Option<Store>,
+    pub records: Vec<Record>,
+    pub end: i64,
+    pub said: Option<(String, bool)>,
+}
+
+/// Open the shared journal to drive (unless `read_only`): another cockpit driving makes this
+/// one a watcher, and so does a database out of reach, failing closed: it watches (sources
+/// polled, verdict shown), refuses actions, and takes the wheel once the database is back and
+/// nobody holds it. Other errors (a bad URL) stop the start.
+pub fn open(setup: &Setup, read_only: bool) -> Result<Opened, journal::JournalError> {
+    let watch = |said: Option<(String, bool)>| match journal::store::read_with_end(setup) {
+        Ok((records, journal::store::End::Shared(end))) => Ok(Opened {
+            store: None,
+            records,
+            end,
+            said,
+        }),
+        Ok((records, journal::store::End::File(_))) => Ok(Opened {
+            store: None,
+            records,
+            end: 0,
+            said,
+        }),
+        Err(journal::JournalError::Database(e)) => Ok(Opened {
+            store: None,
+            records: Vec::new(),
+            end: 0,
+            said: Some(said.unwrap_or_else(|| (unreachable(&e, false), false))),
+        }),
+        Err(e) => Err(e),
+    };
+    if read_only {
+        return watch(None);
+    }
+    match Store::open(setup) {
+        // Positions run 1, 2, … without gaps: the last record read is at their count.
+        Ok((store, records)) => Ok(Opened {
+            store: Some(store),
+            end: records.len() as i64,
+            records,
+            said: None,
+        }),
+        Err(journal::JournalError::Driven(holder)) => watch(Some((
+            format!("{holder}; this cockpit watches (read-only)"),
+            false,
+        ))),
+        Err(journal::JournalError::Database(e)) => Ok(Opened {
+            store: None,
+            records: Vec::new(),
+            end: 0,
+            said: Some((unreachable(&e, true), true)),
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+fn unreachable(why: &str, drives: bool) -> String {
+    let then = if drives {
+        "; it drives once the database is back and nobody holds the wheel"
+    } else {
+        ""
+    };
+    format!(
+        "the shared journal cannot be reached ({why}): this cockpit watches, actions are refused, and what it had journaled is shown once it is back{then}"
+    )
+}

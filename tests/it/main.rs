@@ -52,6 +52,7 @@ mod tty_log;
 mod tty_outcome;
 mod tty_screen;
 mod tty_shared_driver;
+mod tty_shared_outage;
 mod tty_shared_wheel;
 mod url_secrets;
 mod validate_keys;
