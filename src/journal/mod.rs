@@ -6,6 +6,7 @@ mod lines;
 pub mod postgres;
 mod postgres_audit;
 pub mod postgres_follow;
+pub mod postgres_init;
 pub mod postgres_lease;
 pub mod postgres_wheel;
 mod repair;

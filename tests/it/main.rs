@@ -27,6 +27,7 @@ mod real_victoriametrics;
 mod shared_journal;
 mod shared_journal_cli;
 mod shared_journal_driver;
+mod shared_journal_init;
 mod shared_journal_outage;
 mod sources_datadog;
 mod sources_failures;
