@@ -1,7 +1,8 @@
 //! A cockpit started to drive while the shared journal's database is down (tmux, a PostgreSQL
 //! of this test's own): it opens watching, polling its sources and showing the verdict, with
 //! actions refused and the reason on screen; when the database is started it takes the wheel
-//! without a restart and can act, and its records are written once.
+//! without a restart and can act, and its records are written once; the database stopped and
+//! started again mid-release, it says so and acts again without a restart.
 //!
 //! Needs tmux and PostgreSQL. Outside CI a missing one skips loudly; under CI=true it fails.
 
@@ -96,6 +97,31 @@ fn a_cockpit_started_without_its_database_watches_then_drives_when_it_returns() 
         .filter(|r| r.event == Event::ActionRequested)
         .count();
     assert_eq!((starts, requests), (1, 1), "{records:?}");
+    postgres::verify(&secret, Some(&chain)).unwrap();
+
+    // Mid-release the database stops: the driver says so and watching goes on; started
+    // again, the driver keeps the wheel and can act, without a restart.
+    db.stop();
+    ana.wait_text("JOURNAL WRITE FAILED", LONG);
+    db.start();
+    ana.wait_text("journal writable again", LONG);
+    ana.wait_for("the failure to clear", LONG, |s| {
+        !s.contains("JOURNAL WRITE FAILED")
+    });
+    assert!(!ana.screen().contains("READ-ONLY"), "{}", ana.screen());
+    ana.keys(&["h"]);
+    ana.type_text("journal back: holding for a look");
+    ana.keys(&["Enter"]);
+    ana.keys(&["Enter"]);
+    let deadline = Instant::now() + LONG;
+    loop {
+        let records = postgres::read(&secret, Some(&chain)).unwrap();
+        if records.iter().any(|r| r.event == Event::HoldPlaced) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{records:?}\n{}", ana.screen());
+        std::thread::sleep(Duration::from_millis(200));
+    }
     postgres::verify(&secret, Some(&chain)).unwrap();
     ana.keys(&["q"]);
 }
