@@ -29,5 +29,5 @@ sleep "$WINDOW"
 after_lines=$(grep -cE 'statement:|execute ' "$DIR/pg.log" || true)
 echo "window ${WINDOW}s: $((after_lines - before_lines)) statements from the cockpits (log_statement=all)"
 echo "cockpits' connections:"; "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U gonogo -d postgres -Atc \
-  "SELECT state, wait_event_type, left(query, 60) FROM pg_stat_activity WHERE application_name = 'gonogo' ORDER BY 3"
+  "SELECT application_name, state, wait_event_type, left(query, 50) FROM pg_stat_activity WHERE application_name LIKE 'gonogo%' ORDER BY 3"
 tmux capture-pane -p -t bench-watch | head -1

@@ -8,6 +8,7 @@ mod postgres_audit;
 pub mod postgres_follow;
 pub mod postgres_init;
 pub mod postgres_lease;
+pub mod postgres_presence;
 pub mod postgres_wheel;
 mod repair;
 mod show;

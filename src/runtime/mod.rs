@@ -125,7 +125,9 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         &format!("{}@{}", ctx.operator, ctx.host),
         !options.read_only,
     );
-    let present = tokio::spawn(presence::run(here.clone(), tx.clone()));
+    // On the shared journal the database says who follows, on any machine; beside a file
+    // journal, the presence files do.
+    let present = (seat.is_none()).then(|| tokio::spawn(presence::run(here.clone(), tx.clone())));
 
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
@@ -206,7 +208,9 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     if let Some(f) = follower {
         f.abort();
     }
-    present.abort();
+    if let Some(p) = present {
+        p.abort();
+    }
     // A beat still being written may outlive this; its file then ages out in three beats.
     here.leave();
     drop(guard);

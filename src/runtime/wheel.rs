@@ -66,13 +66,21 @@ impl Seat {
         // own are its already.
         let to_app = tx.clone();
         let me = state.session.context.clone();
+        let me_too = me.clone();
         let mine = own.clone();
         let deliver = move |records: Vec<Record>| {
             let theirs = mine.theirs(records, &me);
             theirs.is_empty() || to_app.blocking_send(Msg::Journal(theirs)).is_ok()
         };
         let lost = journal::postgres_follow::logged;
-        journal::postgres_follow::spawn(url, chain, seq, deliver, lost);
+        // Who else follows, on any machine: told when it changes.
+        let to_app = tx.clone();
+        let present = journal::postgres_presence::Present {
+            who: format!("{}@{}", me_too.operator, me_too.host),
+            tell: Box::new(move |list| to_app.blocking_send(Msg::Watchers(list)).is_ok()),
+            told: None,
+        };
+        journal::postgres_follow::spawn_present(url, chain, seq, deliver, lost, present);
         Seat {
             own,
             taken: Arc::default(),

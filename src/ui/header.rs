@@ -159,7 +159,12 @@ fn right_line(state: &State, t: &Theme, who: String, clock: String) -> Line<'sta
 /// Who drives and who watches, wordiest first: each is tried until the title fits. The
 /// watchers are cut to the first and "+N" before the driver loses words.
 fn who_words(state: &State, t: &Theme) -> Vec<String> {
-    let watchers = &state.session.watchers;
+    // The shared journal lists every cockpit following the release: the driver is named apart.
+    let driver = state.session.driver.as_ref().map(|d| d.who.as_str());
+    let watchers: &Vec<String> = &(state.session.watchers.iter())
+        .filter(|w| !state.session.read_only || Some(w.as_str()) != driver)
+        .cloned()
+        .collect();
     let first = watchers.first().map(String::as_str).unwrap_or_default();
     let more = watchers.len().saturating_sub(1);
     let text = |s: String| t.text(&s).into_owned();

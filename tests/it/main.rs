@@ -29,6 +29,7 @@ mod shared_journal_cli;
 mod shared_journal_driver;
 mod shared_journal_init;
 mod shared_journal_outage;
+mod shared_journal_presence;
 mod sources_datadog;
 mod sources_failures;
 mod sources_http;

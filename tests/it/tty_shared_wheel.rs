@@ -118,6 +118,8 @@ fn a_watcher_takes_the_wheel_of_a_killed_driver_acts_and_hands_it_over() {
     // A third cockpit watches; bo hands the wheel over and cy takes it.
     let cy = cockpit("wheel-cy", "cy", &url, &config);
     cy.wait_text(&format!("bo@{host} driving"), LONG);
+    // The driver's header names who watches, from the database (no presence files here).
+    bo.wait_text(&format!("watching: cy@{host}"), LONG);
     bo.type_text("G");
     bo.wait_text("you handed the wheel over", LONG);
     cy.wait_text("D takes the wheel", LONG);
