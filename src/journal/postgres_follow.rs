@@ -131,9 +131,7 @@ fn listen(
                 }
             }
         };
-        if channel != CHANNEL
-            && let Some(p) = present.as_deref_mut()
-        {
+        if let Some(p) = present.as_deref_mut() {
             presence::seen(&mut client, chain, p, &channel)?;
         }
     }

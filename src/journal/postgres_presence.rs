@@ -1,12 +1,12 @@
 //! Which cockpits follow a chain, across machines, without polling. Each names itself on its
 //! follower's connection (`application_name`: `gonogo <chain tag> <user@host>`), and says so on
-//! `gonogo_presence` when it joins; on that notification, and on a change of driver
-//! (`gonogo_wheel`), the followers read the names off `pg_stat_activity` (every role may read
-//! another's `application_name`). A cockpit gone is gone from that view as its connection
-//! closes: the others see it at the next join, record or change of driver.
+//! `gonogo_presence` when it joins; on that notification, on a change of driver
+//! (`gonogo_wheel`) and on a record, the followers read the names off `pg_stat_activity`
+//! (every role may read another's `application_name`). A cockpit gone is gone from that view
+//! as its connection closes: the others see it at the next join, record or change of driver.
 
 use super::JournalError;
-use super::postgres::{CHANNEL as JOURNAL, Chain, db_error};
+use super::postgres::{Chain, db_error};
 use super::postgres_lease::CHANNEL as WHEEL;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -62,7 +62,7 @@ pub fn join(
     look(client, chain, present)
 }
 
-/// A join or a change of driver was notified on `channel`: look again. A driver giving the
+/// A join, a change of driver or a record was notified on `channel`: look again. A driver giving the
 /// wheel up on a clean stop notifies before its connections close: a moment is left for them.
 pub fn seen(
     client: &mut postgres::Client,
@@ -73,7 +73,6 @@ pub fn seen(
     if channel == WHEEL {
         std::thread::sleep(Duration::from_millis(300));
     }
-    debug_assert_ne!(channel, JOURNAL);
     look(client, chain, present)
 }
 
