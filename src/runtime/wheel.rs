@@ -57,6 +57,9 @@ impl Seat {
         postgres_wheel::spawn(url.clone(), chain.clone(), move |seen| {
             let news = match seen {
                 Seen::Held(h) => Wheel::Held(h.map(|h| h.driver)),
+                // An observer never takes the wheel: to it a free one is a driver it cannot
+                // name, and the header says what the journal says.
+                Seen::Free if observer => Wheel::Held(None),
                 Seen::Free => Wheel::Free,
                 Seen::Lost(why) => Wheel::Lost(why),
             };
@@ -213,4 +216,33 @@ fn unreachable(why: &str, drives: bool) -> String {
     format!(
         "the shared journal cannot be reached ({why}): this cockpit watches, actions are refused, and what it had journaled is shown once it is back{then}"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::record::Event;
+
+    fn at(ctx: &Context, nanos: i64) -> Record {
+        let ts = DateTime::from_timestamp_nanos(1_800_000_000_000_000_000 + nanos);
+        Record::new(ts, Event::ChecklistTicked, ctx.clone())
+    }
+
+    #[test]
+    fn the_follower_hands_back_only_the_records_others_wrote() {
+        let me = Context {
+            operator: "ana".into(),
+            host: "ops1".into(),
+            ..Context::default()
+        };
+        let bo = Context {
+            operator: "bo".into(),
+            ..me.clone()
+        };
+        let own = Own::default();
+        own.wrote(&at(&me, 1));
+        // Bo's record at the same nanosecond, and ana's next one, are not this cockpit's.
+        let theirs = own.theirs(vec![at(&me, 1), at(&bo, 1), at(&me, 2)], &me);
+        assert_eq!(theirs, vec![at(&bo, 1), at(&me, 2)]);
+    }
 }
