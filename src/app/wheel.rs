@@ -87,6 +87,15 @@ impl State {
                 fx.push(Effect::Wheel(Turn::Lost));
             }
             Wheel::Held(Some(d)) if self.session.read_only && d.who != me => {
+                if self.session.driver.as_ref().map(|was| &was.who) != Some(&d.who) {
+                    let since = d.since.with_timezone(&self.screen.local_offset);
+                    let text = format!(
+                        "{} drives since {}; the wheel passes when that cockpit is gone, or {TIMEOUT_S} s out of contact",
+                        d.who,
+                        since.format("%H:%M")
+                    );
+                    self.log(now, LogLevel::Info, text);
+                }
                 self.session.driver = Some(d.clone());
             }
             Wheel::Lost(why) => {
@@ -176,6 +185,30 @@ impl State {
         self.screen.dirty = true;
     }
 }
+
+/// The header's wordiest naming of the driver on the shared journal, for a watcher with room:
+/// since when, and when the wheel passes ("bo@ops2 driving since 10:02 · wheel passes after 30 s
+/// offline"): out of contact that long, its cockpit loses the wheel.
+pub fn header_long(state: &State) -> Option<String> {
+    let (Some(Wheel::Held(Some(_))), Some(d)) = (&state.session.wheel, &state.session.driver)
+    else {
+        return None;
+    };
+    if !state.session.read_only {
+        return None;
+    }
+    let since = d.since.with_timezone(&state.screen.local_offset);
+    Some(format!(
+        "{} driving since {} · wheel passes after {} s offline",
+        d.who,
+        since.format("%H:%M"),
+        TIMEOUT_S
+    ))
+}
+
+/// How long a driver out of contact keeps the wheel, in seconds (the shared journal's
+/// keepalives).
+pub const TIMEOUT_S: u64 = 30;
 
 /// The header's words for the wheel when they say more than the journal does: a free wheel, or
 /// a database out of reach.

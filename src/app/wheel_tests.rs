@@ -37,6 +37,12 @@ fn a_watcher_told_the_wheel_is_free_takes_it_with_d_and_journals_whom_from() {
         t(1),
     );
     assert_eq!(s.session.driver, Some(driver("bo@ops2")));
+    assert!(
+        last_log(&s).contains("bo@ops2 drives since")
+            && last_log(&s).contains("30 s out of contact"),
+        "{}",
+        last_log(&s)
+    );
     let fx = update(&mut s, Msg::Key(Key::Char(TAKE)), t(2));
     assert!(!fx.contains(&Effect::Wheel(Turn::Take)), "{fx:?}");
 
@@ -136,4 +142,34 @@ fn a_database_out_of_reach_is_said_and_its_return_too() {
     );
     assert!(last_log(&s).contains("can be reached again"));
     assert_eq!(header_words(&s), None);
+}
+
+#[test]
+fn a_watchers_wordiest_header_says_since_when_and_when_the_wheel_passes() {
+    let mut s = state(true);
+    assert_eq!(header_long(&s), None);
+    update(
+        &mut s,
+        Msg::Wheel(Wheel::Held(Some(driver("bo@ops2")))),
+        t(1),
+    );
+    // The testkit's local time is UTC+1.
+    let since = t(0).with_timezone(&s.screen.local_offset).format("%H:%M");
+    assert_eq!(
+        header_long(&s).as_deref(),
+        Some(format!("bo@ops2 driving since {since} · wheel passes after 30 s offline").as_str())
+    );
+    assert_eq!(
+        TIMEOUT_S,
+        crate::journal::postgres_lease::TIMEOUT.as_secs(),
+        "the screen says the lease's timeout"
+    );
+    // The driver names nobody there: it drives.
+    let mut d = state(false);
+    update(
+        &mut d,
+        Msg::Wheel(Wheel::Held(Some(driver("ana@laptop")))),
+        t(1),
+    );
+    assert_eq!(header_long(&d), None);
 }

@@ -170,13 +170,15 @@ fn who_words(state: &State, t: &Theme) -> Vec<String> {
     let text = |s: String| t.text(&s).into_owned();
     if state.session.read_only {
         let d = driver_words(state, t);
-        let mut whos = match watchers.len() {
+        let long = crate::app::wheel::header_long(state).map(|l| t.text(&l).into_owned());
+        let mut whos: Vec<String> = long.into_iter().collect();
+        whos.extend(match watchers.len() {
             0 => vec![text(format!("{d} · you are watching"))],
             _ => vec![
                 text(format!("{d} · watching: you, {}", watchers.join(", "))),
                 text(format!("{d} · watching: you +{}", watchers.len())),
             ],
-        };
+        });
         whos.push(d);
         whos
     } else {
