@@ -247,6 +247,15 @@ impl Shared {
         self.client().map(|_| ())
     }
 
+    /// Lose track of the connection without closing it, as a client does whose network failed
+    /// while the server has not noticed yet: the next use connects again. For tests.
+    #[doc(hidden)]
+    pub fn forget_connection(&mut self) {
+        if let Some(client) = self.client.take() {
+            std::mem::forget(client);
+        }
+    }
+
     /// Give the wheel up (a handover): the next cockpit may take it at once.
     pub fn give_up(&mut self) -> Result<(), JournalError> {
         let Some(held) = self.lease.take() else {

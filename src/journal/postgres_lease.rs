@@ -136,16 +136,18 @@ fn driving(client: &mut impl GenericClient, k: i64) -> Result<bool, JournalError
     Ok(row.get(0))
 }
 
-/// On a new connection after the old one was lost: take the lock again (it is free once the
-/// server has let the old connection go), and go on only while the row still names this
-/// cockpit. While the server still holds the old connection the lock stays with it; the
-/// token keeps the appends fenced meanwhile.
+/// On a new connection after the old one was lost: take the lock again, and go on only while
+/// the row still names this cockpit. The server may still hold the old connection (it has not
+/// seen it go yet): that connection is ended, so the lock comes to this one and watchers are
+/// not told the wheel is free while its driver is back. Where the role may not end it, the
+/// token keeps the appends fenced until the server lets it go.
 pub fn retake(client: &mut impl GenericClient, lease: &Lease) -> Result<(), JournalError> {
     let k = key(&lease.chain);
-    let got: bool = client
-        .query_one("SELECT pg_try_advisory_lock($1)", &[&k])
-        .map_err(|e| db_error(&e))?
-        .get(0);
+    let try_lock = |client: &mut _| -> Result<bool, JournalError> {
+        let row = GenericClient::query_one(client, "SELECT pg_try_advisory_lock($1)", &[&k]);
+        Ok(row.map_err(|e| db_error(&e))?.get(0))
+    };
+    let mut got = try_lock(client)?;
     let row = client
         .query_opt(
             "SELECT token FROM gonogo_driver WHERE release = $1 AND environment = $2",
@@ -153,6 +155,29 @@ pub fn retake(client: &mut impl GenericClient, lease: &Lease) -> Result<(), Jour
         )
         .map_err(|e| db_error(&e))?;
     if row.is_some_and(|r| r.get::<_, String>(0) == lease.token) {
+        if !got {
+            let ended = client.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' \
+                   AND classid::bigint = (($1::bigint >> 32) & 4294967295) \
+                   AND objid::bigint = ($1::bigint & 4294967295) AND objsubid = 1 \
+                   AND mode = 'ExclusiveLock' AND granted AND pid <> pg_backend_pid()",
+                &[&k],
+            );
+            if let Err(e) = ended {
+                tracing::warn!("ending this cockpit's old connection: {}", db_error(&e));
+            }
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while !got && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+                got = try_lock(client)?;
+            }
+        }
+        if got {
+            // Watchers that saw the wheel free meanwhile look again.
+            client
+                .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &lease.chain.key()])
+                .map_err(|e| db_error(&e))?;
+        }
         return Ok(());
     }
     if got {

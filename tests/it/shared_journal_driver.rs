@@ -141,3 +141,48 @@ fn an_idle_driver_runs_no_query_while_its_connection_is_watched() {
         .unwrap();
     assert_ne!(last(&mut admin).0, before.0);
 }
+
+#[test]
+fn a_driver_back_on_a_new_connection_ends_its_old_one_and_keeps_the_wheel() {
+    let Some(cluster) = journal_db("shared_journal_driver") else {
+        return;
+    };
+    let url = Secret::new(cluster.url("gonogo"));
+    let release = "blip-driver";
+    let (mut ana, _) = Shared::drive(&url, &chain(release), "ana@ops1").unwrap();
+    ana.append(&record(release, Event::CockpitStarted, "ana drives"))
+        .unwrap();
+    let mut admin = postgres::connect(&url).unwrap();
+    let old = wheel_backend(&mut admin, release).expect("ana's connection holds the wheel");
+
+    // Ana's client loses its connection while the server still holds it (a network blip
+    // the server has not noticed): her next append connects again, ends the old connection
+    // and holds the wheel on the new one.
+    ana.forget_connection();
+    ana.append(&record(release, Event::StageEntered, "after the blip"))
+        .unwrap();
+    let now = wheel_backend(&mut admin, release).expect("the wheel is held");
+    assert_ne!(now, old, "the old connection still holds the wheel");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let gone: bool = admin
+            .query_one(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)",
+                &[&old],
+            )
+            .unwrap()
+            .get(0);
+        if gone {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the old connection was not ended"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        driven_by(Shared::drive(&url, &chain(release), "bo@ops2")),
+        "ana@ops1"
+    );
+}
