@@ -76,6 +76,18 @@ pub enum AuditCommand {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// Create the shared journal's tables (as a role that may) and print the GRANTs the roles
+    /// that run cockpits and readers need, so they need no CREATE.
+    Init {
+        #[command(flatten)]
+        at: JournalAt,
+        /// The role that runs cockpits, for the GRANTs printed.
+        #[arg(long, value_name = "ROLE", default_value = "gonogo_cockpit")]
+        role: String,
+        /// The role that only reads (audit, report, check, watch, --read-only).
+        #[arg(long, value_name = "ROLE", default_value = "gonogo_reader")]
+        reader: String,
+    },
     /// Set aside a last line a crash cut short, and journal it, so the chain goes on.
     ///
     /// Moves the torn bytes to a file next to the journal (nothing is deleted) and appends a

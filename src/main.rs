@@ -65,6 +65,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Audit {
             command: AuditCommand::Export { at, to },
         }) => Ok(shared_audit::export(&at, &to)),
+        Some(Command::Audit {
+            command: AuditCommand::Init { at, role, reader },
+        }) => Ok(shared_audit::init(&at, &role, &reader)),
     }
 }
 

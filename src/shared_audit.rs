@@ -125,6 +125,40 @@ pub fn export(at: &JournalAt, to: &Path) -> ExitCode {
     }
 }
 
+/// Create the shared journal's tables, and print the GRANTs `role` (cockpits) and `reader`
+/// need.
+pub fn init(at: &JournalAt, role: &str, reader: &str) -> ExitCode {
+    let url = match shared_of(at) {
+        Ok(Some((url, _))) => url,
+        Ok(None) => {
+            eprintln!(
+                "gonogo: init sets up a shared journal: give --config with `[cockpit] journal = {{ postgres = … }}` (a file journal needs no setting up)"
+            );
+            return ExitCode::from(2);
+        }
+        Err(code) => return code,
+    };
+    match journal::postgres_init::create(&url) {
+        Ok(made) => {
+            let did = if made.created {
+                "created"
+            } else {
+                "already there"
+            };
+            println!(
+                "shared journal: tables gonogo_chain, gonogo_record, gonogo_driver in schema {}: {did}",
+                made.schema
+            );
+            print!(
+                "{}",
+                journal::postgres_init::grants(&made.schema, role, reader)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(&e),
+    }
+}
+
 fn failed(e: &journal::JournalError) -> ExitCode {
     eprintln!("gonogo: {e}");
     ExitCode::from(1)

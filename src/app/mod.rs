@@ -61,6 +61,7 @@ mod unresolved_tests;
 mod update;
 mod usable;
 mod verify;
+pub mod wheel;
 
 pub use approve::{ActionKind, ApproveModal, InFlight, Toast};
 pub use arming::{ROLLBACK_ONLY, armed_from_journal, arming};

@@ -57,6 +57,10 @@ pub enum Msg {
     History(Box<super::HistoryAnswer>),
     /// The other cockpits watching the same journal changed (`user@host`, sorted).
     Watchers(Vec<String>),
+    /// The shared journal's wheel changed hands (or the database went out of reach).
+    Wheel(super::wheel::Wheel),
+    /// The wheel asked for with `Effect::Wheel(Turn::Take)` was taken, or why not.
+    WheelTaken(Result<(), String>),
     /// SIGTERM, SIGHUP or SIGINT: stop cleanly.
     Shutdown(&'static str),
 }
@@ -82,6 +86,8 @@ pub enum Effect {
     /// Read the history of an unobserved gap (Prometheus range queries); report back with
     /// `Msg::History`. The cockpit runs on meanwhile.
     History(Box<super::HistoryAsk>),
+    /// Take, hand over or let go of the shared journal's wheel (after the effects before it).
+    Wheel(super::wheel::Turn),
     /// Leave the event loop (after the effects before it have run).
     Quit,
 }

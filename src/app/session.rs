@@ -37,6 +37,12 @@ pub struct Session {
     /// The autopilot's latest answer worth showing (a countdown, what blocks it, a veto),
     /// `left` in whole seconds; None while idle.
     pub auto: Option<Decision>,
+    /// On the shared journal: who has the wheel, as the database last said (None: a file
+    /// journal, or not heard yet).
+    pub wheel: Option<super::wheel::Wheel>,
+    /// Started to drive while the shared journal was out of reach: it takes the wheel once the
+    /// database is back and nobody holds it.
+    pub wants_wheel: bool,
 }
 
 impl Session {
@@ -61,6 +67,8 @@ impl Session {
             },
             autopilot: Autopilot::new(automation.countdown),
             auto: None,
+            wheel: None,
+            wants_wheel: false,
         }
     }
 }

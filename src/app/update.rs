@@ -21,7 +21,18 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             state.expire_hold(now, &mut fx);
         }
         Msg::Resize => state.screen.dirty = true,
-        Msg::Key(key) => on_key(state, key, now, &mut fx),
+        Msg::Key(key) => match state.wheel_key_of(key) {
+            Some(c) => {
+                // A digest shown on start closes, as for any cockpit key.
+                if matches!(state.screen.overlay, Overlay::Digest(_)) {
+                    state.digest_key(None, now);
+                }
+                state.wheel_key(c, now, &mut fx);
+            }
+            None => on_key(state, key, now, &mut fx),
+        },
+        Msg::Wheel(news) => state.wheel_news(news, now, &mut fx),
+        Msg::WheelTaken(result) => state.wheel_taken(result, now, &mut fx),
         Msg::Paste(text) => {
             state.approve_paste(&text);
             state.verify_paste(&text);

@@ -114,6 +114,26 @@ pub fn connect(url: &Secret) -> Result<Client, JournalError> {
         config.connect_timeout(Duration::from_secs(5));
     }
     config.application_name("gonogo");
+    // A lost network ends the connection after about the lease's timeout, at both ends: the
+    // driver's lock is freed then, and no query has to run to find out (probes are not
+    // queries).
+    config
+        .keepalives(true)
+        .keepalives_idle(lease::KEEPALIVE_IDLE)
+        .keepalives_interval(lease::KEEPALIVE_INTERVAL)
+        .keepalives_retries(lease::KEEPALIVE_PROBES)
+        .tcp_user_timeout(lease::TIMEOUT);
+    let server_side = format!(
+        "-c tcp_keepalives_idle={} -c tcp_keepalives_interval={} -c tcp_keepalives_count={}",
+        lease::KEEPALIVE_IDLE.as_secs(),
+        lease::KEEPALIVE_INTERVAL.as_secs(),
+        lease::KEEPALIVE_PROBES
+    );
+    let options = match config.get_options() {
+        Some(theirs) if !theirs.is_empty() => format!("{server_side} {theirs}"),
+        _ => server_side,
+    };
+    config.options(&options);
     let tls = tokio_postgres_rustls::MakeRustlsConnect::new(
         rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
             rustls::crypto::ring::default_provider(),
@@ -212,22 +232,36 @@ impl Shared {
         url: &Secret,
         chain: &Chain,
         who: &str,
-        timeout: Duration,
     ) -> Result<(Shared, Vec<Record>), JournalError> {
         let (mut shared, records) = Shared::open(url, chain)?;
-        let held = Lease::new(chain.clone(), who, timeout);
+        let held = Lease::new(chain.clone(), who);
         lease::take(shared.client()?, &held)?;
         shared.lease = Some(held);
         Ok((shared, records))
     }
 
-    /// Beat the lease: `Driven` when another cockpit took the wheel meanwhile. A cockpit that
-    /// does not drive has nothing to beat.
-    pub fn beat(&mut self) -> Result<(), JournalError> {
-        let Some(held) = self.lease.clone() else {
+    /// Whether the connection is still there, without a query: what the server sent meanwhile
+    /// is read, and a closed connection is opened again (the lock taken again, the row checked:
+    /// `Driven` when another cockpit took the wheel meanwhile).
+    pub fn watch(&mut self) -> Result<(), JournalError> {
+        self.client().map(|_| ())
+    }
+
+    /// Lose track of the connection without closing it, as a client does whose network failed
+    /// while the server has not noticed yet: the next use connects again. For tests.
+    #[doc(hidden)]
+    pub fn forget_connection(&mut self) {
+        if let Some(client) = self.client.take() {
+            std::mem::forget(client);
+        }
+    }
+
+    /// Give the wheel up (a handover): the next cockpit may take it at once.
+    pub fn give_up(&mut self) -> Result<(), JournalError> {
+        let Some(held) = self.lease.take() else {
             return Ok(());
         };
-        let result = lease::beat(self.client()?, &held);
+        let result = lease::release(self.client()?, &held);
         self.forget_if_closed(&result);
         result
     }
@@ -239,9 +273,27 @@ impl Shared {
     }
 
     fn client(&mut self) -> Result<&mut Client, JournalError> {
+        // What the server sent meanwhile (that it cut the connection off) is read first: a
+        // millisecond's wait lets the socket's readiness be seen. Not a query.
+        if let Some(client) = &mut self.client {
+            use postgres::fallible_iterator::FallibleIterator;
+            let mut notes = client.notifications();
+            let cut = notes
+                .timeout_iter(Duration::from_millis(1))
+                .count()
+                .is_err();
+            drop(notes);
+            if cut {
+                self.client = None;
+            }
+        }
         if self.client.as_ref().is_none_or(Client::is_closed) {
             self.client = None;
-            self.client = Some(connect(&self.url)?);
+            let mut client = connect(&self.url)?;
+            if let Some(held) = &self.lease {
+                lease::retake(&mut client, held)?;
+            }
+            self.client = Some(client);
         }
         Ok(self.client.as_mut().expect("connected just now"))
     }

@@ -5,6 +5,7 @@
 
 use super::JournalError;
 use super::postgres::{CHANNEL, Chain, connect, db_error, lines_after, parse};
+use super::postgres_presence::{self as presence, Present};
 use crate::core::record::Record;
 use crate::secret::Secret;
 use std::time::Duration;
@@ -19,19 +20,51 @@ pub fn spawn(
     url: Secret,
     chain: Chain,
     seq: i64,
+    deliver: impl FnMut(Vec<Record>) -> bool + Send + 'static,
+    lost: impl FnMut(Option<String>) + Send + 'static,
+) {
+    spawn_with(url, chain, seq, deliver, lost, None);
+}
+
+/// [`spawn`], and make this cockpit seen by the others on `chain` (and them by it): see
+/// [`super::postgres_presence`].
+pub fn spawn_present(
+    url: Secret,
+    chain: Chain,
+    seq: i64,
+    deliver: impl FnMut(Vec<Record>) -> bool + Send + 'static,
+    lost: impl FnMut(Option<String>) + Send + 'static,
+    present: Present,
+) {
+    spawn_with(url, chain, seq, deliver, lost, Some(present));
+}
+
+fn spawn_with(
+    url: Secret,
+    chain: Chain,
+    seq: i64,
     mut deliver: impl FnMut(Vec<Record>) -> bool + Send + 'static,
     mut lost: impl FnMut(Option<String>) + Send + 'static,
+    mut present: Option<Present>,
 ) {
     let run = move || {
         let mut seq = seq;
         let mut down = false;
         loop {
-            match listen(&url, &chain, &mut seq, &mut deliver, &mut || {
-                if down {
-                    down = false;
-                    lost(None);
-                }
-            }) {
+            let listened = listen(
+                &url,
+                &chain,
+                &mut seq,
+                &mut deliver,
+                present.as_mut(),
+                &mut || {
+                    if down {
+                        down = false;
+                        lost(None);
+                    }
+                },
+            );
+            match listened {
                 Ok(()) => return,
                 Err(e) => {
                     if !down {
@@ -63,12 +96,16 @@ fn listen(
     chain: &Chain,
     seq: &mut i64,
     deliver: &mut impl FnMut(Vec<Record>) -> bool,
+    mut present: Option<&mut Present>,
     connected: &mut impl FnMut(),
 ) -> Result<(), JournalError> {
     let mut client = connect(url)?;
     client
         .batch_execute(&format!("LISTEN {CHANNEL}"))
         .map_err(|e| db_error(&e))?;
+    if let Some(p) = present.as_deref_mut() {
+        presence::join(&mut client, chain, p)?;
+    }
     connected();
     let key = chain.key();
     loop {
@@ -82,15 +119,20 @@ fn listen(
                 return Ok(());
             }
         }
-        let mut notes = client.notifications();
-        let mut waiting = notes.blocking_iter();
-        loop {
-            use postgres::fallible_iterator::FallibleIterator;
-            match waiting.next().map_err(|e| db_error(&e))? {
-                Some(n) if n.payload() == key => break,
-                Some(_) => continue,
-                None => return Err(JournalError::Database("the connection closed".into())),
+        let channel = {
+            let mut notes = client.notifications();
+            let mut waiting = notes.blocking_iter();
+            loop {
+                use postgres::fallible_iterator::FallibleIterator;
+                match waiting.next().map_err(|e| db_error(&e))? {
+                    Some(n) if n.payload() == key => break n.channel().to_string(),
+                    Some(_) => continue,
+                    None => return Err(JournalError::Database("the connection closed".into())),
+                }
             }
+        };
+        if let Some(p) = present.as_deref_mut() {
+            presence::seen(&mut client, chain, p, &channel)?;
         }
     }
 }

@@ -1,20 +1,30 @@
-//! One driver per release across machines: a lease row per chain names the cockpit that
-//! drives (`user@host`, since when) and carries its heartbeat. The first cockpit takes it; the
-//! others open as watchers naming the driver. A driver that stops beating (a crash, a lost
-//! network) loses the wheel after [`TIMEOUT`]: the next cockpit to open takes it, and the old
-//! driver's appends are refused from then on, so two cockpits never act on one release.
+//! One driver per release across machines. The driver holds a session-level advisory lock on
+//! a key of its release and environment for as long as it drives, on the connection it appends
+//! with; a row in `gonogo_driver` names it (`user@host`, since when) and carries its token, which
+//! every append checks (`FOR SHARE`), so a cockpit that lost the wheel can never append again.
+//!
+//! Liveness is the connection itself, not a heartbeat: no query runs while nothing happens. A
+//! driver killed with -9 closes its socket and the server frees the lock at once; a driver
+//! whose network is lost is cut off by TCP keepalives (both ends, set in
+//! [`super::postgres::connect`]) after about [`TIMEOUT`]. Keepalive probes are not queries.
 
 use super::JournalError;
 use super::postgres::{Chain, db_error};
 use crate::core::driver::Driver;
-use chrono::{DateTime, Utc};
 use postgres::GenericClient;
-use std::time::Duration;
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
 
-/// How often a driver beats.
-pub const BEAT: Duration = Duration::from_secs(5);
-/// How long a driver that stopped beating keeps the wheel.
+/// How long a driver out of contact keeps the wheel: the keepalives' idle time plus their
+/// probes (10 s + 4 × 5 s).
 pub const TIMEOUT: Duration = Duration::from_secs(30);
+/// TCP keepalives: idle time before the first probe, the gap between probes, how many.
+pub const KEEPALIVE_IDLE: Duration = Duration::from_secs(10);
+pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(5);
+pub const KEEPALIVE_PROBES: u32 = 4;
+
+/// The channel a change of driver is notified on, with the chain's key as payload.
+pub const CHANNEL: &str = "gonogo_wheel";
 
 /// The lease this cockpit holds on a chain.
 #[derive(Debug, Clone)]
@@ -23,11 +33,10 @@ pub struct Lease {
     /// Unique to this cockpit, so a restarted one on the same host is told apart.
     pub token: String,
     pub who: String,
-    pub timeout: Duration,
 }
 
 impl Lease {
-    pub fn new(chain: Chain, who: &str, timeout: Duration) -> Lease {
+    pub fn new(chain: Chain, who: &str) -> Lease {
         let token = format!(
             "{who}/{}/{:016x}",
             std::process::id(),
@@ -39,100 +48,166 @@ impl Lease {
             chain,
             token,
             who: who.into(),
-            timeout,
         }
     }
 }
 
-/// Who holds the lease, since when, and when it runs out without a beat.
+/// The advisory lock's key for `chain`: the first 8 bytes of a SHA-256 of its name.
+pub fn key(chain: &Chain) -> i64 {
+    let digest = Sha256::digest(format!("gonogo wheel {}", chain.key()));
+    i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+/// Who holds the lease, and since when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
     pub driver: Driver,
-    pub expires: DateTime<Utc>,
 }
 
 impl std::fmt::Display for Holder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} drives since {} (the wheel is free at {} if it stops beating)",
+            "{} drives since {} (the wheel passes when that cockpit is gone, or out of contact for {} s)",
             self.driver.who,
             self.driver.since.format("%Y-%m-%d %H:%M:%S UTC"),
-            self.expires.format("%H:%M:%S UTC")
+            TIMEOUT.as_secs()
         )
     }
 }
 
-/// Take the wheel unless another cockpit holds a live lease: `Err(Driven)` names it.
+/// Take the wheel unless another cockpit holds it: `Err(Driven)` names it. The lock and the
+/// row are taken in one statement, and the change is notified on [`CHANNEL`].
 pub fn take(client: &mut impl GenericClient, lease: &Lease) -> Result<(), JournalError> {
-    let secs = lease.timeout.as_secs_f64();
-    let taken = client
-        .query_opt(
-            "INSERT INTO gonogo_driver (release, environment, who, token, since, heartbeat, timeout_s) \
-             VALUES ($1, $2, $3, $4, now(), now(), $5) \
-             ON CONFLICT (release, environment) DO UPDATE \
-             SET who = EXCLUDED.who, token = EXCLUDED.token, since = now(), heartbeat = now(), \
-                 timeout_s = EXCLUDED.timeout_s \
-             WHERE gonogo_driver.token = EXCLUDED.token \
-                OR gonogo_driver.heartbeat < now() - make_interval(secs => gonogo_driver.timeout_s) \
-             RETURNING token",
-            &[
-                &lease.chain.release,
-                &lease.chain.environment,
-                &lease.who,
-                &lease.token,
-                &secs,
-            ],
+    let k = key(&lease.chain);
+    // Watchers hold the lock shared for an instant when the wheel passes: tried again then.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let taken = client
+            .query_opt(
+                "WITH taken AS ( \
+                   INSERT INTO gonogo_driver \
+                     (release, environment, who, token, since, heartbeat, timeout_s) \
+                   SELECT $1, $2, $3, $4, now(), now(), $5 WHERE pg_try_advisory_lock($6) \
+                   ON CONFLICT (release, environment) DO UPDATE \
+                   SET who = EXCLUDED.who, token = EXCLUDED.token, since = now(), \
+                       heartbeat = now(), timeout_s = EXCLUDED.timeout_s \
+                   RETURNING token) \
+                 SELECT token, pg_notify($7, $8) FROM taken",
+                &[
+                    &lease.chain.release,
+                    &lease.chain.environment,
+                    &lease.who,
+                    &lease.token,
+                    &TIMEOUT.as_secs_f64(),
+                    &k,
+                    &CHANNEL,
+                    &lease.chain.key(),
+                ],
+            )
+            .map_err(|e| db_error(&e))?;
+        if taken.is_some() {
+            return Ok(());
+        }
+        let held = driving(client, k)?;
+        if held || Instant::now() > deadline {
+            return match holder(client, &lease.chain)? {
+                Some(holder) if held => Err(JournalError::Driven(holder)),
+                _ => Err(JournalError::Database(
+                    "another cockpit is taking the wheel; try again".into(),
+                )),
+            };
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Whether a cockpit holds the wheel of key `k` (the lock taken exclusively).
+fn driving(client: &mut impl GenericClient, k: i64) -> Result<bool, JournalError> {
+    let row = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
+               AND classid::bigint = (($1::bigint >> 32) & 4294967295) \
+               AND objid::bigint = ($1::bigint & 4294967295) AND objsubid = 1 \
+               AND mode = 'ExclusiveLock' AND granted)",
+            &[&k],
         )
         .map_err(|e| db_error(&e))?;
-    if taken.is_some() {
-        return Ok(());
-    }
-    match holder(client, &lease.chain)? {
-        Some(holder) => Err(JournalError::Driven(holder)),
-        None => Err(JournalError::Database(
-            "the driver's lease vanished; try again".into(),
-        )),
-    }
+    Ok(row.get(0))
 }
 
-/// The cockpit that holds `chain`'s lease, if any.
+/// On a new connection after the old one was lost: take the lock again, and go on only while
+/// the row still names this cockpit. The server may still hold the old connection (it has not
+/// seen it go yet): that connection is ended, so the lock comes to this one and watchers are
+/// not told the wheel is free while its driver is back. Where the role may not end it, the
+/// token keeps the appends fenced until the server lets it go.
+pub fn retake(client: &mut impl GenericClient, lease: &Lease) -> Result<(), JournalError> {
+    let k = key(&lease.chain);
+    let try_lock = |client: &mut _| -> Result<bool, JournalError> {
+        let row = GenericClient::query_one(client, "SELECT pg_try_advisory_lock($1)", &[&k]);
+        Ok(row.map_err(|e| db_error(&e))?.get(0))
+    };
+    let mut got = try_lock(client)?;
+    let row = client
+        .query_opt(
+            "SELECT token FROM gonogo_driver WHERE release = $1 AND environment = $2",
+            &[&lease.chain.release, &lease.chain.environment],
+        )
+        .map_err(|e| db_error(&e))?;
+    if row.is_some_and(|r| r.get::<_, String>(0) == lease.token) {
+        if !got {
+            let ended = client.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' \
+                   AND classid::bigint = (($1::bigint >> 32) & 4294967295) \
+                   AND objid::bigint = ($1::bigint & 4294967295) AND objsubid = 1 \
+                   AND mode = 'ExclusiveLock' AND granted AND pid <> pg_backend_pid()",
+                &[&k],
+            );
+            if let Err(e) = ended {
+                tracing::warn!("ending this cockpit's old connection: {}", db_error(&e));
+            }
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while !got && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+                got = try_lock(client)?;
+            }
+        }
+        if got {
+            // Watchers that saw the wheel free meanwhile look again.
+            client
+                .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &lease.chain.key()])
+                .map_err(|e| db_error(&e))?;
+        }
+        return Ok(());
+    }
+    if got {
+        client
+            .execute("SELECT pg_advisory_unlock($1)", &[&k])
+            .map_err(|e| db_error(&e))?;
+    }
+    lost(client, lease)
+}
+
+/// The cockpit the lease row names for `chain`, if any.
 pub fn holder(
     client: &mut impl GenericClient,
     chain: &Chain,
 ) -> Result<Option<Holder>, JournalError> {
     let row = client
         .query_opt(
-            "SELECT who, since, heartbeat + make_interval(secs => timeout_s) \
-             FROM gonogo_driver WHERE release = $1 AND environment = $2",
+            "SELECT who, since FROM gonogo_driver WHERE release = $1 AND environment = $2",
             &[&chain.release, &chain.environment],
         )
         .map_err(|e| db_error(&e))?;
     Ok(row.map(|r| {
-        let (since, expires): (std::time::SystemTime, std::time::SystemTime) = (r.get(1), r.get(2));
+        let since: std::time::SystemTime = r.get(1);
         Holder {
             driver: Driver {
                 who: r.get(0),
                 since: since.into(),
             },
-            expires: expires.into(),
         }
     }))
-}
-
-/// Beat, or learn the wheel was lost to another cockpit (`Driven`).
-pub fn beat(client: &mut impl GenericClient, lease: &Lease) -> Result<(), JournalError> {
-    let n = client
-        .execute(
-            "UPDATE gonogo_driver SET heartbeat = now() \
-             WHERE release = $1 AND environment = $2 AND token = $3",
-            &[&lease.chain.release, &lease.chain.environment, &lease.token],
-        )
-        .map_err(|e| db_error(&e))?;
-    if n == 1 {
-        return Ok(());
-    }
-    lost(client, lease)
 }
 
 /// Inside an append's transaction: the lease is still this cockpit's (held `FOR SHARE` until
@@ -159,12 +234,18 @@ fn lost(client: &mut impl GenericClient, lease: &Lease) -> Result<(), JournalErr
     }
 }
 
-/// Give the wheel up on a clean stop.
+/// Give the wheel up (a clean stop, or a handover): the row and the lock, notified.
 pub fn release(client: &mut impl GenericClient, lease: &Lease) -> Result<(), JournalError> {
     client
         .execute(
             "DELETE FROM gonogo_driver WHERE release = $1 AND environment = $2 AND token = $3",
             &[&lease.chain.release, &lease.chain.environment, &lease.token],
+        )
+        .map_err(|e| db_error(&e))?;
+    client
+        .execute(
+            "SELECT pg_advisory_unlock($1), pg_notify($2, $3)",
+            &[&key(&lease.chain), &CHANNEL, &lease.chain.key()],
         )
         .map_err(|e| db_error(&e))
         .map(|_| ())

@@ -23,28 +23,29 @@ impl Store {
             Some(url) => {
                 let chain = chain_of(setup);
                 let who = format!("{}@{}", setup.operator, crate::host::name());
-                let timeout = super::postgres_lease::TIMEOUT;
                 // The client runs its own runtime: it may not start inside the caller's.
-                std::thread::scope(|s| s.spawn(|| Shared::drive(url, &chain, &who, timeout)).join())
+                std::thread::scope(|s| s.spawn(|| Shared::drive(url, &chain, &who)).join())
                     .map_err(|_| JournalError::Database("opening panicked".into()))?
                     .map(|(j, r)| (Store::Shared(Box::new(j)), r))
             }
         }
     }
 
-    /// How often the journal needs a beat while nothing is written (the driver's lease).
-    pub fn beats(&self) -> Option<std::time::Duration> {
+    /// How often the journal's connection is looked at while nothing is written: a local
+    /// read of the socket, never a query.
+    pub fn watches(&self) -> Option<std::time::Duration> {
         match self {
             Store::File(_) => None,
-            Store::Shared(_) => Some(super::postgres_lease::BEAT),
+            Store::Shared(_) => Some(std::time::Duration::from_secs(1)),
         }
     }
 
-    /// Keep the driver's lease: an error says the wheel or the database was lost.
-    pub fn beat(&mut self) -> Result<(), JournalError> {
+    /// Whether the journal can still be written: an error says the wheel or the database
+    /// was lost (and a lost connection is opened again).
+    pub fn watch(&mut self) -> Result<(), JournalError> {
         match self {
             Store::File(_) => Ok(()),
-            Store::Shared(j) => j.beat(),
+            Store::Shared(j) => j.watch(),
         }
     }
 

@@ -32,6 +32,8 @@ pub struct Runner {
     tasks: Vec<JoinHandle<()>>,
     /// An `Effect::Quit` has been run.
     pub quit: bool,
+    /// On the shared journal: the turns at its wheel.
+    pub wheel: Option<super::wheel::Seat>,
 }
 
 impl Runner {
@@ -48,6 +50,7 @@ impl Runner {
             tx,
             tasks: Vec::new(),
             quit: false,
+            wheel: None,
         }
     }
 
@@ -61,7 +64,12 @@ impl Runner {
             tx,
             tasks,
             quit,
+            wheel,
         } = self;
+        // A take of the wheel opened the journal: written from now on.
+        if let Some(w) = wheel.as_ref().and_then(super::wheel::Seat::taken) {
+            *writer = Some(w);
+        }
         match effect {
             Effect::Journal(record) => {
                 if let Some(w) = &writer {
@@ -109,6 +117,11 @@ impl Runner {
             Effect::History(ask) => {
                 tasks.push(history::spawn(*ask, &state.setup, client, tx.clone()));
             }
+            Effect::Wheel(turn) => {
+                if let Some(seat) = wheel {
+                    seat.turn(turn, writer, &state.setup, tx);
+                }
+            }
             Effect::Quit => *quit = true,
         }
     }
@@ -116,7 +129,10 @@ impl Runner {
     /// However the loop ended, journal the stop (naming an action still in flight), abandon
     /// what still runs (an action's request record is already on disk), and write everything
     /// queued before returning.
-    pub fn stop(self, state: &mut State) {
+    pub fn stop(mut self, state: &mut State) {
+        if let Some(w) = self.wheel.as_ref().and_then(super::wheel::Seat::taken) {
+            self.writer = Some(w);
+        }
         if !state.session.quitting
             && let Some(w) = &self.writer
         {

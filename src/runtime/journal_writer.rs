@@ -42,25 +42,30 @@ impl JournalHandle {
     }
 }
 
-/// The writer thread's loop. The shared journal (it beats) keeps plain records it could not
+/// The writer thread's loop. The shared journal (its connection watched) keeps plain records it could not
 /// write, with the database away, and writes them first, in order, once it is back; its ids
 /// keep a record whose commit went through unanswered from being written twice. A request
 /// record is never kept: its action was refused, so it must not be journaled later as sent.
-fn writing(journal: &mut Store, rx: &mpsc::Receiver<(Record, Option<Ack>)>, to_app: &Sender<Msg>) {
-    let keeps = journal.beats().is_some();
+fn writing(
+    journal: &mut Store,
+    rx: &mpsc::Receiver<(Record, Option<Ack>)>,
+    to_app: &Sender<Msg>,
+    own: Option<&super::wheel::Own>,
+) {
+    let keeps = journal.watches().is_some();
     let mut kept: VecDeque<Record> = VecDeque::new();
-    // Whether the last append or beat went through: a beat tells the loop only when that
-    // changes, so an idle cockpit hears nothing.
+    // Whether the last append or look at the connection went through: a look tells the loop
+    // only when that changes, so an idle cockpit hears nothing.
     let mut healthy = true;
     loop {
-        let next = match journal.beats() {
+        let next = match journal.watches() {
             Some(every) => rx.recv_timeout(every),
             None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
         };
         let (record, ack) = match next {
             Ok(job) => job,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let result = flush(journal, &mut kept).and_then(|()| journal.beat());
+                let result = flush(journal, &mut kept).and_then(|()| journal.watch());
                 let result = result.map_err(|e| e.to_string());
                 if result.is_ok() != healthy {
                     healthy = result.is_ok();
@@ -70,6 +75,9 @@ fn writing(journal: &mut Store, rx: &mpsc::Receiver<(Record, Option<Ack>)>, to_a
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
+        if let Some(own) = own {
+            own.wrote(&record);
+        }
         let result = flush(journal, &mut kept).and_then(|()| journal.append(&record));
         let result = result.map_err(|e| e.to_string());
         healthy = result.is_ok();
@@ -105,11 +113,21 @@ fn flush(journal: &mut Store, kept: &mut VecDeque<Record>) -> Result<(), Journal
 }
 
 impl JournalWriter {
-    pub fn start(mut journal: Store, to_app: Sender<Msg>) -> Self {
+    pub fn start(journal: Store, to_app: Sender<Msg>) -> Self {
+        Self::start_noting(journal, to_app, None)
+    }
+
+    /// [`JournalWriter::start`], noting in `own` each record written, so this cockpit's
+    /// follower of the shared journal does not hand them back to it.
+    pub fn start_noting(
+        mut journal: Store,
+        to_app: Sender<Msg>,
+        own: Option<super::wheel::Own>,
+    ) -> Self {
         let (tx, rx) = mpsc::channel::<(Record, Option<Ack>)>();
         let thread = std::thread::Builder::new()
             .name("journal".into())
-            .spawn(move || writing(&mut journal, &rx, &to_app))
+            .spawn(move || writing(&mut journal, &rx, &to_app, own.as_ref()))
             .expect("spawning the journal thread");
         JournalWriter {
             tx: Some(tx),

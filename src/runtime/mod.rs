@@ -13,6 +13,7 @@ mod pace;
 mod presence;
 pub mod screen;
 mod terminal;
+mod wheel;
 
 /// The dispatch path (journal writer, request runner) for `benches/dispatch`; not an API.
 #[doc(hidden)]
@@ -52,24 +53,23 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     let ctx = app::context(&setup);
     // On the shared journal one cockpit drives a release; a second one opens as a watcher.
     let mut opened = None;
-    let mut driven = None;
-    if !options.read_only {
-        match Store::open(&setup) {
-            Ok(store) => opened = Some(store),
-            Err(journal::JournalError::Driven(holder)) => {
-                options.read_only = true;
-                driven = Some(holder);
-            }
-            Err(e) => return Err(e.into()),
-        }
+    let started_read_only = options.read_only;
+    let shared = match setup.shared_journal {
+        Some(_) => Some(wheel::open(&setup, options.read_only)?),
+        None => None,
+    };
+    if !options.read_only && shared.is_none() {
+        opened = Some(Store::open(&setup)?);
     }
     // Observers read the journal but never take it: the operator's cockpit owns it.
     let mut follow = None;
     let mut follow_shared = None;
-    let (writer_journal, records) = if options.read_only && setup.shared_journal.is_some() {
-        let (records, end) = journal::store::read_with_end(&setup)?;
-        follow_shared = Some(end);
-        (None, records)
+    let mut said = None;
+    let (writer_journal, records) = if let Some(shared) = shared {
+        options.read_only = shared.store.is_none();
+        follow_shared = Some(journal::store::End::Shared(shared.end));
+        said = shared.said;
+        (shared.store, shared.records)
     } else if options.read_only {
         // Followed from where the records read end: a record being written meanwhile is
         // neither lost nor read twice.
@@ -97,11 +97,13 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
         read_only: options.read_only,
     };
     let (mut state, mut effects) = boot.start(now);
-    if let Some(holder) = driven {
-        let text = format!("{holder}; this cockpit watches (read-only)");
+    if let Some((text, wants)) = said {
         state.log(now, app::LogLevel::Warn, text);
+        state.session.wants_wheel = wants;
     }
-    let writer = writer_journal.map(|j| JournalWriter::start(j, tx.clone()));
+    let own = wheel::Own::default();
+    let writer =
+        writer_journal.map(|j| JournalWriter::start_noting(j, tx.clone(), Some(own.clone())));
 
     // Caught before the terminal is taken: a SIGTERM from then on restores it.
     let signals = Signals::register().wrap_err("catching SIGINT, SIGTERM and SIGHUP")?;
@@ -111,23 +113,23 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     let sigs = tokio::spawn(signals.forward(tx.clone()));
     let ticks = tokio::spawn(crate::clock::tick(tx.clone()));
     let follower = follow.map(|tail| tokio::spawn(follow_journal(tail, tx.clone())));
-    if let (Some(journal::store::End::Shared(seq)), Some(url)) =
-        (follow_shared, &state.setup.shared_journal)
-    {
-        // Records as they are committed (LISTEN/NOTIFY), not once a second.
-        let to_app = tx.clone();
-        let deliver = move |records| to_app.blocking_send(Msg::Journal(records)).is_ok();
-        let lost = journal::postgres_follow::logged;
-        let chain = journal::chain_of(&state.setup);
-        journal::postgres_follow::spawn(url.clone(), chain, seq, deliver, lost);
-    }
+    // On the shared journal: who has the wheel, and the records as they are committed
+    // (LISTEN/NOTIFY), not once a second.
+    let seat = match follow_shared {
+        Some(journal::store::End::Shared(seq)) if state.setup.shared_journal.is_some() => {
+            Some(wheel::Seat::start(&state, seq, started_read_only, own, &tx))
+        }
+        _ => None,
+    };
     let ctx = &state.session.context;
     let here = presence::Presence::new(
         &state.setup.journal,
         &format!("{}@{}", ctx.operator, ctx.host),
         !options.read_only,
     );
-    let present = tokio::spawn(presence::run(here.clone(), tx.clone()));
+    // On the shared journal the database says who follows, on any machine; beside a file
+    // journal, the presence files do.
+    let present = (seat.is_none()).then(|| tokio::spawn(presence::run(here.clone(), tx.clone())));
     // The cockpit that writes a file journal takes the vetoes its observers leave beside it.
     let vetoes = (!options.read_only && state.setup.shared_journal.is_none())
         .then(|| tokio::spawn(take_vetoes(state.setup.journal.clone(), tx.clone())));
@@ -135,6 +137,7 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     // Redirects are not followed for actions: a secret header must not travel to another host.
     let http = crate::actions::client().wrap_err("setting up the HTTP client for actions")?;
     let mut runner = effects::Runner::new(writer, http, client, tx.clone());
+    runner.wheel = seat;
     let mut effects_later: Vec<Msg> = Vec::new();
     let mut failed = None;
     let mut pacer = pace::Pacer::new(Instant::now());
@@ -210,7 +213,9 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     if let Some(f) = follower {
         f.abort();
     }
-    present.abort();
+    if let Some(p) = present {
+        p.abort();
+    }
     if let Some(v) = vetoes {
         v.abort();
     }

@@ -164,19 +164,26 @@ fn right_line(state: &State, t: &Theme, who: String, clock: String) -> Line<'sta
 /// Who drives and who watches, wordiest first: each is tried until the title fits. The
 /// watchers are cut to the first and "+N" before the driver loses words.
 fn who_words(state: &State, t: &Theme) -> Vec<String> {
-    let watchers = &state.session.watchers;
+    // The shared journal lists every cockpit following the release: the driver is named apart.
+    let driver = state.session.driver.as_ref().map(|d| d.who.as_str());
+    let watchers: &Vec<String> = &(state.session.watchers.iter())
+        .filter(|w| !state.session.read_only || Some(w.as_str()) != driver)
+        .cloned()
+        .collect();
     let first = watchers.first().map(String::as_str).unwrap_or_default();
     let more = watchers.len().saturating_sub(1);
     let text = |s: String| t.text(&s).into_owned();
     if state.session.read_only {
         let d = driver_words(state, t);
-        let mut whos = match watchers.len() {
+        let long = crate::app::wheel::header_long(state).map(|l| t.text(&l).into_owned());
+        let mut whos: Vec<String> = long.into_iter().collect();
+        whos.extend(match watchers.len() {
             0 => vec![text(format!("{d} · you are watching"))],
             _ => vec![
                 text(format!("{d} · watching: you, {}", watchers.join(", "))),
                 text(format!("{d} · watching: you +{}", watchers.len())),
             ],
-        };
+        });
         whos.push(d);
         whos
     } else {
@@ -193,6 +200,9 @@ fn who_words(state: &State, t: &Theme) -> Vec<String> {
 
 /// "ana@ops1 driving", as the journal says; "nobody driving" when it names no open cockpit.
 fn driver_words(state: &State, t: &Theme) -> String {
+    if let Some(words) = crate::app::wheel::header_words(state) {
+        return t.text(&words).into_owned();
+    }
     match &state.session.driver {
         Some(d) => t.text(&format!("{} driving", d.who)).into_owned(),
         None => "nobody driving".into(),
