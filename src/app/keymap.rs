@@ -13,6 +13,8 @@ pub enum Scope {
     Help,
     /// Quit was asked for while an action is in flight.
     ConfirmQuit,
+    /// Handing the shared journal's wheel over was asked for.
+    ConfirmHandover,
     /// The Approve-Risk prompt.
     Prompt,
     /// Recording what was verified about an action whose outcome is unknown.
@@ -38,6 +40,7 @@ impl Scope {
             Overlay::None => Scope::Cockpit,
             Overlay::Help => Scope::Help,
             Overlay::ConfirmQuit => Scope::ConfirmQuit,
+            Overlay::ConfirmHandover => Scope::ConfirmHandover,
             Overlay::Approve(_) => Scope::Prompt,
             Overlay::Verify(_) => Scope::Verify,
             Overlay::Actions { .. } => Scope::ActionsMenu,
@@ -117,6 +120,10 @@ pub enum Command {
     Veto,
     /// Act now on the armed action counting down: its Approve-Risk prompt.
     ActNow,
+    /// Shared journal: take the wheel while it is free.
+    TakeWheel,
+    /// Shared journal: hand the wheel over (asks first).
+    GiveWheel,
 }
 
 /// The keys a binding answers.

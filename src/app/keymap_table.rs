@@ -154,6 +154,22 @@ pub const KEYMAP: &[Binding] = &[
          outages, holds and checklist ticks since you joined (shown on start) or last looked; \
          ↑/↓ scroll, Esc or `d` closes, any other key closes it and does its own",
     ),
+    // The shared journal's wheel: the header says when it is free, or who has it.
+    log_key(
+        &[Char('D')],
+        C::TakeWheel,
+        Some(help(5, "take a free wheel; {give-wheel} gives it")),
+        "shared journal: take the wheel while it is free (the header says so: its driver is \
+         gone, out of contact past the timeout, or handed it over); journaled with whom it was \
+         taken from",
+    ),
+    log_key(
+        &[Char('G')],
+        C::GiveWheel,
+        None,
+        "shared journal: hand the wheel over (asks first; not while an action is in flight); \
+         this cockpit watches on and any watcher may take it",
+    ),
     // Armed automation: no footer label (no room at 80 columns); the countdown panel names
     // veto and act now while it counts.
     log_key(
@@ -209,7 +225,7 @@ pub const KEYMAP: &[Binding] = &[
     focus_key(
         &[Up, Char('k')],
         C::FocusUp,
-        Some(help(5, "up a row ({focus-down} down); {open} opens it")),
+        Some(help(5, "row up, {focus-down} down; {open} opens it")),
         "focus the row above",
     ),
     focus_key(
@@ -234,6 +250,11 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[S::Help], &[Esc, Char('?'), Char('q'), Enter], C::Close),
     bind(&[S::Help], &[Ctrl('c')], C::Quit),
     bind(&[S::ConfirmQuit], &[Char('y'), Char('Y')], C::QuitNow),
+    bind(&[S::ConfirmHandover], &[Char('y'), Char('Y')], C::Confirm),
+    Binding {
+        keys: Keys::AnyOther,
+        ..bind(&[S::ConfirmHandover], &[], C::Close)
+    },
     Binding {
         keys: Keys::AnyOther,
         ..bind(&[S::ConfirmQuit], &[], C::Close)

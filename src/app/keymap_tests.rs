@@ -69,10 +69,14 @@ fn every_cockpit_key_is_described_everywhere() {
                 || b.footer.is_some()
                 || b.readme.is_some_and(|r| {
                     // The armed keys are named where they matter: the header's ARMED
-                    // and the countdown panel.
-                    r.contains("event log") || r.contains("focus") || r.contains("armed")
+                    // and the countdown panel; the wheel's, in the header and the log.
+                    r.contains("event log")
+                        || r.contains("focus")
+                        || r.contains("armed")
+                        || r.contains("shared journal")
                 }),
-            "{:?}: only the event log's, the focus and the armed keys go without a footer label",
+            "{:?}: only the event log's, the focus, the armed and the wheel's keys go without a \
+             footer label",
             b.command
         );
     }
@@ -141,7 +145,7 @@ mod live {
         assert_eq!(rebindable("promte"), Err(Unbindable::Unknown));
         assert_eq!(rebindable("Promote"), Err(Unbindable::Unknown));
         assert!(names().all(|n| rebindable(n).is_ok()));
-        assert_eq!(names().count(), 22);
+        assert_eq!(names().count(), 24);
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub enum Overlay {
     Approve(Box<ApproveModal>),
     /// Quit was asked for while an action is in flight: y quits, anything else stays.
     ConfirmQuit,
+    /// Handing the shared journal's wheel over was asked for: y hands it over, anything else
+    /// keeps it.
+    ConfirmHandover,
     /// The custom actions, with the highlighted one.
     Actions {
         cursor: usize,

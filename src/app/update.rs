@@ -21,16 +21,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             state.expire_hold(now, &mut fx);
         }
         Msg::Resize => state.screen.dirty = true,
-        Msg::Key(key) => match state.wheel_key_of(key) {
-            Some(c) => {
-                // A digest shown on start closes, as for any cockpit key.
-                if matches!(state.screen.overlay, Overlay::Digest(_)) {
-                    state.digest_key(None, now);
-                }
-                state.wheel_key(c, now, &mut fx);
-            }
-            None => on_key(state, key, now, &mut fx),
-        },
+        Msg::Key(key) => on_key(state, key, now, &mut fx),
         Msg::Wheel(news) => state.wheel_news(news, now, &mut fx),
         Msg::WheelTaken(result) => state.wheel_taken(result, now, &mut fx),
         Msg::Paste(text) => {
@@ -194,6 +185,14 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
             state.screen.dirty = true;
             return on_key(state, key, now, fx);
         }
+        Overlay::ConfirmHandover => {
+            state.screen.overlay = Overlay::None;
+            state.screen.dirty = true;
+            if command == Some(Command::Confirm) {
+                state.give_wheel(now, fx);
+            }
+            return;
+        }
         Overlay::None | Overlay::Help | Overlay::ConfirmQuit | Overlay::Detail(_) => {}
     }
     match command {
@@ -232,6 +231,8 @@ fn on_key(state: &mut State, key: Key, now: DateTime<Utc>, fx: &mut Vec<Effect>)
         Some(Command::Arm) => state.toggle_armed(now, fx),
         Some(Command::Veto) => state.open_veto(now),
         Some(Command::ActNow) => state.act_now(now),
+        Some(Command::TakeWheel) => state.take_wheel(now, fx),
+        Some(Command::GiveWheel) => state.ask_give_wheel(now),
         // The overlays' own commands are theirs, above.
         _ => {}
     }

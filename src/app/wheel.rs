@@ -5,15 +5,11 @@
 //! over from, the giver's `cockpit_stopped` says it handed over and watches on. A driver told
 //! another cockpit holds the wheel has lost it, and watches from then on.
 
-use super::keymap::Scope;
-use super::{Effect, Key, LogLevel, Overlay, State};
+use super::keymap::Command;
+use super::{Effect, LogLevel, Overlay, State};
 use crate::core::driver::Driver;
 use crate::core::record::{Event, Record};
 use chrono::{DateTime, Utc};
-
-/// The key that takes a free wheel, and the one that hands it over.
-pub const TAKE: char = 'D';
-pub const GIVE: char = 'G';
 
 /// The wheel as the database last said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,11 +61,12 @@ impl State {
             }
             Wheel::Free if self.session.read_only => {
                 let was = self.session.driver.as_ref().map(|d| d.who.clone());
+                let take = self.setup.keys.cockpit(Command::TakeWheel);
                 let text = match was {
                     Some(who) => format!(
-                        "the wheel is free: {who} no longer drives (gone, or out of contact); press {TAKE} to drive"
+                        "the wheel is free: {who} no longer drives (gone, or out of contact); press {take} to drive"
                     ),
-                    None => format!("the wheel is free: press {TAKE} to drive"),
+                    None => format!("the wheel is free: press {take} to drive"),
                 };
                 self.log(now, LogLevel::Warn, text);
             }
@@ -116,27 +113,51 @@ impl State {
         self.session.wheel = Some(news);
     }
 
-    /// `key` as a turn at the wheel: `D` while it is free to a watcher, `G` to its driver, on
-    /// the cockpit (or its digest), unless `[keys]` gave the key to a command.
-    pub(super) fn wheel_key_of(&self, key: Key) -> Option<char> {
-        let Key::Char(c) = key else { return None };
-        let open = matches!(self.screen.overlay, Overlay::None | Overlay::Digest(_));
-        let bound = self.setup.keys.command(Scope::Cockpit, key).is_some();
-        let applies = match (c, &self.session.wheel) {
-            (TAKE, Some(Wheel::Free)) => self.session.read_only,
-            (GIVE, Some(Wheel::Held(_))) => !self.session.read_only,
-            _ => false,
+    /// `D`: take the wheel, if it is free and this cockpit is a watcher that may drive.
+    pub(super) fn take_wheel(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        let refusal = match &self.session.wheel {
+            Some(Wheel::Free) if self.session.read_only => None,
+            None => Some("there is no wheel to take: this journal is not shared".to_string()),
+            Some(Wheel::Free) => Some("you drive already".into()),
+            Some(Wheel::Held(_)) if !self.session.read_only => Some("you drive already".into()),
+            Some(Wheel::Held(d)) => Some(format!(
+                "{} has the wheel: it passes when that cockpit is gone, or {TIMEOUT_S} s out of contact",
+                d.as_ref().map_or("another cockpit", |d| d.who.as_str())
+            )),
+            Some(Wheel::Lost(_)) => {
+                Some("the shared journal cannot be reached: the wheel cannot be taken".into())
+            }
         };
-        (open && !bound && applies).then_some(c)
+        if let Some(why) = refusal {
+            return self.toast(now, LogLevel::Warn, why);
+        }
+        self.log(now, LogLevel::Info, "taking the wheel…");
+        fx.push(Effect::Wheel(Turn::Take));
     }
 
-    /// A turn at the wheel, as [`State::wheel_key_of`] found it.
-    pub(super) fn wheel_key(&mut self, key: char, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-        if key == TAKE {
-            self.log(now, LogLevel::Info, "taking the wheel…");
-            fx.push(Effect::Wheel(Turn::Take));
-            return;
+    /// `G`: ask before handing the wheel over; only its driver can.
+    pub(super) fn ask_give_wheel(&mut self, now: DateTime<Utc>) {
+        let refusal = match &self.session.wheel {
+            Some(Wheel::Held(_)) if !self.session.read_only => None,
+            None => Some("there is no wheel to hand over: this journal is not shared"),
+            Some(Wheel::Lost(_)) => {
+                Some("the shared journal cannot be reached: the wheel cannot be handed over")
+            }
+            _ => Some("this cockpit does not drive: there is no wheel to hand over"),
+        };
+        if let Some(why) = refusal {
+            return self.toast(now, LogLevel::Warn, why);
         }
+        if self.session.in_flight.is_some() {
+            let text = "the wheel is not handed over while an action is in flight";
+            return self.toast(now, LogLevel::Warn, text);
+        }
+        self.screen.overlay = Overlay::ConfirmHandover;
+        self.screen.dirty = true;
+    }
+
+    /// Hand the wheel over, as confirmed.
+    pub(super) fn give_wheel(&mut self, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
         if self.session.in_flight.is_some() {
             let text = "the wheel is not handed over while an action is in flight";
             self.log(now, LogLevel::Warn, text);
@@ -147,8 +168,9 @@ impl State {
         fx.push(Effect::Wheel(Turn::Give(Box::new(r))));
         self.session.read_only = true;
         self.session.driver = None;
+        let take = self.setup.keys.cockpit(Command::TakeWheel);
         let text = format!(
-            "you handed the wheel over: this cockpit watches; {TAKE} takes it back while it is free"
+            "you handed the wheel over: this cockpit watches; {take} takes it back while it is free"
         );
         self.log(now, LogLevel::Warn, text);
     }
@@ -215,7 +237,8 @@ pub const TIMEOUT_S: u64 = 30;
 pub fn header_words(state: &State) -> Option<String> {
     match &state.session.wheel {
         Some(Wheel::Free) if state.session.read_only => {
-            Some(format!("nobody driving: {TAKE} takes the wheel"))
+            let take = state.setup.keys.cockpit(Command::TakeWheel);
+            Some(format!("nobody driving: {take} takes the wheel"))
         }
         Some(Wheel::Lost(_)) => Some("shared journal out of reach".into()),
         _ => None,

@@ -1,7 +1,11 @@
 use super::*;
 use crate::app::testkit::{state, t};
-use crate::app::{Key, Msg, update};
+use crate::app::{Key, Msg, Overlay, update};
 use crate::core::record::Event;
+
+/// The keys that take a free wheel and hand it over, as the keymap binds them by default.
+const TAKE: char = 'D';
+const GIVE: char = 'G';
 
 fn driver(who: &str) -> Driver {
     Driver {
@@ -89,7 +93,14 @@ fn the_driver_hands_over_with_g_journaled_before_the_wheel_is_given_up() {
         Msg::Wheel(Wheel::Held(Some(driver("ana@laptop")))),
         t(1),
     );
+    // G asks first: any key but y keeps the wheel.
     let fx = update(&mut s, Msg::Key(Key::Char(GIVE)), t(2));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(s.screen.overlay, Overlay::ConfirmHandover);
+    let fx = update(&mut s, Msg::Key(Key::Esc), t(2));
+    assert!(fx.is_empty() && !s.session.read_only, "{fx:?}");
+    update(&mut s, Msg::Key(Key::Char(GIVE)), t(2));
+    let fx = update(&mut s, Msg::Key(Key::Char('y')), t(2));
     let Some(Effect::Wheel(Turn::Give(r))) = fx.iter().find(|e| matches!(e, Effect::Wheel(_)))
     else {
         panic!("no handover: {fx:?}");
@@ -172,4 +183,30 @@ fn a_watchers_wordiest_header_says_since_when_and_when_the_wheel_passes() {
         t(1),
     );
     assert_eq!(header_long(&d), None);
+}
+
+#[test]
+fn the_wheel_keys_say_why_they_do_nothing() {
+    // A file journal has no wheel.
+    let mut s = state(false);
+    assert!(update(&mut s, Msg::Key(Key::Char(TAKE)), t(1)).is_empty());
+    assert!(last_log(&s).contains("there is no wheel to take: this journal is not shared"));
+    assert!(update(&mut s, Msg::Key(Key::Char(GIVE)), t(1)).is_empty());
+    assert!(last_log(&s).contains("no wheel to hand over"));
+    // A watcher cannot take a wheel another cockpit holds, nor hand it over.
+    let mut s = state(true);
+    update(
+        &mut s,
+        Msg::Wheel(Wheel::Held(Some(driver("ana@laptop")))),
+        t(1),
+    );
+    assert!(update(&mut s, Msg::Key(Key::Char(TAKE)), t(2)).is_empty());
+    assert!(
+        last_log(&s).contains("ana@laptop has the wheel"),
+        "{}",
+        last_log(&s)
+    );
+    assert!(update(&mut s, Msg::Key(Key::Char(GIVE)), t(2)).is_empty());
+    assert!(last_log(&s).contains("this cockpit does not drive"));
+    assert_eq!(s.screen.overlay, Overlay::None);
 }

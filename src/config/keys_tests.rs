@@ -38,7 +38,7 @@ fn rebound_keys_are_the_setups() {
 
 /// What every refusal of a name ends with: the names that can be rebound.
 const NAMES: &str = "expected one of: verify, promote, rollback, hold, custom-actions, \
-     checklist, help, quit, digest, arm, veto, act-now, older, newer, oldest, newest, filter, focus-next, \
+     checklist, help, quit, digest, take-wheel, give-wheel, arm, veto, act-now, older, newer, oldest, newest, filter, focus-next, \
      focus-prev, focus-up, focus-down, open";
 
 /// What every refusal of a key's spelling ends with.

@@ -108,6 +108,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         })
             .render(area, buf),
         Overlay::ConfirmQuit => (&quit::ConfirmQuit { state, theme }).render(area, buf),
+        Overlay::ConfirmHandover => (&quit::ConfirmHandover { state, theme }).render(area, buf),
         Overlay::Actions { cursor } => (&menu::ActionsMenu {
             state,
             theme,

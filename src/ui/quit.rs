@@ -1,4 +1,5 @@
-//! Quit was asked for while an action is in flight: a small box asks first.
+//! Quit was asked for while an action is in flight, or the shared journal's wheel is to be
+//! handed over: a small box asks first.
 
 use super::draw::{modal_block, modal_box};
 use super::footer::local_time;
@@ -47,5 +48,35 @@ impl Widget for &ConfirmQuit<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let block = modal_block(self.theme, "Quit?", self.theme.warn);
         modal_box(area, buf, self.lines(), block);
+    }
+}
+
+/// Handing the shared journal's wheel over was asked for.
+pub struct ConfirmHandover<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+}
+
+impl Widget for &ConfirmHandover<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let key = |c| self.state.setup.keys.label(Scope::ConfirmHandover, c);
+        let lines = vec![
+            Line::styled(
+                "Hand the wheel over?",
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Line::raw("This cockpit stops driving and watches on;"),
+            Line::raw("any watcher may then take the wheel."),
+            Line::default(),
+            Line::from(vec![
+                Span::styled(format!(" {} ", key(C::Confirm)), t.key),
+                Span::raw(" hand it over    "),
+                Span::styled(format!(" {} ", key(C::Close)), t.key),
+                Span::raw(" keep driving"),
+            ]),
+        ];
+        let block = modal_block(t, "Hand over?", t.warn);
+        modal_box(area, buf, lines, block);
     }
 }

@@ -75,8 +75,9 @@ fn a_watcher_takes_the_wheel_of_a_killed_driver_acts_and_hands_it_over() {
     let bo = cockpit("wheel-bo", "bo", &url, &config);
     let screen = bo.wait_text(&format!("ana@{host} driving"), LONG);
     assert!(screen.contains("READ-ONLY"), "{screen}");
-    // D does nothing while ana drives.
+    // D does nothing while ana drives, and says why.
     bo.type_text("D");
+    bo.wait_text(&format!("ana@{host} has the wheel"), LONG);
 
     // Ana's cockpit dies without a word: its connection goes with it, and bo is told.
     let pid = ana.format("#{pane_pid}");
@@ -120,7 +121,10 @@ fn a_watcher_takes_the_wheel_of_a_killed_driver_acts_and_hands_it_over() {
     cy.wait_text(&format!("bo@{host} driving"), LONG);
     // The driver's header names who watches, from the database (no presence files here).
     bo.wait_text(&format!("watching: cy@{host}"), LONG);
+    // G asks first.
     bo.type_text("G");
+    bo.wait_text("Hand the wheel over?", LONG);
+    bo.type_text("y");
     bo.wait_text("you handed the wheel over", LONG);
     cy.wait_text("D takes the wheel", LONG);
     cy.type_text("D");
