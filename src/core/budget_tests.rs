@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::core::bake::{Bake, Health, Resumed};
-use crate::core::condition::Threshold;
+use crate::core::condition::{CondState, Threshold};
 use crate::core::series::Trend;
 use chrono::TimeZone;
 use std::time::Duration;

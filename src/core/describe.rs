@@ -7,11 +7,22 @@
 //! log names who first ("ana: promote requested: …"), a watcher reads who@host ("promote
 //! requested by ana@ops1: …"), the audit reads columns. The wordings sit side by side here,
 //! event by event, so a change of words is made, and seen, in one place.
+//!
+//! The digest's words are in `digest`, a line of `audit show` in `audit`, and the words for
+//! arming and automatic actions, which several places share, in `armed`.
+
+mod armed;
+mod audit;
+mod digest;
+
+pub use armed::{armed_words, auto_words, policy_name};
+pub use audit::audit_line;
 
 use super::event::{Kind, LogLevel};
 use super::reading::format_number;
-use super::record::{Event, RELEASED, Record, Resolution, ResolvedBy, UNTICKED};
+use super::record::{Event, RELEASED, Record, UNTICKED};
 use super::verdict::VerdictKind;
+use digest::digest_words;
 
 /// Who reads a record's words.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -270,63 +281,6 @@ fn words(r: &Record, voice: Voice) -> Option<String> {
     Some(text)
 }
 
-/// What the digest says of a record: every event an operator catching up needs, none of the
-/// bookkeeping (bake checkpoints, cockpits starting and stopping cleanly).
-fn digest_words(r: &Record) -> Option<String> {
-    let action = r.action.as_deref().unwrap_or("action");
-    let reason = r
-        .reason
-        .as_deref()
-        .map(|x| format!(": \"{x}\""))
-        .unwrap_or_default();
-    let detail = r.detail.as_deref();
-    let stage = r.stage.as_deref().map(|s| stage_words(s, r.traffic));
-    let text = match r.event {
-        Event::VerdictChanged => verdict_words(r),
-        Event::SourceDown | Event::SourceUp => source_words(r),
-        Event::Restored => restored_words(r),
-        Event::ArmedChanged => armed_words(r),
-        Event::AutoVetoed => format!("{} vetoed{reason}", auto_words(r)),
-        Event::BreachBegan | Event::BreachEnded | Event::DriftBegan | Event::DriftEnded => {
-            detail.unwrap_or_default().to_string()
-        }
-        Event::StageEntered => format!("stage {} entered", stage.as_deref().unwrap_or("?")),
-        Event::RolledBack => format!("rolled back from {}", stage.as_deref().unwrap_or("?")),
-        Event::ActionRequested if r.auto.is_some() => {
-            format!("{action} requested AUTOMATICALLY: {}", auto_words(r))
-        }
-        Event::ActionRequested => format!("{action} requested{reason}"),
-        Event::ActionSucceeded | Event::ActionFailed | Event::ActionOutcomeUnknown => {
-            format!("{action} {}", r.outcome.as_deref().unwrap_or("finished"))
-        }
-        Event::Override => format!(
-            "OVERRIDE of {} for {action}{reason}",
-            r.verdict.as_deref().unwrap_or("?")
-        ),
-        Event::ChecklistTicked => format!(
-            "checklist: {} \"{}\"",
-            r.outcome.as_deref().unwrap_or("ticked"),
-            detail.unwrap_or("?")
-        ),
-        Event::HoldPlaced => format!(
-            "hold until {}{reason}",
-            r.hold_until
-                .map_or_else(|| "?".into(), |u| u.format("%H:%MZ").to_string())
-        ),
-        Event::HoldReleased => format!("hold {}", r.outcome.as_deref().unwrap_or(RELEASED)),
-        Event::ActionResolved => match &r.resolution {
-            Some(res) => format!("{action} {}", res.describe(&r.context.operator)),
-            None => format!("{action} settled"),
-        },
-        Event::CockpitStopped if r.action_id.is_some() => {
-            format!("cockpit stopped with {action} in flight: outcome unknown")
-        }
-        Event::JournalRepaired => format!("journal repaired: {}", detail.unwrap_or("")),
-        Event::CockpitStarted | Event::CockpitStopped | Event::BakeCheckpoint => return None,
-    };
-    Some(text)
-}
-
 /// "verdict ROLLBACK ADVISED: Error rate: 4.57% above max"
 fn verdict_words(r: &Record) -> String {
     format!(
@@ -366,128 +320,6 @@ pub fn stage_words(name: &str, traffic: Option<f64>) -> String {
     }
 }
 
-/// One line of `audit show`: time, event, who, what, and the outcome or detail, in columns.
-pub fn audit_line(r: &Record) -> String {
-    // The event's name as the journal spells it, with spaces.
-    let event = serde_json::to_value(r.event)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-        .replace('_', " ");
-    let mut parts = vec![
-        r.ts.format("%Y-%m-%d %H:%M:%SZ").to_string(),
-        format!("{event:<22}"),
-        format!("{}@{}", r.context.operator, r.context.host),
-        format!(
-            "{} {} {}",
-            r.context.release, r.context.version, r.context.environment
-        ),
-    ];
-    if let Some(stage) = &r.stage {
-        parts.push(format!("stage {}", stage_words(stage, r.traffic)));
-    }
-    if let Some(a) = &r.action {
-        parts.push(format!("action {a}"));
-    }
-    if let Some(v) = &r.verdict {
-        parts.push(format!("verdict {v}"));
-    }
-    if let Some(reason) = &r.reason {
-        parts.push(format!("reason \"{reason}\""));
-    }
-    if let Some(until) = r.hold_until {
-        parts.push(format!("until {}", until.format("%Y-%m-%d %H:%M:%SZ")));
-    }
-    if let Some(source) = &r.source {
-        parts.push(format!("source {source}"));
-    }
-    if let Some(m) = &r.restore {
-        parts.push(m.words());
-    }
-    // An automatic action says so, with the policy that fired and its evidence; a veto names
-    // what it stopped; an arming change what is armed now (its detail says by what).
-    match r.event {
-        Event::ActionRequested if r.auto.is_some() => {
-            parts.push(format!("AUTOMATIC {}{}", auto_words(r), countdown_words(r)));
-        }
-        Event::AutoVetoed => parts.push(format!("vetoed {}", auto_words(r))),
-        Event::ArmedChanged => parts.push(armed_words(r)),
-        _ => {}
-    }
-    parts.extend(r.request.clone());
-    parts.extend(r.outcome.clone());
-    if r.event != Event::ArmedChanged {
-        parts.extend(r.detail.clone());
-    }
-    if let Some(res) = &r.resolution {
-        parts.push(res.describe(&r.context.operator));
-    }
-    parts.join("  ")
-}
-
-impl Resolution {
-    /// "took effect: live traffic 5% at 14:03:10Z", "did not take effect, verified by ana:
-    /// \"argo history shows no sync\"".
-    pub fn describe(&self, operator: &str) -> String {
-        let what = if self.took_effect {
-            "took effect"
-        } else {
-            "did not take effect"
-        };
-        match self.by {
-            ResolvedBy::Evidence => format!("{what}: {}", self.evidence),
-            ResolvedBy::Operator => {
-                format!("{what}, verified by {operator}: \"{}\"", self.evidence)
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 #[path = "describe_tests.rs"]
 mod tests;
-
-/// What is armed now, on `armed_changed`: "ARMED: auto-rollback (countdown 30 s) by key".
-pub fn armed_words(r: &Record) -> String {
-    let how = r
-        .detail
-        .as_deref()
-        .map(|d| format!(" by {d}"))
-        .unwrap_or_default();
-    match r.armed {
-        Some(a) if a.rollback || a.promote => {
-            let what = match (a.rollback, a.promote) {
-                (true, true) => "auto-rollback and auto-promote",
-                (true, false) => "auto-rollback",
-                _ => "auto-promote",
-            };
-            format!("ARMED: {what} (countdown {} s){how}", a.countdown_s)
-        }
-        _ => format!("disarmed{how}"),
-    }
-}
-
-/// The policy and evidence of an automatic action, on `auto_vetoed` and on an automatic
-/// `action_requested`: "auto-rollback (error-rate breached 4.1% > 2%)".
-pub fn auto_words(r: &Record) -> String {
-    match &r.auto {
-        Some(a) if a.evidence.is_empty() => policy_name(a.policy).to_string(),
-        Some(a) => format!("{} ({})", policy_name(a.policy), a.evidence.join("; ")),
-        None => "automatic action".to_string(),
-    }
-}
-
-/// ", after a 30 s countdown": how long a person had to veto an automatic action.
-fn countdown_words(r: &Record) -> String {
-    match &r.auto {
-        Some(a) => format!(", after a {} s countdown", a.countdown_s),
-        None => String::new(),
-    }
-}
-
-pub fn policy_name(p: super::autopilot::Policy) -> &'static str {
-    match p {
-        super::autopilot::Policy::AutoRollback => "auto-rollback",
-        super::autopilot::Policy::AutoPromote => "auto-promote",
-    }
-}
