@@ -98,7 +98,10 @@ mod tests {
         r.action = Some("rollback".into());
         r.action_id = Some("gonogo-rollback-1".into());
         r.auto = Some(auto_rollback());
+        // The reason a webhook is sent with repeats the policy and evidence: said once.
+        r.reason = Some("auto-rollback: Error rate 9.00% above max 2.00% for 10s".into());
         let line = format_record(&r);
+        assert_eq!(line.matches("Error rate 9.00%").count(), 1, "{line}");
         assert!(
             line.contains("action rollback  AUTOMATIC auto-rollback (Error rate 9.00% above max 2.00% for 10s), after a 30 s countdown"),
             "{line}"

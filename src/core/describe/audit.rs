@@ -30,7 +30,9 @@ pub fn audit_line(r: &Record) -> String {
     if let Some(v) = &r.verdict {
         parts.push(format!("verdict {v}"));
     }
-    if let Some(reason) = &r.reason {
+    // An automatic request's reason repeats its policy and evidence, said below.
+    let automatic = r.event == Event::ActionRequested && r.auto.is_some();
+    if let Some(reason) = r.reason.as_ref().filter(|_| !automatic) {
         parts.push(format!("reason \"{reason}\""));
     }
     if let Some(until) = r.hold_until {
@@ -45,7 +47,7 @@ pub fn audit_line(r: &Record) -> String {
     // An automatic action says so, with the policy that fired and its evidence; a veto names
     // what it stopped; an arming change what is armed now (its detail says by what).
     match r.event {
-        Event::ActionRequested if r.auto.is_some() => {
+        Event::ActionRequested if automatic => {
             parts.push(format!("AUTOMATIC {}{}", auto_words(r), countdown_words(r)));
         }
         Event::AutoVetoed => parts.push(format!("vetoed {}", auto_words(r))),
