@@ -89,7 +89,11 @@ fn init_creates_the_tables_once_and_its_grants_are_enough_for_a_cockpit_and_a_re
     gonogo::journal::postgres_veto::put(&mut raw, &veto).unwrap();
     let taken = gonogo::journal::postgres_veto::take(&mut raw, &chain).unwrap();
     assert_eq!(taken, vec![veto]);
-    assert!(gonogo::journal::postgres_veto::take(&mut raw, &chain).unwrap().is_empty());
+    assert!(
+        gonogo::journal::postgres_veto::take(&mut raw, &chain)
+            .unwrap()
+            .is_empty()
+    );
 
     let reader = Secret::new(on("reader_cy"));
     assert_eq!(postgres::read(&reader, Some(&chain)).unwrap().len(), 1);

@@ -60,6 +60,52 @@ pub(crate) fn waiting(url: &str, chain: &Chain) -> i64 {
         .get(0)
 }
 
+const REASON: &str = "the spike is the load test, not the release";
+
+/// In the watcher's cockpit: wait for the countdown, then `x`, the reason, Enter. When the
+/// countdown was seen, and when the reason was typed.
+fn veto(watcher: &Tmux) -> (Instant, Instant) {
+    let screen = watcher.wait_for("the watcher's first screen", LONG, |s| {
+        s.contains("Since the release attempt began") || s.contains("ARMED")
+    });
+    if screen.contains("Since the release attempt began") {
+        watcher.keys(&["Escape"]);
+    }
+    watcher.wait_text("ARMED: AUTO-ROLLBACK in", LONG);
+    let seen = Instant::now();
+    watcher.keys(&["x"]);
+    watcher.wait_text("Why", Duration::from_secs(5));
+    watcher.type_text(REASON);
+    let typed = Instant::now();
+    watcher.keys(&["Enter"]);
+    (seen, typed)
+}
+
+/// The chain holds the watcher's veto once, then its hold, nothing sent, and verifies; the
+/// inbox is empty.
+fn vetoed_in_the_chain(url: &str, release: &str) {
+    let secret = Secret::new(url.to_string());
+    let chain = chain(release);
+    let all: Vec<Record> = postgres::read(&secret, Some(&chain)).unwrap();
+    let at = all
+        .iter()
+        .position(|r| r.event == Event::AutoVetoed)
+        .unwrap_or_else(|| panic!("no auto_vetoed: {all:#?}"));
+    assert_eq!(all[at].context.operator, "bo");
+    assert_eq!(all[at].reason.as_deref(), Some(REASON));
+    assert_eq!(all[at + 1].event, Event::HoldPlaced);
+    assert_eq!(all[at + 1].context.operator, "bo");
+    assert_eq!(
+        all.iter().filter(|r| r.event == Event::AutoVetoed).count(),
+        1,
+        "taken once"
+    );
+    assert!(!all.iter().any(|r| r.event == Event::ActionRequested));
+    // The driver wrote both into the one chain, which verifies; the inbox is empty.
+    assert_eq!(postgres::verify(&secret, Some(&chain)).unwrap(), all.len());
+    assert_eq!(waiting(url, &chain), 0);
+}
+
 #[test]
 fn a_veto_typed_by_a_watcher_of_the_shared_journal_stops_the_headless_rollback() {
     if !tmux_available() {
@@ -79,29 +125,14 @@ fn a_veto_typed_by_a_watcher_of_the_shared_journal_stops_the_headless_rollback()
         demo.config().display()
     );
     let watcher = Tmux::run("sharedveto", (120, 40), &command);
-    let screen = watcher.wait_for("the watcher's first screen", LONG, |s| {
-        s.contains("Since the release attempt began") || s.contains("ARMED")
-    });
-    if screen.contains("Since the release attempt began") {
-        watcher.keys(&["Escape"]);
-    }
-    watcher.wait_text("ARMED: AUTO-ROLLBACK in", LONG);
-    let seen = Instant::now();
-    watcher.keys(&["x"]);
-    watcher.wait_text("Why", Duration::from_secs(5));
-    watcher.type_text("the spike is the load test, not the release");
-    let typed = Instant::now();
-    watcher.keys(&["Enter"]);
+    let (seen, typed) = veto(&watcher);
 
     let vetoed = json(&driver.until("with the veto", |l| json(l)["vetoed"].is_string()));
     eprintln!(
         "tty_shared_veto: the driver printed the watcher's veto {:?} after Enter",
         typed.elapsed()
     );
-    assert_eq!(
-        vetoed["vetoed"], "the spike is the load test, not the release",
-        "{vetoed}"
-    );
+    assert_eq!(vetoed["vetoed"], REASON, "{vetoed}");
     assert_eq!(vetoed["operator"], "bo", "{vetoed}");
     assert_eq!(vetoed["automatic"]["policy"], "auto-rollback");
     driver.until("with the hold", |l| json(l)["kind"] == "hold");
@@ -115,27 +146,43 @@ fn a_veto_typed_by_a_watcher_of_the_shared_journal_stops_the_headless_rollback()
     let (status, lines, _) = driver.stop("TERM");
     assert_eq!(status.code(), Some(0), "{}", lines.join("\n"));
 
-    let secret = Secret::new(url.clone());
-    let chain = chain("pg-veto");
-    let all: Vec<Record> = postgres::read(&secret, Some(&chain)).unwrap();
-    let at = all
-        .iter()
-        .position(|r| r.event == Event::AutoVetoed)
-        .unwrap_or_else(|| panic!("no auto_vetoed: {all:#?}"));
-    assert_eq!(all[at].context.operator, "bo");
-    assert_eq!(
-        all[at].reason.as_deref(),
-        Some("the spike is the load test, not the release")
+    vetoed_in_the_chain(&url, "pg-veto");
+}
+
+#[test]
+fn a_veto_typed_by_a_watcher_of_the_shared_journal_stops_the_driving_cockpit_s_rollback() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(cluster) = journal_db("tty_shared_veto") else {
+        return;
+    };
+    let url = cluster.url("gonogo");
+    let demo = Demo::start(Duration::from_secs(10), "20s");
+    on_postgres(&demo, "pg-veto-cockpit");
+    let config = demo.config();
+    let run = |user: &str, extra: &str| {
+        format!(
+            "GONOGO_DB='{url}' USER={user} '{BIN}' --config '{}' {extra}",
+            config.display()
+        )
+    };
+    let driver = Tmux::run("sharedvetodrive", (120, 40), &run("ana", "--armed"));
+    driver.wait_text("cockpit started", LONG);
+    let watcher = Tmux::run("sharedvetowatch", (120, 40), &run("bo", ""));
+    let (seen, typed) = veto(&watcher);
+    let host = gonogo::host::name();
+    // The driver's own screen says it was vetoed, by whom, well within a second or so.
+    driver.wait_text(&format!("HELD by bo@{host}"), LONG);
+    eprintln!(
+        "tty_shared_veto: the driving cockpit showed the watcher's hold {:?} after Enter",
+        typed.elapsed()
     );
-    assert_eq!(all[at + 1].event, Event::HoldPlaced);
-    assert_eq!(all[at + 1].context.operator, "bo");
-    assert_eq!(
-        all.iter().filter(|r| r.event == Event::AutoVetoed).count(),
-        1,
-        "taken once"
-    );
-    assert!(!all.iter().any(|r| r.event == Event::ActionRequested));
-    // The driver wrote both into the one chain, which verifies; the inbox is empty.
-    assert_eq!(postgres::verify(&secret, Some(&chain)).unwrap(), all.len());
-    assert_eq!(waiting(&url, &chain), 0);
+    std::thread::sleep(Duration::from_secs(20 + 5).saturating_sub(seen.elapsed()));
+    assert_eq!(demo.rollbacks(), 0, "{:?}", demo.sim.state().hooks);
+    watcher.keys(&["q"]);
+    assert_eq!(watcher.exit_code(), 0);
+    driver.keys(&["q"]);
+    assert_eq!(driver.exit_code(), 0);
+    vetoed_in_the_chain(&url, "pg-veto-cockpit");
 }
