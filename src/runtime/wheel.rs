@@ -22,10 +22,12 @@ use tokio::sync::mpsc::Sender;
 /// A watcher's veto this cockpit journals in the watcher's name is its own too: it acted on it
 /// as it took it.
 #[derive(Clone, Default)]
-pub struct Own(Arc<Mutex<HashSet<(DateTime<Utc>, String)>>>);
+pub struct Own(Arc<Mutex<HashSet<Written>>>);
 
 /// A record's time and who wrote it: `user@host`.
-fn key(record: &Record) -> (DateTime<Utc>, String) {
+type Written = (DateTime<Utc>, String);
+
+fn key(record: &Record) -> Written {
     let c = &record.context;
     (record.ts, format!("{}@{}", c.operator, c.host))
 }
