@@ -233,6 +233,41 @@ fn an_observer_may_veto_and_its_veto_and_hold_are_written() {
 }
 
 #[test]
+fn a_watcher_cut_off_from_the_shared_journal_is_told_its_veto_cannot_reach_the_driver() {
+    let (_, fx) = clean(false);
+    let mut s = observer(&fx);
+    run(&mut s, 1, 20, CLEAN, 1.0);
+    run(&mut s, 21, 28, BAD, 1.0);
+    s.session.wheel = Some(super::wheel::Wheel::Lost("connection refused".into()));
+    update(&mut s, Msg::Key(Key::Char('x')), t(28));
+    assert!(
+        matches!(s.screen.overlay, Overlay::None),
+        "no reason is asked for"
+    );
+    let said = s
+        .screen
+        .log
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>();
+    assert!(
+        said.iter().any(|t| t
+            .contains("veto refused: the shared journal cannot be reached (connection refused)")),
+        "{said:?}"
+    );
+    assert!(matches!(
+        s.session.auto,
+        Some(Decision::CountingDown { .. })
+    ));
+    // Back in reach: the veto is taken as before.
+    s.session.wheel = None;
+    update(&mut s, Msg::Key(Key::Char('x')), t(28));
+    let fx = typed(&mut s, "I own this dependency", 28);
+    let kinds: Vec<Event> = records(&fx).iter().map(|r| r.event).collect();
+    assert_eq!(kinds, [Event::AutoVetoed, Event::HoldPlaced]);
+}
+
+#[test]
 fn a_followed_veto_stops_the_countdown_here_too() {
     let (mut s, _) = clean(false);
     run(&mut s, 21, 28, BAD, 1.0);

@@ -121,6 +121,10 @@ impl State {
             );
             return;
         }
+        if let Some(why) = self.veto_out_of_reach() {
+            self.toast(now, LogLevel::Error, why);
+            return;
+        }
         self.screen.overlay = Overlay::Hold(Box::new(HoldModal {
             step: HoldStep::Reason,
             reason: String::new(),
@@ -134,6 +138,10 @@ impl State {
     /// The veto's reason was typed: journal `auto_vetoed`, then hold the release with the
     /// same reason, so nothing automatic acts until a person releases it or it runs out.
     pub(super) fn veto(&mut self, reason: String, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        if let Some(why) = self.veto_out_of_reach() {
+            self.toast(now, LogLevel::Error, why);
+            return;
+        }
         let operator = self.session.context.operator.clone();
         let veto = match self.session.autopilot.veto(&reason, &operator, now) {
             Ok(v) => v,
@@ -166,6 +174,18 @@ impl State {
         self.place_hold(veto.reason.clone(), hold, now, fx);
         self.session.auto = Some(Decision::Vetoed(veto));
         self.screen.dirty = true;
+    }
+
+    /// A watcher of the shared journal out of reach of its database cannot hand its veto to the
+    /// driver: refused, saying so, rather than shown as a veto the driver never hears.
+    fn veto_out_of_reach(&self) -> Option<String> {
+        match &self.session.wheel {
+            Some(super::wheel::Wheel::Lost(why)) if self.session.read_only => Some(format!(
+                "veto refused: the shared journal cannot be reached ({why}); the automatic \
+                 action goes ahead unless it is vetoed from a cockpit that reaches it"
+            )),
+            _ => None,
+        }
     }
 
     fn auto_mark(&self, veto: &Veto) -> AutoMark {
