@@ -340,9 +340,12 @@ fn vetoes_an_observer_left_are_journaled_under_its_name_and_stop_the_countdown()
     assert_eq!(rs[1].event, Event::HoldPlaced);
     assert!(s.held(t(30)).is_some_and(|h| h.by.starts_with("cy@")));
     assert!(dispatches(&run(&mut s, 30, 120, BAD, 1.0)).is_empty());
-    // An observer takes none: the cockpit that writes the journal does.
+    // An observer (a driver that just lost the wheel) acts on none and leaves them again for
+    // the cockpit that writes the journal now (its runner leaves, never appends).
     let (mut o, _) = clean(true);
-    assert!(records(&update(&mut o, Msg::Vetoes(rs), t(30))).is_empty());
+    let again = records(&update(&mut o, Msg::Vetoes(rs.clone()), t(30)));
+    assert_eq!(again, rs);
+    assert!(o.held(t(30)).is_none());
 }
 
 #[test]

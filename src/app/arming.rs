@@ -207,23 +207,26 @@ impl State {
         }
     }
 
-    /// Vetoes an observer left beside the journal: acted on as if followed, and journaled
-    /// as the observer wrote them (its name on them). Only the cockpit that writes the journal
-    /// takes them.
+    /// Vetoes an observer left for the driver: acted on as if followed, and journaled as the
+    /// observer wrote them (its name on them). Only the cockpit that writes the journal takes
+    /// them; one that no longer does leaves them again.
     pub(super) fn take_vetoes(
         &mut self,
         records: Vec<Record>,
         now: DateTime<Utc>,
         fx: &mut Vec<Effect>,
     ) {
-        if self.session.read_only {
-            return;
-        }
         let ctx = self.session.context.clone();
         let vetoes: Vec<Record> = records
             .into_iter()
             .filter(|r| crate::journal::vetoes::is_veto(r) && same_release(r, &ctx))
             .collect();
+        if self.session.read_only {
+            // Taken just as this cockpit stopped driving (the shared journal's wheel lost or
+            // handed over): left again for whoever drives now, never dropped.
+            fx.extend(vetoes.into_iter().map(|r| Effect::Journal(Box::new(r))));
+            return;
+        }
         self.follow(&vetoes, now);
         fx.extend(vetoes.into_iter().map(|r| Effect::Journal(Box::new(r))));
     }
