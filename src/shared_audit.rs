@@ -146,7 +146,7 @@ pub fn init(at: &JournalAt, role: &str, reader: &str) -> ExitCode {
                 "already there"
             };
             println!(
-                "shared journal: tables gonogo_chain, gonogo_record, gonogo_driver in schema {}: {did}",
+                "shared journal: tables gonogo_chain, gonogo_record, gonogo_driver, gonogo_veto in schema {}: {did}",
                 made.schema
             );
             print!(

@@ -233,6 +233,41 @@ fn an_observer_may_veto_and_its_veto_and_hold_are_written() {
 }
 
 #[test]
+fn a_watcher_cut_off_from_the_shared_journal_is_told_its_veto_cannot_reach_the_driver() {
+    let (_, fx) = clean(false);
+    let mut s = observer(&fx);
+    run(&mut s, 1, 20, CLEAN, 1.0);
+    run(&mut s, 21, 28, BAD, 1.0);
+    s.session.wheel = Some(super::wheel::Wheel::Lost("connection refused".into()));
+    update(&mut s, Msg::Key(Key::Char('x')), t(28));
+    assert!(
+        matches!(s.screen.overlay, Overlay::None),
+        "no reason is asked for"
+    );
+    let said = s
+        .screen
+        .log
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>();
+    assert!(
+        said.iter().any(|t| t
+            .contains("veto refused: the shared journal cannot be reached (connection refused)")),
+        "{said:?}"
+    );
+    assert!(matches!(
+        s.session.auto,
+        Some(Decision::CountingDown { .. })
+    ));
+    // Back in reach: the veto is taken as before.
+    s.session.wheel = None;
+    update(&mut s, Msg::Key(Key::Char('x')), t(28));
+    let fx = typed(&mut s, "I own this dependency", 28);
+    let kinds: Vec<Event> = records(&fx).iter().map(|r| r.event).collect();
+    assert_eq!(kinds, [Event::AutoVetoed, Event::HoldPlaced]);
+}
+
+#[test]
 fn a_followed_veto_stops_the_countdown_here_too() {
     let (mut s, _) = clean(false);
     run(&mut s, 21, 28, BAD, 1.0);
@@ -305,9 +340,12 @@ fn vetoes_an_observer_left_are_journaled_under_its_name_and_stop_the_countdown()
     assert_eq!(rs[1].event, Event::HoldPlaced);
     assert!(s.held(t(30)).is_some_and(|h| h.by.starts_with("cy@")));
     assert!(dispatches(&run(&mut s, 30, 120, BAD, 1.0)).is_empty());
-    // An observer takes none: the cockpit that writes the journal does.
+    // An observer (a driver that just lost the wheel) acts on none and leaves them again for
+    // the cockpit that writes the journal now (its runner leaves, never appends).
     let (mut o, _) = clean(true);
-    assert!(records(&update(&mut o, Msg::Vetoes(rs), t(30))).is_empty());
+    let again = records(&update(&mut o, Msg::Vetoes(rs.clone()), t(30)));
+    assert_eq!(again, rs);
+    assert!(o.held(t(30)).is_none());
 }
 
 #[test]

@@ -121,6 +121,10 @@ impl State {
             );
             return;
         }
+        if let Some(why) = self.veto_out_of_reach() {
+            self.toast(now, LogLevel::Error, why);
+            return;
+        }
         self.screen.overlay = Overlay::Hold(Box::new(HoldModal {
             step: HoldStep::Reason,
             reason: String::new(),
@@ -134,6 +138,10 @@ impl State {
     /// The veto's reason was typed: journal `auto_vetoed`, then hold the release with the
     /// same reason, so nothing automatic acts until a person releases it or it runs out.
     pub(super) fn veto(&mut self, reason: String, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+        if let Some(why) = self.veto_out_of_reach() {
+            self.toast(now, LogLevel::Error, why);
+            return;
+        }
         let operator = self.session.context.operator.clone();
         let veto = match self.session.autopilot.veto(&reason, &operator, now) {
             Ok(v) => v,
@@ -168,6 +176,18 @@ impl State {
         self.screen.dirty = true;
     }
 
+    /// A watcher of the shared journal out of reach of its database cannot hand its veto to the
+    /// driver: refused, saying so, rather than shown as a veto the driver never hears.
+    fn veto_out_of_reach(&self) -> Option<String> {
+        match &self.session.wheel {
+            Some(super::wheel::Wheel::Lost(why)) if self.session.read_only => Some(format!(
+                "veto refused: the shared journal cannot be reached ({why}); the automatic \
+                 action goes ahead unless it is vetoed from a cockpit that reaches it"
+            )),
+            _ => None,
+        }
+    }
+
     fn auto_mark(&self, veto: &Veto) -> AutoMark {
         AutoMark {
             policy: veto.policy,
@@ -187,23 +207,26 @@ impl State {
         }
     }
 
-    /// Vetoes an observer left beside the journal: acted on as if followed, and journaled
-    /// as the observer wrote them (its name on them). Only the cockpit that writes the journal
-    /// takes them.
+    /// Vetoes an observer left for the driver: acted on as if followed, and journaled as the
+    /// observer wrote them (its name on them). Only the cockpit that writes the journal takes
+    /// them; one that no longer does leaves them again.
     pub(super) fn take_vetoes(
         &mut self,
         records: Vec<Record>,
         now: DateTime<Utc>,
         fx: &mut Vec<Effect>,
     ) {
-        if self.session.read_only {
-            return;
-        }
         let ctx = self.session.context.clone();
         let vetoes: Vec<Record> = records
             .into_iter()
             .filter(|r| crate::journal::vetoes::is_veto(r) && same_release(r, &ctx))
             .collect();
+        if self.session.read_only {
+            // Taken just as this cockpit stopped driving (the shared journal's wheel lost or
+            // handed over): left again for whoever drives now, never dropped.
+            fx.extend(vetoes.into_iter().map(|r| Effect::Journal(Box::new(r))));
+            return;
+        }
         self.follow(&vetoes, now);
         fx.extend(vetoes.into_iter().map(|r| Effect::Journal(Box::new(r))));
     }

@@ -15,7 +15,8 @@ use crate::secret::Secret;
 use postgres::{Client, Config, GenericClient};
 use std::time::Duration;
 
-/// The tables, created on first use (or by `gonogo journal init`). `line` is the record
+/// The tables, created on first use (or by `gonogo audit init`), with the veto inbox
+/// ([`super::postgres_veto::TABLE`]). `line` is the record
 /// exactly as the file journal holds it, so an export verifies with the file's verifier.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS gonogo_chain (
@@ -162,14 +163,35 @@ pub fn init(client: &mut Client) -> Result<(), JournalError> {
             .map_err(|e| db_error(&e))?;
         Ok(row.get(0))
     };
-    if there(client)? {
+    if !there(client)? {
+        let mut tx = client.transaction().map_err(|e| db_error(&e))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
+            .map_err(|e| db_error(&e))?;
+        tx.batch_execute(SCHEMA).map_err(|e| db_error(&e))?;
+        tx.commit().map_err(|e| db_error(&e))?;
+    }
+    init_vetoes(client)
+}
+
+/// The veto inbox (src/journal/postgres_veto.rs), added to a journal made before it had one.
+/// A role that may not create it journals on: a watcher's veto is then refused with the
+/// server's reason, and `gonogo audit init` creates it.
+fn init_vetoes(client: &mut Client) -> Result<(), JournalError> {
+    let row = client
+        .query_one("SELECT to_regclass('gonogo_veto') IS NOT NULL", &[])
+        .map_err(|e| db_error(&e))?;
+    if row.get(0) {
         return Ok(());
     }
-    let mut tx = client.transaction().map_err(|e| db_error(&e))?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
-        .map_err(|e| db_error(&e))?;
-    tx.batch_execute(SCHEMA).map_err(|e| db_error(&e))?;
-    tx.commit().map_err(|e| db_error(&e))
+    let made = client.transaction().and_then(|mut tx| {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
+        tx.batch_execute(super::postgres_veto::TABLE)?;
+        tx.commit()
+    });
+    if let Err(e) = made {
+        tracing::warn!("the veto inbox cannot be created: {}", describe(&e));
+    }
+    Ok(())
 }
 
 /// The records of one chain in order, as they were written.

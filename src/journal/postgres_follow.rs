@@ -6,6 +6,7 @@
 use super::JournalError;
 use super::postgres::{CHANNEL, Chain, connect, db_error, lines_after, parse};
 use super::postgres_presence::{self as presence, Present};
+use super::postgres_veto::{self as veto, Inbox};
 use crate::core::record::Record;
 use crate::secret::Secret;
 use std::time::Duration;
@@ -27,7 +28,8 @@ pub fn spawn(
 }
 
 /// [`spawn`], and make this cockpit seen by the others on `chain` (and them by it): see
-/// [`super::postgres_presence`].
+/// [`super::postgres_presence`]; while it drives, it takes the watchers' vetoes on the same
+/// connection: see [`super::postgres_veto`].
 pub fn spawn_present(
     url: Secret,
     chain: Chain,
@@ -35,8 +37,9 @@ pub fn spawn_present(
     deliver: impl FnMut(Vec<Record>) -> bool + Send + 'static,
     lost: impl FnMut(Option<String>) + Send + 'static,
     present: Present,
+    inbox: Inbox,
 ) {
-    spawn_with(url, chain, seq, deliver, lost, Some(present));
+    spawn_with(url, chain, seq, deliver, lost, Some((present, inbox)));
 }
 
 fn spawn_with(
@@ -45,7 +48,7 @@ fn spawn_with(
     seq: i64,
     mut deliver: impl FnMut(Vec<Record>) -> bool + Send + 'static,
     mut lost: impl FnMut(Option<String>) + Send + 'static,
-    mut present: Option<Present>,
+    mut present: Option<(Present, Inbox)>,
 ) {
     let run = move || {
         let mut seq = seq;
@@ -96,19 +99,32 @@ fn listen(
     chain: &Chain,
     seq: &mut i64,
     deliver: &mut impl FnMut(Vec<Record>) -> bool,
-    mut present: Option<&mut Present>,
+    mut present: Option<&mut (Present, Inbox)>,
     connected: &mut impl FnMut(),
 ) -> Result<(), JournalError> {
     let mut client = connect(url)?;
     client
         .batch_execute(&format!("LISTEN {CHANNEL}"))
         .map_err(|e| db_error(&e))?;
-    if let Some(p) = present.as_deref_mut() {
+    if let Some((p, inbox)) = present.as_deref_mut() {
+        inbox.listen(&mut client)?;
         presence::join(&mut client, chain, p)?;
     }
     connected();
     let key = chain.key();
+    let mut channel = String::new();
     loop {
+        // A veto is taken by the cockpit that drives, on a veto's notification, and on
+        // taking the wheel (or connecting) for those left meanwhile.
+        if let Some((_, inbox)) = present.as_deref_mut()
+            && !inbox.look(&mut client, chain, channel == veto::CHANNEL)?
+        {
+            return Ok(());
+        }
+        if channel == veto::CHANNEL {
+            channel = wait(&mut client, &key)?;
+            continue;
+        }
         // Listening before reading: a record committed in between is read now, and its
         // notification only leads to a read that finds nothing new.
         let rows = lines_after(&mut client, chain, *seq)?;
@@ -119,20 +135,25 @@ fn listen(
                 return Ok(());
             }
         }
-        let channel = {
-            let mut notes = client.notifications();
-            let mut waiting = notes.blocking_iter();
-            loop {
-                use postgres::fallible_iterator::FallibleIterator;
-                match waiting.next().map_err(|e| db_error(&e))? {
-                    Some(n) if n.payload() == key => break n.channel().to_string(),
-                    Some(_) => continue,
-                    None => return Err(JournalError::Database("the connection closed".into())),
-                }
-            }
-        };
-        if let Some(p) = present.as_deref_mut() {
+        channel = wait(&mut client, &key)?;
+        if let Some((p, _)) = present.as_deref_mut()
+            && channel != veto::CHANNEL
+        {
             presence::seen(&mut client, chain, p, &channel)?;
+        }
+    }
+}
+
+/// Wait for the next notification about the chain keyed `key`: its channel.
+fn wait(client: &mut postgres::Client, key: &str) -> Result<String, JournalError> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let mut notes = client.notifications();
+    let mut waiting = notes.blocking_iter();
+    loop {
+        match waiting.next().map_err(|e| db_error(&e))? {
+            Some(n) if n.payload() == key => return Ok(n.channel().to_string()),
+            Some(_) => continue,
+            None => return Err(JournalError::Database("the connection closed".into())),
         }
     }
 }

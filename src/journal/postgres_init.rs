@@ -21,7 +21,8 @@ pub fn create(url: &Secret) -> Result<Made, JournalError> {
             .query_one(
                 "SELECT to_regclass('gonogo_chain') IS NOT NULL \
                  AND to_regclass('gonogo_record') IS NOT NULL \
-                 AND to_regclass('gonogo_driver') IS NOT NULL",
+                 AND to_regclass('gonogo_driver') IS NOT NULL \
+                 AND to_regclass('gonogo_veto') IS NOT NULL",
                 &[],
             )
             .map_err(|e| db_error(&e))?;
@@ -54,6 +55,9 @@ pub fn grants(schema: &str, cockpit: &str, reader: &str) -> String {
          GRANT SELECT, INSERT, UPDATE ON {s}.gonogo_chain TO {c};\n\
          GRANT SELECT, INSERT ON {s}.gonogo_record TO {c};\n\
          GRANT SELECT, INSERT, UPDATE, DELETE ON {s}.gonogo_driver TO {c};\n\
+         -- the veto inbox: a watcher leaves its veto, the driver takes it (and its id's sequence)\n\
+         GRANT SELECT, INSERT, DELETE ON {s}.gonogo_veto TO {c};\n\
+         GRANT USAGE ON SEQUENCE {s}.gonogo_veto_id_seq TO {c};\n\
          -- a role that only reads: audit, report, check, watch, --read-only\n\
          GRANT USAGE ON SCHEMA {s} TO {r};\n\
          GRANT SELECT ON {s}.gonogo_chain, {s}.gonogo_record, {s}.gonogo_driver TO {r};\n"
@@ -71,5 +75,12 @@ mod tests {
         assert!(!text.contains("UPDATE ON \"releases\".gonogo_record"));
         assert!(!text.contains("DELETE ON \"releases\".gonogo_record"));
         assert!(text.contains("TO \"audit\"\"or\";"), "{text}");
+        // The veto inbox: watchers insert, the driver takes (and a reader has no part in it).
+        assert!(
+            text.contains(
+                "GRANT SELECT, INSERT, DELETE ON \"releases\".gonogo_veto TO \"on-call\";"
+            )
+        );
+        assert!(!text.contains("gonogo_veto TO \"audit"), "{text}");
     }
 }

@@ -123,6 +123,43 @@ impl Follow {
     }
 }
 
+/// Where a cockpit that may not write the journal (an observer, a watcher of the shared
+/// journal) leaves its veto and hold for the one that drives: files beside the file journal
+/// (src/journal/vetoes.rs), or the shared journal's inbox table (src/journal/postgres_veto.rs).
+/// The driver takes either the same way and journals them in the vetoer's name.
+pub enum Vetoes {
+    File(std::path::PathBuf),
+    Shared(super::postgres_veto::Outbox),
+}
+
+impl Vetoes {
+    /// For `setup`'s journal; `tell` hears how a veto sent on later went (the shared journal's:
+    /// its write is off the caller's thread).
+    pub fn start(setup: &Setup, tell: impl FnMut(Result<(), String>) + Send + 'static) -> Vetoes {
+        match &setup.shared_journal {
+            None => Vetoes::File(setup.journal.clone()),
+            Some(url) => Vetoes::Shared(super::postgres_veto::Outbox::start(url.clone(), tell)),
+        }
+    }
+
+    /// Leave `record` (a veto or a hold; anything else is not left): `Some` when it is known at
+    /// once whether it was left, `None` when `tell` hears it later.
+    pub fn leave(&self, record: &Record) -> Option<Result<(), String>> {
+        if !super::vetoes::is_veto(record) {
+            return Some(Err(
+                "only a veto or a hold may be left for the driver".into()
+            ));
+        }
+        match self {
+            Vetoes::File(journal) => Some(
+                super::vetoes::put(journal, record).map_err(|e| format!("veto not delivered: {e}")),
+            ),
+            Vetoes::Shared(outbox) => (!outbox.leave(record.clone()))
+                .then(|| Err("veto not delivered: its sender stopped".into())),
+        }
+    }
+}
+
 /// What the journal is, for a line that names it: the file's path, or "the shared journal".
 pub fn name(setup: &Setup) -> String {
     match &setup.shared_journal {

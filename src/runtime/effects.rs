@@ -1,7 +1,7 @@
 //! The effects runner: what each `Effect` that `app::update` returns does in the world.
 //!
 //! - `Journal`: appended by the journal's writer thread, in order (an observer has no writer
-//!   and writes nothing, but leaves a veto beside the file journal: src/journal/vetoes.rs).
+//!   and writes nothing, but leaves a veto for the driver: `journal::store::Vetoes`).
 //! - `Dispatch`: its request journaled (flushed), then the webhook sent, in a task; the
 //!   outcome comes back as `Msg::ActionDone`. Without the action or a journal nothing is sent.
 //! - `Notify`: the notification webhooks, fire and forget; a failure comes back for the log.
@@ -14,6 +14,7 @@ use super::journal_writer::JournalWriter;
 use super::{dispatch, notify};
 use crate::app::{Effect, Msg, State};
 use crate::history;
+use crate::journal::store::Vetoes;
 use crate::sources::SourceClient;
 use chrono::Utc;
 use tokio::sync::mpsc::Sender;
@@ -34,6 +35,8 @@ pub struct Runner {
     pub quit: bool,
     /// On the shared journal: the turns at its wheel.
     pub wheel: Option<super::wheel::Seat>,
+    /// Where an observer leaves its vetoes, once it has one.
+    vetoes: Option<Vetoes>,
 }
 
 impl Runner {
@@ -51,6 +54,7 @@ impl Runner {
             tasks: Vec::new(),
             quit: false,
             wheel: None,
+            vetoes: None,
         }
     }
 
@@ -65,6 +69,7 @@ impl Runner {
             tasks,
             quit,
             wheel,
+            vetoes,
         } = self;
         // A take of the wheel opened the journal: written from now on.
         if let Some(w) = wheel.as_ref().and_then(super::wheel::Seat::taken) {
@@ -75,15 +80,17 @@ impl Runner {
                 if let Some(w) = &writer {
                     w.append(*record);
                 } else if crate::journal::vetoes::is_veto(&record) {
-                    // An observer's veto: left for the cockpit that writes the journal.
-                    let left = match &state.setup.shared_journal {
-                        None => crate::journal::vetoes::put(&state.setup.journal, &record)
-                            .map_err(|e| format!("veto not delivered: {e}")),
-                        Some(_) => Err("veto not delivered: a watcher of the shared journal \
-                                        cannot write it yet; veto from the driving cockpit"
-                            .to_string()),
-                    };
-                    effects_later.push(Msg::Journaled(left));
+                    // An observer's veto: left for the cockpit that writes the journal, beside
+                    // the file or in the shared journal's inbox (told when it is committed).
+                    let out = vetoes.get_or_insert_with(|| {
+                        let tx = tx.clone();
+                        Vetoes::start(&state.setup, move |left| {
+                            let _ = tx.blocking_send(Msg::Journaled(left));
+                        })
+                    });
+                    if let Some(left) = out.leave(&record) {
+                        effects_later.push(Msg::Journaled(left));
+                    }
                 }
             }
             Effect::Dispatch(d) => {
@@ -123,6 +130,10 @@ impl Runner {
                 }
             }
             Effect::Quit => *quit = true,
+        }
+        // The watchers' vetoes are taken while this cockpit writes the journal.
+        if let Some(seat) = wheel {
+            seat.driving(writer.is_some());
         }
     }
 

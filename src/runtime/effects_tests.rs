@@ -59,3 +59,30 @@ async fn a_veto_that_cannot_be_left_is_told_as_a_failed_write() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_watcher_s_veto_the_shared_journal_cannot_take_is_refused_with_the_reason() {
+    let mut s = state(true);
+    // Nothing listens on port 1 of loopback: the database is out of reach.
+    let url = "postgres://bo@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=2";
+    s.setup.shared_journal = Some(crate::secret::Secret::new(url.to_string()));
+    let (mut runner, mut rx) = observer();
+    let mut later = Vec::new();
+    let r = s.record(Event::AutoVetoed, t(5));
+    runner.perform(Effect::Journal(Box::new(r)), &s, &mut later);
+    assert!(
+        later.is_empty(),
+        "told once the database answered: {later:?}"
+    );
+    let told = tokio::time::timeout(std::time::Duration::from_secs(60), rx.recv())
+        .await
+        .expect("the veto's fate is told");
+    match told {
+        Some(Msg::Journaled(Err(why))) => {
+            assert!(why.contains("veto not delivered"), "{why}");
+            assert!(why.contains("goes ahead"), "{why}");
+            assert!(!why.contains("bo@127"), "the URL is never repeated: {why}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -117,7 +117,15 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     // (LISTEN/NOTIFY), not once a second.
     let seat = match follow_shared {
         Some(journal::store::End::Shared(seq)) if state.setup.shared_journal.is_some() => {
-            Some(wheel::Seat::start(&state, seq, started_read_only, own, &tx))
+            let drives = writer.is_some();
+            Some(wheel::Seat::start(
+                &state,
+                seq,
+                started_read_only,
+                drives,
+                own,
+                &tx,
+            ))
         }
         _ => None,
     };
@@ -130,7 +138,8 @@ pub async fn run(setup: Setup, mut options: Options) -> Result<()> {
     // On the shared journal the database says who follows, on any machine; beside a file
     // journal, the presence files do.
     let present = (seat.is_none()).then(|| tokio::spawn(presence::run(here.clone(), tx.clone())));
-    // The cockpit that writes a file journal takes the vetoes its observers leave beside it.
+    // The cockpit that writes a file journal takes the vetoes its observers leave beside it;
+    // on the shared journal its follower takes those left in the inbox (`wheel::Seat`).
     let vetoes = (!options.read_only && state.setup.shared_journal.is_none())
         .then(|| tokio::spawn(take_vetoes(state.setup.journal.clone(), tx.clone())));
 

@@ -6,34 +6,46 @@
 use super::journal_writer::JournalWriter;
 use crate::app::wheel::{Turn, Wheel};
 use crate::app::{Msg, State};
-use crate::core::record::{Context, Record};
+use crate::core::record::Record;
+use crate::journal::postgres_veto::Inbox;
 use crate::journal::postgres_wheel::{self, Wheel as Seen};
 use crate::journal::{self, Store};
 use crate::setup::Setup;
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::Sender;
 
 /// The records this cockpit wrote (their times, to the nanosecond): its follower hands the app
 /// only the others'.
+/// A watcher's veto this cockpit journals in the watcher's name is its own too: it acted on it
+/// as it took it.
 #[derive(Clone, Default)]
-pub struct Own(Arc<Mutex<HashSet<DateTime<Utc>>>>);
+pub struct Own(Arc<Mutex<HashSet<Written>>>);
+
+/// A record's time and who wrote it: `user@host`.
+type Written = (DateTime<Utc>, String);
+
+fn key(record: &Record) -> Written {
+    let c = &record.context;
+    (record.ts, format!("{}@{}", c.operator, c.host))
+}
 
 impl Own {
     pub fn wrote(&self, record: &Record) {
         if let Ok(mut set) = self.0.lock() {
-            set.insert(record.ts);
+            set.insert(key(record));
         }
     }
 
-    fn theirs(&self, records: Vec<Record>, me: &Context) -> Vec<Record> {
+    fn theirs(&self, records: Vec<Record>) -> Vec<Record> {
         let Ok(set) = self.0.lock() else {
             return records;
         };
         records
             .into_iter()
-            .filter(|r| !(r.context == *me && set.contains(&r.ts)))
+            .filter(|r| !set.contains(&key(r)))
             .collect()
     }
 }
@@ -45,11 +57,21 @@ pub struct Seat {
     taken: Arc<Mutex<Option<JournalWriter>>>,
     /// Started `--read-only`: it never takes the wheel.
     observer: bool,
+    /// It drives now: its follower takes the watchers' vetoes.
+    drives: Arc<AtomicBool>,
 }
 
 impl Seat {
     /// Watch the wheel and follow the journal from `seq` (the last record read at start).
-    pub fn start(state: &State, seq: i64, observer: bool, own: Own, tx: &Sender<Msg>) -> Seat {
+    /// `drives`: it opened at the wheel.
+    pub fn start(
+        state: &State,
+        seq: i64,
+        observer: bool,
+        drives: bool,
+        own: Own,
+        tx: &Sender<Msg>,
+    ) -> Seat {
         let setup = &state.setup;
         let url = setup.shared_journal.clone().expect("a shared journal");
         let chain = journal::chain_of(setup);
@@ -69,26 +91,37 @@ impl Seat {
         // own are its already.
         let to_app = tx.clone();
         let me = state.session.context.clone();
-        let me_too = me.clone();
         let mine = own.clone();
         let deliver = move |records: Vec<Record>| {
-            let theirs = mine.theirs(records, &me);
+            let theirs = mine.theirs(records);
             theirs.is_empty() || to_app.blocking_send(Msg::Journal(theirs)).is_ok()
         };
         let lost = journal::postgres_follow::logged;
         // Who else follows, on any machine: told when it changes.
         let to_app = tx.clone();
         let present = journal::postgres_presence::Present {
-            who: format!("{}@{}", me_too.operator, me_too.host),
+            who: format!("{}@{}", me.operator, me.host),
             tell: Box::new(move |list| to_app.blocking_send(Msg::Watchers(list)).is_ok()),
             told: None,
         };
-        journal::postgres_follow::spawn_present(url, chain, seq, deliver, lost, present);
+        // The watchers' vetoes, while this cockpit drives: journaled and acted on by the app.
+        let drives = Arc::new(AtomicBool::new(drives));
+        let to_app = tx.clone();
+        let inbox = Inbox::new(drives.clone(), move |records| {
+            to_app.blocking_send(Msg::Vetoes(records)).is_ok()
+        });
+        journal::postgres_follow::spawn_present(url, chain, seq, deliver, lost, present, inbox);
         Seat {
             own,
             taken: Arc::default(),
             observer,
+            drives,
         }
+    }
+
+    /// Whether this cockpit drives now (it has a writer).
+    pub fn driving(&self, drives: bool) {
+        self.drives.store(drives, Ordering::SeqCst);
     }
 
     /// The writer a take opened, once.
@@ -221,7 +254,7 @@ fn unreachable(why: &str, drives: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::record::Event;
+    use crate::core::record::{Context, Event};
 
     fn at(ctx: &Context, nanos: i64) -> Record {
         let ts = DateTime::from_timestamp_nanos(1_800_000_000_000_000_000 + nanos);
@@ -242,7 +275,10 @@ mod tests {
         let own = Own::default();
         own.wrote(&at(&me, 1));
         // Bo's record at the same nanosecond, and ana's next one, are not this cockpit's.
-        let theirs = own.theirs(vec![at(&me, 1), at(&bo, 1), at(&me, 2)], &me);
+        let theirs = own.theirs(vec![at(&me, 1), at(&bo, 1), at(&me, 2)]);
         assert_eq!(theirs, vec![at(&bo, 1), at(&me, 2)]);
+        // Bo's veto this cockpit journaled in bo's name is its own.
+        own.wrote(&at(&bo, 3));
+        assert!(own.theirs(vec![at(&bo, 3)]).is_empty());
     }
 }

@@ -84,6 +84,17 @@ fn init_creates_the_tables_once_and_its_grants_are_enough_for_a_cockpit_and_a_re
         "{refused}"
     );
 
+    // The veto inbox: a watcher (the cockpit role) leaves a veto, the driver takes it once.
+    let veto = crate::shared_journal::record("init-rel", Event::HoldPlaced, "bo");
+    gonogo::journal::postgres_veto::put(&mut raw, &veto).unwrap();
+    let taken = gonogo::journal::postgres_veto::take(&mut raw, &chain).unwrap();
+    assert_eq!(taken, vec![veto]);
+    assert!(
+        gonogo::journal::postgres_veto::take(&mut raw, &chain)
+            .unwrap()
+            .is_empty()
+    );
+
     let reader = Secret::new(on("reader_cy"));
     assert_eq!(postgres::read(&reader, Some(&chain)).unwrap().len(), 1);
     let (mut cy, _) = Shared::open(&reader, &chain).unwrap();

@@ -6,6 +6,7 @@ use crate::support::postgres::journal_db;
 use gonogo::journal::postgres::{self, Chain};
 use gonogo::journal::postgres_follow::{logged, spawn_present};
 use gonogo::journal::postgres_presence::{Present, name};
+use gonogo::journal::postgres_veto::Inbox;
 use gonogo::secret::Secret;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -25,7 +26,9 @@ fn follow(url: &Secret, who: &str) -> mpsc::Receiver<Vec<String>> {
         tell: Box::new(move |list| tx.send(list).is_ok()),
         told: None,
     };
-    spawn_present(url.clone(), chain(), 0, |_| true, logged, present);
+    // A watcher: it takes no vetoes.
+    let inbox = Inbox::new(Default::default(), |_| true);
+    spawn_present(url.clone(), chain(), 0, |_| true, logged, present, inbox);
     rx
 }
 

@@ -7,7 +7,8 @@
 //!
 //! For a runner that must roll back a canary at night: a person following the journal from a
 //! cockpit can still veto a countdown (the veto is left beside the file journal,
-//! src/journal/vetoes.rs, and the app journals it here in the vetoer's name).
+//! src/journal/vetoes.rs, or in the shared journal's inbox, src/journal/postgres_veto.rs, and
+//! the app journals it here in the vetoer's name).
 
 use super::{Line, Printer, WatchOptions, reasons, verdict_line};
 use crate::app::{Effect, Kind, LogLevel, Msg, State};
@@ -16,12 +17,15 @@ use crate::core::describe::policy_name;
 use crate::core::record::{AutoMark, Event, Record};
 use crate::headless::session::{Driving, Session};
 use crate::journal;
+use crate::journal::postgres_veto::Inbox;
 use crate::runtime::effects::Runner;
 use crate::runtime::journal_writer::JournalWriter;
 use crate::setup::Setup;
 use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr};
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// The `detail` of the `cockpit_started` a headless driver journals: it drives like an
 /// operator's cockpit (so a second cockpit names it as the driver), and says what it is.
@@ -62,9 +66,18 @@ pub async fn drive(
         session.client.clone(),
         session.tx.clone(),
     );
-    // A veto typed in a cockpit following the file journal is left beside it.
+    // A veto typed in a cockpit following the file journal is left beside it; one from a
+    // watcher of the shared journal in its inbox, heard at once (LISTEN) and taken here.
     let vetoes =
         (session.state.setup.shared_journal.is_none()).then(|| session.state.setup.journal.clone());
+    if let Some(url) = &session.state.setup.shared_journal {
+        let tx = session.tx.clone();
+        let inbox = Inbox::new(Arc::new(AtomicBool::new(true)), move |records| {
+            tx.blocking_send(Msg::Vetoes(records)).is_ok()
+        });
+        let chain = journal::chain_of(&session.state.setup);
+        journal::postgres_veto::spawn(url.clone(), chain, inbox);
+    }
     let mut printer = Printer {
         out,
         format: options.format,
@@ -127,6 +140,9 @@ pub async fn drive(
         };
         let tick = msg == Msg::Tick;
         let mut lines = Vec::new();
+        if let Msg::Vetoes(taken) = &msg {
+            lines.extend(veto_lines(taken, &session));
+        }
         effects = feed(&mut session, msg, &mut lines);
         if let (true, Some(journal)) = (tick, &vetoes) {
             // A veto (and its hold) from a cockpit following the journal: the app journals it
