@@ -149,21 +149,28 @@ pub fn connect(url: &Secret) -> Result<Client, JournalError> {
     config.connect(tls).map_err(|e| db_error(&e))
 }
 
+/// The journal's tables; the veto inbox, [`VETO_TABLE`], came after them.
+pub(super) const TABLES: [&str; 3] = ["gonogo_chain", "gonogo_record", "gonogo_driver"];
+pub(super) const VETO_TABLE: &str = "gonogo_veto";
+
+/// Whether every one of `tables` is there (on the search path).
+pub(super) fn tables_there(
+    client: &mut impl GenericClient,
+    tables: &[&str],
+) -> Result<bool, JournalError> {
+    let row = client
+        .query_one(
+            "SELECT bool_and(to_regclass(t) IS NOT NULL) FROM unnest($1::text[]) AS t",
+            &[&tables],
+        )
+        .map_err(|e| db_error(&e))?;
+    Ok(row.get::<_, Option<bool>>(0).unwrap_or(true))
+}
+
 /// Create the tables unless they are there. Checked first, so a role that may only read and
 /// write them (no `CREATE`) can open a journal another role set up.
 pub fn init(client: &mut Client) -> Result<(), JournalError> {
-    let there = |c: &mut Client| -> Result<bool, JournalError> {
-        let row = c
-            .query_one(
-                "SELECT to_regclass('gonogo_chain') IS NOT NULL \
-                 AND to_regclass('gonogo_record') IS NOT NULL \
-                 AND to_regclass('gonogo_driver') IS NOT NULL",
-                &[],
-            )
-            .map_err(|e| db_error(&e))?;
-        Ok(row.get(0))
-    };
-    if !there(client)? {
+    if !tables_there(client, &TABLES)? {
         let mut tx = client.transaction().map_err(|e| db_error(&e))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
             .map_err(|e| db_error(&e))?;
@@ -177,10 +184,7 @@ pub fn init(client: &mut Client) -> Result<(), JournalError> {
 /// A role that may not create it journals on: a watcher's veto is then refused with the
 /// server's reason, and `gonogo audit init` creates it.
 fn init_vetoes(client: &mut Client) -> Result<(), JournalError> {
-    let row = client
-        .query_one("SELECT to_regclass('gonogo_veto') IS NOT NULL", &[])
-        .map_err(|e| db_error(&e))?;
-    if row.get(0) {
+    if tables_there(client, &[VETO_TABLE])? {
         return Ok(());
     }
     let made = client.transaction().and_then(|mut tx| {

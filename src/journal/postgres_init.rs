@@ -3,7 +3,7 @@
 //! `CREATE`. The wheel's advisory locks, `LISTEN`/`NOTIFY` and `pg_locks` need no grant.
 
 use super::JournalError;
-use super::postgres::{connect, db_error, init};
+use super::postgres::{TABLES, VETO_TABLE, connect, db_error, init, tables_there};
 use crate::secret::Secret;
 
 /// What `init` found: whether it created the tables, and the schema they are in.
@@ -16,20 +16,16 @@ pub struct Made {
 /// Create the tables unless they are there (under the advisory lock a first cockpit takes).
 pub fn create(url: &Secret) -> Result<Made, JournalError> {
     let mut client = connect(url)?;
-    let there = |c: &mut postgres::Client| -> Result<bool, JournalError> {
-        let row = c
-            .query_one(
-                "SELECT to_regclass('gonogo_chain') IS NOT NULL \
-                 AND to_regclass('gonogo_record') IS NOT NULL \
-                 AND to_regclass('gonogo_driver') IS NOT NULL \
-                 AND to_regclass('gonogo_veto') IS NOT NULL",
-                &[],
-            )
-            .map_err(|e| db_error(&e))?;
-        Ok(row.get(0))
-    };
-    let before = there(&mut client)?;
+    let all = [TABLES.as_slice(), &[VETO_TABLE]].concat();
+    let before = tables_there(&mut client, &all)?;
     init(&mut client)?;
+    // A cockpit opening a journal goes on without the veto inbox; setting one up does not.
+    if !tables_there(&mut client, &[VETO_TABLE])? {
+        return Err(JournalError::Database(format!(
+            "the veto inbox ({VETO_TABLE}) could not be created: this role may not create \
+             tables in the journal's schema"
+        )));
+    }
     let schema: Option<String> = client
         .query_one(
             "SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \

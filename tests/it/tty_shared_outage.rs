@@ -30,16 +30,7 @@ fn a_cockpit_started_without_its_database_watches_then_drives_when_it_returns() 
     let server = Server::start(Answers::default());
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("release.toml");
-    let text = headless::config(&server.url, "500ms", "1s")
-        .replace(
-            &format!("name = \"{}\"", headless::RELEASE),
-            &format!("name = \"{RELEASE}\""),
-        )
-        .replace(
-            "journal = \"journal.jsonl\"",
-            "journal = { postgres = { env = \"GONOGO_DB\" } }",
-        )
-        .replace("operator = \"ci\"\n", "");
+    let text = headless::shared_config(&server.url, RELEASE);
     std::fs::write(&config, text).unwrap();
     let command = format!(
         "GONOGO_DB='{url}' USER=ana exec '{BIN}' --config '{}'",

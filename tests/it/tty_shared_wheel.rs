@@ -57,16 +57,7 @@ fn a_watcher_takes_the_wheel_of_a_killed_driver_acts_and_hands_it_over() {
     let server = Server::start(Answers::default());
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("release.toml");
-    let text = headless::config(&server.url, "500ms", "1s")
-        .replace(
-            &format!("name = \"{}\"", headless::RELEASE),
-            &format!("name = \"{RELEASE}\""),
-        )
-        .replace(
-            "journal = \"journal.jsonl\"",
-            "journal = { postgres = { env = \"GONOGO_DB\" } }",
-        )
-        .replace("operator = \"ci\"\n", "");
+    let text = headless::shared_config(&server.url, RELEASE);
     std::fs::write(&config, text).unwrap();
     let host = gonogo::host::name();
 

@@ -131,6 +131,21 @@ bake = "10m"
     )
 }
 
+/// [`config`] as the release `release`, journaled on the shared journal `$GONOGO_DB` names,
+/// with no operator: each cockpit is named by its `$USER`.
+pub fn shared_config(url: &str, release: &str) -> String {
+    config(url, "500ms", "1s")
+        .replace(
+            &format!("name = \"{RELEASE}\""),
+            &format!("name = \"{release}\""),
+        )
+        .replace(
+            "journal = \"journal.jsonl\"",
+            "journal = { postgres = { env = \"GONOGO_DB\" } }",
+        )
+        .replace("operator = \"ci\"\n", "")
+}
+
 /// A release of two stages (canary 10%, full 100%, 10 minutes each), one condition (error
 /// rate at most 2%, at once), one gate (CI green) and a verified rollback path.
 pub fn config(url: &str, source_timeout: &str, source_interval: &str) -> String {
