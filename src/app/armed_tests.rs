@@ -268,6 +268,43 @@ fn a_watcher_cut_off_from_the_shared_journal_is_told_its_veto_cannot_reach_the_d
 }
 
 #[test]
+fn a_veto_that_did_not_reach_the_driver_is_not_shown_as_a_veto_or_a_hold() {
+    let (_, fx) = clean(false);
+    let mut s = observer(&fx);
+    run(&mut s, 1, 20, CLEAN, 1.0);
+    run(&mut s, 21, 28, BAD, 1.0);
+    update(&mut s, Msg::Key(Key::Char('x')), t(28));
+    typed(&mut s, "I own this dependency", 28);
+    assert!(s.held(t(28)).is_some());
+    assert!(matches!(s.session.auto, Some(Decision::Vetoed(_))));
+    // The inbox refused it: the driver acts on, and so must this screen say.
+    let why = format!("{}: connection refused", crate::journal::store::VETO_LOST);
+    update(&mut s, Msg::Journaled(Err(why)), t(29));
+    assert!(s.held(t(29)).is_none());
+    assert!(
+        s.session.journal_error.is_none(),
+        "an observer's journal is not broken"
+    );
+    let said: Vec<&str> = s.screen.log.iter().map(|e| e.text.as_str()).collect();
+    assert!(
+        said.iter()
+            .any(|t| t.contains("veto not delivered: connection refused")),
+        "{said:?}"
+    );
+    run(&mut s, 29, 31, BAD, 1.0);
+    assert!(
+        matches!(s.session.auto, Some(Decision::CountingDown { .. })),
+        "{:?}",
+        s.session.auto
+    );
+    // And it may veto again.
+    update(&mut s, Msg::Key(Key::Char('x')), t(31));
+    let fx = typed(&mut s, "I own this dependency", 31);
+    let kinds: Vec<Event> = records(&fx).iter().map(|r| r.event).collect();
+    assert_eq!(kinds, [Event::AutoVetoed, Event::HoldPlaced]);
+}
+
+#[test]
 fn a_followed_veto_stops_the_countdown_here_too() {
     let (mut s, _) = clean(false);
     run(&mut s, 21, 28, BAD, 1.0);

@@ -176,6 +176,31 @@ impl State {
         self.screen.dirty = true;
     }
 
+    /// A veto this watcher sent did not reach the driver: the driver acts on, so this screen
+    /// must not show the release as vetoed and held. The countdown shows again, and the next
+    /// veto may be tried.
+    pub(super) fn veto_undelivered(&mut self, why: String, now: DateTime<Utc>) {
+        let me = format!(
+            "{}@{}",
+            self.session.context.operator, self.session.context.host
+        );
+        if self.release.hold.as_ref().is_some_and(|h| h.by == me) {
+            self.release.hold = None;
+        }
+        if matches!(self.session.auto, Some(Decision::Vetoed(_))) {
+            let countdown = self.session.autopilot.countdown();
+            self.session.autopilot = crate::core::autopilot::Autopilot::new(countdown);
+            self.session.auto = None;
+        }
+        self.toast_as(
+            now,
+            LogLevel::Error,
+            Kind::Armed,
+            format!("{why} (this cockpit shows no veto and no hold)"),
+        );
+        self.screen.dirty = true;
+    }
+
     /// A watcher of the shared journal out of reach of its database cannot hand its veto to the
     /// driver: refused, saying so, rather than shown as a veto the driver never hears.
     fn veto_out_of_reach(&self) -> Option<String> {

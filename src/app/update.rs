@@ -43,6 +43,12 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 state.log(now, LogLevel::Good, "journal writable again");
             }
         }
+        // An observer writes nothing but a veto and its hold, left for the driver.
+        Msg::Journaled(Err(e))
+            if state.session.read_only && e.starts_with(crate::journal::store::VETO_LOST) =>
+        {
+            state.veto_undelivered(e, now);
+        }
         Msg::Journaled(Err(e)) => {
             state.log(now, LogLevel::Error, format!("journal write failed: {e}"));
             state.session.journal_error = Some(e);

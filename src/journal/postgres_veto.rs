@@ -98,8 +98,9 @@ impl Outbox {
                 }
                 tell(result.map_err(|e| {
                     format!(
-                        "veto not delivered: {e}; the automatic action goes ahead unless it is \
-                         vetoed from a cockpit that reaches the database"
+                        "{}: {e}; the automatic action goes ahead unless it is \
+                         vetoed from a cockpit that reaches the database",
+                        super::store::VETO_LOST
                     )
                 }));
             }

@@ -132,6 +132,10 @@ pub enum Vetoes {
     Shared(super::postgres_veto::Outbox),
 }
 
+/// How an error leaving a veto for the driver begins: the watcher's screen then takes the veto
+/// and its hold back.
+pub const VETO_LOST: &str = "veto not delivered";
+
 impl Vetoes {
     /// For `setup`'s journal; `tell` hears how a veto sent on later went (the shared journal's:
     /// its write is off the caller's thread).
@@ -151,11 +155,11 @@ impl Vetoes {
             ));
         }
         match self {
-            Vetoes::File(journal) => Some(
-                super::vetoes::put(journal, record).map_err(|e| format!("veto not delivered: {e}")),
-            ),
+            Vetoes::File(journal) => {
+                Some(super::vetoes::put(journal, record).map_err(|e| format!("{VETO_LOST}: {e}")))
+            }
             Vetoes::Shared(outbox) => (!outbox.leave(record.clone()))
-                .then(|| Err("veto not delivered: its sender stopped".into())),
+                .then(|| Err(format!("{VETO_LOST}: its sender stopped"))),
         }
     }
 }
