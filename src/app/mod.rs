@@ -35,6 +35,7 @@ mod hold_tests;
 pub mod keymap;
 #[cfg(test)]
 mod keymap_tests;
+mod keypress;
 mod logview;
 #[cfg(test)]
 mod logview_tests;
