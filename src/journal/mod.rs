@@ -9,6 +9,7 @@ pub mod postgres_follow;
 pub mod postgres_init;
 pub mod postgres_lease;
 pub mod postgres_presence;
+pub mod postgres_schema;
 pub mod postgres_veto;
 pub mod postgres_wheel;
 mod repair;

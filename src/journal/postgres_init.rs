@@ -3,7 +3,8 @@
 //! `CREATE`. The wheel's advisory locks, `LISTEN`/`NOTIFY` and `pg_locks` need no grant.
 
 use super::JournalError;
-use super::postgres::{TABLES, VETO_TABLE, connect, db_error, init, tables_there};
+use super::postgres::{connect, db_error};
+use super::postgres_schema::{TABLES, VETO_TABLE, init, tables_there};
 use crate::secret::Secret;
 
 /// What `init` found: whether it created the tables, and the schema they are in.
