@@ -220,24 +220,32 @@ fn a_veto_is_journaled_with_its_reason_and_becomes_a_hold() {
     assert!(dispatches(&run(&mut s, 41, 120, BAD, 1.0)).is_empty());
 }
 
-#[test]
-fn an_observer_may_veto_and_its_veto_and_hold_are_written() {
+/// An observer of a journal whose operator's cockpit is counting down to an auto-rollback.
+fn observer_counting_down() -> State {
     let (_, fx) = clean(false);
     let mut s = observer(&fx);
     run(&mut s, 1, 20, CLEAN, 1.0);
     run(&mut s, 21, 28, BAD, 1.0);
-    update(&mut s, Msg::Key(Key::Char('x')), t(28));
-    let fx = typed(&mut s, "I own this dependency", 28);
+    s
+}
+
+/// `x` and a reason at `secs`: the veto and its hold are written.
+fn assert_vetoes(s: &mut State, secs: i64) {
+    update(s, Msg::Key(Key::Char('x')), t(secs));
+    let fx = typed(s, "I own this dependency", secs);
     let kinds: Vec<Event> = records(&fx).iter().map(|r| r.event).collect();
     assert_eq!(kinds, [Event::AutoVetoed, Event::HoldPlaced]);
 }
 
 #[test]
+fn an_observer_may_veto_and_its_veto_and_hold_are_written() {
+    let mut s = observer_counting_down();
+    assert_vetoes(&mut s, 28);
+}
+
+#[test]
 fn a_watcher_cut_off_from_the_shared_journal_is_told_its_veto_cannot_reach_the_driver() {
-    let (_, fx) = clean(false);
-    let mut s = observer(&fx);
-    run(&mut s, 1, 20, CLEAN, 1.0);
-    run(&mut s, 21, 28, BAD, 1.0);
+    let mut s = observer_counting_down();
     s.session.wheel = Some(super::wheel::Wheel::Lost("connection refused".into()));
     update(&mut s, Msg::Key(Key::Char('x')), t(28));
     assert!(
@@ -261,18 +269,12 @@ fn a_watcher_cut_off_from_the_shared_journal_is_told_its_veto_cannot_reach_the_d
     ));
     // Back in reach: the veto is taken as before.
     s.session.wheel = None;
-    update(&mut s, Msg::Key(Key::Char('x')), t(28));
-    let fx = typed(&mut s, "I own this dependency", 28);
-    let kinds: Vec<Event> = records(&fx).iter().map(|r| r.event).collect();
-    assert_eq!(kinds, [Event::AutoVetoed, Event::HoldPlaced]);
+    assert_vetoes(&mut s, 28);
 }
 
 #[test]
 fn a_veto_that_did_not_reach_the_driver_is_not_shown_as_a_veto_or_a_hold() {
-    let (_, fx) = clean(false);
-    let mut s = observer(&fx);
-    run(&mut s, 1, 20, CLEAN, 1.0);
-    run(&mut s, 21, 28, BAD, 1.0);
+    let mut s = observer_counting_down();
     update(&mut s, Msg::Key(Key::Char('x')), t(28));
     typed(&mut s, "I own this dependency", 28);
     assert!(s.held(t(28)).is_some());
@@ -298,10 +300,7 @@ fn a_veto_that_did_not_reach_the_driver_is_not_shown_as_a_veto_or_a_hold() {
         s.session.auto
     );
     // And it may veto again.
-    update(&mut s, Msg::Key(Key::Char('x')), t(31));
-    let fx = typed(&mut s, "I own this dependency", 31);
-    let kinds: Vec<Event> = records(&fx).iter().map(|r| r.event).collect();
-    assert_eq!(kinds, [Event::AutoVetoed, Event::HoldPlaced]);
+    assert_vetoes(&mut s, 31);
 }
 
 #[test]
