@@ -89,12 +89,12 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     fx
 }
 
-/// What an observer may ask for: a veto and its hold, nothing else written or announced.
+/// What an observer may ask for: a veto and its hold, nothing else written, sent or announced.
 fn observer_may(e: &Effect) -> bool {
     match e {
         Effect::Journal(r) => matches!(r.event, Event::AutoVetoed | Event::HoldPlaced),
-        Effect::Notify(_) => false,
-        _ => true,
+        Effect::Dispatch(_) | Effect::Notify(_) => false,
+        Effect::History(_) | Effect::Wheel(_) | Effect::Quit => true,
     }
 }
 
