@@ -254,7 +254,7 @@ fn draw(terminal: &mut terminal::Term, state: &State, theme: &Theme, told: Signa
 }
 
 /// Once a second, the vetoes observers left beside the journal (src/journal/vetoes.rs).
-async fn take_vetoes(journal: std::path::PathBuf, tx: mpsc::Sender<Msg>) {
+pub(crate) async fn take_vetoes(journal: std::path::PathBuf, tx: mpsc::Sender<Msg>) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let path = journal.clone();

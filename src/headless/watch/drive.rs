@@ -68,8 +68,12 @@ pub async fn drive(
     );
     // A veto typed in a cockpit following the file journal is left beside it; one from a
     // watcher of the shared journal in its inbox, heard at once (LISTEN) and taken here.
-    let vetoes =
-        (session.state.setup.shared_journal.is_none()).then(|| session.state.setup.journal.clone());
+    let vetoes = session.state.setup.shared_journal.is_none().then(|| {
+        tokio::spawn(crate::runtime::take_vetoes(
+            session.state.setup.journal.clone(),
+            session.tx.clone(),
+        ))
+    });
     if let Some(url) = &session.state.setup.shared_journal {
         let tx = session.tx.clone();
         let inbox = Inbox::new(Arc::new(AtomicBool::new(true)), move |records| {
@@ -138,21 +142,13 @@ pub async fn drive(
         let Some(msg) = session.rx.recv().await else {
             break;
         };
-        let tick = msg == Msg::Tick;
         let mut lines = Vec::new();
+        // A veto (and its hold) from a cockpit following the journal: the app journals it here
+        // in the vetoer's name and stops the countdown; told as the record says it.
         if let Msg::Vetoes(taken) = &msg {
             lines.extend(veto_lines(taken, &session));
         }
         effects = feed(&mut session, msg, &mut lines);
-        if let (true, Some(journal)) = (tick, &vetoes) {
-            // A veto (and its hold) from a cockpit following the journal: the app journals it
-            // here in the vetoer's name and stops the countdown; told as the record says it.
-            let left = crate::journal::vetoes::take(journal);
-            if !left.is_empty() {
-                lines.extend(veto_lines(&left, &session));
-                effects.extend(feed(&mut session, Msg::Vetoes(left), &mut lines));
-            }
-        }
         open = print(&lines);
     }
     // However the loop ended (a signal, or nobody reading), the stop is journaled, naming an
@@ -160,6 +156,9 @@ pub async fn drive(
     runner.stop(&mut session.state);
     sigs.abort();
     ticks.abort();
+    if let Some(v) = vetoes {
+        v.abort();
+    }
     failed.map_or(Ok(()), Err)
 }
 
